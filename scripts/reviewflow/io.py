@@ -1,0 +1,95 @@
+"""Writing outputs safely: atomically (never half-written) and guarded against formula injection."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+
+# A cell starting with one of these is run as a formula by Excel/LibreOffice when a CSV/TSV opens.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike, mode: str = "w", **kwargs: Any) -> Iterator[IO]:
+    """Open a temporary file beside `path`; on success it replaces `path` in one step.
+
+    On an exception the temporary file is removed and `path` is left as it was.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if "b" not in mode:
+        kwargs.setdefault("encoding", "utf-8")
+        kwargs.setdefault("newline", "")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, **kwargs) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """A temporary path beside `path` for writers that want a file name (openpyxl, matplotlib).
+
+    The suffix is kept so that libraries that look at it pick the right format.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def guard_cell(value: Any) -> Any:
+    """Prefix a text cell that a spreadsheet would run as a formula with a single quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def guard_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` whose text cells cannot be run as formulas (numbers are left alone)."""
+    guarded = frame.copy()
+    for column in guarded.columns:
+        if guarded[column].dtype == object or pd.api.types.is_string_dtype(guarded[column]):
+            guarded[column] = guarded[column].map(guard_cell)
+    return guarded
+
+
+def write_table(frame: pd.DataFrame, path: str | os.PathLike, *, guard: bool = True) -> None:
+    """Write a TSV (`.tsv`) or CSV (other suffixes) atomically, text cells guarded."""
+    path = Path(path)
+    sep = "\t" if path.suffix == ".tsv" else ","
+    out = guard_frame(frame) if guard else frame
+    with atomic_write(path) as handle:
+        out.to_csv(handle, sep=sep, index=False, lineterminator="\n")
+
+
+def write_json(data: Any, path: str | os.PathLike) -> None:
+    with atomic_write(path) as handle:
+        json.dump(data, handle, indent=2, ensure_ascii=False, sort_keys=False)
+        handle.write("\n")
+
+
+def write_text(text: str, path: str | os.PathLike) -> None:
+    with atomic_write(path) as handle:
+        handle.write(text)

@@ -1,0 +1,81 @@
+"""The project's own conventions: every rule has a log and a conda env, envs agree with
+pyproject.toml, and CI runs exactly the README's test command."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+RULE_FILES = sorted((REPO / "workflow" / "rules").glob("*.smk"))
+# conda-forge names that differ from the PyPI name
+CONDA_TO_PYPI = {"matplotlib-base": "matplotlib"}
+NOT_IN_RULE_ENVS = {"snakemake"}  # the scheduler itself, not a rule's dependency
+
+
+def pyproject_dependencies() -> dict[str, str]:
+    data = tomllib.loads((REPO / "pyproject.toml").read_text())
+    deps = {}
+    for spec in data["project"]["dependencies"]:
+        match = re.match(r"([A-Za-z0-9_.-]+)\s*(.*)", spec)
+        deps[match.group(1).lower()] = match.group(2).replace(" ", "")
+    return deps
+
+
+def rule_blocks() -> list[tuple[str, str, str]]:
+    """(file, rule name, body) for every rule in workflow/rules."""
+    blocks = []
+    for path in RULE_FILES:
+        text = path.read_text()
+        starts = list(re.finditer(r"^rule (\w+):", text, flags=re.M))
+        for i, match in enumerate(starts):
+            end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+            blocks.append((path.name, match.group(1), text[match.end() : end]))
+    return blocks
+
+
+def test_every_rule_has_log_and_conda_env():
+    problems = []
+    for file, name, body in rule_blocks():
+        if not re.search(r"^\s+log:", body, flags=re.M):
+            problems.append(f"{file}: rule {name} has no log:")
+        conda = re.search(r"^\s+conda:\s*\n?\s*\"([^\"]+)\"", body, flags=re.M)
+        if not conda:
+            problems.append(f"{file}: rule {name} has no conda:")
+        elif not (REPO / "workflow" / "rules" / conda.group(1)).resolve().is_file():
+            problems.append(f"{file}: rule {name}: conda env {conda.group(1)} not found")
+    assert not problems, "\n".join(problems)
+
+
+def test_conda_envs_agree_with_pyproject():
+    deps = pyproject_dependencies()
+    used = set()
+    problems = []
+    for env in sorted((REPO / "envs").glob("*.yaml")):
+        for entry in yaml.safe_load(env.read_text())["dependencies"]:
+            name, _, spec = str(entry).partition(" ")
+            if name == "python":
+                continue
+            pypi = CONDA_TO_PYPI.get(name, name).lower()
+            used.add(pypi)
+            if pypi not in deps:
+                problems.append(f"{env.name}: {name} is not a dependency in pyproject.toml")
+            elif spec.replace(" ", "") != deps[pypi]:
+                problems.append(f"{env.name}: {name} {spec!r} but pyproject says {deps[pypi]!r}")
+    missing = set(deps) - used - NOT_IN_RULE_ENVS
+    problems += [f"{dep} (pyproject.toml) is in no conda env" for dep in sorted(missing)]
+    assert not problems, "\n".join(problems)
+
+
+def readme_commands() -> list[str]:
+    text = (REPO / "README.md").read_text()
+    block = re.search(r"```(?:sh|bash)?\n(.*?)```", text, flags=re.S).group(1)
+    return [line for line in block.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def test_readme_starts_with_run_and_test_commands_and_ci_runs_the_test_one():
+    run, test = readme_commands()[:2]
+    assert "snakemake --cores 4" in run
+    assert "pytest" in test
+    assert test in (REPO / ".ci" / "run").read_text()

@@ -1,0 +1,3 @@
+# Stage: dataset. See ARCHITECTURE.md for its inputs and outputs.
+
+DATASET_TARGETS = []

@@ -1,0 +1,3 @@
+# Stage: dedup. See ARCHITECTURE.md for its inputs and outputs.
+
+DEDUP_TARGETS = []

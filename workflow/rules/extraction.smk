@@ -1,0 +1,3 @@
+# Stage: extraction. See ARCHITECTURE.md for its inputs and outputs.
+
+EXTRACTION_TARGETS = []

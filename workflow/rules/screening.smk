@@ -1,0 +1,3 @@
+# Stage: screening. See ARCHITECTURE.md for its inputs and outputs.
+
+SCREENING_TARGETS = []

@@ -1,0 +1,3 @@
+# Stage: search. See ARCHITECTURE.md for its inputs and outputs.
+
+SEARCH_TARGETS = []

@@ -1,0 +1,3 @@
+# Stage: statistics. See ARCHITECTURE.md for its inputs and outputs.
+
+STATISTICS_TARGETS = []
