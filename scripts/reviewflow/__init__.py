@@ -1,3 +1,3 @@
-"""reviewflow: the library behind the workflow's rules. Pure functions; it never imports snakemake."""
+"""reviewflow: the library behind the workflow rules (pure functions, never imports snakemake)."""
 
 __version__ = "0.1.0"

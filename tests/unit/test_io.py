@@ -34,8 +34,11 @@ def test_atomic_write_leaves_old_file_on_error(tmp_path):
 
 def test_write_sheet_keeps_formula_like_text_as_text(tmp_path):
     book = Workbook()
-    write_sheet(book.active, [Column("title"), Column("decision", allowed=["include", "exclude"])],
-                [["=cmd|' /C calc'!A0", "include"]])
+    write_sheet(
+        book.active,
+        [Column("title"), Column("decision", allowed=["include", "exclude"])],
+        [["=cmd|' /C calc'!A0", "include"]],
+    )
     path = tmp_path / "s.xlsx"
     book.save(path)
     sheet = load_workbook(path).active
