@@ -1,0 +1,510 @@
+"""Deduplication of bibliographic records: the same article exported by several databases, and
+by successive search windows of a living review, becomes one record.
+
+Staged matching (each merge says which stage made it and on what evidence):
+  reviewer    a pair a reviewer marked `same` in extraction/dedup_decisions.tsv
+  identifier  the same DOI, PMID, WoS UT or Embase accession
+  exact       the same normalised title, first author, year (+-1 only with volume and pages),
+              and the same journal (or volume and first page)
+  fuzzy       titles that differ by little (rapidfuzz) with the same conditions
+  citation    the same first author, year, volume and first page in the same journal, with
+              titles that are close, or translated (then the whole page range must match)
+Guards: two records with different DOIs, different volumes, different pages in the same
+volume, years more than one apart, or a notice (erratum, retraction, comment, reply) and
+another kind of record are never merged automatically, not even through a third record.
+Pairs that come close without proof are listed for reviewers instead.
+
+Candidate pairs come from blocks (shared identifier, title start, title end, first author and
+year, volume and first page); a block larger than `block_max` is compared in title order
+within a sliding window, so the cost grows near-linearly with the number of records.
+
+Living review: records are processed window by window (window ids sort by date); a record of a
+window is compared with the records of its own and of every earlier window, and never joins two
+clusters that earlier windows kept apart. A cluster's id is its earliest record's id.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from rapidfuzz.distance import Indel
+
+from reviewflow.normalise import (
+    Pages,
+    pages_relation,
+    Rules,
+    Title,
+    author_families,
+    fold,
+    journals_compatible,
+    load_rules,
+    normalise_doi,
+    normalise_identifier,
+    normalise_title,
+    normalise_volume,
+    notice_kind,
+    parse_pages,
+    parse_year,
+    text,
+)
+
+# The record schema of results/search/records.tsv (ARCHITECTURE.md).
+RECORD_COLUMNS = [
+    "record_id", "window", "source_db", "source_file", "source_id", "title", "authors", "year",
+    "journal", "volume", "issue", "pages", "doi", "pmid", "wos_ut", "embase_id", "abstract",
+    "publication_type", "language", "keywords",
+]  # fmt: skip
+# Fields that make a record "complete"; the most complete member gives its fields to the cluster.
+DESCRIPTIVE_COLUMNS = [
+    "title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "abstract",
+    "publication_type", "language", "keywords",
+]  # fmt: skip
+IDENTIFIER_COLUMNS = ["doi", "pmid", "wos_ut", "embase_id"]
+STAGES = ("reviewer", "identifier", "exact", "fuzzy", "citation")
+STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
+STUDY_PREFIX = "study:"
+# Guards that show two different publications: such pairs are not even listed for reviewers.
+DIFFERENT_VOLUMES = "different volumes"
+YEARS_APART = "years more than one apart"
+TWO_STUDIES = "two included studies"
+DISTINCT_PUBLICATIONS = (DIFFERENT_VOLUMES, YEARS_APART, TWO_STUDIES)
+
+
+# ---- prepared records ----------------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    """The records in canonical order (window, record_id), with their normalised fields."""
+
+    ids: list[str]
+    windows: list[str]
+    titles: list[Title]
+    families: list[tuple[str, ...]]
+    years: list[int | None]
+    journals: list[str]
+    volumes: list[str]
+    pages: list[Pages]
+    dois: list[str]
+    pmids: list[str]
+    wos: list[str]
+    embase: list[str]
+    notices: list[str]
+    studies: list[str]  # study_id for an included study's pseudo-record, else ''
+    position: dict[str, int] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def prepare(records: pd.DataFrame, rules: Rules) -> Prepared:
+    """Normalise the fields of `records` (reviewflow record schema; missing columns are empty)."""
+    frame = records.copy()
+    for column in RECORD_COLUMNS + ["study_id"]:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame = frame.fillna("").astype(str)
+    frame = frame.sort_values(["window", "record_id"], kind="stable").reset_index(drop=True)
+    col = {c: frame[c].tolist() for c in frame.columns}
+    prepared = Prepared(
+        ids=col["record_id"],
+        windows=col["window"],
+        titles=[normalise_title(t, rules) for t in col["title"]],
+        families=[author_families(a, rules) for a in col["authors"]],
+        years=[parse_year(y) for y in col["year"]],
+        journals=[fold(text(j)) for j in col["journal"]],
+        volumes=[normalise_volume(v) for v in col["volume"]],
+        pages=[parse_pages(p) for p in col["pages"]],
+        dois=[normalise_doi(d) for d in col["doi"]],
+        pmids=[normalise_identifier(p) for p in col["pmid"]],
+        wos=[normalise_identifier(w) for w in col["wos_ut"]],
+        embase=[normalise_identifier(e) for e in col["embase_id"]],
+        notices=[notice_kind(t, p, rules) for t, p in zip(col["title"], col["publication_type"])],
+        studies=col["study_id"],
+    )
+    prepared.position = {record_id: i for i, record_id in enumerate(prepared.ids)}
+    return prepared
+
+
+# ---- comparing two records -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the rules say of one pair: merge (with the stage) or uncertain (with the reason)."""
+
+    i: int
+    j: int
+    merge: bool
+    stage: str
+    reason: str
+    score: float
+
+    @property
+    def sort_key(self) -> tuple:
+        return (STAGE_RANK[self.stage], -self.score, self.i, self.j)
+
+
+def title_similarity(a: Title, b: Title) -> tuple[float, float]:
+    """(similarity of the whole titles, best similarity also counting title parts in other
+    languages), 0-100. One title may be the other plus a subtitle or cut short by a database."""
+    if not a.compact or not b.compact:
+        return 0.0, 0.0
+    if a.compact == b.compact:
+        return 100.0, 100.0
+    whole = Indel.normalized_similarity(a.words, b.words) * 100
+    short, long = (a.words, b.words) if len(a.words) <= len(b.words) else (b.words, a.words)
+    if len(short) >= 50 and len(long) > len(short):
+        prefix = Indel.normalized_similarity(short, long[: len(short)]) * 100
+        whole = max(whole, prefix)
+    best = whole
+    if a.parts or b.parts:
+        for x in a.parts or (a.words,):
+            for y in b.parts or (b.words,):
+                best = max(best, Indel.normalized_similarity(x, y) * 100)
+    return whole, best
+
+
+def numbers_conflict(a: Title, b: Title) -> bool:
+    """'Part I' / 'Part II', 'phase 2' / 'phase 3': the numbers in two titles disagree."""
+    if not a.numbers or not b.numbers or a.numbers == b.numbers:
+        return False
+    x, y = set(a.numbers), set(b.numbers)
+    return not (x <= y or y <= x)
+
+
+def authors_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool | None:
+    """True when the first authors are the same person (or the author lists largely overlap),
+    False when they differ, None when one list is missing."""
+    if not a or not b:
+        return None
+    x, y = a[0], b[0]
+    if x == y:
+        return True
+    short, long = (x, y) if len(x) <= len(y) else (y, x)
+    if len(short) >= 4 and (long.startswith(short) or long.endswith(short)):
+        return True  # 'paschoalini' / 'paschoalinimda', 'brenna' / 'fernandesbrenna'
+    if len(short) >= 5 and Indel.normalized_similarity(x, y) >= 0.85:
+        return True  # 'kondou' / 'kondo'
+    common = len(set(a) & set(b))
+    return common >= 2 and common * 2 >= min(len(set(a)), len(set(b)))
+
+
+def hard_conflict(p: Prepared, x: int, y: int) -> str:
+    """Why records x and y can never be merged automatically ('' if nothing forbids it)."""
+    if p.dois[x] and p.dois[y] and p.dois[x] != p.dois[y]:
+        return "different DOIs"
+    if p.notices[x] != p.notices[y]:
+        return f"{p.notices[x] or 'article'} vs {p.notices[y] or 'article'}"
+    vx, vy = p.volumes[x], p.volumes[y]
+    if vx and vy:
+        if vx != vy:
+            return DIFFERENT_VOLUMES
+        if pages_relation(p.pages[x], p.pages[y]) == "different":
+            return "different pages in the same volume"
+    yx, yy = p.years[x], p.years[y]
+    if yx and yy and abs(yx - yy) > 1:
+        return YEARS_APART
+    if p.studies[x] and p.studies[y]:
+        return TWO_STUDIES
+    return ""
+
+
+def shared_identifier(p: Prepared, i: int, j: int) -> str:
+    for name, values in (("PMID", p.pmids), ("WoS UT", p.wos), ("Embase id", p.embase)):
+        if values[i] and values[i] == values[j]:
+            return name
+    if p.dois[i] and p.dois[i] == p.dois[j]:
+        return "DOI"
+    return ""
+
+
+def judge(p: Prepared, i: int, j: int, rules: Rules) -> Verdict | None:
+    """Apply the stages and guards to one candidate pair."""
+    th = rules.thresholds
+    whole, best = title_similarity(p.titles[i], p.titles[j])
+    guard = hard_conflict(p, i, j)
+    identifier = shared_identifier(p, i, j)
+    has_titles = bool(p.titles[i].compact and p.titles[j].compact)
+    if identifier:
+        if guard:
+            return Verdict(i, j, False, "identifier", f"same {identifier} but {guard}", whole)
+        minimum = th["doi_title_min"] if identifier == "DOI" else 50
+        if has_titles and best < minimum:
+            return Verdict(i, j, False, "identifier", f"same {identifier}, titles differ", whole)
+        return Verdict(i, j, True, "identifier", f"same {identifier}", whole)
+
+    year_i, year_j = p.years[i], p.years[j]
+    same_year = year_i is not None and year_i == year_j
+    volume_equal = bool(p.volumes[i]) and p.volumes[i] == p.volumes[j]
+    pages = pages_relation(p.pages[i], p.pages[j])
+    citation_equal = volume_equal and pages == "same"
+    close = whole >= th["title_uncertain"] or (citation_equal and best >= th["title_translated"])
+    if not close or not has_titles:
+        return None
+    authors = authors_agree(p.families[i], p.families[j])
+    if guard:
+        # Listed for reviewers only when nothing but the guard speaks against a merge.
+        if guard in DISTINCT_PUBLICATIONS or authors is False or whole < th["title_uncertain"]:
+            return None
+        return Verdict(i, j, False, "fuzzy", guard, whole)
+
+    journal_i, journal_j = p.journals[i], p.journals[j]
+    if journal_i and journal_j:
+        journal = journals_compatible(journal_i, journal_j, rules)
+    else:
+        journal = None
+    venue = (
+        bool(journal)
+        or citation_equal
+        or (journal is None and (volume_equal or pages in ("same", "overlap")))
+    )
+    # A year apart (online first / print) only within one volume, which pins the year.
+    year_ok = same_year or (year_i is not None and year_j is not None and volume_equal)
+    short = min(len(p.titles[i].compact), len(p.titles[j].compact)) < th["short_title_chars"]
+
+    blockers = []
+    if pages == "different":
+        blockers.append("different pages")
+    if numbers_conflict(p.titles[i], p.titles[j]):
+        blockers.append("different numbers in the titles")
+    if not year_ok:
+        blockers.append("year missing" if year_i is None or year_j is None else "years differ")
+    if not venue:
+        blockers.append("different journals" if journal is False else "venue unknown")
+    if short and not citation_equal:
+        blockers.append("short title")
+    if blockers:
+        if authors is False and (not citation_equal or whole < th["title_uncertain"]):
+            return None  # other authors, other citation or title: nothing to ask a reviewer
+        return Verdict(i, j, False, "fuzzy", "; ".join(blockers), whole)
+
+    # The same citation (journal, year, volume, first page) and the same title: the same
+    # article even when a database garbled the first author (group names, encodings).
+    same_citation = citation_equal and same_year and journal is not False
+    # ... and with the authors missing on one side, close titles are enough.
+    needed = th["title_same"] if authors is False else th["title_close"]
+    if authors is not True and not (same_citation and whole >= needed):
+        reason = "different first authors" if authors is False else "authors missing"
+        return Verdict(i, j, False, "fuzzy", reason, whole)
+    if authors is not True:
+        return Verdict(i, j, True, "citation", "", whole)
+    if whole == 100.0:
+        return Verdict(i, j, True, "exact", "", whole)
+    if whole >= th["title_same"]:
+        return Verdict(i, j, True, "fuzzy", "", whole)
+    if same_citation:
+        if whole >= th["title_close"]:
+            return Verdict(i, j, True, "citation", "", whole)
+        last_i, last_j = p.pages[i].last, p.pages[j].last
+        full_range = last_i is not None and last_i == last_j
+        if full_range and journal and best >= th["title_translated"]:
+            return Verdict(i, j, True, "citation", "", whole)
+    return Verdict(i, j, False, "fuzzy", "titles differ", whole)
+
+
+def evidence(p: Prepared, i: int, j: int, rules: Rules) -> str:
+    """A short account of what the two records share, for duplicates.tsv and reviewers."""
+    whole, best = title_similarity(p.titles[i], p.titles[j])
+    parts = [f"title {whole:.0f}" + (f" (parts {best:.0f})" if best > whole else "")]
+    fi, fj = p.families[i], p.families[j]
+    parts.append(f"first author {fi[0] if fi else '-'}/{fj[0] if fj else '-'}")
+    parts.append(f"year {p.years[i] or '-'}/{p.years[j] or '-'}")
+    if p.journals[i] and p.journals[j]:
+        same = journals_compatible(p.journals[i], p.journals[j], rules)
+        parts.append("journal " + ("compatible" if same else "different"))
+    parts.append(f"volume {p.volumes[i] or '-'}/{p.volumes[j] or '-'}")
+    first_i = p.pages[i].ranges[0][0] if p.pages[i].known else "-"
+    first_j = p.pages[j].ranges[0][0] if p.pages[j].known else "-"
+    parts.append(f"first page {first_i}/{first_j}")
+    for name, values in (("doi", p.dois), ("pmid", p.pmids)):
+        if values[i] or values[j]:
+            parts.append(f"{name} {values[i] or '-'}/{values[j] or '-'}")
+    return "; ".join(parts)
+
+
+# ---- candidate pairs -----------------------------------------------------------------------
+
+
+def block_keys(p: Prepared, i: int) -> Iterable[str]:
+    for prefix, values in (("d", p.dois), ("p", p.pmids), ("w", p.wos), ("e", p.embase)):
+        if values[i]:
+            yield f"{prefix}:{values[i]}"
+    compact = p.titles[i].compact
+    if len(compact) >= 12:
+        yield "t:" + compact[:24]
+        yield "s:" + compact[-24:]
+    for part in p.titles[i].parts:
+        part_compact = part.replace(" ", "")
+        if len(part_compact) >= 12:
+            yield "t:" + part_compact[:24]
+    families, year = p.families[i], p.years[i]
+    if families and year:
+        yield f"a:{families[0]}:{year}"
+    if p.volumes[i]:
+        for first in p.pages[i].firsts:
+            yield f"v:{p.volumes[i]}:{first}"
+
+
+def candidate_pairs(p: Prepared, rules: Rules) -> list[tuple[int, int]]:
+    """Pairs of records worth comparing, each once, in canonical order."""
+    block_max, window = rules.thresholds["block_max"], rules.thresholds["window"]
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i in range(len(p)):
+        for key in block_keys(p, i):
+            blocks[key].append(i)
+    n = len(p)
+    codes: set[int] = set()
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        if len(members) <= block_max:
+            for x, y in itertools.combinations(members, 2):
+                codes.add(x * n + y if x < y else y * n + x)
+        else:  # sorted neighbourhood: each record with its `window` neighbours in title order
+            ordered = sorted(members, key=lambda k: (p.titles[k].compact, k))
+            for pos, x in enumerate(ordered):
+                for y in ordered[pos + 1 : pos + 1 + window]:
+                    codes.add(x * n + y if x < y else y * n + x)
+    return [divmod(code, n) for code in sorted(codes)]
+
+
+# ---- clustering ----------------------------------------------------------------------------
+
+
+class Clusters:
+    """Union-find over records that refuses any join that would put two records with a hard
+    conflict (or a reviewer's `different`) into one cluster."""
+
+    def __init__(self, p: Prepared, different: set[tuple[int, int]]):
+        self.p = p
+        self.parent = list(range(len(p)))
+        self.members = {i: [i] for i in range(len(p))}
+        self.different = different
+        self.edges: list[tuple[int, int, str]] = []  # (i, j, stage): the spanning tree
+
+    def find(self, i: int) -> int:
+        root = i
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[i] != root:
+            self.parent[i], i = root, self.parent[i]
+        return root
+
+    def conflict(self, ri: int, rj: int, *, automatic: bool) -> str:
+        for x in self.members[ri]:
+            for y in self.members[rj]:
+                pair = (x, y) if x < y else (y, x)
+                if pair in self.different:
+                    return "a reviewer marked them different"
+                if automatic:
+                    reason = hard_conflict(self.p, x, y)
+                    if reason:
+                        return f"{reason} ({self.p.ids[x]} / {self.p.ids[y]})"
+        return ""
+
+    def join(self, i: int, j: int, stage: str) -> None:
+        ri, rj = self.find(i), self.find(j)
+        if len(self.members[ri]) < len(self.members[rj]):
+            ri, rj = rj, ri
+        self.parent[rj] = ri
+        self.members[ri].extend(self.members.pop(rj))
+        self.edges.append((i, j, stage))
+
+    def groups(self) -> list[list[int]]:
+        return [sorted(m) for m in sorted(self.members.values(), key=min)]
+
+
+@dataclass
+class Result:
+    prepared: Prepared
+    clusters: list[list[int]]  # record positions, each sorted (first = earliest)
+    edges: list[tuple[int, int, str]]
+    verdicts: dict[tuple[int, int], Verdict]
+    uncertain: list[Verdict]
+
+
+def deduplicate(
+    records: pd.DataFrame,
+    *,
+    rules: Rules | None = None,
+    same: Iterable[tuple[str, str]] = (),
+    different: Iterable[tuple[str, str]] = (),
+) -> Result:
+    """Cluster `records` (reviewflow record schema; `study_id` marks pseudo-records of included
+    studies). `same`/`different` are reviewer decisions on pairs of record ids."""
+    rules = rules or load_rules()
+    p = prepare(records, rules)
+    pos = p.position
+    different_pairs = {tuple(sorted((pos[a], pos[b]))) for a, b in different}
+    same_pairs = sorted(tuple(sorted((pos[a], pos[b]))) for a, b in same)
+    clusters = Clusters(p, different_pairs)
+
+    for i, j in same_pairs:
+        ri, rj = clusters.find(i), clusters.find(j)
+        if ri != rj:
+            reason = clusters.conflict(ri, rj, automatic=False)
+            if reason:
+                raise ValueError(
+                    f"reviewer decisions contradict each other: {p.ids[i]} = {p.ids[j]} but "
+                    f"{reason}"
+                )
+            clusters.join(i, j, "reviewer")
+
+    verdicts: dict[tuple[int, int], Verdict] = {}
+    for i, j in candidate_pairs(p, rules):
+        if p.studies[i] and p.studies[j]:
+            continue
+        verdict = judge(p, i, j, rules)
+        if verdict is not None:
+            verdicts[(i, j)] = verdict
+
+    window_rank = {w: r for r, w in enumerate(sorted(set(p.windows)))}
+    earliest_window = {  # per cluster root: the rank of its earliest window
+        root: min(window_rank[p.windows[m]] for m in members)
+        for root, members in clusters.members.items()
+    }
+    uncertain: list[Verdict] = []
+    ordered = sorted(verdicts.values(), key=lambda v: (window_rank[p.windows[v.j]], v.sort_key))
+    for v in ordered:
+        if not v.merge:
+            uncertain.append(v)
+            continue
+        ri, rj = clusters.find(v.i), clusters.find(v.j)
+        if ri == rj:
+            continue
+        current = window_rank[p.windows[v.j]]
+        if earliest_window[ri] < current and earliest_window[rj] < current:
+            reason = "would join two clusters that earlier windows kept apart"
+        else:
+            reason = clusters.conflict(ri, rj, automatic=True)
+        if reason:
+            uncertain.append(Verdict(v.i, v.j, False, v.stage, reason, v.score))
+            continue
+        clusters.join(v.i, v.j, v.stage)
+        root = clusters.find(v.i)
+        earliest_window[root] = min(earliest_window[ri], earliest_window[rj])
+
+    # Uncertain pairs left for reviewers: one per pair of clusters, none already decided.
+    kept: dict[tuple[int, int], Verdict] = {}
+    for v in uncertain:
+        ri, rj = clusters.find(v.i), clusters.find(v.j)
+        if ri == rj or clusters.conflict(ri, rj, automatic=False):
+            continue
+        if p.studies[v.i] and p.studies[v.j]:
+            continue
+        key = (ri, rj) if ri < rj else (rj, ri)
+        if key not in kept or v.sort_key < kept[key].sort_key:
+            kept[key] = v
+    pending = sorted(kept.values(), key=lambda v: (v.i, v.j))
+    return Result(p, clusters.groups(), clusters.edges, verdicts, pending)
+
+
+def duplicate_groups(result: Result) -> list[list[str]]:
+    """The clusters of more than one record, as record ids (earliest first)."""
+    p = result.prepared
+    return [[p.ids[i] for i in group] for group in result.clusters if len(group) > 1]

@@ -1,0 +1,220 @@
+"""The tables of the dedup stage: reading records (reviewflow's schema or the bib-dedupe
+benchmark layout), the included studies and the reviewers' decisions; building
+unique_records, duplicates, uncertain_pairs and the per-window counts."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+
+from reviewflow.dedup import (
+    DESCRIPTIVE_COLUMNS,
+    IDENTIFIER_COLUMNS,
+    RECORD_COLUMNS,
+    STUDY_PREFIX,
+    Result,
+    evidence,
+)
+from reviewflow.errors import InputProblems, raise_if_any
+from reviewflow.normalise import Rules, load_rules
+
+# bib-dedupe benchmark layout -> reviewflow record schema
+BENCHMARK_COLUMNS = {
+    "ID": "record_id",
+    "author": "authors",
+    "number": "issue",
+    "ENTRYTYPE": "publication_type",
+}
+STUDY_COLUMNS = ["study_id", "first_author", "year", "title", "journal", "doi", "pmid"]
+DECISION_COLUMNS = ["record_id_1", "record_id_2", "decision", "reviewer", "note"]
+DECISIONS = ("same", "different")
+UNCERTAIN_COLUMNS = [
+    "record_id_1", "record_id_2", "window", "reason", "title_similarity", "evidence",
+    "title_1", "title_2", "authors_1", "authors_2", "year_1", "year_2", "journal_1",
+    "journal_2", "volume_1", "volume_2", "pages_1", "pages_2", "doi_1", "doi_2",
+]  # fmt: skip
+DUPLICATE_COLUMNS = [
+    "record_id", "window", "merged_into", "matched_record_id", "stage", "evidence", "title",
+]  # fmt: skip
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """A TSV (`.tsv`) or CSV, every cell as text, empty cells as ''."""
+    path = Path(path)
+    sep = "\t" if path.suffix == ".tsv" else ","
+    try:
+        return pd.read_csv(
+            path, sep=sep, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL
+        )
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise InputProblems(str(path), [f"cannot be read as a table: {error}"]) from error
+
+
+def read_records(path: str | Path) -> pd.DataFrame:
+    """Records in reviewflow's schema (`record_id`, ...) or in the bib-dedupe benchmark layout
+    (`ID,title,year,author,journal,volume,number,pages[,doi,abstract]`)."""
+    frame = read_table(path)
+    return to_record_schema(frame, str(path))
+
+
+def to_record_schema(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    if "record_id" not in frame.columns and "ID" in frame.columns:
+        frame = frame.rename(columns=BENCHMARK_COLUMNS)
+        if "issue" not in frame.columns:
+            frame["issue"] = ""
+        if "booktitle" in frame.columns:  # conference papers (bib-dedupe's special cases)
+            journal = frame.get("journal", pd.Series("", index=frame.index))
+            frame["journal"] = journal.where(journal != "", frame["booktitle"])
+    problems = []
+    if "record_id" not in frame.columns:
+        problems.append(
+            "no record_id column (nor ID): expected reviewflow's record schema or the "
+            "benchmark layout ID,title,year,author,journal,volume,number,pages"
+        )
+    else:
+        ids = frame["record_id"]
+        for line in ids.index[ids.str.strip() == ""]:
+            problems.append(f"line {line + 2}: empty record id")
+        for line in ids.index[ids.duplicated() & (ids.str.strip() != "")]:
+            problems.append(f"line {line + 2}: record id {ids[line]!r} appears more than once")
+    raise_if_any(source, problems)
+    for column in RECORD_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    return frame
+
+
+def read_studies(path: str | Path) -> pd.DataFrame:
+    """The included studies (results/extraction/studies.tsv) as pseudo-records."""
+    frame = read_table(path)
+    missing = [c for c in STUDY_COLUMNS if c not in frame.columns]
+    raise_if_any(
+        str(path), [f"missing column {c!r} (needs {', '.join(STUDY_COLUMNS)})" for c in missing]
+    )
+    problems = [
+        f"line {line + 2}: empty study_id" for line in frame.index[frame["study_id"] == ""]
+    ]
+    raise_if_any(str(path), problems)
+    return pd.DataFrame(
+        {
+            "record_id": STUDY_PREFIX + frame["study_id"],
+            "window": "",  # before every search window
+            "title": frame["title"],
+            "authors": frame["first_author"],
+            "year": frame["year"],
+            "journal": frame["journal"],
+            "doi": frame["doi"],
+            "pmid": frame["pmid"],
+            "study_id": frame["study_id"],
+        }
+    )
+
+
+def read_decisions(path: str | Path, known_ids: set[str]) -> tuple[list, list]:
+    """The reviewers' decisions on uncertain pairs: ([same pairs], [different pairs])."""
+    path = Path(path)
+    frame = read_table(path)
+    missing = [c for c in DECISION_COLUMNS[:3] if c not in frame.columns]
+    raise_if_any(str(path), [f"missing column {c!r}" for c in missing])
+    problems, same, different, seen = [], [], [], {}
+    for index, row in frame.iterrows():
+        line = index + 2
+        a, b = row["record_id_1"].strip(), row["record_id_2"].strip()
+        decision = row["decision"].strip().lower()
+        if decision not in DECISIONS:
+            problems.append(
+                f"line {line}: decision {row['decision']!r} must be one of {', '.join(DECISIONS)}"
+            )
+        for column, value in (("record_id_1", a), ("record_id_2", b)):
+            if value not in known_ids:
+                problems.append(f"line {line}: {column} {value!r} is not a known record id")
+        if a == b:
+            problems.append(f"line {line}: a record paired with itself ({a!r})")
+        pair = tuple(sorted((a, b)))
+        if pair in seen and seen[pair][1] != decision:
+            problems.append(
+                f"line {line}: {a} / {b} is {decision!r} here but {seen[pair][1]!r} on line "
+                f"{seen[pair][0]}"
+            )
+        seen.setdefault(pair, (line, decision))
+        (same if decision == "same" else different).append(pair)
+    raise_if_any(str(path), problems)
+    return same, different
+
+
+# ---- outputs -------------------------------------------------------------------------------
+
+
+def _completeness(row: pd.Series) -> tuple:
+    filled = sum(1 for c in DESCRIPTIVE_COLUMNS if str(row.get(c, "")).strip())
+    return (filled, len(str(row.get("abstract", ""))))
+
+
+def unique_records(records: pd.DataFrame, result: Result) -> pd.DataFrame:
+    """One row per cluster: the earliest record's id, the most complete member's fields, every
+    member's identifiers; plus member_ids, first_window, matches_included_study."""
+    p = result.prepared
+    by_id = records.fillna("").astype(str).set_index("record_id", drop=False)
+    rows = []
+    for group in result.clusters:
+        ids = [p.ids[i] for i in group]
+        study = next((p.studies[i] for i in group if p.studies[i]), "")
+        members = [i for i in ids if not i.startswith(STUDY_PREFIX) or not study]
+        members = [i for i in members if i in by_id.index]
+        if not members:
+            continue  # an included study that matched no record
+        member_rows = [by_id.loc[i] for i in members]
+        best = max(range(len(members)), key=lambda k: (_completeness(member_rows[k]), -k))
+        row = {c: member_rows[best].get(c, "") for c in RECORD_COLUMNS}
+        earliest = member_rows[0]
+        for column in ("record_id", "window", "source_db", "source_file", "source_id"):
+            row[column] = earliest.get(column, "")
+        for column in IDENTIFIER_COLUMNS:
+            values = [member_rows[best][column]] + [r[column] for r in member_rows]
+            row[column] = ";".join(dict.fromkeys(v for v in values if v.strip()))
+        row["member_ids"] = ";".join(members)
+        row["first_window"] = earliest["window"]
+        row["matches_included_study"] = study
+        rows.append(row)
+    columns = RECORD_COLUMNS + ["member_ids", "first_window", "matches_included_study"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def duplicates(records: pd.DataFrame, result: Result, rules: Rules | None = None) -> pd.DataFrame:
+    """Every record merged into another: into which cluster, matched with which record, by which
+    stage, on what evidence. Walks each cluster's spanning tree from its earliest record."""
+    rules = rules or load_rules()
+    p = result.prepared
+    titles = dict(zip(records["record_id"], records["title"].fillna(""), strict=True))
+    neighbours: dict[int, list[tuple[int, str]]] = {}
+    for i, j, stage in result.edges:
+        neighbours.setdefault(i, []).append((j, stage))
+        neighbours.setdefault(j, []).append((i, stage))
+    rows = []
+    for group in result.clusters:
+        if len(group) < 2:
+            continue
+        root = group[0]
+        seen, queue = {root}, [root]
+        while queue:
+            node = queue.pop(0)
+            for other, stage in sorted(neighbours.get(node, [])):
+                if other in seen:
+                    continue
+                seen.add(other)
+                queue.append(other)
+                rows.append(
+                    {
+                        "record_id": p.ids[other],
+                        "window": p.windows[other],
+                        "merged_into": p.ids[root],
+                        "matched_record_id": p.ids[node],
+                        "stage": stage,
+                        "evidence": evidence(p, node, other, rules),
+                        "title": titles.get(p.ids[other], ""),
+                    }
+                )
+    frame = pd.DataFrame(rows, columns=DUPLICATE_COLUMNS)
+    return frame.sort_values(["merged_into", "record_id"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,416 @@
+"""Normalising bibliographic fields so that one article looks the same whichever database
+exported it: case, accents, Greek letters, punctuation, annotations that databases add to
+titles, author name formats, abbreviated journal names, page ranges and DOI forms.
+
+Pure functions on strings. The vocabularies and patterns they use are in `dedup_rules.yaml`
+(loaded once by `load_rules`), not in the code.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+RULES_FILE = Path(__file__).with_name("dedup_rules.yaml")
+
+GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
+    "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau",
+    "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
+}  # fmt: skip
+# Letters that Unicode decomposition does not turn into ASCII.
+SPECIAL_LETTERS = {
+    "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
+    "ı": "i", "ħ": "h", "µ": "mu",
+}  # fmt: skip
+FOLD_TABLE = str.maketrans({**GREEK, **SPECIAL_LETTERS, **{k.upper(): v for k, v in GREEK.items()}})
+
+ROMAN = {
+    "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
+    "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15,
+}  # fmt: skip
+# A one-letter Roman numeral (i, v, x) is read as a number only after one of these words.
+NUMBERED_WORDS = frozenset(
+    "part phase stage type grade class study trial section volume series chapter".split()
+)
+
+DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi\.org/|doi:\s*|doi\s+)", re.I)
+DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
+HTML_TAG = re.compile(r"</?[a-z][a-z0-9]*\s*/?>")
+NON_WORD = re.compile(r"[^a-z0-9]+")
+APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
+PAGE_PART = re.compile(r"^([a-z]{0,3})(\d+)[a-z]?(?:\s*-\s*([a-z]{0,3})(\d+)[a-z]?)?$")
+EXCEL_PAGE = re.compile(r"^(\d+)-(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*$")
+MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+DIGITS = re.compile(r"\d+")
+DIGIT_GROUP = re.compile(r"(?<=\d)[ ,](?=\d{3}(?!\d))")
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: functions cache results per Rules
+class Rules:
+    """The compiled content of dedup_rules.yaml."""
+
+    thresholds: dict
+    title_annotations: tuple[re.Pattern, ...]
+    title_language_separator: re.Pattern
+    notice_title_patterns: tuple[tuple[str, re.Pattern], ...]
+    notice_publication_types: tuple[tuple[str, re.Pattern], ...]
+    journal_stopwords: frozenset
+    word_variants: dict
+    name_particles: frozenset
+    name_suffixes: frozenset
+
+
+@functools.lru_cache(maxsize=4)
+def load_rules(path: str | Path = RULES_FILE) -> Rules:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return Rules(
+        thresholds=dict(data["thresholds"]),
+        title_annotations=tuple(re.compile(p) for p in data["title_annotations"]),
+        title_language_separator=re.compile("|".join(data["title_language_separators"])),
+        notice_title_patterns=tuple(
+            (kind, re.compile(p)) for kind, p in data["notice_title_patterns"].items()
+        ),
+        notice_publication_types=tuple(
+            (kind, re.compile(p)) for kind, p in data["notice_publication_types"].items()
+        ),
+        journal_stopwords=frozenset(data["journal_stopwords"]),
+        word_variants=dict(data["word_variants"]),
+        name_particles=frozenset(data["name_particles"]),
+        name_suffixes=frozenset(data["name_suffixes"]),
+    )
+
+
+def text(value: object) -> str:
+    """A cell as a stripped string; missing values (None, NaN) as ''."""
+    if value is None or value != value:  # NaN is not equal to itself
+        return ""
+    return str(value).strip()
+
+
+@functools.lru_cache(maxsize=65536)
+def fold(value: str) -> str:
+    """Lower case ASCII: accents dropped, Greek letters spelled out (β -> beta), ß -> ss."""
+    value = value.translate(FOLD_TABLE)
+    if not value.isascii():
+        value = unicodedata.normalize("NFKD", value)
+        value = "".join(c for c in value if not unicodedata.combining(c))
+        value = value.translate(FOLD_TABLE)
+    return value.lower()
+
+
+def normalise_doi(value: object) -> str:
+    """'https://doi.org/10.1000/ABC.' -> '10.1000/abc'; '' when it is not a DOI."""
+    doi = text(value).lower()
+    for _ in range(2):  # "doi: https://doi.org/..." happens
+        doi = DOI_PREFIX.sub("", doi).strip()
+    doi = doi.rstrip(".,;)]").strip()
+    return doi if DOI_SHAPE.match(doi) else ""
+
+
+def normalise_identifier(value: object) -> str:
+    """A database accession (PMID, WoS UT, Embase id): no spaces, no known prefix, lower case."""
+    ident = re.sub(r"\s+", "", text(value)).lower()
+    ident = re.sub(r"^(?:pmid:?|wos:|embase:?)", "", ident)
+    if ident.endswith(".0") and ident[:-2].isdigit():  # a number read as a float
+        ident = ident[:-2]
+    return ident
+
+
+def _words(value: str, rules: Rules) -> list[str]:
+    value = HTML_TAG.sub(" ", value.replace("&amp;", " and ").replace("&", " and "))
+    value = DIGIT_GROUP.sub("", value)  # '10 000' and '10,000' -> '10000'
+    value = APOSTROPHE.sub("", value)
+    words = NON_WORD.sub(" ", value).split()
+    variants = rules.word_variants
+    out = []
+    for i, word in enumerate(words):
+        word = variants.get(word, word)
+        number = ROMAN.get(word)
+        if number is not None and (len(word) > 1 or (i and words[i - 1] in NUMBERED_WORDS)):
+            word = str(number)
+        out.append(word)
+    return out
+
+
+@dataclass(frozen=True)
+class Title:
+    """A title ready for comparison."""
+
+    words: str  # cleaned words joined by one space
+    compact: str  # the same without spaces (so 'post-operative' == 'postoperative')
+    parts: tuple[str, ...]  # the title in each language when it carries two (else empty)
+    numbers: tuple[str, ...]  # the numbers it contains, in order ('phase II' -> '2')
+
+
+def strip_annotations(title: str, rules: Rules) -> str:
+    folded = fold(title)
+    for pattern in rules.title_annotations:
+        folded = pattern.sub(" ", folded)
+    return folded
+
+
+def normalise_title(title: object, rules: Rules) -> Title:
+    folded = strip_annotations(text(title), rules)
+    words = _words(folded, rules)
+    parts = []
+    pieces = rules.title_language_separator.split(folded)
+    if len(pieces) > 1:
+        for piece in pieces:
+            piece_words = _words(piece, rules)
+            if len(piece_words) >= 3:
+                parts.append(" ".join(piece_words))
+    numbers = tuple(w for w in words if w.isdigit())
+    joined = " ".join(words)
+    return Title(joined, joined.replace(" ", ""), tuple(parts), numbers)
+
+
+def notice_kind(title: object, publication_type: object, rules: Rules) -> str:
+    """'erratum', 'retraction', 'comment', 'reply' for a notice about another record; else ''."""
+    cleaned = " ".join(_words(strip_annotations(text(title), rules), rules))
+    for kind, pattern in rules.notice_title_patterns:
+        if pattern.search(cleaned):
+            return kind
+    # Patterns written with punctuation ("re:") are matched on the folded title too.
+    folded = fold(text(title)).strip(" [\"'")
+    for kind, pattern in rules.notice_title_patterns:
+        if pattern.search(folded):
+            return kind
+    types = fold(text(publication_type))
+    for kind, pattern in rules.notice_publication_types:
+        if types and pattern.search(types):
+            return kind
+    return ""
+
+
+# ---- authors -------------------------------------------------------------------------------
+
+
+def split_authors(value: object) -> list[str]:
+    """'A, B; C, D' (reviewflow), 'A, B and C, D' (BibTeX) or one name per line -> names."""
+    raw = re.sub(r"\s*,?\s*\bet al\b\.?", "", text(value))
+    if not raw:
+        return []
+    if ";" in raw or "\n" in raw:
+        names = re.split(r"\s*[;\n]\s*", raw)
+    else:
+        names = re.split(r"\s+and\s+", raw)
+    return [n.strip() for n in names if n.strip()]
+
+
+def family_name(name: str, rules: Rules) -> str:
+    """The family name of one author as a comparison key: ASCII letters only, particles and
+    suffixes dropped ('van der Berg, J.' -> 'berg'; 'Wright Jr., T C' -> 'wright').
+
+    Understands 'Family, Given', 'Family G' (MEDLINE), 'G. Family' and 'Given Family'.
+    """
+    name = fold(name).strip()
+    if "," in name:
+        family, _, given = name.partition(",")
+        family_words = NON_WORD.sub(" ", family).split()
+        if family_words and all(w in rules.name_particles for w in family_words):
+            # 'van, Hamont D' (a particle split off by a converter): the family is in 'given'
+            given_words = NON_WORD.sub(" ", given).split()
+            family_words = given_words[:1]
+    else:
+        words = NON_WORD.sub(" ", name).split()
+        if len(words) >= 2 and len(words[-1]) <= 3 and words[-1].isalpha() and len(words[0]) > 3:
+            family_words = words[:-1]  # 'Smith JA' (MEDLINE)
+        else:
+            family_words = words[-1:]  # 'J. A. Smith'
+    kept = [
+        w for w in family_words if w not in rules.name_particles and w not in rules.name_suffixes
+    ]
+    return "".join(kept or family_words)
+
+
+def author_families(value: object, rules: Rules) -> tuple[str, ...]:
+    return tuple(f for f in (family_name(n, rules) for n in split_authors(value)) if f)
+
+
+# ---- journals -------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=65536)
+def _journal_forms(journal: str, rules: Rules) -> tuple[tuple[str, ...], ...]:
+    folded = fold(journal)
+    candidates = [folded]
+    no_brackets = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", folded)
+    candidates.append(no_brackets)
+    for sep in (" = ", ":", ". "):
+        for candidate in list(candidates):
+            if sep in candidate:
+                candidates.extend(candidate.split(sep))
+    forms = []
+    for candidate in candidates:
+        words = [
+            w
+            for w in _words(candidate, rules)
+            if w not in rules.journal_stopwords and not w.isdigit()
+        ]
+        if words and tuple(words) not in forms:
+            forms.append(tuple(words))
+    return tuple(forms)
+
+
+def journal_forms(journal: object, rules: Rules) -> tuple[tuple[str, ...], ...]:
+    """The ways a journal name may be written, as word tuples: the whole name, the name before a
+    ':' or '=', the name without parentheses ('Medizinische Klinik (Munich, Germany : 1983)')."""
+    return _journal_forms(text(journal), rules)
+
+
+def _abbreviates_word(short: str, long: str) -> bool:
+    """'clin' of 'clinical', 'dtsch' of 'deutsche': same first letter, letters in order."""
+    if short == long or long.startswith(short):
+        return True
+    if short[0] != long[0] or len(short) < 2:
+        return False
+    position = 0
+    for letter in short:
+        position = long.find(letter, position) + 1
+        if not position:
+            return False
+    return True
+
+
+def _concatenated_prefixes(short: str, words: tuple[str, ...]) -> bool:
+    """Is `short` the concatenation of a non-empty prefix of every word in turn?
+    ('jthoraccardiovascsurg' of journal thoracic cardiovascular surgery, 'amcis' of americas
+    conference information systems)."""
+
+    @functools.lru_cache(maxsize=None)
+    def match(position: int, index: int) -> bool:
+        if index == len(words):
+            return position == len(short)
+        word = words[index]
+        remaining_words = len(words) - index - 1
+        for length in range(min(len(word), len(short) - position - remaining_words), 0, -1):
+            if short[position : position + length] == word[:length] and match(
+                position + length, index + 1
+            ):
+                return True
+        return False
+
+    return len(short) >= len(words) and match(0, 0)
+
+
+def _forms_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    if a == b:
+        return True
+    short, long = (a, b) if len("".join(a)) <= len("".join(b)) else (b, a)
+    if len(short) == len(long):
+        if len(short) == 1:
+            return len(short[0]) >= 4 and long[0].startswith(short[0])
+        return all(_abbreviates_word(s, w) for s, w in zip(short, long, strict=True))
+    if len(short) >= 3 and set(short) <= set(long):
+        return True  # 'journal parenteral enteral nutrition' in 'jpen journal parenteral ...'
+    if len(long) >= 2 and len(short) < len(long):
+        return _concatenated_prefixes("".join(short), long)
+    return False
+
+
+@functools.lru_cache(maxsize=262144)
+def journals_compatible(a: str, b: str, rules: Rules) -> bool:
+    """Can two journal names be the same journal, one an abbreviation or variant of the other?
+    ('J Clin Oncol' / 'Journal of clinical oncology : official journal of ...' -> True;
+    'Cancer' / 'Cancer Cytopathology' -> False.)"""
+    forms_a, forms_b = _journal_forms(a, rules), _journal_forms(b, rules)
+    return any(_forms_compatible(x, y) for x in forms_a for y in forms_b)
+
+
+# ---- volume, pages, year ----------------------------------------------------------------
+
+
+def normalise_volume(value: object) -> str:
+    """The volume number: '30a' -> '30', '9 Suppl 23' -> '9', 'Suppl 2' -> ''."""
+    volume = fold(text(value))
+    if not volume or volume.startswith("suppl"):
+        return ""
+    match = DIGITS.search(volume)
+    return str(int(match.group())) if match else ""
+
+
+@dataclass(frozen=True)
+class Pages:
+    """A page field: its ranges ('233-8, 230-5' -> (233, 238), (230, 235)); the last page of a
+    range is None when not given. `elocator` marks an article number such as 'e12724'."""
+
+    ranges: tuple[tuple[int, int | None], ...]
+    elocator: bool = False
+
+    @property
+    def known(self) -> bool:
+        return bool(self.ranges)
+
+    @property
+    def firsts(self) -> frozenset:
+        return frozenset(first for first, _ in self.ranges)
+
+    @property
+    def last(self) -> int | None:
+        """The last page of the first range."""
+        return self.ranges[0][1] if self.ranges else None
+
+
+NO_PAGES = Pages(())
+
+
+def pages_relation(a: Pages, b: Pages) -> str:
+    """'same' (a first page in common), 'overlap' (ranges overlap, e.g. '488' / '487-488'),
+    'different' (no page in common) or 'unknown' (a side missing, or an article number
+    against a page range: 'e12724' / '1-6')."""
+    if not a.ranges or not b.ranges:
+        return "unknown"
+    if a.firsts & b.firsts:
+        return "same"
+    if a.elocator != b.elocator:
+        return "unknown"
+    for first_a, last_a in a.ranges:
+        for first_b, last_b in b.ranges:
+            if first_a <= (last_b or first_b) and first_b <= (last_a or first_a):
+                return "overlap"
+    return "different"
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_pages(value: str) -> Pages:
+    ranges = []
+    elocator = False
+    for part in re.split(r"\s*[,;+]\s*", fold(value).strip(" \"'")):
+        part = part.strip()
+        excel = EXCEL_PAGE.match(part)  # '5-12' shown by a spreadsheet as '12-May'
+        if excel:
+            first, last = MONTHS[excel.group(2)[:3]], int(excel.group(1))
+            ranges.append((first, last if last > first else None))
+            continue
+        match = PAGE_PART.match(part)
+        if not match:
+            continue
+        first = int(match.group(2))
+        if not ranges:
+            elocator = match.group(1) == "e" and len(match.group(2)) >= 3
+        last = None
+        if match.group(4):
+            end_digits = match.group(4)
+            start_digits = match.group(2).lstrip("0") or "0"
+            if len(end_digits) < len(start_digits):  # '288-97' -> 297
+                end_digits = start_digits[: len(start_digits) - len(end_digits)] + end_digits
+            last = int(end_digits) if int(end_digits) > first else None
+        ranges.append((first, last))
+    return Pages(tuple(ranges), elocator) if ranges else NO_PAGES
+
+
+def parse_pages(value: object) -> Pages:
+    return _parse_pages(text(value))
+
+
+def parse_year(value: object) -> int | None:
+    match = YEAR.search(text(value))
+    return int(match.group(1)) if match else None
