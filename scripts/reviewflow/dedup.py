@@ -177,21 +177,28 @@ def numbers_conflict(a: Title, b: Title) -> bool:
     return not (x <= y or y <= x)
 
 
-def authors_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool | None:
-    """True when the first authors are the same person (or the author lists largely overlap),
-    False when they differ, None when one list is missing."""
-    if not a or not b:
-        return None
-    x, y = a[0], b[0]
+def _same_family(x: str, y: str) -> bool:
     if x == y:
         return True
     short, long = (x, y) if len(x) <= len(y) else (y, x)
     if len(short) >= 4 and (long.startswith(short) or long.endswith(short)):
         return True  # 'paschoalini' / 'paschoalinimda', 'brenna' / 'fernandesbrenna'
-    if len(short) >= 5 and Indel.normalized_similarity(x, y) >= 0.85:
-        return True  # 'kondou' / 'kondo'
-    common = len(set(a) & set(b))
-    return common >= 2 and common * 2 >= min(len(set(a)), len(set(b)))
+    return len(short) >= 5 and Indel.normalized_similarity(x, y) >= 0.85  # 'kondou' / 'kondo'
+
+
+def authors_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool | None:
+    """True when the first authors are the same person or the author lists largely overlap;
+    None when one list is missing (group authors such as 'ALTS Group' are left out of the
+    lists); else False."""
+    if not a or not b:
+        return None
+    if _same_family(a[0], b[0]):
+        return True
+    x, y = set(a), set(b)
+    common = len(x & y)
+    if common and common * 2 >= min(len(x), len(y)):
+        return True  # 'Chen, L; Yang, B' / 'Che, L; Yang, B'
+    return False
 
 
 def hard_conflict(p: Prepared, x: int, y: int) -> str:
@@ -283,16 +290,15 @@ def judge(p: Prepared, i: int, j: int, rules: Rules) -> Verdict | None:
             return None  # other authors, other citation or title: nothing to ask a reviewer
         return Verdict(i, j, False, "fuzzy", "; ".join(blockers), whole)
 
-    # The same citation (journal, year, volume, first page) and the same title: the same
-    # article even when a database garbled the first author (group names, encodings).
+    # The same citation (journal, year, volume, first page) with close titles: the same
+    # article even when one record has no authors (or a group as author).
     same_citation = citation_equal and same_year and journal is not False
-    # ... and with the authors missing on one side, close titles are enough.
-    needed = th["title_same"] if authors is False else th["title_close"]
-    if authors is not True and not (same_citation and whole >= needed):
-        reason = "different first authors" if authors is False else "authors missing"
-        return Verdict(i, j, False, "fuzzy", reason, whole)
-    if authors is not True:
-        return Verdict(i, j, True, "citation", "", whole)
+    if authors is False:
+        return Verdict(i, j, False, "fuzzy", "different first authors", whole)
+    if authors is None:
+        if same_citation and whole >= th["title_close"]:
+            return Verdict(i, j, True, "citation", "", whole)
+        return Verdict(i, j, False, "fuzzy", "authors missing", whole)
     if whole == 100.0:
         return Verdict(i, j, True, "exact", "", whole)
     if whole >= th["title_same"]:

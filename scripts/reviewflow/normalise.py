@@ -50,6 +50,7 @@ EXCEL_PAGE = re.compile(r"^(\d+)-(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|de
 MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 DIGITS = re.compile(r"\d+")
+CONFERENCE_PART = re.compile(r"\.\s*conference\s*:.*$")  # 'J Thromb Haemost.Conference: ...'
 DIGIT_GROUP = re.compile(r"(?<=\d)[ ,](?=\d{3}(?!\d))")
 
 
@@ -60,12 +61,13 @@ class Rules:
     thresholds: dict
     title_annotations: tuple[re.Pattern, ...]
     title_language_separator: re.Pattern
-    notice_title_patterns: tuple[tuple[str, re.Pattern], ...]
+    notice_title_markers: tuple[tuple[str, tuple[re.Pattern, ...]], ...]
     notice_publication_types: tuple[tuple[str, re.Pattern], ...]
     journal_stopwords: frozenset
     word_variants: dict
     name_particles: frozenset
     name_suffixes: frozenset
+    group_author: re.Pattern
 
 
 @functools.lru_cache(maxsize=4)
@@ -75,8 +77,9 @@ def load_rules(path: str | Path = RULES_FILE) -> Rules:
         thresholds=dict(data["thresholds"]),
         title_annotations=tuple(re.compile(p) for p in data["title_annotations"]),
         title_language_separator=re.compile("|".join(data["title_language_separators"])),
-        notice_title_patterns=tuple(
-            (kind, re.compile(p)) for kind, p in data["notice_title_patterns"].items()
+        notice_title_markers=tuple(
+            (kind, tuple(re.compile(p) for p in patterns))
+            for kind, patterns in data["notice_title_markers"].items()
         ),
         notice_publication_types=tuple(
             (kind, re.compile(p)) for kind, p in data["notice_publication_types"].items()
@@ -85,6 +88,7 @@ def load_rules(path: str | Path = RULES_FILE) -> Rules:
         word_variants=dict(data["word_variants"]),
         name_particles=frozenset(data["name_particles"]),
         name_suffixes=frozenset(data["name_suffixes"]),
+        group_author=re.compile(r"\b(?:" + "|".join(data["group_author_words"]) + r")\b"),
     )
 
 
@@ -127,6 +131,7 @@ def normalise_identifier(value: object) -> str:
 def _words(value: str, rules: Rules) -> list[str]:
     value = HTML_TAG.sub(" ", value.replace("&amp;", " and ").replace("&", " and "))
     value = DIGIT_GROUP.sub("", value)  # '10 000' and '10,000' -> '10000'
+    value = value.replace("ae", "e").replace("oe", "e")  # haemostasis, oedema, foetal
     value = APOSTROPHE.sub("", value)
     words = NON_WORD.sub(" ", value).split()
     variants = rules.word_variants
@@ -159,6 +164,9 @@ def strip_annotations(title: str, rules: Rules) -> str:
 
 def normalise_title(title: object, rules: Rules) -> Title:
     folded = strip_annotations(text(title), rules)
+    for _, markers in rules.notice_title_markers:
+        for marker in markers:
+            folded = marker.sub(" ", folded)
     words = _words(folded, rules)
     parts = []
     pieces = rules.title_language_separator.split(folded)
@@ -174,14 +182,9 @@ def normalise_title(title: object, rules: Rules) -> Title:
 
 def notice_kind(title: object, publication_type: object, rules: Rules) -> str:
     """'erratum', 'retraction', 'comment', 'reply' for a notice about another record; else ''."""
-    cleaned = " ".join(_words(strip_annotations(text(title), rules), rules))
-    for kind, pattern in rules.notice_title_patterns:
-        if pattern.search(cleaned):
-            return kind
-    # Patterns written with punctuation ("re:") are matched on the folded title too.
-    folded = fold(text(title)).strip(" [\"'")
-    for kind, pattern in rules.notice_title_patterns:
-        if pattern.search(folded):
+    folded = strip_annotations(text(title), rules).strip()
+    for kind, markers in rules.notice_title_markers:
+        if any(marker.search(folded) for marker in markers):
             return kind
     types = fold(text(publication_type))
     for kind, pattern in rules.notice_publication_types:
@@ -232,7 +235,10 @@ def family_name(name: str, rules: Rules) -> str:
 
 
 def author_families(value: object, rules: Rules) -> tuple[str, ...]:
-    return tuple(f for f in (family_name(n, rules) for n in split_authors(value)) if f)
+    """Family-name keys of the persons among the authors (groups such as 'ALTS Group' or
+    'Alexion Pharmaceuticals, Inc' are left out)."""
+    names = [n for n in split_authors(value) if not rules.group_author.search(fold(n))]
+    return tuple(f for f in (family_name(n, rules) for n in names) if f)
 
 
 # ---- journals -------------------------------------------------------------------------------
@@ -241,7 +247,7 @@ def author_families(value: object, rules: Rules) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=65536)
 def _journal_forms(journal: str, rules: Rules) -> tuple[tuple[str, ...], ...]:
     folded = fold(journal)
-    candidates = [folded]
+    candidates = [folded, CONFERENCE_PART.sub("", folded)]
     no_brackets = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", folded)
     candidates.append(no_brackets)
     for sep in (" = ", ":", ". "):
