@@ -8,8 +8,45 @@ import sys
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reviewflow", description=__doc__)
-    parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True)
+    add_dedup_command(commands)
     return parser
+
+
+def add_dedup_command(commands) -> None:
+    dedup = commands.add_parser(
+        "dedup",
+        help="group duplicate bibliographic records",
+        description="Group duplicate records. RECORDS.csv is in reviewflow's record schema "
+        "(record_id, title, authors, ...) or in the bib-dedupe benchmark layout "
+        "(ID,title,year,author,journal,volume,number,pages[,doi,abstract]). GROUPS.csv gets one "
+        "row per duplicate group: merged_ids, the ';'-joined ids.",
+    )
+    dedup.add_argument("records", metavar="RECORDS.csv")
+    dedup.add_argument("--out", required=True, metavar="GROUPS.csv")
+    dedup.add_argument("--uncertain", metavar="PAIRS.csv", help="write the pairs left to reviewers")
+    dedup.add_argument("--decisions", metavar="DECISIONS.tsv", help="reviewers' same/different")
+    dedup.set_defaults(func=run_dedup)
+
+
+def run_dedup(args: argparse.Namespace) -> int:
+    from reviewflow.dedup_tables import dedup_file
+    from reviewflow.errors import InputProblems
+
+    try:
+        result = dedup_file(
+            args.records, args.out, uncertain_path=args.uncertain, decisions_path=args.decisions
+        )
+    except (InputProblems, FileNotFoundError) as error:
+        print(f"reviewflow dedup: {error}", file=sys.stderr)
+        return 2
+    groups = sum(1 for group in result.clusters if len(group) > 1)
+    print(
+        f"{len(result.prepared)} records, {groups} duplicate groups, "
+        f"{len(result.prepared) - len(result.clusters)} duplicates, "
+        f"{len(result.uncertain)} uncertain pairs -> {args.out}"
+    )
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

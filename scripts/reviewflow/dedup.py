@@ -35,10 +35,10 @@ from rapidfuzz.distance import Indel
 
 from reviewflow.normalise import (
     Pages,
-    pages_relation,
     Rules,
     Title,
     author_families,
+    author_words,
     fold,
     journals_compatible,
     load_rules,
@@ -47,6 +47,7 @@ from reviewflow.normalise import (
     normalise_title,
     normalise_volume,
     notice_kind,
+    pages_relation,
     parse_pages,
     parse_year,
     text,
@@ -85,6 +86,7 @@ class Prepared:
     windows: list[str]
     titles: list[Title]
     families: list[tuple[str, ...]]
+    name_words: list[frozenset]  # every word of the author names (for garbled name orders)
     years: list[int | None]
     journals: list[str]
     volumes: list[str]
@@ -115,6 +117,7 @@ def prepare(records: pd.DataFrame, rules: Rules) -> Prepared:
         windows=col["window"],
         titles=[normalise_title(t, rules) for t in col["title"]],
         families=[author_families(a, rules) for a in col["authors"]],
+        name_words=[author_words(a) for a in col["authors"]],
         years=[parse_year(y) for y in col["year"]],
         journals=[fold(text(j)) for j in col["journal"]],
         volumes=[normalise_volume(v) for v in col["volume"]],
@@ -123,7 +126,10 @@ def prepare(records: pd.DataFrame, rules: Rules) -> Prepared:
         pmids=[normalise_identifier(p) for p in col["pmid"]],
         wos=[normalise_identifier(w) for w in col["wos_ut"]],
         embase=[normalise_identifier(e) for e in col["embase_id"]],
-        notices=[notice_kind(t, p, rules) for t, p in zip(col["title"], col["publication_type"])],
+        notices=[
+            notice_kind(t, kind, rules)
+            for t, kind in zip(col["title"], col["publication_type"], strict=True)
+        ],
         studies=col["study_id"],
     )
     prepared.position = {record_id: i for i, record_id in enumerate(prepared.ids)}
@@ -186,7 +192,12 @@ def _same_family(x: str, y: str) -> bool:
     return len(short) >= 5 and Indel.normalized_similarity(x, y) >= 0.85  # 'kondou' / 'kondo'
 
 
-def authors_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool | None:
+def authors_agree(
+    a: tuple[str, ...],
+    b: tuple[str, ...],
+    name_words_a: frozenset | None = None,
+    name_words_b: frozenset | None = None,
+) -> bool | None:
     """True when the first authors are the same person or the author lists largely overlap;
     None when one list is missing (group authors such as 'ALTS Group' are left out of the
     lists); else False."""
@@ -198,6 +209,12 @@ def authors_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool | None:
     common = len(x & y)
     if common and common * 2 >= min(len(x), len(y)):
         return True  # 'Chen, L; Yang, B' / 'Che, L; Yang, B'
+    if name_words_a is not None and name_words_b is not None:
+        # Names split in the wrong place ('Luis Ferreira, Santos A' for 'Santos, A L'): most
+        # family names of one list appear somewhere in the other's names.
+        common = max(len(x & name_words_b), len(y & name_words_a))
+        if common >= 2 and common * 2 >= min(len(x), len(y)):
+            return True
     return False
 
 
@@ -253,7 +270,7 @@ def judge(p: Prepared, i: int, j: int, rules: Rules) -> Verdict | None:
     close = whole >= th["title_uncertain"] or (citation_equal and best >= th["title_translated"])
     if not close or not has_titles:
         return None
-    authors = authors_agree(p.families[i], p.families[j])
+    authors = authors_agree(p.families[i], p.families[j], p.name_words[i], p.name_words[j])
     if guard:
         # Listed for reviewers only when nothing but the guard speaks against a merge.
         if guard in DISTINCT_PUBLICATIONS or authors is False or whole < th["title_uncertain"]:

@@ -5,6 +5,7 @@ unique_records, duplicates, uncertain_pairs and the per-window counts."""
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -15,9 +16,12 @@ from reviewflow.dedup import (
     RECORD_COLUMNS,
     STUDY_PREFIX,
     Result,
+    deduplicate,
+    duplicate_groups,
     evidence,
 )
 from reviewflow.errors import InputProblems, raise_if_any
+from reviewflow.io import write_table
 from reviewflow.normalise import Rules, load_rules
 
 # bib-dedupe benchmark layout -> reviewflow record schema
@@ -93,9 +97,7 @@ def read_studies(path: str | Path) -> pd.DataFrame:
     raise_if_any(
         str(path), [f"missing column {c!r} (needs {', '.join(STUDY_COLUMNS)})" for c in missing]
     )
-    problems = [
-        f"line {line + 2}: empty study_id" for line in frame.index[frame["study_id"] == ""]
-    ]
+    problems = [f"line {line + 2}: empty study_id" for line in frame.index[frame["study_id"] == ""]]
     raise_if_any(str(path), problems)
     return pd.DataFrame(
         {
@@ -147,35 +149,38 @@ def read_decisions(path: str | Path, known_ids: set[str]) -> tuple[list, list]:
 # ---- outputs -------------------------------------------------------------------------------
 
 
-def _completeness(row: pd.Series) -> tuple:
+def _completeness(row: dict) -> tuple:
     filled = sum(1 for c in DESCRIPTIVE_COLUMNS if str(row.get(c, "")).strip())
     return (filled, len(str(row.get("abstract", ""))))
+
+
+def _rows_by_id(records: pd.DataFrame) -> dict[str, dict]:
+    frame = records.fillna("").astype(str)
+    return {row["record_id"]: row for row in frame.to_dict("records")}
 
 
 def unique_records(records: pd.DataFrame, result: Result) -> pd.DataFrame:
     """One row per cluster: the earliest record's id, the most complete member's fields, every
     member's identifiers; plus member_ids, first_window, matches_included_study."""
     p = result.prepared
-    by_id = records.fillna("").astype(str).set_index("record_id", drop=False)
+    by_id = _rows_by_id(records)
     rows = []
     for group in result.clusters:
-        ids = [p.ids[i] for i in group]
         study = next((p.studies[i] for i in group if p.studies[i]), "")
-        members = [i for i in ids if not i.startswith(STUDY_PREFIX) or not study]
-        members = [i for i in members if i in by_id.index]
+        members = [p.ids[i] for i in group if not p.studies[i] and p.ids[i] in by_id]
         if not members:
             continue  # an included study that matched no record
-        member_rows = [by_id.loc[i] for i in members]
+        member_rows = [by_id[i] for i in members]
         best = max(range(len(members)), key=lambda k: (_completeness(member_rows[k]), -k))
         row = {c: member_rows[best].get(c, "") for c in RECORD_COLUMNS}
         earliest = member_rows[0]
         for column in ("record_id", "window", "source_db", "source_file", "source_id"):
             row[column] = earliest.get(column, "")
         for column in IDENTIFIER_COLUMNS:
-            values = [member_rows[best][column]] + [r[column] for r in member_rows]
-            row[column] = ";".join(dict.fromkeys(v for v in values if v.strip()))
+            values = [member_rows[best].get(column, "")] + [r.get(column, "") for r in member_rows]
+            row[column] = ";".join(dict.fromkeys(v.strip() for v in values if v.strip()))
         row["member_ids"] = ";".join(members)
-        row["first_window"] = earliest["window"]
+        row["first_window"] = earliest.get("window", "")
         row["matches_included_study"] = study
         rows.append(row)
     columns = RECORD_COLUMNS + ["member_ids", "first_window", "matches_included_study"]
@@ -218,3 +223,153 @@ def duplicates(records: pd.DataFrame, result: Result, rules: Rules | None = None
                 )
     frame = pd.DataFrame(rows, columns=DUPLICATE_COLUMNS)
     return frame.sort_values(["merged_into", "record_id"], kind="stable").reset_index(drop=True)
+
+
+def uncertain_pairs(records: pd.DataFrame, result: Result, rules: Rules | None = None):
+    """The pairs left for reviewers, with both records side by side and an empty `decision`
+    column: copy a row's ids into extraction/dedup_decisions.tsv with same/different."""
+    rules = rules or load_rules()
+    p = result.prepared
+    by_id = _rows_by_id(records)
+    rows = []
+    for v in result.uncertain:
+        a, b = p.ids[v.i], p.ids[v.j]
+        row = {
+            "record_id_1": a,
+            "record_id_2": b,
+            "window": p.windows[v.j],
+            "reason": v.reason,
+            "title_similarity": round(v.score),
+            "evidence": evidence(p, v.i, v.j, rules),
+        }
+        for suffix, record_id in (("1", a), ("2", b)):
+            source = by_id.get(record_id, {})
+            for field in ("title", "authors", "year", "journal", "volume", "pages", "doi"):
+                row[f"{field}_{suffix}"] = source.get(field, "")
+        rows.append(row)
+    return pd.DataFrame(rows, columns=UNCERTAIN_COLUMNS)
+
+
+def first_version_counts(first_version: dict) -> dict:
+    """The v1 entry: what the first version of the review reported (config/first_version.yaml)."""
+    records = (first_version.get("search") or {}).get("records_total")
+    removed = (first_version.get("dedup") or {}).get("duplicates_removed")
+    unique = records - removed if records is not None and removed is not None else None
+    return {
+        "window": "v1",
+        "reported": True,
+        "records": records,
+        "duplicates_removed": removed,
+        "duplicates_removed_within_window": None,
+        "duplicates_removed_of_earlier_records": None,
+        "duplicates_removed_of_included_studies": None,
+        "unique_records": unique,
+        "uncertain_pairs": None,
+    }
+
+
+def window_counts(result: Result, first_version: dict) -> dict:
+    """dedup_counts.json: v1 as reported, then per stored window: records, duplicates removed
+    (within the window, of earlier windows' records, of already included studies), unique."""
+    p = result.prepared
+    windows = sorted({w for w, s in zip(p.windows, p.studies, strict=True) if not s})
+    stats = {
+        w: {"records": 0, "within": 0, "earlier": 0, "included": 0, "uncertain": 0} for w in windows
+    }
+    for group in result.clusters:
+        members = [i for i in group if not p.studies[i]]
+        if not members:
+            continue
+        has_study = any(p.studies[i] for i in group)
+        first_window = p.windows[members[0]]
+        for position, i in enumerate(members):
+            window = p.windows[i]
+            stats[window]["records"] += 1
+            if position == 0:
+                stats[window]["included"] += has_study
+            elif window == first_window:
+                stats[window]["within"] += 1
+            else:
+                stats[window]["earlier"] += 1
+    for v in result.uncertain:
+        stats[p.windows[v.j]]["uncertain"] += 1 if p.windows[v.j] in stats else 0
+    entries = [first_version_counts(first_version)]
+    for window in windows:
+        s = stats[window]
+        removed = s["within"] + s["earlier"] + s["included"]
+        entries.append(
+            {
+                "window": window,
+                "reported": False,
+                "records": s["records"],
+                "duplicates_removed": removed,
+                "duplicates_removed_within_window": s["within"],
+                "duplicates_removed_of_earlier_records": s["earlier"],
+                "duplicates_removed_of_included_studies": s["included"],
+                "unique_records": s["records"] - removed,
+                "uncertain_pairs": s["uncertain"],
+            }
+        )
+    return {"windows": entries}
+
+
+@dataclass
+class StageOutputs:
+    unique_records: pd.DataFrame
+    duplicates: pd.DataFrame
+    uncertain_pairs: pd.DataFrame
+    counts: dict
+
+
+def run_stage(
+    records: pd.DataFrame,
+    studies: pd.DataFrame,
+    decisions_path: str | Path,
+    first_version: dict,
+    rules: Rules | None = None,
+) -> StageOutputs:
+    """The dedup stage of the workflow, from its inputs to its outputs (nothing written)."""
+    rules = rules or load_rules()
+    both = pd.concat([records, studies], ignore_index=True).fillna("")
+    known = set(records["record_id"]) | set(studies["record_id"])
+    same, different = read_decisions(decisions_path, known)
+    try:
+        result = deduplicate(both, rules=rules, same=same, different=different)
+    except ValueError as error:
+        raise InputProblems(str(decisions_path), [str(error)]) from error
+    return StageOutputs(
+        unique_records=unique_records(records, result),
+        duplicates=duplicates(records, result, rules),
+        uncertain_pairs=uncertain_pairs(both, result, rules),
+        counts=window_counts(result, first_version),
+    )
+
+
+def groups_table(result: Result) -> pd.DataFrame:
+    """GROUPS.csv of the command line: one row per duplicate group, `merged_ids` ';'-joined."""
+    return pd.DataFrame({"merged_ids": [";".join(g) for g in duplicate_groups(result)]})
+
+
+def dedup_file(
+    records_path: str | Path,
+    out_path: str | Path,
+    *,
+    uncertain_path: str | Path | None = None,
+    decisions_path: str | Path | None = None,
+) -> Result:
+    """`reviewflow dedup RECORDS.csv --out GROUPS.csv`: read, deduplicate, write the groups
+    (and the uncertain pairs when asked)."""
+    records = read_records(records_path)
+    same, different = ([], [])
+    if decisions_path:
+        same, different = read_decisions(decisions_path, set(records["record_id"]))
+    rules = load_rules()
+    try:
+        result = deduplicate(records, rules=rules, same=same, different=different)
+    except ValueError as error:
+        raise InputProblems(str(decisions_path), [str(error)]) from error
+    uncertain = uncertain_pairs(records, result, rules) if uncertain_path else None
+    write_table(groups_table(result), out_path)
+    if uncertain is not None:
+        write_table(uncertain, uncertain_path)
+    return result

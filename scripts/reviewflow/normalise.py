@@ -29,7 +29,7 @@ SPECIAL_LETTERS = {
     "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
     "ı": "i", "ħ": "h", "µ": "mu",
 }  # fmt: skip
-FOLD_TABLE = str.maketrans({**GREEK, **SPECIAL_LETTERS, **{k.upper(): v for k, v in GREEK.items()}})
+FOLD_TABLE = str.maketrans({**GREEK, **SPECIAL_LETTERS})  # applied after lower()
 
 ROMAN = {
     "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
@@ -44,6 +44,7 @@ DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi\.org/|doi:\s*|doi\
 DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
 HTML_TAG = re.compile(r"</?[a-z][a-z0-9]*\s*/?>")
 NON_WORD = re.compile(r"[^a-z0-9]+")
+ELISION = re.compile(r"\b([dl])['’`](?=[a-z])")
 APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
 PAGE_PART = re.compile(r"^([a-z]{0,3})(\d+)[a-z]?(?:\s*-\s*([a-z]{0,3})(\d+)[a-z]?)?$")
 EXCEL_PAGE = re.compile(r"^(\d+)-(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*$")
@@ -59,9 +60,10 @@ class Rules:
     """The compiled content of dedup_rules.yaml."""
 
     thresholds: dict
-    title_annotations: tuple[re.Pattern, ...]
+    title_annotations: re.Pattern  # all of them, as one alternation
     title_language_separator: re.Pattern
-    notice_title_markers: tuple[tuple[str, tuple[re.Pattern, ...]], ...]
+    notice_title_markers: tuple[tuple[str, re.Pattern], ...]  # per kind, one alternation
+    any_notice_marker: re.Pattern
     notice_publication_types: tuple[tuple[str, re.Pattern], ...]
     journal_stopwords: frozenset
     word_variants: dict
@@ -70,16 +72,23 @@ class Rules:
     group_author: re.Pattern
 
 
+def _alternation(patterns: list[str]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
 @functools.lru_cache(maxsize=4)
 def load_rules(path: str | Path = RULES_FILE) -> Rules:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     return Rules(
         thresholds=dict(data["thresholds"]),
-        title_annotations=tuple(re.compile(p) for p in data["title_annotations"]),
-        title_language_separator=re.compile("|".join(data["title_language_separators"])),
+        title_annotations=_alternation(data["title_annotations"]),
+        title_language_separator=_alternation(data["title_language_separators"]),
         notice_title_markers=tuple(
-            (kind, tuple(re.compile(p) for p in patterns))
+            (kind, _alternation(patterns))
             for kind, patterns in data["notice_title_markers"].items()
+        ),
+        any_notice_marker=_alternation(
+            [p for patterns in data["notice_title_markers"].values() for p in patterns]
         ),
         notice_publication_types=tuple(
             (kind, re.compile(p)) for kind, p in data["notice_publication_types"].items()
@@ -102,12 +111,12 @@ def text(value: object) -> str:
 @functools.lru_cache(maxsize=65536)
 def fold(value: str) -> str:
     """Lower case ASCII: accents dropped, Greek letters spelled out (β -> beta), ß -> ss."""
-    value = value.translate(FOLD_TABLE)
+    value = value.lower()
     if not value.isascii():
-        value = unicodedata.normalize("NFKD", value)
+        value = unicodedata.normalize("NFKD", value.translate(FOLD_TABLE))
         value = "".join(c for c in value if not unicodedata.combining(c))
         value = value.translate(FOLD_TABLE)
-    return value.lower()
+    return value
 
 
 def normalise_doi(value: object) -> str:
@@ -132,7 +141,8 @@ def _words(value: str, rules: Rules) -> list[str]:
     value = HTML_TAG.sub(" ", value.replace("&amp;", " and ").replace("&", " and "))
     value = DIGIT_GROUP.sub("", value)  # '10 000' and '10,000' -> '10000'
     value = value.replace("ae", "e").replace("oe", "e")  # haemostasis, oedema, foetal
-    value = APOSTROPHE.sub("", value)
+    value = ELISION.sub(r"\1 ", value)  # "d'anesthesie" -> 'd anesthesie'
+    value = APOSTROPHE.sub("", value)  # "women's" -> 'womens'
     words = NON_WORD.sub(" ", value).split()
     variants = rules.word_variants
     out = []
@@ -155,18 +165,14 @@ class Title:
     numbers: tuple[str, ...]  # the numbers it contains, in order ('phase II' -> '2')
 
 
+@functools.lru_cache(maxsize=65536)
 def strip_annotations(title: str, rules: Rules) -> str:
-    folded = fold(title)
-    for pattern in rules.title_annotations:
-        folded = pattern.sub(" ", folded)
-    return folded
+    """The title folded (lower case ASCII) without the annotations databases add to it."""
+    return rules.title_annotations.sub(" ", fold(title))
 
 
 def normalise_title(title: object, rules: Rules) -> Title:
-    folded = strip_annotations(text(title), rules)
-    for _, markers in rules.notice_title_markers:
-        for marker in markers:
-            folded = marker.sub(" ", folded)
+    folded = rules.any_notice_marker.sub(" ", strip_annotations(text(title), rules))
     words = _words(folded, rules)
     parts = []
     pieces = rules.title_language_separator.split(folded)
@@ -183,8 +189,8 @@ def normalise_title(title: object, rules: Rules) -> Title:
 def notice_kind(title: object, publication_type: object, rules: Rules) -> str:
     """'erratum', 'retraction', 'comment', 'reply' for a notice about another record; else ''."""
     folded = strip_annotations(text(title), rules).strip()
-    for kind, markers in rules.notice_title_markers:
-        if any(marker.search(folded) for marker in markers):
+    for kind, marker in rules.notice_title_markers:
+        if marker.search(folded):
             return kind
     types = fold(text(publication_type))
     for kind, pattern in rules.notice_publication_types:
@@ -241,6 +247,11 @@ def author_families(value: object, rules: Rules) -> tuple[str, ...]:
     return tuple(f for f in (family_name(n, rules) for n in names) if f)
 
 
+def author_words(value: object) -> frozenset:
+    """Every word of three letters or more in the author names."""
+    return frozenset(w for w in NON_WORD.sub(" ", fold(text(value))).split() if len(w) >= 3)
+
+
 # ---- journals -------------------------------------------------------------------------------
 
 
@@ -291,7 +302,7 @@ def _concatenated_prefixes(short: str, words: tuple[str, ...]) -> bool:
     ('jthoraccardiovascsurg' of journal thoracic cardiovascular surgery, 'amcis' of americas
     conference information systems)."""
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def match(position: int, index: int) -> bool:
         if index == len(words):
             return position == len(short)

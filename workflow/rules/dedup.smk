@@ -1,3 +1,45 @@
 # Stage: dedup. See ARCHITECTURE.md for its inputs and outputs.
+# Every record of every stored search window, matched against each other, against earlier
+# windows and against the studies already included; reviewers settle the uncertain pairs in
+# extraction/dedup_decisions.tsv (read here, never written).
 
-DEDUP_TARGETS = []
+DEDUP_TARGETS = [
+    f"{RESULTS}/dedup/unique_records.tsv",
+    f"{RESULTS}/dedup/duplicates.tsv",
+    f"{RESULTS}/dedup/uncertain_pairs.tsv",
+    f"{RESULTS}/dedup/dedup_counts.json",
+]
+
+
+rule dedup:
+    input:
+        records=f"{RESULTS}/search/records.tsv",
+        studies=f"{RESULTS}/extraction/studies.tsv",
+        decisions=config["dedup"]["decisions"],
+        first_version=config["review"]["first_version"],
+        rules="scripts/reviewflow/dedup_rules.yaml",
+    output:
+        unique=report(
+            f"{RESULTS}/dedup/unique_records.tsv",
+            caption="../report/dedup/unique_records.rst",
+            category="Deduplication",
+        ),
+        duplicates=report(
+            f"{RESULTS}/dedup/duplicates.tsv",
+            caption="../report/dedup/duplicates.rst",
+            category="Deduplication",
+        ),
+        uncertain=report(
+            f"{RESULTS}/dedup/uncertain_pairs.tsv",
+            caption="../report/dedup/uncertain_pairs.rst",
+            category="Deduplication",
+        ),
+        counts=f"{RESULTS}/dedup/dedup_counts.json",
+    log:
+        f"{LOGS}/dedup/dedup.log",
+    benchmark:
+        f"{BENCHMARKS}/dedup.tsv"
+    conda:
+        "../../envs/dedup.yaml"
+    script:
+        "../../scripts/dedup.py"

@@ -1,0 +1,36 @@
+"""Snakemake adapter of the `dedup` rule: reviewflow.dedup_tables does the work."""
+
+import logging
+
+import yaml
+
+from reviewflow.dedup_tables import read_records, read_studies, run_stage
+from reviewflow.io import write_json, write_table
+
+logging.basicConfig(
+    filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s", force=True
+)
+try:
+    with open(snakemake.input.first_version, encoding="utf-8") as handle:
+        first_version = yaml.safe_load(handle)
+    outputs = run_stage(
+        read_records(snakemake.input.records),
+        read_studies(snakemake.input.studies),
+        snakemake.input.decisions,
+        first_version,
+    )
+except Exception:
+    logging.exception("dedup failed; nothing was written")
+    raise
+write_table(outputs.unique_records, snakemake.output.unique)
+write_table(outputs.duplicates, snakemake.output.duplicates)
+write_table(outputs.uncertain_pairs, snakemake.output.uncertain)
+write_json(outputs.counts, snakemake.output.counts)
+for entry in outputs.counts["windows"]:
+    logging.info("%s", entry)
+logging.info(
+    "%d unique records, %d duplicates, %d uncertain pairs",
+    len(outputs.unique_records),
+    len(outputs.duplicates),
+    len(outputs.uncertain_pairs),
+)
