@@ -1,0 +1,426 @@
+"""Deduplication on hand-made records: each stage, each guard, living-review windows, reviewer
+decisions, included studies, the output tables, and properties (hypothesis)."""
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reviewflow.dedup import deduplicate, duplicate_groups
+from reviewflow.dedup_tables import (
+    duplicates,
+    read_decisions,
+    run_stage,
+    uncertain_pairs,
+    unique_records,
+    window_counts,
+)
+from reviewflow.errors import InputProblems
+
+W1, W2 = "2024-10-01_2025-03-31", "2025-04-01_2025-09-30"
+TITLE = "Hypertrophic spinal pachymeningitis related to IgG4: a case report"
+
+
+def record(record_id, title=TITLE, **fields):
+    base = {
+        "record_id": record_id,
+        "window": W1,
+        "source_db": "pubmed",
+        "title": title,
+        "authors": "Smith, John; Jones, Kate",
+        "year": "2020",
+        "journal": "Journal of Neurology",
+        "volume": "10",
+        "pages": "100-110",
+    }
+    base.update(fields)
+    return base
+
+
+def dedup(*records, **kwargs):
+    return deduplicate(pd.DataFrame(records), **kwargs)
+
+
+def groups(result):
+    return {frozenset(g) for g in duplicate_groups(result)}
+
+
+def merged(result, a, b):
+    return any(a in g and b in g for g in duplicate_groups(result))
+
+
+def stage_of(result, a, b):
+    p = result.prepared
+    pair = tuple(sorted((p.position[a], p.position[b])))
+    return {(i, j): s for i, j, s in result.edges}[pair]
+
+
+def uncertain_reasons(result):
+    p = result.prepared
+    return {frozenset((p.ids[v.i], p.ids[v.j])): v.reason for v in result.uncertain}
+
+
+# ---- stages --------------------------------------------------------------------------------
+
+
+def test_identifier_stage_same_doi_written_differently():
+    result = dedup(
+        record("a", doi="https://doi.org/10.1000/ABC", journal="J Neurol", pages=""),
+        record("b", doi="doi:10.1000/abc", title=TITLE.upper()),
+    )
+    assert merged(result, "a", "b") and stage_of(result, "a", "b") == "identifier"
+
+
+def test_identifier_stage_same_pmid():
+    result = dedup(record("a", pmid="123", year="2021"), record("b", pmid="123.0", year="2020"))
+    assert stage_of(result, "a", "b") == "identifier"
+
+
+def test_exact_stage_case_punctuation_accents_author_format():
+    result = dedup(
+        record("a"),
+        record(
+            "b",
+            title="HYPERTROPHIC SPINAL PACHYMENINGITIS RELATED TO IGG4 -- A CASE REPORT.",
+            authors="Smith J; Jones K",
+            journal="J. Neurol.",
+            pages="100-10",
+        ),
+    )
+    assert stage_of(result, "a", "b") == "exact"
+
+
+def test_fuzzy_stage_a_typo_in_the_title():
+    result = dedup(record("a"), record("b", title=TITLE.replace("spinal", "spinl")))
+    assert stage_of(result, "a", "b") == "fuzzy"
+
+
+def test_citation_stage_translated_title_with_the_full_citation():
+    result = dedup(
+        record("a"),
+        record("b", title="[Pachymeningite spinale hypertrophique liee aux IgG4: cas clinique]"),
+    )
+    assert stage_of(result, "a", "b") == "citation"
+
+
+def test_citation_stage_group_author_against_a_person():
+    result = dedup(record("a", authors="ALTS Group"), record("b", authors="Solomon, D"))
+    assert stage_of(result, "a", "b") == "citation"
+
+
+def test_a_year_apart_merges_only_within_one_volume():
+    assert merged(dedup(record("a"), record("b", year="2021")), "a", "b")
+    result = dedup(record("a", volume="", pages=""), record("b", year="2021"))
+    assert not merged(result, "a", "b")
+    assert "years differ" in uncertain_reasons(result)[frozenset("ab")]
+
+
+# ---- guards --------------------------------------------------------------------------------
+
+
+def test_guard_different_dois_listed_for_reviewers():
+    result = dedup(record("a", doi="10.1000/one"), record("b", doi="10.1000/two"))
+    assert not merged(result, "a", "b")
+    assert uncertain_reasons(result)[frozenset("ab")] == "different DOIs"
+
+
+def test_guard_different_pages_in_the_same_volume():
+    result = dedup(record("a"), record("b", pages="200-210"))
+    assert not merged(result, "a", "b")
+    assert uncertain_reasons(result)[frozenset("ab")] == "different pages in the same volume"
+
+
+@pytest.mark.parametrize(
+    "notice, kind",
+    [
+        (f"Erratum: {TITLE}", "erratum"),
+        (f"{TITLE} (vol 10, pg 100, 2020)", "erratum"),
+        (f"Comment on: {TITLE}", "comment"),
+        (f"{TITLE} - Reply", "reply"),
+        (f"Retraction notice to: {TITLE}", "retraction"),
+    ],
+)
+def test_guard_notice_against_its_article(notice, kind):
+    result = dedup(record("a"), record("b", title=notice, pages="100"))
+    assert not merged(result, "a", "b")
+    assert uncertain_reasons(result)[frozenset("ab")] == f"article vs {kind}"
+
+
+def test_guard_two_copies_of_one_erratum_do_merge():
+    result = dedup(
+        record("a", title=f"Erratum: {TITLE}", pages="300"),
+        record("b", title=f"{TITLE} (vol 10, pg 100, 2020)", pages="300"),
+    )
+    assert merged(result, "a", "b")
+
+
+def test_guard_different_volumes_not_even_listed():
+    result = dedup(record("a"), record("b", volume="11", year="2021"))
+    assert not merged(result, "a", "b") and not result.uncertain
+
+
+def test_guard_holds_through_a_third_record():
+    """a ~ b and b ~ c, but a and c have different DOIs: never all three together."""
+    result = dedup(
+        record("a", doi="10.1000/one"), record("b"), record("c", doi="10.1000/two", pages="100")
+    )
+    assert not merged(result, "a", "c")
+    assert len(result.uncertain) == 1
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"journal": "Spine", "volume": "", "pages": ""},  # another journal, same title
+        {"authors": "Brown, A; White, B", "journal": "Spine", "volume": "", "pages": ""},
+        {"title": TITLE.replace("a case report", "part 2"), "pages": ""},
+    ],
+)
+def test_not_merged_without_proof(fields):
+    base = record("a", title=TITLE.replace("a case report", "part 1"))
+    other = record("b", **fields) if "title" in fields else record("b", **fields)
+    if "title" not in fields:
+        base = record("a")
+    assert not merged(dedup(base, other), "a", "b")
+
+
+def test_short_titles_need_volume_and_page():
+    result = dedup(
+        record("a", title="Editorial", pages=""), record("b", title="Editorial", pages="")
+    )
+    assert not merged(result, "a", "b")
+    assert merged(dedup(record("a", title="Editorial"), record("b", title="Editorial")), "a", "b")
+
+
+# ---- living review: windows ------------------------------------------------------------
+
+
+def test_cluster_id_is_the_earliest_record_and_fields_the_most_complete():
+    records = pd.DataFrame(
+        [
+            record(f"{W2}:pubmed:2", window=W2, abstract="A long abstract.", doi="10.1000/x"),
+            record(f"{W1}:wos:1", window=W1, source_db="wos", wos_ut="WOS:1"),
+        ]
+    )
+    result = deduplicate(records)
+    table = unique_records(records, result)
+    assert list(table["record_id"]) == [f"{W1}:wos:1"]
+    row = table.iloc[0]
+    assert row["abstract"] == "A long abstract." and row["first_window"] == W1
+    assert row["doi"] == "10.1000/x" and row["wos_ut"] == "WOS:1"
+    assert row["member_ids"] == f"{W1}:wos:1;{W2}:pubmed:2"
+
+
+def test_a_new_window_never_joins_two_clusters_earlier_windows_kept_apart():
+    a = record("a", volume="", pages="", window=W1)
+    b = record("b", year="2021", window=W1)
+    c = record("c", window=W2)
+    result = dedup(a, b, c)
+    assert len(groups(result)) == 1 and not merged(result, "a", "b")
+    assert "earlier windows kept apart" in " ".join(uncertain_reasons(result).values())
+    # the same three records in one window: c links them all
+    same_window = dedup(a, b, {**c, "window": W1})
+    assert groups(same_window) == {frozenset("abc")}
+
+
+def test_counts_per_window_with_v1_as_reported():
+    records = pd.DataFrame(
+        [
+            record(f"{W1}:pubmed:1"),
+            record(f"{W1}:wos:1", source_db="wos"),  # duplicate within W1
+            record(f"{W2}:pubmed:2", window=W2),  # duplicate of an earlier record
+            record(
+                f"{W2}:pubmed:3", window=W2, title="Another IgG4 case", doi="10.9999/s", pages="5"
+            ),
+            record(f"{W2}:pubmed:4", window=W2, title="An unrelated report", pages="7"),
+        ]
+    )
+    studies = pd.DataFrame(
+        [
+            {
+                "record_id": "study:S1",
+                "window": "",
+                "title": "Another IgG4 case report",
+                "doi": "10.9999/S",
+                "study_id": "S1",
+            }
+        ]
+    )
+    result = deduplicate(pd.concat([records, studies], ignore_index=True).fillna(""))
+    first_version = {"search": {"records_total": 362}, "dedup": {"duplicates_removed": 140}}
+    v1, w1, w2 = window_counts(result, first_version)["windows"]
+    assert v1 == {
+        "window": "v1", "reported": True, "records": 362, "duplicates_removed": 140,
+        "duplicates_removed_within_window": None, "duplicates_removed_of_earlier_records": None,
+        "duplicates_removed_of_included_studies": None, "unique_records": 222,
+        "uncertain_pairs": None,
+    }  # fmt: skip
+    assert (w1["window"], w1["records"], w1["duplicates_removed"], w1["unique_records"]) == (
+        W1, 2, 1, 1
+    )  # fmt: skip
+    assert w1["duplicates_removed_within_window"] == 1
+    assert w2["records"] == 3 and w2["duplicates_removed"] == 2 and w2["unique_records"] == 1
+    assert w2["duplicates_removed_of_earlier_records"] == 1
+    assert w2["duplicates_removed_of_included_studies"] == 1
+    table = unique_records(records, result)
+    matched = table.set_index("record_id")["matches_included_study"]
+    assert matched[f"{W2}:pubmed:3"] == "S1" and matched[f"{W1}:pubmed:1"] == ""
+
+
+def test_two_included_studies_are_never_merged():
+    studies = [
+        {"record_id": f"study:S{k}", "window": "", "title": TITLE, "authors": "Smith, J",
+         "year": "2020", "journal": "J Neurol", "study_id": f"S{k}"}
+        for k in (1, 2)
+    ]  # fmt: skip
+    result = dedup(*studies, record("a", window=W1))
+    assert not merged(result, "study:S1", "study:S2")
+    assert sum(len(g) for g in groups(result)) == 2
+
+
+# ---- reviewer decisions ---------------------------------------------------------------
+
+
+def test_reviewer_same_overrides_a_guard_and_different_blocks_a_merge():
+    a, b = record("a", doi="10.1000/one"), record("b", doi="10.1000/two")
+    result = dedup(a, b, same=[("a", "b")])
+    assert merged(result, "a", "b") and stage_of(result, "a", "b") == "reviewer"
+    result = dedup(record("a"), record("b"), different=[("a", "b")])
+    assert not merged(result, "a", "b") and not result.uncertain
+
+
+def test_reviewer_decisions_that_contradict_each_other():
+    with pytest.raises(ValueError, match="contradict"):
+        dedup(record("a"), record("b"), record("c"), same=[("a", "b"), ("b", "c")],
+              different=[("a", "c")])  # fmt: skip
+
+
+def test_decisions_file_problems_all_reported_at_once(tmp_path):
+    path = tmp_path / "dedup_decisions.tsv"
+    path.write_text(
+        "record_id_1\trecord_id_2\tdecision\treviewer\tnote\n"
+        "a\tb\tsame\tJD\t\n"
+        "a\tzz\tsame\tJD\t\n"
+        "a\tb\tdifferent\tKL\t\n"
+        "b\tb\tsame\tJD\t\n"
+        "a\tc\tmaybe\tJD\t\n"
+    )
+    with pytest.raises(InputProblems) as error:
+        read_decisions(path, {"a", "b", "c"})
+    message = str(error.value)
+    assert "dedup_decisions.tsv: 4 problems" in message
+    assert "line 3: record_id_2 'zz' is not a known record id" in message
+    assert "line 4: a / b is 'different' here but 'same' on line 2" in message
+    assert "line 5: a record paired with itself ('b')" in message
+    assert "line 6: decision 'maybe' must be one of same, different" in message
+
+
+def test_run_stage_applies_decisions_and_keeps_the_file(tmp_path):
+    path = tmp_path / "dedup_decisions.tsv"
+    text = "record_id_1\trecord_id_2\tdecision\treviewer\tnote\na\tb\tsame\tJD\tsame trial\n"
+    path.write_text(text)
+    records = pd.DataFrame([record("a", doi="10.1000/one"), record("b", doi="10.1000/two")])
+    no_studies = pd.DataFrame(columns=["record_id", "window", "title", "study_id"])
+    outputs = run_stage(records, no_studies, path, {"search": {}, "dedup": {}})
+    assert list(outputs.duplicates["stage"]) == ["reviewer"]
+    assert outputs.uncertain_pairs.empty
+    assert path.read_text() == text
+
+
+# ---- output tables --------------------------------------------------------------------------
+
+
+def test_duplicates_table_names_stage_and_evidence():
+    records = pd.DataFrame([record("a"), record("b", pages="100-10"), record("c", pmid="1")])
+    result = deduplicate(records)
+    table = duplicates(records, result)
+    assert list(table["record_id"]) == ["b", "c"]
+    assert set(table["merged_into"]) == {"a"} and set(table["stage"]) == {"exact"}
+    assert table["evidence"].str.contains("title 100; first author smith/smith").all()
+
+
+def test_uncertain_pairs_table_shows_both_records():
+    records = pd.DataFrame([record("a", doi="10.1000/one"), record("b", doi="10.1000/two")])
+    table = uncertain_pairs(records, deduplicate(records))
+    row = table.iloc[0]
+    assert (row["record_id_1"], row["record_id_2"], row["reason"]) == ("a", "b", "different DOIs")
+    assert row["doi_1"] == "10.1000/one" and row["doi_2"] == "10.1000/two"
+
+
+# ---- properties -----------------------------------------------------------------------------
+
+WORDS = (
+    "spinal cranial dural meningeal hypertrophic idiopathic chronic acute fibrosis plasma cell "
+    "lymphocytic inflammation steroid rituximab relapse imaging magnetic resonance biopsy serum "
+    "elevated pachymeningitis orbital pituitary pancreatitis sialadenitis retroperitoneal renal "
+    "aortitis thyroiditis compression myelopathy headache cohort outcome therapy response marker "
+    "tomography surgery decompression histology storiform obliterative phlebitis eosinophil"
+).split()
+SURNAMES = "Tanaka Garcia Müller Ødegaard Lefèvre Kowalski Novak Rossi Jensen Okafor Dubois".split()
+JOURNALS = [
+    ("Journal of Clinical Neuroscience", "J Clin Neurosci"),
+    ("European Spine Journal", "Eur Spine J"),
+    ("Modern Rheumatology", "Mod Rheumatol"),
+]
+
+
+@st.composite
+def planted_sets(draw):
+    """Distinct works, each with 0-3 copies as other databases export them."""
+    n_works = draw(st.integers(1, 8))
+    rows, planted = [], []
+    for k in range(n_works):
+        words = draw(st.lists(st.sampled_from(WORDS), min_size=6, max_size=10, unique=True))
+        title = f"Case {k}: " + " ".join(words)
+        first = draw(st.sampled_from(SURNAMES))
+        journal, abbreviation = draw(st.sampled_from(JOURNALS))
+        work = {
+            "title": title.capitalize(),
+            "authors": f"{first}, Akira; Smith, Jo",
+            "year": str(2000 + k),
+            "journal": journal,
+            "volume": str(10 + k),
+            "pages": f"{100 + 10 * k}-{105 + 10 * k}",
+            "doi": f"10.1000/work.{k}",
+        }
+        ids = [f"{W1}:pubmed:{k}"]
+        rows.append({"record_id": ids[0], "window": W1, **work})
+        for c in range(draw(st.integers(0, 3))):
+            copy = dict(work)
+            change = draw(st.sampled_from(range(7)))
+            if change == 0:
+                copy["title"] = work["title"].upper() + "."
+            elif change == 1:
+                copy["authors"] = f"{first} A; Smith J"
+                copy["journal"] = abbreviation
+            elif change == 2:
+                copy["doi"] = "https://doi.org/" + work["doi"].upper()
+            elif change == 3:
+                copy["doi"], copy["pages"] = "", ""
+            elif change == 4:
+                copy["title"] = work["title"] + " [Review] [12 refs]"
+                copy["doi"] = ""
+            elif change == 5:
+                copy["title"] = work["title"].replace(" ", "-", 2)
+                copy["volume"] = ""
+            else:
+                copy["pages"] = f"{100 + 10 * k}-{str(105 + 10 * k)[-1]}"
+            record_id = f"{W2 if c % 2 else W1}:wos:{k}.{c}"
+            ids.append(record_id)
+            rows.append({"record_id": record_id, "window": W2 if c % 2 else W1, **copy})
+        if len(ids) > 1:
+            planted.append(frozenset(ids))
+    return rows, set(planted)
+
+
+@settings(max_examples=40, deadline=None)
+@given(planted_sets(), st.randoms(use_true_random=False))
+def test_planted_copies_are_recovered_exactly_whatever_the_order(case, random):
+    rows, planted = case
+    result = deduplicate(pd.DataFrame(rows))
+    assert groups(result) == planted
+    shuffled = list(rows)
+    random.shuffle(shuffled)
+    again = deduplicate(pd.DataFrame(shuffled))
+    assert duplicate_groups(again) == duplicate_groups(result)
+    assert uncertain_reasons(again) == uncertain_reasons(result)
