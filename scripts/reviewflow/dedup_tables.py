@@ -22,7 +22,7 @@ from reviewflow.dedup import (
 )
 from reviewflow.errors import InputProblems, raise_if_any
 from reviewflow.io import write_table
-from reviewflow.normalise import Rules, load_rules
+from reviewflow.normalise import Rules, load_rules, normalise_doi, normalise_identifier
 
 # bib-dedupe benchmark layout -> reviewflow record schema
 BENCHMARK_COLUMNS = {
@@ -176,20 +176,28 @@ def unique_records(records: pd.DataFrame, result: Result) -> pd.DataFrame:
         earliest = member_rows[0]
         for column in ("record_id", "window", "source_db", "source_file", "source_id"):
             row[column] = earliest.get(column, "")
-        for column in IDENTIFIER_COLUMNS:
+        for column in IDENTIFIER_COLUMNS:  # every member's, each once
             values = [member_rows[best].get(column, "")] + [r.get(column, "") for r in member_rows]
-            row[column] = ";".join(dict.fromkeys(v.strip() for v in values if v.strip()))
+            normalise = normalise_doi if column == "doi" else normalise_identifier
+            distinct = {}
+            for value in values:
+                distinct.setdefault(normalise(value) or value.strip(), value.strip())
+            kept = distinct.keys() if column == "doi" else distinct.values()
+            row[column] = ";".join(v for v in kept if v)
         row["member_ids"] = ";".join(members)
         row["first_window"] = earliest.get("window", "")
         row["matches_included_study"] = study
         rows.append(row)
     columns = RECORD_COLUMNS + ["member_ids", "first_window", "matches_included_study"]
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["first_window", "record_id"], kind="stable").reset_index(drop=True)
 
 
 def duplicates(records: pd.DataFrame, result: Result, rules: Rules | None = None) -> pd.DataFrame:
-    """Every record merged into another: into which cluster, matched with which record, by which
-    stage, on what evidence. Walks each cluster's spanning tree from its earliest record."""
+    """Every record merged into another: into which unique record, matched with which record,
+    by which stage, on what evidence (walking each cluster's spanning tree from its earliest
+    record). A unique record that matches an already included study gets a row too, merged
+    into `study:<study_id>`."""
     rules = rules or load_rules()
     p = result.prepared
     titles = dict(zip(records["record_id"], records["title"].fillna(""), strict=True))
@@ -198,10 +206,23 @@ def duplicates(records: pd.DataFrame, result: Result, rules: Rules | None = None
         neighbours.setdefault(i, []).append((j, stage))
         neighbours.setdefault(j, []).append((i, stage))
     rows = []
+
+    def row(removed: int, into: int, matched: int, other: int, stage: str) -> dict:
+        return {
+            "record_id": p.ids[removed],
+            "window": p.windows[removed],
+            "merged_into": p.ids[into],
+            "matched_record_id": p.ids[matched],
+            "stage": stage,
+            "evidence": evidence(p, matched, other, rules),
+            "title": titles.get(p.ids[removed], ""),
+        }
+
     for group in result.clusters:
-        if len(group) < 2:
+        real = [i for i in group if not p.studies[i]]
+        if len(group) < 2 or not real:
             continue
-        root = group[0]
+        root = real[0]
         seen, queue = {root}, [root]
         while queue:
             node = queue.pop(0)
@@ -210,17 +231,10 @@ def duplicates(records: pd.DataFrame, result: Result, rules: Rules | None = None
                     continue
                 seen.add(other)
                 queue.append(other)
-                rows.append(
-                    {
-                        "record_id": p.ids[other],
-                        "window": p.windows[other],
-                        "merged_into": p.ids[root],
-                        "matched_record_id": p.ids[node],
-                        "stage": stage,
-                        "evidence": evidence(p, node, other, rules),
-                        "title": titles.get(p.ids[other], ""),
-                    }
-                )
+                if p.studies[other]:
+                    rows.append(row(root, other, node, other, stage))
+                else:
+                    rows.append(row(other, root, node, other, stage))
     frame = pd.DataFrame(rows, columns=DUPLICATE_COLUMNS)
     return frame.sort_values(["merged_into", "record_id"], kind="stable").reset_index(drop=True)
 

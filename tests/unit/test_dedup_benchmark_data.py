@@ -43,10 +43,10 @@ def test_command_line_on_the_benchmark_layout(tmp_path, capsys):
     records = tmp_path / "records.csv"
     records.write_text(
         "ID,title,year,author,journal,volume,number,pages\n"
-        "id_1,IgG4-related pachymeningitis,2020,\"Smith, J and Jones, K\",J Neurol,10,2,100-110\n"
-        "id_2,IGG4 RELATED PACHYMENINGITIS.,2020,\"Smith, J. and Jones, K.\","
+        'id_1,IgG4-related pachymeningitis,2020,"Smith, J and Jones, K",J Neurol,10,2,100-110\n'
+        'id_2,IGG4 RELATED PACHYMENINGITIS.,2020,"Smith, J. and Jones, K.",'
         "Journal of Neurology,10,2,100-10\n"
-        "id_3,Another study,2021,\"Brown, A\",Spine,4,1,5-9\n"
+        'id_3,Another study,2021,"Brown, A",Spine,4,1,5-9\n'
     )
     out, uncertain = tmp_path / "groups.csv", tmp_path / "uncertain.csv"
     code = main(["dedup", str(records), "--out", str(out), "--uncertain", str(uncertain)])

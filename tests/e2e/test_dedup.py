@@ -1,0 +1,124 @@
+"""The dedup rule end to end: snakemake in a temporary copy of the workflow, on hand-made
+records of two search windows and the included studies."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from tests.e2e.conftest import copy_workflow, run_snakemake
+
+W1, W2 = "2024-10-01_2025-03-31", "2025-04-01_2025-09-30"
+TARGETS = [
+    "results/dedup/unique_records.tsv",
+    "results/dedup/duplicates.tsv",
+    "results/dedup/uncertain_pairs.tsv",
+    "results/dedup/dedup_counts.json",
+]
+TITLE = "IgG4-related hypertrophic spinal pachymeningitis: a case report"
+RECORDS = [
+    # window 1: PubMed and WoS export the same article
+    {"record_id": f"{W1}:pubmed:1", "window": W1, "source_db": "pubmed", "title": TITLE,
+     "authors": "Tanaka, Akira; Sato, Kei", "year": "2024", "journal": "Journal of Neurology",
+     "volume": "271", "pages": "100-105", "doi": "10.1007/s00415-024-00001", "pmid": "39000001"},
+    {"record_id": f"{W1}:wos:1", "window": W1, "source_db": "wos", "title": TITLE.upper(),
+     "authors": "Tanaka, A; Sato, K", "year": "2024", "journal": "J NEUROL", "volume": "271",
+     "pages": "100-5", "doi": "https://doi.org/10.1007/S00415-024-00001", "wos_ut": "WOS:1"},
+    # window 2: the same article again (overlapping windows), an erratum, a different study
+    {"record_id": f"{W2}:embase:7", "window": W2, "source_db": "embase", "title": TITLE,
+     "authors": "Tanaka A.; Sato K.", "year": "2024", "journal": "J. Neurol.", "volume": "271",
+     "pages": "100", "embase_id": "L7"},
+    {"record_id": f"{W2}:pubmed:2", "window": W2, "source_db": "pubmed",
+     "title": f"Erratum: {TITLE}", "authors": "Tanaka, Akira", "year": "2024",
+     "journal": "Journal of Neurology", "volume": "271", "pages": "900"},
+    {"record_id": f"{W2}:pubmed:3", "window": W2, "source_db": "pubmed",
+     "title": "Rituximab for IgG4-related pachymeningitis", "authors": "Okafor, N",
+     "year": "2025", "journal": "Modern Rheumatology", "volume": "35", "pages": "1-9",
+     "doi": "10.1093/mr/roae001"},
+    # window 2: an article already included in the first version of the review
+    {"record_id": f"{W2}:pubmed:4", "window": W2, "source_db": "pubmed",
+     "title": "Spinal pachymeningitis and IgG4: report of two cases", "authors": "Lee, Min",
+     "year": "2019", "journal": "Spine", "volume": "44", "pages": "E1-E5", "pmid": "31000004"},
+]  # fmt: skip
+STUDIES = [
+    {"study_id": "S07", "first_author": "Lee", "year": "2019",
+     "title": "Spinal pachymeningitis and IgG4: report of two cases", "journal": "Spine",
+     "doi": "", "pmid": "31000004"},
+    {"study_id": "S08", "first_author": "Kim", "year": "2018",
+     "title": "IgG4-related disease of the dura", "journal": "Neurology", "doi": "", "pmid": ""},
+]  # fmt: skip
+
+
+@pytest.fixture
+def review(tmp_path):
+    """A private copy of the workflow. (The shared `workflow_dir` fixture copies `Snakefile`
+    before its destination folder exists; this one creates the folder first.)"""
+    (tmp_path / "review").mkdir()
+    return copy_workflow(tmp_path / "review")
+
+
+def write_inputs(workdir):
+    for name, rows in (("search/records.tsv", RECORDS), ("extraction/studies.tsv", STUDIES)):
+        path = workdir / "results" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pd.DataFrame(rows).to_csv(path, sep="\t", index=False)
+
+
+def read(workdir, name):
+    return pd.read_csv(workdir / "results" / "dedup" / name, sep="\t", dtype=str).fillna("")
+
+
+def dedup(workdir, check=True):
+    return run_snakemake(workdir, *TARGETS, "--allowed-rules", "dedup", check=check)
+
+
+@pytest.mark.e2e
+def test_dedup_rule_and_a_reviewer_decision(review):
+    workflow_dir = review
+    write_inputs(workflow_dir)
+    decisions = workflow_dir / "extraction" / "dedup_decisions.tsv"
+    assert decisions.read_text() == "record_id_1\trecord_id_2\tdecision\treviewer\tnote\n"
+    dedup(workflow_dir)
+
+    unique = read(workflow_dir, "unique_records.tsv").set_index("record_id")
+    article = unique.loc[f"{W1}:pubmed:1"]
+    assert article["member_ids"] == f"{W1}:pubmed:1;{W1}:wos:1;{W2}:embase:7"
+    assert article["first_window"] == W1 and article["wos_ut"] == "WOS:1"
+    assert article["doi"] == "10.1007/s00415-024-00001" and article["embase_id"] == "L7"
+    assert unique.loc[f"{W2}:pubmed:4", "matches_included_study"] == "S07"
+    assert len(unique) == 4  # the article, the erratum, the new study, the included one
+
+    removed = read(workflow_dir, "duplicates.tsv").set_index("record_id")
+    assert set(removed.index) == {f"{W1}:wos:1", f"{W2}:embase:7", f"{W2}:pubmed:4"}
+    assert removed.loc[f"{W1}:wos:1", "stage"] == "identifier"
+    assert removed.loc[f"{W2}:embase:7", "merged_into"] == f"{W1}:pubmed:1"
+    assert removed.loc[f"{W2}:pubmed:4", "merged_into"] == "study:S07"
+
+    uncertain = read(workflow_dir, "uncertain_pairs.tsv")
+    assert len(uncertain) == 1 and uncertain.loc[0, "reason"] == "article vs erratum"
+
+    counts = json.loads((workflow_dir / "results/dedup/dedup_counts.json").read_text())
+    v1, w1, w2 = counts["windows"]
+    assert (v1["window"], v1["records"], v1["duplicates_removed"], v1["reported"]) == (
+        "v1", 362, 140, True
+    )  # fmt: skip
+    assert (w1["records"], w1["duplicates_removed"], w1["unique_records"]) == (2, 1, 1)
+    assert (w2["records"], w2["duplicates_removed"], w2["unique_records"]) == (4, 2, 2)
+    assert w2["duplicates_removed_of_earlier_records"] == 1
+    assert w2["duplicates_removed_of_included_studies"] == 1
+    assert (workflow_dir / "results/logs/dedup/dedup.log").read_text()
+
+    # A reviewer decides the uncertain pair; the next build applies it and leaves the file.
+    pair = uncertain.loc[0, ["record_id_1", "record_id_2"]].tolist()
+    text = decisions.read_text() + f"{pair[0]}\t{pair[1]}\tdifferent\tJD\terratum\n"
+    decisions.write_text(text)
+    dedup(workflow_dir)
+    assert read(workflow_dir, "uncertain_pairs.tsv").empty
+    assert decisions.read_text() == text
+
+    # A decision naming an unknown record fails with the file, line and value.
+    decisions.write_text(text + f"{pair[0]}\tnope\tsame\tJD\t\n")
+    proc = dedup(workflow_dir, check=False)
+    assert proc.returncode != 0
+    log = (workflow_dir / "results/logs/dedup/dedup.log").read_text()
+    assert "line 3: record_id_2 'nope' is not a known record id" in log
