@@ -271,11 +271,15 @@ def judge(p: Prepared, i: int, j: int, rules: Rules) -> Verdict | None:
     if not close or not has_titles:
         return None
     authors = authors_agree(p.families[i], p.families[j], p.name_words[i], p.name_words[j])
+
+    def ask(reason: str) -> Verdict | None:
+        """Not merged: listed for reviewers when the titles are (nearly) the same."""
+        if whole >= th["title_same"] or (whole >= th["title_uncertain"] and authors is not False):
+            return Verdict(i, j, False, "fuzzy", reason, whole)
+        return None
+
     if guard:
-        # Listed for reviewers only when nothing but the guard speaks against a merge.
-        if guard in DISTINCT_PUBLICATIONS or authors is False or whole < th["title_uncertain"]:
-            return None
-        return Verdict(i, j, False, "fuzzy", guard, whole)
+        return None if guard in DISTINCT_PUBLICATIONS else ask(guard)
 
     journal_i, journal_j = p.journals[i], p.journals[j]
     if journal_i and journal_j:
@@ -303,19 +307,17 @@ def judge(p: Prepared, i: int, j: int, rules: Rules) -> Verdict | None:
     if short and not citation_equal:
         blockers.append("short title")
     if blockers:
-        if authors is False and (not citation_equal or whole < th["title_uncertain"]):
-            return None  # other authors, other citation or title: nothing to ask a reviewer
-        return Verdict(i, j, False, "fuzzy", "; ".join(blockers), whole)
+        return ask("; ".join(blockers))
 
     # The same citation (journal, year, volume, first page) with close titles: the same
     # article even when one record has no authors (or a group as author).
     same_citation = citation_equal and same_year and journal is not False
     if authors is False:
-        return Verdict(i, j, False, "fuzzy", "different first authors", whole)
+        return ask("different first authors")
     if authors is None:
         if same_citation and whole >= th["title_close"]:
             return Verdict(i, j, True, "citation", "", whole)
-        return Verdict(i, j, False, "fuzzy", "authors missing", whole)
+        return ask("authors missing")
     if whole == 100.0:
         return Verdict(i, j, True, "exact", "", whole)
     if whole >= th["title_same"]:
@@ -327,7 +329,7 @@ def judge(p: Prepared, i: int, j: int, rules: Rules) -> Verdict | None:
         full_range = last_i is not None and last_i == last_j
         if full_range and journal and best >= th["title_translated"]:
             return Verdict(i, j, True, "citation", "", whole)
-    return Verdict(i, j, False, "fuzzy", "titles differ", whole)
+    return ask("titles differ")
 
 
 def evidence(p: Prepared, i: int, j: int, rules: Rules) -> str:
