@@ -188,7 +188,7 @@ def shift_numbers(value: str, offset: int) -> str:
     return re.sub(r"\d+", lambda m: str(int(m.group()) + offset), value) if value else value
 
 
-def work_transform(rng: random.Random, rows: list[dict], families: list[str]):
+def work_transform(rng: random.Random, rows: list[dict], families: list[str], universe: int):
     """One consistent change that makes a work a different work (a 'universe'): title words,
     first author, year, volume and pages, the same for every record of the work."""
     words = sorted({w for w in re.findall(r"[A-Za-z]{4,}", rows[0]["title"])})
@@ -198,7 +198,10 @@ def work_transform(rng: random.Random, rows: list[dict], families: list[str]):
     pattern = re.compile(rf"\b({alternatives})\b", re.I) if mapping else None
     first = re.split(r"[,\s]", rows[0]["author"].strip())[0] if rows[0]["author"].strip() else ""
     new_first = rng.choice(families)
-    year_shift, number_shift = rng.choice([-9, -7, -5, -3, 3, 5, 7, 9]), rng.randint(11, 400)
+    # volumes and pages moved by a different amount in every universe: two universes of one
+    # work never share a citation (real articles never do)
+    year_shift = rng.choice([-9, -7, -5, -3, 3, 5, 7, 9])
+    number_shift = 500 * universe + rng.randint(1, 99)
 
     def apply(row: dict) -> dict:
         row = dict(row)
@@ -209,14 +212,18 @@ def work_transform(rng: random.Random, rows: list[dict], families: list[str]):
         row["year"] = shift_numbers(row["year"], year_shift)
         row["volume"] = shift_numbers(row["volume"], number_shift)
         row["pages"] = shift_numbers(row["pages"], number_shift * 7)
+        row["doi"] = f"{row['doi']}.u{universe}" if row["doi"] else ""
         return row
 
     return apply
 
 
 def abbreviate(journal: str) -> str:
+    """'Journal of Clinical Virology' -> 'Jour Clin Viro' (ISO 4-like truncation)."""
     words = [w for w in re.findall(r"[A-Za-z]+", journal) if w.lower() not in {"of", "the", "and"}]
-    return " ".join(w if len(w) <= 4 else w[: max(3, len(w) // 2)] for w in words)
+    if len(words) < 2:
+        return journal
+    return " ".join(w if len(w) <= 5 else w[: max(4, len(w) // 2)] for w in words)
 
 
 def author_variant(rng: random.Random, authors: str) -> str:
@@ -236,28 +243,27 @@ def author_variant(rng: random.Random, authors: str) -> str:
 
 
 def database_copy(rng: random.Random, row: dict) -> dict:
-    """The same record as another database exports it."""
+    """The same record as another database exports it: one to three changes, in this order."""
     row = dict(row)
-    for change in rng.sample(range(8), rng.randint(1, 3)):
+    for change in sorted(rng.sample(range(8), rng.randint(1, 3))):
         if change == 0:
             row["title"] = rng.choice([str.upper, str.lower, str.title])(row["title"])
         elif change == 1:
             row["title"] = re.sub(r"[^\w\s]", " ", row["title"]).strip() + "."
         elif change == 2:
-            row["title"] = row["title"].translate(ACCENTS)
-            row["author"] = row["author"].translate(ACCENTS)
+            row["title"] += " [Review]"
         elif change == 3:
             row["author"] = author_variant(rng, row["author"])
         elif change == 4 and row["doi"]:
-            row["doi"] = rng.choice(["https://doi.org/", "doi:", "http://dx.doi.org/"]) + (
-                row["doi"].upper()
-            )
+            prefix = rng.choice(["https://doi.org/", "doi:", "http://dx.doi.org/"])
+            row["doi"] = prefix + row["doi"].upper()
         elif change == 5:
             row[rng.choice(["pages", "volume", "number", "doi"])] = ""
         elif change == 6:
             row["journal"] = abbreviate(row["journal"])
         elif change == 7:
-            row["title"] += " [Review]"
+            row["title"] = row["title"].translate(ACCENTS)
+            row["author"] = row["author"].translate(ACCENTS)
     return row
 
 
@@ -276,7 +282,11 @@ def generate(size: int, seed: int = 20251124) -> tuple[pd.DataFrame, dict[str, s
     universe = 0
     while len(records) < size * 1.05:
         for work, rows in rows_by_work.items():
-            apply = (lambda r: dict(r)) if universe == 0 else work_transform(rng, rows, families)
+            apply = (
+                (lambda r: dict(r))
+                if universe == 0
+                else work_transform(rng, rows, families, universe)
+            )
             doi = f"10.{5000 + universe}/{work}" if rng.random() < 0.5 else ""
             for row in rows:
                 row = apply(row)

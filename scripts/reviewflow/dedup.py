@@ -304,7 +304,9 @@ def judge(p: Prepared, i: int, j: int, rules: Rules) -> Verdict | None:
         blockers.append("year missing" if year_i is None or year_j is None else "years differ")
     if not venue:
         blockers.append("different journals" if journal is False else "venue unknown")
-    if short and not citation_equal:
+    last_i, last_j = p.pages[i].last, p.pages[j].last
+    full_range = pages == "same" and last_i is not None and last_i == last_j
+    if short and not (citation_equal or full_range):
         blockers.append("short title")
     if blockers:
         return ask("; ".join(blockers))
@@ -325,8 +327,6 @@ def judge(p: Prepared, i: int, j: int, rules: Rules) -> Verdict | None:
     if same_citation:
         if whole >= th["title_close"]:
             return Verdict(i, j, True, "citation", "", whole)
-        last_i, last_j = p.pages[i].last, p.pages[j].last
-        full_range = last_i is not None and last_i == last_j
         if full_range and journal and best >= th["title_translated"]:
             return Verdict(i, j, True, "citation", "", whole)
     return ask("titles differ")

@@ -51,6 +51,7 @@ EXCEL_PAGE = re.compile(r"^(\d+)-(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|de
 MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 DIGITS = re.compile(r"\d+")
+INITIALS = re.compile(r"[A-Z]{1,3}")  # the initials after a MEDLINE family name
 CONFERENCE_PART = re.compile(r"\.\s*conference\s*:.*$")  # 'J Thromb Haemost.Conference: ...'
 DIGIT_GROUP = re.compile(r"(?<=\d)[ ,](?=\d{3}(?!\d))")
 
@@ -220,7 +221,8 @@ def family_name(name: str, rules: Rules) -> str:
 
     Understands 'Family, Given', 'Family G' (MEDLINE), 'G. Family' and 'Given Family'.
     """
-    name = fold(name).strip()
+    original = name.strip()
+    name = fold(original)
     if "," in name:
         family, _, given = name.partition(",")
         family_words = NON_WORD.sub(" ", family).split()
@@ -230,8 +232,9 @@ def family_name(name: str, rules: Rules) -> str:
             family_words = given_words[:1]
     else:
         words = NON_WORD.sub(" ", name).split()
-        if len(words) >= 2 and len(words[-1]) <= 3 and words[-1].isalpha() and len(words[0]) > 3:
-            family_words = words[:-1]  # 'Smith JA' (MEDLINE)
+        last = original.split()[-1] if original.split() else ""
+        if len(words) >= 2 and INITIALS.fullmatch(last):
+            family_words = words[:-1]  # 'Smith JA', 'Tam CK' (MEDLINE)
         else:
             family_words = words[-1:]  # 'J. A. Smith'
     kept = [

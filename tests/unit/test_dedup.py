@@ -184,12 +184,16 @@ def test_not_merged_without_proof(fields):
     assert not merged(dedup(base, other), "a", "b")
 
 
-def test_short_titles_need_volume_and_page():
+def test_short_titles_need_volume_and_page_or_the_whole_page_range():
     result = dedup(
         record("a", title="Editorial", pages=""), record("b", title="Editorial", pages="")
     )
     assert not merged(result, "a", "b")
     assert merged(dedup(record("a", title="Editorial"), record("b", title="Editorial")), "a", "b")
+    no_volume = record("b", title="Editorial", volume="")
+    assert merged(dedup(record("a", title="Editorial"), no_volume), "a", "b")
+    one_page = record("b", title="Editorial", volume="", pages="100")
+    assert not merged(dedup(record("a", title="Editorial", pages="100"), one_page), "a", "b")
 
 
 # ---- living review: windows ------------------------------------------------------------

@@ -160,6 +160,8 @@ def test_two_copies_of_one_erratum_compare_equal():
         ("Wright Jr., T C", "wright"),
         ("van, Hamont D", "hamont"),
         ("Lazcano-Ponce, E", "lazcanoponce"),
+        ("Tam CK", "tam"),  # a short family name in MEDLINE form
+        ("Y Wu", "wu"),
     ],
 )
 def test_family_names(name, family):
