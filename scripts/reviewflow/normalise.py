@@ -131,7 +131,10 @@ def normalise_doi(value: object) -> str:
 
 def normalise_identifier(value: object) -> str:
     """A database accession (PMID, WoS UT, Embase id): no spaces, no known prefix, lower case."""
-    ident = re.sub(r"\s+", "", text(value)).lower()
+    ident = text(value)
+    if not ident:
+        return ""
+    ident = re.sub(r"\s+", "", ident).lower()
     ident = re.sub(r"^(?:pmid:?|wos:|embase:?)", "", ident)
     if ident.endswith(".0") and ident[:-2].isdigit():  # a number read as a float
         ident = ident[:-2]
@@ -215,6 +218,7 @@ def split_authors(value: object) -> list[str]:
     return [n.strip() for n in names if n.strip()]
 
 
+@functools.lru_cache(maxsize=262144)
 def family_name(name: str, rules: Rules) -> str:
     """The family name of one author as a comparison key: ASCII letters only, particles and
     suffixes dropped ('van der Berg, J.' -> 'berg'; 'Wright Jr., T C' -> 'wright').
@@ -369,7 +373,7 @@ class Pages:
     def known(self) -> bool:
         return bool(self.ranges)
 
-    @property
+    @functools.cached_property
     def firsts(self) -> frozenset:
         return frozenset(first for first, _ in self.ranges)
 
