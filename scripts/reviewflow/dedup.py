@@ -451,6 +451,7 @@ class Result:
     edges: list[tuple[int, int, str]]
     verdicts: dict[tuple[int, int], Verdict]
     uncertain: list[Verdict]
+    candidates: int = 0  # pairs compared
 
 
 def deduplicate(
@@ -469,19 +470,9 @@ def deduplicate(
     same_pairs = sorted(tuple(sorted((pos[a], pos[b]))) for a, b in same)
     clusters = Clusters(p, different_pairs)
 
-    for i, j in same_pairs:
-        ri, rj = clusters.find(i), clusters.find(j)
-        if ri != rj:
-            reason = clusters.conflict(ri, rj, automatic=False)
-            if reason:
-                raise ValueError(
-                    f"reviewer decisions contradict each other: {p.ids[i]} = {p.ids[j]} but "
-                    f"{reason}"
-                )
-            clusters.join(i, j, "reviewer")
-
     verdicts: dict[tuple[int, int], Verdict] = {}
-    for i, j in candidate_pairs(p, rules):
+    candidates = candidate_pairs(p, rules)
+    for i, j in candidates:
         if p.studies[i] and p.studies[j]:
             continue
         verdict = judge(p, i, j, rules)
@@ -489,10 +480,7 @@ def deduplicate(
             verdicts[(i, j)] = verdict
 
     window_rank = {w: r for r, w in enumerate(sorted(set(p.windows)))}
-    earliest_window = {  # per cluster root: the rank of its earliest window
-        root: min(window_rank[p.windows[m]] for m in members)
-        for root, members in clusters.members.items()
-    }
+    earliest_window = {i: window_rank[p.windows[i]] for i in range(len(p))}  # per cluster
     uncertain: list[Verdict] = []
     ordered = sorted(verdicts.values(), key=lambda v: (window_rank[p.windows[v.j]], v.sort_key))
     for v in ordered:
@@ -514,6 +502,18 @@ def deduplicate(
         root = clusters.find(v.i)
         earliest_window[root] = min(earliest_window[ri], earliest_window[rj])
 
+    # A reviewer's `same` joins the two records' whole clusters, whatever the guards say.
+    for i, j in same_pairs:
+        ri, rj = clusters.find(i), clusters.find(j)
+        if ri != rj:
+            reason = clusters.conflict(ri, rj, automatic=False)
+            if reason:
+                raise ValueError(
+                    f"reviewer decisions contradict each other: {p.ids[i]} = {p.ids[j]} would "
+                    f"join records that {reason}"
+                )
+            clusters.join(i, j, "reviewer")
+
     # Uncertain pairs left for reviewers: one per pair of clusters, none already decided.
     kept: dict[tuple[int, int], Verdict] = {}
     for v in uncertain:
@@ -526,7 +526,7 @@ def deduplicate(
         if key not in kept or v.sort_key < kept[key].sort_key:
             kept[key] = v
     pending = sorted(kept.values(), key=lambda v: (v.i, v.j))
-    return Result(p, clusters.groups(), clusters.edges, verdicts, pending)
+    return Result(p, clusters.groups(), clusters.edges, verdicts, pending, len(candidates))
 
 
 def duplicate_groups(result: Result) -> list[list[str]]:

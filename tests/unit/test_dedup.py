@@ -293,6 +293,14 @@ def test_reviewer_same_overrides_a_guard_and_different_blocks_a_merge():
     assert not merged(result, "a", "b") and not result.uncertain
 
 
+def test_reviewer_same_joins_whole_clusters():
+    """BMJ print page and online article number: the reviewer's `same` on the listed pair
+    joins both clusters, the automatic merge of the other two records included."""
+    records = (record("a", pages="969"), record("b", pages="a1754"), record("c", pages="a1754"))
+    assert groups(dedup(*records)) == {frozenset("bc")}
+    assert groups(dedup(*records, same=[("a", "b")])) == {frozenset("abc")}
+
+
 def test_reviewer_decisions_that_contradict_each_other():
     with pytest.raises(ValueError, match="contradict"):
         dedup(record("a"), record("b"), record("c"), same=[("a", "b"), ("b", "c")],
