@@ -175,6 +175,13 @@ def title_similarity(a: Title, b: Title) -> tuple[float, float]:
     return whole, best
 
 
+def span(pages: Pages) -> int:
+    """How many pages the first range covers (0 when unknown or one page)."""
+    if not pages.ranges or pages.last is None:
+        return 0
+    return pages.last - pages.ranges[0][0]
+
+
 def numbers_conflict(a: Title, b: Title) -> bool:
     """'Part I' / 'Part II', 'phase 2' / 'phase 3': the numbers in two titles disagree."""
     if not a.numbers or not b.numbers or a.numbers == b.numbers:
@@ -266,7 +273,9 @@ def judge(p: Prepared, i: int, j: int, rules: Rules) -> Verdict | None:
     same_year = year_i is not None and year_i == year_j
     volume_equal = bool(p.volumes[i]) and p.volumes[i] == p.volumes[j]
     pages = pages_relation(p.pages[i], p.pages[j])
-    citation_equal = volume_equal and pages == "same"
+    # A range of more pages than an article has ('S1-S250') locates a supplement, not a record.
+    located = span(p.pages[i]) <= th["article_pages_max"] >= span(p.pages[j])
+    citation_equal = volume_equal and pages == "same" and located
     close = whole >= th["title_uncertain"] or (citation_equal and best >= th["title_translated"])
     if not close or not has_titles:
         return None
@@ -305,7 +314,7 @@ def judge(p: Prepared, i: int, j: int, rules: Rules) -> Verdict | None:
     if not venue:
         blockers.append("different journals" if journal is False else "venue unknown")
     last_i, last_j = p.pages[i].last, p.pages[j].last
-    full_range = pages == "same" and last_i is not None and last_i == last_j
+    full_range = pages == "same" and located and last_i is not None and last_i == last_j
     if short and not (citation_equal or full_range):
         blockers.append("short title")
     if blockers:

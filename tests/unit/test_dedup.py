@@ -108,6 +108,15 @@ def test_citation_stage_group_author_against_a_person():
     assert stage_of(result, "a", "b") == "citation"
 
 
+def test_a_supplement_page_range_is_no_citation():
+    """Two abstracts of one author in one supplement, both paged 'S1-S250', are not located by
+    their pages; an article-length range is (the same full citation: the same record)."""
+    first = record("a", title="Rituximab in IgG4-related pachymeningitis", pages="S1-S250")
+    second = record("b", title="Steroids in IgG4-related pachymeningitis", pages="S1-S250")
+    assert not merged(dedup(first, second), "a", "b")
+    assert merged(dedup({**first, "pages": "S1-S12"}, {**second, "pages": "S1-S12"}), "a", "b")
+
+
 def test_a_year_apart_merges_only_within_one_volume():
     assert merged(dedup(record("a"), record("b", year="2021")), "a", "b")
     result = dedup(record("a", volume="", pages=""), record("b", year="2021"))
