@@ -758,7 +758,7 @@ def csv_record(values: Mapping[str, str]) -> dict[str, str]:
 # --------------------------------------------------------------------------------------------
 # BibTeX
 
-BIBTEX_ENTRY = re.compile(r"^\s*@\s*([A-Za-z]+)\s*[{(]", re.M)
+BIBTEX_ENTRY = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(]", re.M)
 BIBTEX_SKIP = {"comment", "string", "preamble"}
 # Field names as exported (Scopus writes "funding_text 1" with a no-break space).
 BIBTEX_FIELD = re.compile(r"\s*,?\s*([^=,{}\"]+?)\s*=\s*")
@@ -788,15 +788,20 @@ def parse_bibtex(text: str, path: Path) -> list[tuple[int, str, dict[str, str]]]
 
 
 def _bibtex_body(text: str, start: int) -> tuple[str | None, int]:
-    depth = 1
+    """The body of an entry opened just before `start` by "{" or "(" (braces inside values
+    nest; an entry opened by "(" ends at the first ")" outside braces)."""
+    opener = text[start - 1]
+    depth = 0
     for index in range(start, len(text)):
         char = text[index]
-        if char in "{(":
+        if char == "{":
             depth += 1
-        elif char in "})":
-            depth -= 1
-            if depth == 0:
+        elif char == "}":
+            if depth == 0 and opener == "{":
                 return text[start:index], index
+            depth -= 1
+        elif char == ")" and opener == "(" and depth == 0:
+            return text[start:index], index
     return None, len(text)
 
 

@@ -68,7 +68,8 @@ def normalise_doi(value: object) -> str:
         return ""
     # Percent-encoded DOIs from URLs (Scopus links) are decoded before matching.
     text = text.replace("%2F", "/").replace("%2f", "/")
-    match = DOI_PATTERN.search(text)
+    in_url = re.search(r"[?&]doi=([^&#\s]+)", text)  # a DOI parameter ends at the next one
+    match = DOI_PATTERN.search(in_url.group(1) if in_url else text)
     if not match:
         return ""
     doi = match.group(0).rstrip(".,;)]}>\"'")
