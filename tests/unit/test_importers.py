@@ -154,7 +154,8 @@ WOS_TAB_HEADER = "PT\tAU\tAF\tTI\tSO\tDT\tPY\tVL\tBP\tEP\tDI\tUT\tPM"
 WOS_TAB_ROWS = [
     "J\tSato, K; Tanaka, H\tSato, Kenji; Tanaka, Hiro\tFirst title\tSPINE\tArticle\t2025\t50\t1\t9"
     "\t10.1000/a\tWOS:000000000000001\t",
-    "J\tLee, J\tLee, Jin\tSecond title\tNEUROLOGY\tCase Report\t2024\t\t\t\t\tWOS:000000000000002\t",
+    "J\tLee, J\tLee, Jin\tSecond title\tNEUROLOGY\tCase Report\t2024\t\t\t\t"
+    "\tWOS:000000000000002\t",
 ]
 
 
