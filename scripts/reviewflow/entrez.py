@@ -179,7 +179,9 @@ class EntrezClient:
             query["api_key"] = self.settings.api_key
         body = urllib.parse.urlencode(query, doseq=True)
         url = f"{self.settings.base_url}/{utility}.fcgi"  # http(s) only: checked in __init__
-        if len(body) > 1000:
+        # POST for long requests (as NCBI asks) and whenever an API key is sent, so that the
+        # key never appears in a URL that a proxy or server might log.
+        if len(body) > 1000 or self.settings.api_key:
             return urllib.request.Request(url, data=body.encode(), method="POST")  # noqa: S310
         return urllib.request.Request(f"{url}?{body}", method="GET")  # noqa: S310
 
