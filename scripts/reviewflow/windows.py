@@ -300,11 +300,18 @@ def window_inputs(folder: str | Path) -> list[Path]:
 def search_inputs(
     windows_dir: str | Path, stored: Sequence[Window], new: Window | None
 ) -> list[str]:
-    """The files the import reads: every file of the stored windows, and the search log of
-    the new window (its fetch's output)."""
-    files = [str(p) for window in stored for p in window_inputs(Path(windows_dir) / window.id)]
-    if new is not None:
-        files.append(str(Path(windows_dir) / new.id / SEARCH_LOG))
+    """The files the import depends on, for snakemake: each window's search log (which pins
+    its PubMed replies by SHA-256), and each stored window's exports and exports.yaml, so that
+    an export a reviewer drops in later makes the import run again. The same paths before and
+    after a window is fetched, so a fetch is not followed by a second import."""
+    files = []
+    for window in [*stored, *([new] if new else [])]:
+        folder = Path(windows_dir) / window.id
+        files.append(str(folder / SEARCH_LOG))
+        if window in stored:
+            files += [str(p) for p in export_files(folder, read_json(folder / SEARCH_LOG))]
+            if (folder / EXPORTS_INFO).is_file():
+                files.append(str(folder / EXPORTS_INFO))
     return files
 
 
