@@ -195,7 +195,8 @@ def main() -> int:
         [
             "# Search benchmark",
             "",
-            f"Median of {REPEATS} runs, {time.strftime('%Y-%m-%d')}, Python {sys.version.split()[0]}.",
+            f"Median of {REPEATS} runs, {time.strftime('%Y-%m-%d')}, "
+            f"Python {sys.version.split()[0]}.",
             "",
             "## Import speed on the largest real files",
             "",
