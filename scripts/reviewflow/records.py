@@ -167,7 +167,12 @@ def place_records(
     seen: dict[str, int] = {}
     for number, record in enumerate(records, start=1):
         out = dict(record)
-        source_id = clean_text(out.get("source_id")) or f"{source_file}#{number}"
+        native_id = clean_text(out.get("source_id"))
+        # The database's own id also fills its column (an Embase.com RIS without a DB line).
+        id_column = {"wos": "wos_ut", "embase": "embase_id", "pubmed": "pmid"}.get(source_db)
+        if native_id and id_column and not out.get(id_column):
+            out[id_column] = normalise_pmid(native_id) if id_column == "pmid" else native_id
+        source_id = native_id or f"{source_file}#{number}"
         if source_id in seen:
             seen[source_id] += 1
             source_id = f"{source_id}#{seen[source_id]}"

@@ -598,3 +598,24 @@ def build_records(
     if problems:
         raise InputProblems(windows_dir, problems)
     return records, summaries, logs
+
+
+def describe_exports(files: Sequence[str | Path], config_path: str | Path) -> tuple[str, bool]:
+    """What the import would make of each export (for `reviewflow check-export`)."""
+    search = yaml.safe_load(Path(config_path).read_text(encoding="utf-8"))["search"]
+    lines, ok = [], True
+    for name in files:
+        path = Path(name)
+        try:
+            imported = import_file(path, csv_columns=search["csv_columns"])
+        except (InputProblems, OSError) as error:
+            lines.append(str(error))
+            ok = False
+            continue
+        database = export_database(path, imported, {}, search.get("exports", []))
+        declared = "" if imported.declared is None else f", the file declares {imported.declared}"
+        lines.append(
+            f"{path}: {imported.format} ({imported.encoding}), {DATABASE_NAMES[database]}, "
+            f"{len(imported.records)} records{declared}; SHA-256 {imported.sha256}"
+        )
+    return "\n".join(lines), ok

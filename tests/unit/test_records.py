@@ -86,3 +86,14 @@ def test_place_records_ids_are_stable_and_unique():
     assert placed[1]["window"] == "w" and placed[1]["source_file"] == "s.txt"
     with pytest.raises(ValueError, match="source_db"):
         record_id("w", "medline", "1")
+
+
+def test_place_records_fills_the_database_id_column():
+    placed = place_records(
+        [make_record(source_id="2006713348")], window="w", source_db="embase", source_file="e.ris"
+    )
+    assert placed[0]["embase_id"] == "2006713348"
+    placed = place_records(
+        [make_record(source_id="X1")], window="w", source_db="other", source_file="o.csv"
+    )
+    assert (placed[0]["embase_id"], placed[0]["wos_ut"], placed[0]["pmid"]) == ("", "", "")

@@ -233,3 +233,20 @@ def test_exports_yaml_is_checked(fake, tmp_path):
     assert "unknown keys ['plattform']" in message
     assert "database 'medline' must be one of" in message
     assert "missing.txt: described but no such file" in message
+
+
+def test_check_export_command(tmp_path, capsys):
+    from reviewflow.cli import main
+
+    good = tmp_path / "savedrecs.txt"
+    good.write_text("FN x\nVR 1.0\nPT J\nTI A title\nUT WOS:1\nER\n\nEF\n")
+    bad = tmp_path / "embase.ris"
+    bad.write_text("TY  - JOUR\nTI  - cut\n")
+    config = str(REPO / "config" / "config.yaml")
+    assert main(["check-export", str(good), "--config", config]) == 0
+    assert (
+        "wos_plain (utf-8), Web of Science, 1 records, the file declares 1"
+        in capsys.readouterr().out
+    )
+    assert main(["check-export", str(good), str(bad), "--config", config]) == 1
+    assert "embase.ris: 1 problem" in capsys.readouterr().out
