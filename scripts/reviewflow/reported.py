@@ -20,6 +20,7 @@ Numbers: `n` (a count), `denominator`, `percent`, `value` (a mean, median, minim
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections.abc import Iterable
@@ -200,10 +201,9 @@ def parse_reported(
     reported = {}
     for key, entry in items.items():
         if key not in known:
-            problems.append(
-                f"item {key!r}: unknown item (no computation defined for it); known items: "
-                + ", ".join(sorted(known))
-            )
+            close = difflib.get_close_matches(str(key), sorted(known), n=3)
+            hint = f"did you mean {', '.join(close)}?" if close else "see the summary's items"
+            problems.append(f"item {key!r}: unknown item (no computation defined for it); {hint}")
             continue
         figure, found = parse_item(str(key), entry)
         problems += found
@@ -211,6 +211,11 @@ def parse_reported(
             reported[key] = figure
     raise_if_any(source, problems)
     return reported
+
+
+def show(value) -> str:
+    """A value as the reviewer typed it: 98.0 for a Decimal, quotes around text."""
+    return str(value) if isinstance(value, Decimal) else repr(value)
 
 
 def parse_item(key: str, entry) -> tuple[Reported | None, list[str]]:
@@ -230,7 +235,7 @@ def parse_item(key: str, entry) -> tuple[Reported | None, list[str]]:
     section = str(section) if isinstance(section, (str, Decimal, int)) else None
     if section is None or not SECTION.match(section):
         problems.append(
-            f"{where}: section {entry.get('section')!r}: must be the article's section "
+            f"{where}: section {show(entry.get('section'))}: must be the article's section "
             'number as text, e.g. "4.1"'
         )
     wording = entry.get("wording")
@@ -241,16 +246,16 @@ def parse_item(key: str, entry) -> tuple[Reported | None, list[str]]:
         if field in entry:
             value = entry[field]
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                problems.append(f"{where}: {field} {value!r}: must be a whole number >= 0")
+                problems.append(f"{where}: {field} {show(value)}: must be a whole number >= 0")
             else:
                 values[field] = value
     for field in NUMBER_FIELDS:
         if field in entry:
             value = entry[field]
             if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-                problems.append(f"{where}: {field} {value!r}: must be a number as printed")
+                problems.append(f"{where}: {field} {show(value)}: must be a number as printed")
             elif not Decimal(value).is_finite():
-                problems.append(f"{where}: {field} {value!r}: must be a finite number")
+                problems.append(f"{where}: {field} {value}: must be a finite number")
             else:
                 values[field] = Decimal(value)
     for field in ("unit", "comment"):
@@ -263,7 +268,7 @@ def parse_item(key: str, entry) -> tuple[Reported | None, list[str]]:
             f"{where}: no number: give at least one of {', '.join(COUNT_FIELDS + NUMBER_FIELDS)}"
         )
     if "percent" in values and not 0 <= values["percent"] <= 100:
-        problems.append(f"{where}: percent {entry['percent']!r}: must be between 0 and 100")
+        problems.append(f"{where}: percent {entry['percent']}: must be between 0 and 100")
     n, den = values.get("n"), values.get("denominator")
     if n is not None and den is not None and n > den:
         problems.append(f"{where}: n {n} is larger than its denominator {den}")
