@@ -3,7 +3,7 @@
 import logging
 
 from reviewflow.analysis import compute_items
-from reviewflow.cases_reader import read_cases
+from reviewflow.cases_reader import attach_raw_treatment, read_cases
 from reviewflow.errors import InputProblems
 from reviewflow.io import write_table, write_text
 from reviewflow.reconcile import reconcile, reconciliation_frame, reconciliation_markdown
@@ -16,6 +16,9 @@ logging.basicConfig(
 try:
     settings = Settings.from_config(snakemake.params.settings)
     cases = read_cases(snakemake.input.cases)
+    cases, warning = attach_raw_treatment(cases, snakemake.input.raw, settings.raw_treatment_column)
+    if warning:
+        logging.warning("%s", warning)
     items = compute_items(cases, settings)
     reported = read_reported(snakemake.input.reported, [item.key for item in items])
 except InputProblems as problems:

@@ -15,7 +15,13 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from reviewflow.cases_reader import LEVELS, SYMPTOM_PREFIXES, SYMPTOMS, TREATMENTS
+from reviewflow.cases_reader import (
+    LEVELS,
+    RAW_TREATMENT,
+    SYMPTOM_PREFIXES,
+    SYMPTOMS,
+    TREATMENTS,
+)
 from reviewflow.stats import (
     Continuous,
     Proportion,
@@ -151,7 +157,7 @@ def continuous_items(
     skewed = ""
     if summary.normal is False:
         skewed = (
-            f"Shapiro-Wilk p = {p_text(summary.shapiro_p)}: not normal, so the article's methods "
+            f"Shapiro-Wilk {p_text(summary.shapiro_p)}: not normal, so the article's methods "
             f"call for the median (Q1, Q3), {summary.text(decimals)}, rather than a mean."
         )
     items = [head]
@@ -705,18 +711,18 @@ def immunosuppression(cases, given, treated, settings: Settings) -> list[Item]:
         immuno_readings.append(Reading(label, Values.of(named)))
     if named_combined != combined:
         combined_readings.append(Reading(label, Values.of(named_combined)))
-    naive = naive_text_flags(cases, settings.raw_treatment_column)
+    naive = naive_text_flags(cases, RAW_TREATMENT)
     if naive is None:
         hint = (
             "A naive text count could miss a misspelt drug name; the dataset has no "
-            f"'{settings.raw_treatment_column}' column (the Treatment text as printed) to check it."
+            f"'{RAW_TREATMENT}' column (the Treatment text as printed, from the extraction "
+            "stage's raw table) to check it."
         )
     else:
         missed = pd.concat([given[d] & ~naive[d] for d in naive], axis=1).any(axis=1)
         if missed.any():
             shown = "; ".join(
-                f"{row.case_id} '{row[settings.raw_treatment_column]}'"
-                for _, row in cases[missed].iterrows()
+                f"{row.case_id} '{row[RAW_TREATMENT]}'" for _, row in cases[missed].iterrows()
             )
             label = (
                 "a naive text count (a drug counted only where a word begins with its name), "

@@ -32,7 +32,7 @@ class Settings:
     igg4_cells_per_hpf: float = 10  # histology criterion: more than 10 IgG4+ cells per HPF
     igg4_ratio_percent: float = 40  # ... or an IgG4+/IgG+ ratio of more than 40%
     csf_cells_upper_normal: float = 8  # CSF cell count reference range 0-8 per µL
-    raw_treatment_column: str = "treatment_raw"  # optional: the Treatment text as printed
+    raw_treatment_column: str = "treatment"  # the Treatment text as printed, in the raw table
 
     @classmethod
     def from_config(cls, section: dict) -> Settings:
@@ -136,11 +136,12 @@ class Continuous:
         if self.shapiro_p is None:
             return f"Shapiro-Wilk not run (n = {self.n} < 3, or all values equal): median given"
         verdict = "approximately normal" if self.normal else f"not normal (p < {self.alpha})"
-        return f"Shapiro-Wilk W = {fmt(self.shapiro_w, 3)}, p = {p_text(self.shapiro_p)}: {verdict}"
+        return f"Shapiro-Wilk W = {fmt(self.shapiro_w, 3)}, {p_text(self.shapiro_p)}: {verdict}"
 
 
 def p_text(p: float) -> str:
-    return "< 0.001" if p < 0.001 else fmt(p, 3)
+    """`p < 0.001` or `p = 0.482`."""
+    return "p < 0.001" if p < 0.001 else f"p = {fmt(p, 3)}"
 
 
 def numeric(values: pd.Series | list) -> np.ndarray:

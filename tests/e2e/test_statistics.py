@@ -43,9 +43,16 @@ def place_dataset(workdir):
         outcome_recurrence="false",
         outcome_lost_to_follow_up="false",
     )
+    raw["treatment_glucocorticoid"] = "true"
+    raw.loc[0, "treatment_azathioprine"] = "true"
     path = workdir / "results" / "dataset" / "cases.csv"
     path.parent.mkdir(parents=True)
     raw.to_csv(path, index=False)
+    extraction = workdir / "results" / "extraction" / "cases.tsv"  # the raw values, as typed
+    extraction.parent.mkdir(parents=True)
+    treatments = ["Glucocorticoids Andazathioprine"] + ["Glucocorticoid"] * 3
+    lines = ["case_id\ttreatment"] + [f"C0{i}\t{t}" for i, t in enumerate(treatments, 1)]
+    extraction.write_text("\n".join(lines) + "\n")
 
 
 def read_tsv(path):
@@ -69,6 +76,12 @@ def test_statistics_stage_builds_every_output(workdir):
     assert reconciliation["n_cases"]["recomputed"] == "4"
     assert reconciliation["other_organ_involvement"]["status"] == "not_derivable"
     assert "lost to follow-up" in reconciliation["lost_to_follow_up"]["note"]
+    naive = "naive text count (a drug counted only where a word begins with its name)"
+    assert naive in reconciliation["treatment_immunosuppressant"]["note"]
+    assert (
+        "C01 'Glucocorticoids Andazathioprine' -> 0/4"
+        in reconciliation["treatment_immunosuppressant"]["note"]
+    )
     markdown = (workdir / "results/statistics/reconciliation.md").read_text()
     assert "## Section 4.6" in markdown
     assert (workdir / "results/logs/reconciliation/reconciliation.log").read_text()

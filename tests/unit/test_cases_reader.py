@@ -59,3 +59,22 @@ def test_missing_columns_are_named():
 def test_unreadable_file_is_a_clear_error(tmp_path):
     with pytest.raises(InputProblems, match="cannot read the dataset"):
         read_cases(tmp_path / "absent.csv")
+
+
+def test_raw_treatment_text_is_joined_from_the_extraction_table(tmp_path):
+    from reviewflow.cases_reader import attach_raw_treatment
+    from reviewflow.cases_reader import parse_cases as parse
+
+    cases = parse(raw_cases(2))
+    raw = tmp_path / "cases.tsv"
+    raw.write_text("case_id\ttreatment\nC02\tBiopsy\nC01\tGlucocorticoids Andazathioprine\n")
+    joined, warning = attach_raw_treatment(cases, raw, "treatment")
+    assert warning == ""
+    assert joined["treatment_raw"].tolist() == ["Glucocorticoids Andazathioprine", "Biopsy"]
+    _, warning = attach_raw_treatment(cases, raw, "Treatment")
+    assert "no column Treatment" in warning
+    raw.write_text("case_id\ttreatment\nC01\tBiopsy\n")
+    unchanged, warning = attach_raw_treatment(cases, raw, "treatment")
+    assert "no row for C02" in warning and "treatment_raw" not in unchanged.columns
+    _, warning = attach_raw_treatment(cases, tmp_path / "absent.tsv", "treatment")
+    assert "cannot read the raw table" in warning

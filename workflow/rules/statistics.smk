@@ -42,6 +42,7 @@ rule reconciliation:
     input:
         cases=STATISTICS_CASES,
         reported=config["statistics"]["reported_results"],
+        raw=f"{RESULTS}/extraction/cases.tsv",
     output:
         table=report(
             f"{STATISTICS_DIR}/reconciliation.tsv",
