@@ -506,6 +506,18 @@ class _Reader:
         raise_if_any(self.path, self.problems)
 
 
+def _raise_all(*readers: _Reader) -> None:
+    """Every problem of every file at once (each prefixed with its file when several have some)."""
+    troubled = [r for r in readers if r.problems]
+    if len(troubled) == 1:
+        troubled[0].raise_if_any()
+    if troubled:
+        raise InputProblems(
+            ", ".join(r.path for r in troubled),
+            [f"{r.path}: {p}" for r in troubled for p in r.problems],
+        )
+
+
 def _windows(data: Any, reader: _Reader) -> list[dict]:
     windows = data.get("windows") if isinstance(data, dict) else None
     if not isinstance(windows, list) or not windows:
@@ -539,8 +551,7 @@ def read_window_counts(
     search_reader, dedup_reader = _Reader(search_path), _Reader(dedup_path)
     search_windows = _windows(search, search_reader)
     dedup_windows = _windows(dedup, dedup_reader)
-    search_reader.raise_if_any()
-    dedup_reader.raise_if_any()
+    _raise_all(search_reader, dedup_reader)
     search_ids = [w["window"] for w in search_windows]
     dedup_ids = [w["window"] for w in dedup_windows]
     if search_ids != dedup_ids:
@@ -576,8 +587,7 @@ def read_window_counts(
                 unique_records=dedup_reader.count(dw, "unique_records", where),
             )
         )
-    search_reader.raise_if_any()
-    dedup_reader.raise_if_any()
+    _raise_all(search_reader, dedup_reader)
     return result
 
 
@@ -1191,6 +1201,8 @@ def build(
     write_csv(flow, counts_csv)
     prisma_diagram.save(diagram, diagrams)
     write_html_page(
-        checks_html, "PRISMA 2020 flow: counts and checks", checks_page_sections(flow, checks)
+        checks_html,
+        f"PRISMA 2020 flow of “{flow.title}”: counts and checks",
+        checks_page_sections(flow, checks),
     )
     return checks

@@ -32,6 +32,7 @@ TITLE_SIZE = 9.0
 BAR_SIZE = 9.5
 NOTE_SIZE = 7.0
 LINE_SPACING = 1.35  # line height as a multiple of the font size
+TEXT_HEIGHT = 1.17  # a line's rendered extent (ascent + descent) as a multiple of the font size
 PAD = 0.09  # inches between a box's edge and its text
 INDENT = 0.16  # inches per indent level
 HANG = 0.10  # extra indent of a wrapped item's continuation lines
@@ -454,7 +455,7 @@ def draw(flow: Flow, dpi: int = DPI) -> Diagram:
         patch = box_patch(x, top, w, h, spec.fill, spec.rounded)
         size = TITLE_SIZE if spec.title else BOX_SIZE
         step = line_height(size)
-        y = top + (h - len(lines) * step) / 2 + (step - size * 1.17 / 72) / 2
+        y = top + (h - len(lines) * step) / 2 + (step - size * TEXT_HEIGHT / 72) / 2
         texts = []
         for line in lines:
             if spec.title:

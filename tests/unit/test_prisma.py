@@ -278,6 +278,20 @@ def test_bad_counts_are_all_reported_at_once_with_key_and_value():
     assert "key 'studies_included' is missing (write null" in text
 
 
+def test_problems_in_search_and_dedup_counts_come_together():
+    search, dedup = first_version_search(), first_version_dedup()
+    search["windows"][0]["databases"]["Embase"] = 10.5
+    dedup["windows"][0]["records"] = "362"
+    with pytest.raises(InputProblems) as err:
+        flow_of(search, dedup, first_version_screening())
+    assert err.value.problems == [
+        "results/search/search_counts.json: windows[0].databases.Embase: 10.5: must be a whole "
+        "number >= 0, or null (not reported)",
+        "results/dedup/dedup_counts.json: windows[0].records: '362': must be a whole number "
+        ">= 0, or null (not reported)",
+    ]
+
+
 def test_a_bool_is_not_a_count():
     dedup = first_version_dedup()
     dedup["windows"][0]["duplicates_removed"] = True
@@ -664,6 +678,20 @@ def test_no_text_overflows_or_overlaps(make):
     assert diagram.layout_problems(diagram.draw(make())) == []
 
 
+def test_a_review_that_is_not_of_case_reports_draws_no_patients():
+    flow = prisma.build_flow(
+        title="t",
+        search=first_version_search(),
+        dedup=first_version_dedup(),
+        screening=first_version_screening(),
+        dataset=None,
+        previous_patients=None,
+    )
+    assert flow.patients is None
+    assert "studies included = studies of the dataset" not in by_name(prisma.check_flow(flow))
+    assert "Patients" not in box_texts(flow)["included"]
+
+
 def test_layout_check_catches_overflow_and_overlap():
     drawn = diagram.draw(first_version_flow())
     box = next(b for b in drawn.boxes if b.name == "reports_excluded")
@@ -737,6 +765,7 @@ def test_build_writes_every_output_and_refuses_counts_that_do_not_add_up(tmp_pat
     assert {c.status for c in checks} == {"ok", "skipped"}
     page = (out / "prisma_checks.html").read_text()
     assert "Records excluded" in page and "skipped" in page
+    assert "<title>PRISMA 2020 flow of “t”: counts and checks</title>" in page
     for path in out.iterdir():
         path.unlink()
     screening = json.loads((tmp_path / "results/screening/counts.json").read_text())
