@@ -70,7 +70,7 @@ def validation_errors(descriptor: dict, basepath: str | Path) -> list[str]:
     """Frictionless validation of the package against its files; empty when valid."""
     report = Package(descriptor, basepath=str(basepath)).validate()
     return [
-        f"row {row}: {field}: {kind}: {note}"
+        ": ".join(str(part) for part in (f"row {row}", field, kind, note) if part is not None)
         for row, field, kind, note in report.flatten(["rowNumber", "fieldName", "type", "note"])
     ]
 

@@ -259,7 +259,9 @@ def harmonise(
     problems: list[str] = []
     for raw, cells in zip(cases.rows, cases.cells, strict=True):
         row = harmonise_case(raw, cells, study_by_id[raw["study_id"]], codebook, vocabulary)
-        for field, group_match in row.pop("_matches").items():
+        matches = row.pop("_matches")
+        for field in (f for f in cases.fields if f in matches):  # in column order
+            group_match = matches[field]
             for unknown in group_match.unknown:
                 problems.append(
                     f"{cells[field]}: {raw[field]!r}: {field} has the unknown phrase {unknown!r}: "

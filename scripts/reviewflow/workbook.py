@@ -206,7 +206,7 @@ def number_text(value: int | float) -> str:
 
 def read_sheet(sheet: Worksheet, spec: Sheet, problems: list[str]) -> RawSheet:
     name = spec.name
-    columns = read_header(sheet, spec, problems)
+    columns, headed = read_header(sheet, spec, problems)
     for merged in sorted(str(r) for r in sheet.merged_cells.ranges):
         first = sheet[merged.split(":")[0]].value
         problems.append(
@@ -239,7 +239,7 @@ def read_sheet(sheet: Worksheet, spec: Sheet, problems: list[str]) -> RawSheet:
             text, wrong, instead = cell_text(cell)
             address = f"{name}!{cell.coordinate}"
             if fld is None:
-                if text:
+                if text and cell.column not in headed:  # under a bad header: reported there
                     problems.append(
                         f"{address}: {text!r}: a value outside the table (no column header): "
                         f"values only under the headers {', '.join(spec.names)}"
@@ -265,15 +265,21 @@ def read_sheet(sheet: Worksheet, spec: Sheet, problems: list[str]) -> RawSheet:
     return raw
 
 
-def read_header(sheet: Worksheet, spec: Sheet, problems: list[str]) -> dict[int, Field]:
-    """Map column index -> field from row 1; unknown, repeated and missing columns reported."""
+def read_header(
+    sheet: Worksheet, spec: Sheet, problems: list[str]
+) -> tuple[dict[int, Field], set[int]]:
+    """Column index -> field from row 1, and the indices of every non-empty header cell;
+    unknown, repeated and missing columns are reported."""
     columns: dict[int, Field] = {}
+    headed: set[int] = set()
     known = {f.name: f for f in spec.fields}
     allowed = f"column names {', '.join(spec.names)}"
     for index in range(1, sheet.max_column + 1):
         cell = sheet.cell(row=1, column=index)
         text, wrong, instead = cell_text(cell)
         address = f"{spec.name}!{cell.coordinate}"
+        if text:
+            headed.add(index)
         if wrong:
             problems.append(f"{address}: {text!r}: the column header {wrong}: {instead}")
             continue
@@ -291,7 +297,7 @@ def read_header(sheet: Worksheet, spec: Sheet, problems: list[str]) -> dict[int,
             problems.append(
                 f"{spec.name}!1:1: '': column {fld.name} ({fld.label}) is missing: {allowed}"
             )
-    return columns
+    return columns, headed
 
 
 def column_hidden(sheet: Worksheet, index: int) -> bool:
