@@ -11,6 +11,7 @@ are read as the text typed ("37" either way).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ PLAIN_NUMBER_FORMATS = {"General", "0", "0.0", "0.00", "0.000", "@"}
 CELL_SUFFIX = "_cell"
 README_SHEET = "readme"
 README_COLUMNS = ["sheet", "column", "label", "type", "allowed", "unit", "help"]
+LINE_HEIGHT = 15  # points per line of wrapped text at the default font size
 
 
 @dataclass
@@ -66,7 +68,7 @@ def sheet_columns(sheet: Sheet) -> list[Column]:
         columns.append(
             Column(
                 name=fld.name,
-                width=fld.width,
+                width=max(fld.width, round(len(fld.name) * 1.2 + 2)),  # the header fits
                 allowed=list(fld.words) if fld.type == "choice" else None,
                 prompt=prompt,
                 wrap=fld.wrap,
@@ -99,23 +101,34 @@ def write_workbook(
     book = Workbook()
     book.remove(book.active)
     for sheet in codebook.sheets:
-        write_sheet(book.create_sheet(sheet.name), sheet_columns(sheet), rows.get(sheet.name, []))
+        columns = sheet_columns(sheet)
+        write_sheet(book.create_sheet(sheet.name), columns, rows.get(sheet.name, []))
+        fit_row_heights(book[sheet.name], columns)
     readme = book.create_sheet(README_SHEET)
     widths = [10, 20, 24, 10, 60, 16, 80]
-    write_sheet(
-        readme,
-        [
-            Column(n, width=w, wrap=n in {"allowed", "help"})
-            for n, w in zip(README_COLUMNS, widths, strict=True)
-        ],
-        readme_rows(codebook),
-        validation_rows=1,
-    )
+    columns = [
+        Column(n, width=w, wrap=n in {"allowed", "help"})
+        for n, w in zip(README_COLUMNS, widths, strict=True)
+    ]
+    write_sheet(readme, columns, readme_rows(codebook), validation_rows=1)
+    fit_row_heights(readme, columns)
     if "lists" in book.sheetnames:  # keep the hidden drop-down lists last
         book.move_sheet("lists", offset=len(book.sheetnames))
     book.active = 0
     with atomic_path(path) as tmp:
         book.save(tmp)
+
+
+def fit_row_heights(sheet: Worksheet, columns: Sequence[Column]) -> None:
+    """Rows tall enough for their wrapped text (spreadsheets do not grow them on opening)."""
+    for row in sheet.iter_rows(min_row=2):
+        lines = 1
+        for cell, column in zip(row, columns, strict=False):
+            if column.wrap and isinstance(cell.value, str):
+                per_line = max(column.width - 2, 1)
+                lines = max(lines, math.ceil(len(cell.value) / per_line))
+        if lines > 1:
+            sheet.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
 
 
 # --- the reader ---------------------------------------------------------------------------
