@@ -161,8 +161,33 @@ def data_dictionary(codebook: Codebook, vocabulary: Vocabulary) -> str:
         lines += ["Derived columns (true if any is true, empty if all are empty):", ""]
         lines += [f"- `{c}`: {', '.join(s)}" for c, s in vocabulary.derived.items()] + [""]
     lines += ["## Quality checks (results/dataset/qc_issues.tsv)", ""]
-    lines += [f"- `{k}`: {v}" for k, v in codebook.quality_checks.items()] + [""]
+    lines += quality_lines(codebook.quality_checks)
     return "\n".join(lines)
+
+
+def quality_lines(checks: dict[str, Any]) -> list[str]:
+    """The QC settings in words."""
+    lines = [
+        "- Values outside a workbook column's plausible range (table above): warning.",
+        "- Variant spellings folded by the vocabulary: info.",
+        "- Contradictions within a patient (status vs value, pattern without enhancement, "
+        "staining without pathology, source vs article): warning.",
+    ]
+    upper = checks.get("csf_protein_upper_reference_mg_dl")
+    if upper is not None:
+        lines.append(f"- CSF protein upper reference limit: {upper} mg/dL.")
+    dup = checks.get("duplicates")
+    if dup:
+        items = dup.get("items", [])
+        lines.append(
+            "- Possible duplicate patients (warning; flagged in `possible_duplicate_of`, never "
+            "removed): two patients of different articles, sex reported and equal, ages differing "
+            f"by at most {dup.get('max_age_difference_years')} year(s), at least "
+            f"{dup.get('min_matching_items')} of the {len(items)} items "
+            f"({', '.join(items)}) reported in both and equal, and at most "
+            f"{dup.get('max_conflicting_items')} reported in both and different."
+        )
+    return lines + [""]
 
 
 def _range(limits, unit: str) -> str:

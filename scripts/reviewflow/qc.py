@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from reviewflow.codebook import Codebook
+from reviewflow.errors import raise_if_any
 from reviewflow.harmonise import Fold, Vocabulary
 from reviewflow.values import format_number
 from reviewflow.workbook import RawSheet
@@ -240,6 +241,15 @@ def duplicate_pairs(
     min_matching = settings.get("min_matching_items", 6)
     max_conflicting = settings.get("max_conflicting_items", 1)
     items = settings.get("items", list(ITEM_LABELS))
+    raise_if_any(
+        codebook.path,
+        [
+            f"{codebook.path}: quality_checks.duplicates.items: {item!r}: unknown item: one of "
+            + ", ".join(ITEM_LABELS)
+            for item in items
+            if item not in ITEM_LABELS
+        ],
+    )
     pairs = []
     for a, b in combinations(rows, 2):
         if a["study_id"] == b["study_id"]:

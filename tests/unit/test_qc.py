@@ -1,6 +1,11 @@
 """Quality checks: plausible ranges, contradictions, possible duplicates, folded spellings."""
 
+import dataclasses
+
+import pytest
+
 from reviewflow.dataset import build_dataset
+from reviewflow.errors import InputProblems
 from reviewflow.harmonise import harmonise
 from reviewflow.qc import (
     consistency_issues,
@@ -122,3 +127,15 @@ def test_folded_spellings_are_listed_as_info_after_warnings():
     assert qc.loc[1, "message"] == (
         "cases!Q2: 'Nd' read as 'ND' (lower-case d): spelling folded by extraction/vocabulary.yaml"
     )
+
+
+def test_unknown_duplicate_item_in_the_codebook_is_reported():
+    checks = {"duplicates": {"items": ["levels", "haircolour"]}}
+    codebook = dataclasses.replace(CODEBOOK, quality_checks=checks)
+    with pytest.raises(InputProblems) as error:
+        duplicate_pairs(rows_of({}, {}), codebook, VOCABULARY)
+    assert error.value.problems == [
+        f"{CODEBOOK.path}: quality_checks.duplicates.items: 'haircolour': unknown item: one of "
+        "onset_to_diagnosis_weeks, levels, serum_igg4, mri_enhancement, initial_symptoms, "
+        "main_symptoms, pathology, treatment, outcome"
+    ]
