@@ -51,6 +51,8 @@ LABEL_COLUMNS = (
     "include",
 )
 NOTE_COLUMNS = ("asreview_note", "note")
+# The record id: our CSV's column, or `id` when ASReview exports a project made from our RIS file
+ID_COLUMNS = (ID_COLUMN, "id")
 # How ASReview's RIS export marks labels (asreview.data.ris.RIS_NOTE_LABEL_MAPPING).
 RIS_LABEL_NOTES = {"ASReview_relevant": "1", "ASReview_irrelevant": "0", "ASReview_not_seen": ""}
 LABELS = {"1": "include", "0": EXCLUDE, "": None, "-1": None}
@@ -97,16 +99,25 @@ def write_csv(records: pd.DataFrame, path: str | Path) -> None:
     write_table(export_frame(records), path)
 
 
+def one_line(text: str) -> str:
+    """RIS holds one line per tag: line breaks and tabs inside a field become spaces."""
+    return " ".join(str(text).split())
+
+
 def ris_entries(records: pd.DataFrame) -> list[dict]:
     entries = []
     for row in export_frame(records).itertuples(index=False):
-        entry = {"type_of_reference": "JOUR", "id": getattr(row, ID_COLUMN), "title": row.title}
+        entry = {
+            "type_of_reference": "JOUR",
+            "id": getattr(row, ID_COLUMN),
+            "title": one_line(row.title),
+        }
         authors = [a.strip() for a in str(row.authors).split(";") if a.strip()]
         optional = {
             "authors": authors,
             "year": row.year,
-            "journal_name": row.journal,
-            "abstract": row.abstract,
+            "journal_name": one_line(row.journal),
+            "abstract": one_line(row.abstract),
             "doi": row.doi,
             "urls": [row.url] if row.url else [],
         }
@@ -155,12 +166,14 @@ def read_labelled_export(file: DecisionFile, checker: Checker) -> list[Decision]
         header, rows = read_ris_rows(file.path)
     else:
         header, rows = read_table_rows(file.path)
+    id_column = next((c for c in ID_COLUMNS if c in header), None)
     label_column = next((c for c in LABEL_COLUMNS if c in header), None)
     note_column = next((c for c in NOTE_COLUMNS if c in header), None)
     problems = []
-    if ID_COLUMN not in header:
+    if id_column is None:
         problems.append(
-            f"{file.display}: no {ID_COLUMN!r} column (RIS: no ID tag); screen in ASReview the "
+            f"{file.display}: no {ID_COLUMN!r} or 'id' column (RIS: no ID tag); screen in "
+            "ASReview the "
             "records the workflow exported (results/screening/asreview/to_screen.csv or .ris), "
             "so that each decision keeps its record id"
         )
@@ -185,7 +198,7 @@ def read_labelled_export(file: DecisionFile, checker: Checker) -> list[Decision]
         decision = LABELS[label]
         if decision is None:
             continue
-        record_id = checker.record_id(file, row, ID_COLUMN)
+        record_id = checker.record_id(file, row, id_column)
         note = row.get(note_column) if note_column else ""
         reason = ""
         if decision == EXCLUDE:
@@ -197,7 +210,7 @@ def read_labelled_export(file: DecisionFile, checker: Checker) -> list[Decision]
             if reason is None:
                 checker.problems.append(
                     f"{file.display}, {row.place(note_column or label_column)}: record "
-                    f"{row.get(ID_COLUMN)!r} is excluded without a reason: write one of the "
+                    f"{row.get(id_column)!r} is excluded without a reason: write one of the "
                     f"title_abstract exclusion reasons as its ASReview note "
                     f"({'; '.join(checker.settings.reasons[file.stage])}) or set "
                     "screening.asreview.default_exclusion_reason"
