@@ -1,6 +1,7 @@
 """Rule screen_records: decisions + unique records -> log, conflicts, agreement, counts."""
 
 import logging
+import sys
 
 import yaml
 
@@ -32,6 +33,7 @@ try:
     counts = build_counts(result, first_version, settings, workbook=workbook)
 except InputProblems as problems:
     log.error("%s", problems)
+    print(problems, file=sys.stderr)  # on the console too, not only in the log
     raise
 
 write_table(result.log, snakemake.output.log)

@@ -143,18 +143,19 @@ def add_links(sheet, column: int, make_url, n_rows: int) -> None:
             cell.font = LINK_FONT
 
 
-ABOUT = """How to screen with this workbook (generated: your decisions never go here)
-1. Sheet title_abstract: records not yet decided at title/abstract; sheet full_text: records that
-   passed title/abstract and wait for a full-text decision.
+ABOUT = """How to screen with this workbook (it is generated: keep your decisions in your own file)
+1. Sheet title_abstract: the records not yet decided at title/abstract. Sheet full_text: the
+   records that passed title/abstract and wait for a full-text decision.
 2. Fill in `decision` (and `reason` for an exclusion) from the drop-downs; `note` is free text.
    Leave a row's decision empty if you have not decided it.
-3. Save the workbook as extraction/screening/<stage>_<your name>.xlsx (e.g.
-   title_abstract_alice.xlsx; your name: letters, digits, '-'). The sheet named after the stage
-   is read. Or copy rows into your existing file there.
-4. Rebuild (snakemake --cores 4): your decisions go into results/screening/screening_log.tsv,
-   conflicts between reviewers into conflicts.tsv; settle them in
-   extraction/screening/<stage>_resolution.tsv.
-`status` says why a row is here: pending (no decision yet, or awaiting a reviewer) or conflict."""
+3. Save the workbook as extraction/screening/<stage>_<your name>.<label>.xlsx, with a new label
+   each round (e.g. title_abstract_alice.2025-06.xlsx; names and labels: letters, digits, '-').
+   The sheet named after the stage is read; all your files are read together.
+4. Rebuild (snakemake --cores 4): the decisions go into results/screening/screening_log.tsv, and
+   conflicts between reviewers into conflicts.tsv; settle those in
+   extraction/screening/<stage>_resolution.tsv (columns record_id, decision, reason, note).
+`status` says why a row is here: pending (no decision yet, or awaiting a reviewer) or conflict.
+See extraction/screening/README.md."""
 
 
 def write_about_sheet(sheet, settings: ScreeningSettings) -> None:
@@ -190,11 +191,12 @@ def normalise_doi(doi: str) -> str:
 
 
 def suggest_study_ids(existing: list[str], n: int) -> list[str]:
-    """Continue the workbook's numbering (S049, S050 -> S051, ...); empty when it has none."""
-    matches = [re.fullmatch(r"(.*?)(\d+)", str(s)) for s in existing]
+    """Continue the workbook's numbering (S049, S050 -> S051, ...): every id the same prefix and
+    a number; otherwise (author-year ids, mixed styles) empty, for people to choose."""
+    matches = [re.fullmatch(r"(\S*?)(\d+)", str(s)) for s in existing]
     prefixes = {m.group(1) for m in matches if m}
-    if not existing or not all(matches) or len(prefixes) != 1:
-        return [""] * n
+    if len(existing) < 2 or not all(matches) or len(prefixes) != 1:
+        return [""] * n  # no numbering to continue: people choose
     prefix = prefixes.pop()
     width = max(len(m.group(2)) for m in matches)
     start = max(int(m.group(2)) for m in matches) + 1
