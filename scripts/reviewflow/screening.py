@@ -297,35 +297,23 @@ def screen(
 
     log_rows, conflict_rows, state_rows = [], [], []
     for record in records.itertuples(index=False):
-        passed_title_abstract = False
+        title_abstract = None
         for stage in STAGES:
             given = sorted(by_record.get((record.record_id, stage), []), key=lambda d: d.by)
             reviewers = [d for d in given if d.by != RESOLUTION]
             resolution = next((d for d in given if d.by == RESOLUTION), None)
+            required = settings.reviewers_required[stage]
             if stage == "title_abstract":
-                if not given and record.matches_included_study:
-                    state = StageState(
-                        PREVIOUSLY_INCLUDED,
-                        basis=f"matches included study {record.matches_included_study}",
-                    )
-                    conflict = None
-                else:
-                    state, conflict = decide_stage(
-                        stage, reviewers, resolution, settings.reviewers_required[stage]
-                    )
-                passed_title_abstract = state.status == DECIDED and state.decision in PROCEED
+                state, conflict = title_abstract_state(record, reviewers, resolution, required)
+                title_abstract = state
             else:
-                if not passed_title_abstract and not given:
+                passed = title_abstract.status == DECIDED and title_abstract.decision in PROCEED
+                if not passed and not given:
                     continue  # the record never reached full text
-                if passed_title_abstract:
-                    state, conflict = decide_stage(
-                        stage, reviewers, resolution, settings.reviewers_required[stage]
-                    )
+                if passed:
+                    state, conflict = decide_stage(stage, reviewers, resolution, required)
                 else:
-                    state, conflict = (
-                        StageState(NOT_REACHED, basis="did not pass title/abstract"),
-                        None,
-                    )
+                    state, conflict = not_reached(title_abstract), None
             for d in given:
                 log_rows.append(
                     log_row(record, stage, d.by, d.decision, d.reason, "", "", d.source, d.note)
@@ -343,31 +331,9 @@ def screen(
                     "",
                 )
             )
-            state_rows.append(
-                {
-                    "record_id": record.record_id,
-                    "first_window": record.first_window,
-                    "stage": stage,
-                    "status": state.status,
-                    "decision": state.decision,
-                    "reason": state.reason,
-                    "basis": state.basis,
-                    "decisions": summarise(reviewers),
-                }
-            )
+            state_rows.append(state_row(record, stage, state, reviewers))
             if conflict:
-                conflict_rows.append(
-                    {
-                        "record_id": record.record_id,
-                        "first_window": record.first_window,
-                        "stage": stage,
-                        "kind": conflict,
-                        "decisions": summarise(reviewers),
-                        "resolved": "yes" if resolution is not None else "no",
-                        "resolution": resolution.label() if resolution is not None else "",
-                        "title": record.title,
-                    }
-                )
+                conflict_rows.append(conflict_row(record, stage, conflict, reviewers, resolution))
     agreement, agreement_table = stage_agreement(decisions)
     return Screening(
         log=pd.DataFrame(log_rows, columns=list(LOG_COLUMNS)),
@@ -376,6 +342,53 @@ def screen(
         agreement_table=agreement_table,
         states=pd.DataFrame(state_rows, columns=list(STATE_COLUMNS)),
     )
+
+
+def title_abstract_state(
+    record, reviewers: Sequence[Decision], resolution: Decision | None, required: int
+) -> tuple[StageState, str | None]:
+    """A record that matches an included study and that nobody decided is not screened again."""
+    if not reviewers and resolution is None and record.matches_included_study:
+        basis = f"matches included study {record.matches_included_study}"
+        return StageState(PREVIOUSLY_INCLUDED, basis=basis), None
+    return decide_stage("title_abstract", reviewers, resolution, required)
+
+
+def not_reached(title_abstract: StageState) -> StageState:
+    """The full-text state of a record with full-text decisions that did not pass title/abstract."""
+    if title_abstract.status == DECIDED:
+        basis = "excluded at title/abstract: full-text decisions not counted"
+    else:
+        basis = "title/abstract not decided yet: full-text decisions wait"
+    return StageState(NOT_REACHED, basis=basis)
+
+
+def state_row(record, stage: str, state: StageState, reviewers: Sequence[Decision]) -> dict:
+    return {
+        "record_id": record.record_id,
+        "first_window": record.first_window,
+        "stage": stage,
+        "status": state.status,
+        "decision": state.decision,
+        "reason": state.reason,
+        "basis": state.basis,
+        "decisions": summarise(reviewers),
+    }
+
+
+def conflict_row(
+    record, stage: str, kind: str, reviewers: Sequence[Decision], resolution: Decision | None
+) -> dict:
+    return {
+        "record_id": record.record_id,
+        "first_window": record.first_window,
+        "stage": stage,
+        "kind": kind,
+        "decisions": summarise(reviewers),
+        "resolved": "yes" if resolution is not None else "no",
+        "resolution": resolution.label() if resolution is not None else "",
+        "title": record.title,
+    }
 
 
 def log_row(record, stage, by, decision, reason, status, basis, source, note) -> dict:

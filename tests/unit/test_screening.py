@@ -435,3 +435,21 @@ def test_round_trip_updates_never_change_earlier_decisions(tmp_path):
     screen_to_files(pd.concat([window1, window2, window3]), folder, out)
     assert log_lines(out, r.values()) == before_log
     assert alice.read_text().count("\n") == 5 and bob.exists()
+
+
+def test_full_text_decisions_before_title_abstract_passes_are_kept_but_not_counted(tmp_path):
+    records = make_records(W1, [1, 2])
+    one = settings(reviewers_required={"title_abstract": 1, "full_text": 1})
+    folder = tmp_path / "s"
+    write_decisions(folder / "title_abstract_alice.tsv", [(rid(W1, 1), "exclude", TA_REASONS[0])])
+    write_decisions(
+        folder / "full_text_alice.tsv", [(rid(W1, 1), "include"), (rid(W1, 2), "include")]
+    )
+    result = run(records, folder, one)
+    assert final(result, rid(W1, 1), "full_text")["status"] == "not_reached"
+    assert final(result, rid(W1, 1), "full_text")["basis"].startswith("excluded at title/abstract")
+    assert final(result, rid(W1, 2), "full_text")["basis"].startswith("title/abstract not decided")
+    assert len(result.log[(result.log.stage == "full_text") & (result.log.by == "alice")]) == 2
+    update = build_counts(result, FIRST_VERSION, one)["update"]
+    assert update["reports_sought"] == 0 and update["studies_included"] == 0
+    assert update["records_pending"] == 1 and update["records_excluded"] == 1
