@@ -6,6 +6,9 @@ File names (the stage first, then who):
     full_text_<reviewer>.tsv|.csv|.xlsx        one reviewer's full-text decisions
     title_abstract_resolution.tsv|.csv|.xlsx   decisions that settle conflicts (and override)
     full_text_resolution.tsv|.csv|.xlsx
+    screening_<reviewer>.xlsx                  both stages: sheets `title_abstract`, `full_text`
+                                               (results/screening/to_screen.xlsx, filled in)
+    screening_resolution.xlsx
     title_abstract_<reviewer>.asreview.csv|.tsv|.xlsx|.ris   ASReview's labelled export, read as
                                                that reviewer's title/abstract decisions
 
@@ -15,8 +18,9 @@ together as that reviewer's decisions, so each round's sheet can be saved as a n
 
 A reviewer name is letters, digits and "-". Columns (header row, any order, any case):
 `record_id`, `decision`, `reason` (for an exclusion), `note`; other columns are ignored, so the
-generated results/screening/to_screen.xlsx can be filled in and saved here as it is. An .xlsx is
-read from its sheet named after the stage, else its first sheet. Rows without a decision are
+generated results/screening/to_screen.xlsx can be filled in and saved here as it is. A stage's
+.xlsx is read from its sheet named after the stage, else its first sheet; decisions on the other
+stage's sheet of such a file are a problem (never silently ignored). Rows without a decision are
 skipped (not decided yet).
 
 Every problem of every file is collected and reported at once (`InputProblems`), each with the
@@ -29,12 +33,14 @@ from __future__ import annotations
 
 import csv
 import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 
 from reviewflow.errors import raise_if_any
 from reviewflow.screening import (
@@ -48,13 +54,16 @@ from reviewflow.screening import (
 )
 
 FILE_NAME = re.compile(
-    r"^(?P<stage>title_abstract|full_text)_(?P<who>[A-Za-z0-9-]+)"
+    r"^(?P<stage>title_abstract|full_text|screening)_(?P<who>[A-Za-z0-9-]+)"
     r"(?:\.(?P<part>(?!asreview\.)[A-Za-z0-9-]+))?"
     r"(?P<asreview>\.asreview)?\.(?P<ext>tsv|csv|xlsx|ris)$"
 )
 TABLE_SUFFIXES = ("tsv", "csv", "xlsx")
 ASREVIEW_SUFFIXES = ("csv", "tsv", "xlsx", "ris")
 REQUIRED_COLUMNS = ("record_id", "decision")
+# What reading a damaged or mislabelled file raises (a zip that is not a workbook, bad UTF-8, ...)
+UNREADABLE = (OSError, ValueError, KeyError, csv.Error, zipfile.BadZipFile, InvalidFileException)
+BOTH_STAGES = "screening"  # the file-name stage of a workbook with a sheet per stage
 OPTIONAL_COLUMNS = ("reason", "note")
 
 
@@ -104,6 +113,11 @@ def find_decision_files(folder: str | Path) -> tuple[list[DecisionFile], list[st
                 f"file name {path.name!r}: an ASReview export holds one reviewer's "
                 "title/abstract decisions"
             )
+        elif match["stage"] == BOTH_STAGES and (match["asreview"] or match["ext"] != "xlsx"):
+            problem = (
+                f"file name {path.name!r}: only an .xlsx workbook with the sheets "
+                "title_abstract and full_text holds both stages"
+            )
         elif not match["asreview"] and match["ext"] not in TABLE_SUFFIXES:
             problem = (
                 f"file name {path.name!r}: a .{match['ext']} file must be an ASReview export "
@@ -114,6 +128,7 @@ def find_decision_files(folder: str | Path) -> tuple[list[DecisionFile], list[st
                 f"{path.as_posix()}: {problem}; allowed names: "
                 "<stage>_<reviewer>[.<label>].tsv|.csv|.xlsx, "
                 "<stage>_resolution[.<label>].tsv|.csv|.xlsx, "
+                "screening_<reviewer>[.<label>].xlsx, "
                 "title_abstract_<reviewer>[.<label>].asreview.csv|.tsv|.xlsx|.ris, with <stage> "
                 "title_abstract or full_text, <reviewer> and <label> made of letters, digits "
                 "and '-'"
@@ -157,10 +172,14 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_table_rows(path: Path, prefer_sheet: str | None = None) -> tuple[list[str], list[Row]]:
-    """Header (normalised) and non-blank rows of a .tsv, .csv or .xlsx file."""
+Table = tuple[list[str], list[Row]]  # normalised header, non-blank rows
+
+
+def read_table_rows(path: Path) -> Table:
+    """Header and rows of a .tsv, .csv, or .xlsx file (its first visible sheet)."""
     if path.suffix.lower() == ".xlsx":
-        return read_xlsx_rows(path, prefer_sheet)
+        sheets = read_xlsx_sheets(path)
+        return next(iter(sheets.values()), ([], []))
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
@@ -177,33 +196,37 @@ def read_table_rows(path: Path, prefer_sheet: str | None = None) -> tuple[list[s
     return header, rows
 
 
-def read_xlsx_rows(path: Path, prefer_sheet: str | None) -> tuple[list[str], list[Row]]:
+def read_xlsx_sheets(path: Path) -> dict[str, Table]:
+    """Every visible sheet of a workbook, in order: title -> (header, rows)."""
     book = load_workbook(path, read_only=True, data_only=True)
     try:
-        if prefer_sheet in book.sheetnames:
-            sheet = book[prefer_sheet]
-        else:
-            visible = [s for s in book.worksheets if s.sheet_state == "visible"]
-            sheet = visible[0] if visible else book.worksheets[0]
-        rows_iter = sheet.iter_rows(values_only=True)
-        header = [normalise_header(h) for h in next(rows_iter, ())]
-        rows = []
-        for number, cells in enumerate(rows_iter, start=2):
-            values = {
-                name: cell_text(cells[i] if i < len(cells) else None)
+        return {
+            sheet.title: read_sheet(sheet)
+            for sheet in book.worksheets
+            if sheet.sheet_state == "visible"
+        }
+    finally:
+        book.close()
+
+
+def read_sheet(sheet) -> Table:
+    rows_iter = sheet.iter_rows(values_only=True)
+    header = [normalise_header(h) for h in next(rows_iter, ())]
+    rows = []
+    for number, cells in enumerate(rows_iter, start=2):
+        values = {
+            name: cell_text(cells[i] if i < len(cells) else None)
+            for i, name in enumerate(header)
+            if name
+        }
+        if any(values.values()):
+            places = {
+                name: f"{sheet.title}!{get_column_letter(i + 1)}{number}"
                 for i, name in enumerate(header)
                 if name
             }
-            if any(values.values()):
-                places = {
-                    name: f"{sheet.title}!{get_column_letter(i + 1)}{number}"
-                    for i, name in enumerate(header)
-                    if name
-                }
-                rows.append(Row(values, places, f"{sheet.title} row {number}"))
-        return header, rows
-    finally:
-        book.close()
+            rows.append(Row(values, places, f"{sheet.title} row {number}"))
+    return header, rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -234,9 +257,10 @@ class Checker:
             return None
         return self.ids[given]
 
-    def reason(self, file: DecisionFile, row: Row, decision: str | None, text: str) -> str | None:
+    def reason(
+        self, file: DecisionFile, stage: str, row: Row, decision: str | None, text: str
+    ) -> str | None:
         """The canonical reason of a row (or "" for a non-exclusion); None after a problem."""
-        stage = file.stage
         if decision == EXCLUDE:
             if not text:
                 self.problems.append(
@@ -260,8 +284,7 @@ class Checker:
             return None
         return ""
 
-    def table_row(self, file: DecisionFile, row: Row) -> Decision | None:
-        stage = file.stage
+    def table_row(self, file: DecisionFile, stage: str, row: Row) -> Decision | None:
         text = row.get("decision")
         if not text:
             if row.get("reason"):
@@ -277,7 +300,7 @@ class Checker:
                 f"{stage} decisions: {', '.join(DECISIONS[stage])}"
             )
         record_id = self.record_id(file, row)
-        reason = self.reason(file, row, decision, row.get("reason"))
+        reason = self.reason(file, stage, row, decision, row.get("reason"))
         if decision is None or record_id is None or reason is None:
             return None
         return Decision(
@@ -291,16 +314,45 @@ class Checker:
         )
 
 
-def read_reviewer_table(file: DecisionFile, checker: Checker) -> list[Decision]:
-    header, rows = read_table_rows(file.path, prefer_sheet=file.stage)
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        checker.problems.append(
-            f"{file.display}: no column {', '.join(repr(c) for c in missing)} in the header "
-            f"row; a screening file has the columns record_id, decision, reason, note"
-        )
+def stage_tables(file: DecisionFile, problems: list[str]) -> list[tuple[str, Table]]:
+    """The (stage, table) pairs that a reviewer or resolution file holds."""
+    if file.path.suffix.lower() != ".xlsx":
+        return [(file.stage, read_table_rows(file.path))]
+    sheets = read_xlsx_sheets(file.path)
+    if file.stage == BOTH_STAGES:
+        tables = [(stage, sheets[stage]) for stage in STAGES if stage in sheets]
+        if not tables:
+            problems.append(
+                f"{file.display}: no sheet named title_abstract or full_text (sheets: "
+                f"{', '.join(sheets)}); a screening_<reviewer>.xlsx holds one sheet per stage"
+            )
+        return tables
+    chosen = file.stage if file.stage in sheets else next(iter(sheets), None)
+    if chosen is None:
         return []
-    decisions = [checker.table_row(file, row) for row in rows]
+    for other in STAGES:
+        if other in sheets and other != chosen:
+            decided = [row for row in sheets[other][1] if row.get("decision")]
+            if decided:
+                problems.append(
+                    f"{file.display}, sheet {other}: {len(decided)} decision(s) (first: "
+                    f"{decided[0].where}) in a file that holds {file.stage} decisions only; "
+                    f"save the workbook as {BOTH_STAGES}_{file.by}.xlsx to have both sheets read"
+                )
+    return [(file.stage, sheets[chosen])]
+
+
+def read_reviewer_table(file: DecisionFile, checker: Checker) -> list[Decision]:
+    decisions = []
+    for stage, (header, rows) in stage_tables(file, checker.problems):
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        if missing:
+            checker.problems.append(
+                f"{file.display}: no column {', '.join(repr(c) for c in missing)} in the header "
+                f"row; a screening file has the columns record_id, decision, reason, note"
+            )
+            continue
+        decisions += [checker.table_row(file, stage, row) for row in rows]
     return [d for d in decisions if d is not None]
 
 
@@ -329,12 +381,18 @@ def read_decisions(
     checker = Checker(ids=ids, settings=settings, problems=problems)
     decisions: list[Decision] = []
     for file in files:
-        if file.asreview:
-            from reviewflow.asreview import read_labelled_export  # (it imports this module)
+        try:
+            if file.asreview:
+                from reviewflow.asreview import read_labelled_export  # (it imports this module)
 
-            decisions += read_labelled_export(file, checker)
-        else:
-            decisions += read_reviewer_table(file, checker)
+                decisions += read_labelled_export(file, checker)
+            else:
+                decisions += read_reviewer_table(file, checker)
+        except UNREADABLE as error:
+            problems.append(
+                f"{file.display}: cannot be read as a {file.path.suffix} file "
+                f"({type(error).__name__}: {error}); save it again from Excel or LibreOffice"
+            )
     decisions = one_decision_each(decisions, problems)
     raise_if_any(str(folder), problems)
     order = {stage: i for i, stage in enumerate(STAGES)}

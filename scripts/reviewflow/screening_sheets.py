@@ -3,7 +3,7 @@
 - `to_screen.xlsx`: one sheet per stage, one row per record still without a final decision at
   that stage (new, awaiting a reviewer, or in conflict), with drop-downs for the decision and
   the reason and links to the DOI and PubMed. A reviewer fills it in and saves it as
-  extraction/screening/<stage>_<reviewer>.xlsx (the stage's sheet is read).
+  extraction/screening/screening_<reviewer>.<label>.xlsx (both sheets are read).
 - `new_studies.tsv|.xlsx`: the rows that the extraction workbook's `studies` sheet needs for the
   studies included (after full text) in a later search window and not in the workbook yet. The
   workflow never edits the workbook: reviewers copy the rows in and extract the patients.
@@ -148,9 +148,9 @@ ABOUT = """How to screen with this workbook (it is generated: keep your decision
    records that passed title/abstract and wait for a full-text decision.
 2. Fill in `decision` (and `reason` for an exclusion) from the drop-downs; `note` is free text.
    Leave a row's decision empty if you have not decided it.
-3. Save the workbook as extraction/screening/<stage>_<your name>.<label>.xlsx, with a new label
-   each round (e.g. title_abstract_alice.2025-06.xlsx; names and labels: letters, digits, '-').
-   The sheet named after the stage is read; all your files are read together.
+3. Save the workbook as extraction/screening/screening_<your name>.<label>.xlsx, with a new
+   label each round (e.g. screening_alice.2025-06.xlsx; names and labels: letters, digits, '-').
+   Both sheets are read, and all your files are read together.
 4. Rebuild (snakemake --cores 4): the decisions go into results/screening/screening_log.tsv, and
    conflicts between reviewers into conflicts.tsv; settle those in
    extraction/screening/<stage>_resolution.tsv (columns record_id, decision, reason, note).

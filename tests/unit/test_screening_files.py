@@ -129,12 +129,15 @@ def test_file_names(tmp_path):
         "full_text_erin.asreview.csv",
         "title_abstract_frank.ris",
         "title_abstract_resolution.asreview.csv",
+        "screening_gina.2025-06.xlsx",
+        "screening_hal.tsv",
     ]:
         (tmp_path / name).write_text("")
     files, problems = find_decision_files(tmp_path)
     found = sorted((f.path.name, f.stage, f.by, f.asreview) for f in files)
     assert found == [
         ("full_text_bob-2.2025-06.xlsx", "full_text", "bob-2", False),
+        ("screening_gina.2025-06.xlsx", "screening", "gina", False),
         ("title_abstract_alice.tsv", "title_abstract", "alice", False),
         ("title_abstract_carol.asreview.ris", "title_abstract", "carol", True),
         ("title_abstract_carol.june.asreview.csv", "title_abstract", "carol", True),
@@ -144,6 +147,7 @@ def test_file_names(tmp_path):
     assert named == [
         "full_text_erin.asreview.csv",
         "notes.txt",
+        "screening_hal.tsv",
         "title_abstract_frank.ris",
         "title_abstract_resolution.asreview.csv",
         "titleabstract_dave.tsv",
@@ -218,3 +222,56 @@ def test_any_valid_table_reads_back_its_decisions(tmp_path_factory, rows, suffix
         (r, d, reason if d == "exclude" else "", note.strip()) for r, d, reason, note in rows
     )
     assert sorted((d.record_id, d.decision, d.reason, d.note) for d in decisions) == expected
+
+
+def workbook(path, sheets: dict[str, list[list]]) -> None:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        sheet.append(["record_id", "decision", "reason", "note"])
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+
+
+def test_a_screening_workbook_holds_both_stages(tmp_path):
+    workbook(
+        tmp_path / "screening_alice.xlsx",
+        {
+            "title_abstract": [[R1, "include"], [R2, "exclude", TA_REASONS[1]]],
+            "full_text": [[R1, "exclude", FT_REASONS[1]]],
+            "about": [["not read", "x"]],
+        },
+    )
+    decisions = read(tmp_path)
+    assert [(d.stage, d.record_id, d.decision) for d in decisions] == [
+        ("title_abstract", R1, "include"),
+        ("title_abstract", R2, "exclude"),
+        ("full_text", R1, "exclude"),
+    ]
+    assert decisions[2].source.endswith("screening_alice.xlsx, full_text row 2")
+
+
+def test_decisions_on_the_other_stages_sheet_are_never_ignored(tmp_path):
+    workbook(
+        tmp_path / "title_abstract_alice.xlsx",
+        {"title_abstract": [[R1, "include"]], "full_text": [[R2, ""], [R1, "include"]]},
+    )
+    [problem] = problems_of(tmp_path)
+    assert problem == (
+        f"{(tmp_path / 'title_abstract_alice.xlsx').as_posix()}, sheet full_text: 1 decision(s) "
+        "(first: full_text row 3) in a file that holds title_abstract decisions only; save the "
+        "workbook as screening_alice.xlsx to have both sheets read"
+    )
+
+
+def test_a_screening_workbook_without_stage_sheets_and_a_damaged_file(tmp_path):
+    workbook(tmp_path / "screening_alice.xlsx", {"Sheet1": [[R1, "include"]]})
+    (tmp_path / "title_abstract_bob.xlsx").write_text("not a zip")
+    problems = problems_of(tmp_path)
+    assert problems[0].endswith(
+        "screening_alice.xlsx: no sheet named title_abstract or full_text (sheets: Sheet1); a "
+        "screening_<reviewer>.xlsx holds one sheet per stage"
+    )
+    assert "title_abstract_bob.xlsx: cannot be read as a .xlsx file (" in problems[1]

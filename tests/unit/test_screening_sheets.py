@@ -73,21 +73,28 @@ def test_to_screen_lists_pending_and_conflicts_with_dropdowns_and_links(tmp_path
 
 
 def test_a_filled_in_to_screen_sheet_saved_in_the_folder_is_read(tmp_path):
-    records = make_records(W1, [1, 2])
-    result = run(records, tmp_path / "none")
-    sheet_path = tmp_path / "s" / "title_abstract_carol.2025-06.xlsx"
-    sheet_path.parent.mkdir()
-    write_to_screen(records, result.states, settings(), sheet_path)
+    records = make_records(W1, [1, 2, 3])
+    one = settings(reviewers_required={"title_abstract": 1, "full_text": 1})
+    folder = tmp_path / "s"
+    write_decisions(folder / "title_abstract_dan.tsv", [(rid(W1, 3), "include")])
+    result = run(records, folder, one)
+    sheet_path = folder / "screening_carol.2025-06.xlsx"
+    write_to_screen(records, result.states, one, sheet_path)
     book = load_workbook(sheet_path)
+    assert book["title_abstract"]["A2"].value == rid(W1, 1)
     book["title_abstract"]["B2"] = "exclude"
     book["title_abstract"]["C2"] = TA_REASONS[1]
     book["title_abstract"]["D2"] = "case series of 3"
+    assert book["full_text"]["A2"].value == rid(W1, 3)
+    book["full_text"]["B2"] = "Not retrieved"
     book.save(sheet_path)
-    decisions = read_decisions(tmp_path / "s", record_id_index(records), settings())
-    assert [(d.by, d.record_id, d.decision, d.reason, d.note) for d in decisions] == [
-        ("carol", rid(W1, 1), "exclude", TA_REASONS[1], "case series of 3")
+    decisions = read_decisions(folder, record_id_index(records), one)
+    assert [(d.by, d.stage, d.record_id, d.decision, d.reason, d.note) for d in decisions] == [
+        ("carol", "title_abstract", rid(W1, 1), "exclude", TA_REASONS[1], "case series of 3"),
+        ("dan", "title_abstract", rid(W1, 3), "include", "", ""),
+        ("carol", "full_text", rid(W1, 3), "not_retrieved", "", ""),
     ]
-    assert decisions[0].source.endswith("title_abstract_carol.2025-06.xlsx, title_abstract row 2")
+    assert decisions[0].source.endswith("screening_carol.2025-06.xlsx, title_abstract row 2")
 
 
 def test_a_sheet_with_nothing_to_screen(tmp_path):
