@@ -43,4 +43,12 @@ write_json(counts, snakemake.output.counts)
 log.info(
     "%d records, %d decisions, %d conflicts", len(records), len(decisions), len(result.conflicts)
 )
+for stage, figures in result.agreement.items():
+    log.info(
+        "agreement at %s: %d records decided by two reviewers, raw agreement %s, Cohen's kappa %s",
+        stage,
+        figures["records"],
+        figures["raw_agreement"],
+        figures["kappa"],
+    )
 log.info("counts: %s", counts)

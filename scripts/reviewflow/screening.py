@@ -71,7 +71,7 @@ LOG_COLUMNS = (
     "reason",  # exclusion reason (from config), only for exclude
     "status",  # final rows: decided | pending | conflict | previously_included | not_reached
     "basis",  # final rows: why this status (agreement, resolution, awaiting reviewers, ...)
-    "source",  # reviewer and resolution rows: file and line or sheet!cell of the decision
+    "source",  # reviewer and resolution rows: the file and line (or sheet row) of the decision
     "note",  # the reviewer's note, as typed
 )
 CONFLICT_COLUMNS = (
@@ -164,7 +164,7 @@ class Decision:
     decision: str
     reason: str  # "" unless decision == exclude
     note: str
-    source: str  # where it was read: "file:line" or "file, sheet!C7"
+    source: str  # where it was read: "file, line 7" or "file, sheet row 7"
 
     @property
     def key(self) -> tuple[str, str]:

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 
 from reviewflow.errors import InputProblems
 from reviewflow.io import atomic_path, write_table
@@ -34,6 +34,7 @@ from reviewflow.screening_files import normalise_header
 from reviewflow.spreadsheet import Column, set_text, write_sheet
 
 MAX_CELL = 32_000  # Excel holds at most 32,767 characters in a cell
+ROW_HEIGHT = 64  # points: about five lines of a wrapped title or abstract per record
 LINK_FONT = Font(color="0563C1", underline="single")
 STUDY_COLUMNS = ("study_id", "first_author", "year", "title", "journal", "doi", "pmid")
 TEMPLATE_COLUMNS = (*STUDY_COLUMNS, "record_id", "first_window")
@@ -62,7 +63,7 @@ def status_text(state) -> str:
 
 def sheet_columns(stage: str, settings: ScreeningSettings) -> list[Column]:
     return [
-        Column("record_id", 30),
+        Column("record_id", 34),
         Column(
             "decision",
             13,
@@ -124,6 +125,8 @@ def write_to_screen(
                 ]
             )
         write_sheet(sheet, columns, rows, validation_rows=max(1000, len(rows) + 1))
+        fit_to_page_width(sheet)
+        align_rows(sheet, len(rows))
         names = [c.name for c in columns]
         add_links(sheet, names.index("doi") + 1, doi_url, len(rows))
         add_links(sheet, names.index("pmid") + 1, pubmed_url, len(rows))
@@ -132,6 +135,23 @@ def write_to_screen(
     with atomic_path(path) as tmp:
         book.save(tmp)
     return written
+
+
+def align_rows(sheet, n_rows: int) -> None:
+    """Rows of a fixed height (long abstracts scroll inside their cell), text at the top."""
+    for row in range(2, n_rows + 2):
+        sheet.row_dimensions[row].height = ROW_HEIGHT
+        for cell in sheet[row]:
+            if not cell.alignment.wrap_text:
+                cell.alignment = Alignment(vertical="top")
+
+
+def fit_to_page_width(sheet) -> None:
+    """Printed (or exported to PDF), the sheet is landscape and one page wide."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
 
 
 def add_links(sheet, column: int, make_url, n_rows: int) -> None:
