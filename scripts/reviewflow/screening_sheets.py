@@ -126,7 +126,7 @@ def write_to_screen(
             )
         write_sheet(sheet, columns, rows, validation_rows=max(1000, len(rows) + 1))
         fit_to_page_width(sheet)
-        align_rows(sheet, len(rows))
+        align_rows(sheet, columns, len(rows))
         names = [c.name for c in columns]
         add_links(sheet, names.index("doi") + 1, doi_url, len(rows))
         add_links(sheet, names.index("pmid") + 1, pubmed_url, len(rows))
@@ -137,13 +137,16 @@ def write_to_screen(
     return written
 
 
-def align_rows(sheet, n_rows: int) -> None:
+TOP = Alignment(vertical="top")
+
+
+def align_rows(sheet, columns: list[Column], n_rows: int) -> None:
     """Rows of a fixed height (long abstracts scroll inside their cell), text at the top."""
+    unwrapped = [i for i, column in enumerate(columns, start=1) if not column.wrap]
     for row in range(2, n_rows + 2):
         sheet.row_dimensions[row].height = ROW_HEIGHT
-        for cell in sheet[row]:
-            if not cell.alignment.wrap_text:
-                cell.alignment = Alignment(vertical="top")
+        for column in unwrapped:
+            sheet.cell(row=row, column=column).alignment = TOP
 
 
 def fit_to_page_width(sheet) -> None:
