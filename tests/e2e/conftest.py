@@ -14,6 +14,7 @@ WORKFLOW_PARTS = ["Snakefile", "workflow", "scripts", "config", "extraction", "r
 
 
 def copy_workflow(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
     for part in WORKFLOW_PARTS:
         src = REPO / part
         if src.is_dir():

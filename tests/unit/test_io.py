@@ -46,3 +46,14 @@ def test_write_sheet_keeps_formula_like_text_as_text(tmp_path):
     assert sheet["A2"].data_type == "s"
     assert sheet.freeze_panes == "A2"
     assert sheet.data_validations.dataValidation[0].formula1 == '"include,exclude"'
+
+
+def test_atomic_write_gives_usual_permissions(tmp_path):
+    import os
+
+    path = tmp_path / "out.txt"
+    with atomic_write(path) as handle:
+        handle.write("x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask

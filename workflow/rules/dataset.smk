@@ -1,3 +1,75 @@
 # Stage: dataset. See ARCHITECTURE.md for its inputs and outputs.
+# Harmonises the raw workbook values through extraction/vocabulary.yaml into one typed row per
+# patient, lists quality issues (never changing a value), and documents the table as a data
+# dictionary and a Frictionless data package that validates it.
 
-DATASET_TARGETS = []
+
+rule dataset_harmonise:
+    input:
+        cases=f"{RESULTS}/extraction/cases.tsv",
+        studies=f"{RESULTS}/extraction/studies.tsv",
+        codebook=config["extraction"]["codebook"],
+        vocabulary=config["dataset"]["vocabulary"],
+    output:
+        cases=report(
+            f"{RESULTS}/dataset/cases.csv",
+            caption="../report/dataset/cases.rst",
+            category="Dataset",
+        ),
+        qc=report(
+            f"{RESULTS}/dataset/qc_issues.tsv",
+            caption="../report/dataset/qc_issues.rst",
+            category="Dataset",
+        ),
+    log:
+        f"{LOGS}/dataset_harmonise/dataset_harmonise.log",
+    benchmark:
+        f"{BENCHMARKS}/dataset_harmonise.tsv"
+    conda:
+        "../../envs/dataset.yaml"
+    script:
+        "../../scripts/dataset_harmonise.py"
+
+
+rule dataset_package:
+    input:
+        cases=f"{RESULTS}/dataset/cases.csv",
+        codebook=config["extraction"]["codebook"],
+    output:
+        f"{RESULTS}/dataset/datapackage.json",
+    params:
+        title=config["review"]["title"],
+    log:
+        f"{LOGS}/dataset_package/dataset_package.log",
+    benchmark:
+        f"{BENCHMARKS}/dataset_package.tsv"
+    conda:
+        "../../envs/dataset.yaml"
+    script:
+        "../../scripts/dataset_package.py"
+
+
+rule dataset_codebook:
+    input:
+        codebook=config["extraction"]["codebook"],
+        vocabulary=config["dataset"]["vocabulary"],
+    output:
+        report(
+            f"{RESULTS}/dataset/codebook.md",
+            caption="../report/dataset/codebook.rst",
+            category="Dataset",
+        ),
+    log:
+        f"{LOGS}/dataset_codebook/dataset_codebook.log",
+    conda:
+        "../../envs/dataset.yaml"
+    script:
+        "../../scripts/dataset_codebook.py"
+
+
+DATASET_TARGETS = [
+    f"{RESULTS}/dataset/cases.csv",
+    f"{RESULTS}/dataset/qc_issues.tsv",
+    f"{RESULTS}/dataset/datapackage.json",
+    f"{RESULTS}/dataset/codebook.md",
+]

@@ -1,3 +1,43 @@
 # Stage: extraction. See ARCHITECTURE.md for its inputs and outputs.
+# The reviewers' workbook (extraction/cases.xlsx) is validated against the codebook and its raw
+# values, exactly as typed, are written with their cell addresses; a blank template for new
+# reviews or reviewers is generated from the codebook.
 
-EXTRACTION_TARGETS = []
+
+rule extraction_template:
+    input:
+        codebook=config["extraction"]["codebook"],
+    output:
+        f"{RESULTS}/templates/cases_template.xlsx",
+    log:
+        f"{LOGS}/extraction_template/extraction_template.log",
+    benchmark:
+        f"{BENCHMARKS}/extraction_template.tsv"
+    conda:
+        "../../envs/extraction.yaml"
+    script:
+        "../../scripts/extraction_template.py"
+
+
+rule extraction_read:
+    input:
+        workbook=config["extraction"]["workbook"],
+        codebook=config["extraction"]["codebook"],
+    output:
+        cases=f"{RESULTS}/extraction/cases.tsv",
+        studies=f"{RESULTS}/extraction/studies.tsv",
+    log:
+        f"{LOGS}/extraction_read/extraction_read.log",
+    benchmark:
+        f"{BENCHMARKS}/extraction_read.tsv"
+    conda:
+        "../../envs/extraction.yaml"
+    script:
+        "../../scripts/extraction_read.py"
+
+
+EXTRACTION_TARGETS = [
+    f"{RESULTS}/templates/cases_template.xlsx",
+    f"{RESULTS}/extraction/cases.tsv",
+    f"{RESULTS}/extraction/studies.tsv",
+]

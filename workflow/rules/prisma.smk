@@ -1,3 +1,54 @@
 # Stage: prisma. See ARCHITECTURE.md for its inputs and outputs.
+# The PRISMA 2020 flow diagram and its counts, from the search, dedup and screening counts and
+# the dataset; every arithmetic check between boxes must hold, or the build stops.
 
-PRISMA_TARGETS = []
+PRISMA_CATEGORY = "PRISMA 2020 flow diagram"
+# A case-report review also draws its patients (rows of the dataset).
+PRISMA_DATASET = (
+    [f"{RESULTS}/dataset/cases.csv"] if config["prisma"].get("patients", True) else []
+)
+
+PRISMA_TARGETS = [
+    f"{RESULTS}/prisma/prisma_counts.csv",
+    f"{RESULTS}/prisma/prisma.svg",
+    f"{RESULTS}/prisma/prisma.pdf",
+    f"{RESULTS}/prisma/prisma.png",
+    f"{RESULTS}/prisma/prisma_checks.html",
+]
+
+
+rule prisma:
+    input:
+        search=f"{RESULTS}/search/search_counts.json",
+        dedup=f"{RESULTS}/dedup/dedup_counts.json",
+        screening=f"{RESULTS}/screening/counts.json",
+        dataset=PRISMA_DATASET,
+        first_version=config["review"]["first_version"],
+    output:
+        counts=report(
+            f"{RESULTS}/prisma/prisma_counts.csv",
+            caption="../report/prisma/prisma_counts.rst",
+            category=PRISMA_CATEGORY,
+        ),
+        svg=report(
+            f"{RESULTS}/prisma/prisma.svg",
+            caption="../report/prisma/prisma_diagram.rst",
+            category=PRISMA_CATEGORY,
+        ),
+        pdf=f"{RESULTS}/prisma/prisma.pdf",
+        png=f"{RESULTS}/prisma/prisma.png",
+        checks=report(
+            f"{RESULTS}/prisma/prisma_checks.html",
+            caption="../report/prisma/prisma_checks.rst",
+            category=PRISMA_CATEGORY,
+        ),
+    params:
+        title=config["review"]["title"],
+    log:
+        f"{LOGS}/prisma/prisma.log",
+    benchmark:
+        f"{BENCHMARKS}/prisma.tsv"
+    conda:
+        "../../envs/prisma.yaml"
+    script:
+        "../../scripts/prisma.py"

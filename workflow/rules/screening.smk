@@ -1,3 +1,105 @@
 # Stage: screening. See ARCHITECTURE.md for its inputs and outputs.
+# Reviewers' decisions (extraction/screening/, only read) + unique records -> the screening log,
+# conflicts, agreement, PRISMA counts, the sheet of records still to screen (+ ASReview export)
+# and the rows that studies newly included need in the extraction workbook.
+from reviewflow.screening_files import decision_file_paths
 
-SCREENING_TARGETS = []
+SCREENING = f"{RESULTS}/screening"
+SCREENING_DECISIONS_DIR = config["screening"]["decisions_dir"]
+
+
+rule screen_records:
+    input:
+        records=f"{RESULTS}/dedup/unique_records.tsv",
+        studies=f"{RESULTS}/extraction/studies.tsv",
+        first_version=config["review"]["first_version"],
+        # every file of the reviewers' folder: a new or changed file reruns the stage
+        decisions=lambda wildcards: decision_file_paths(SCREENING_DECISIONS_DIR),
+    output:
+        log=report(
+            f"{SCREENING}/screening_log.tsv",
+            caption="../report/screening/screening_log.rst",
+            category="Screening",
+        ),
+        conflicts=report(
+            f"{SCREENING}/conflicts.tsv",
+            caption="../report/screening/conflicts.rst",
+            category="Screening",
+        ),
+        agreement=report(
+            f"{SCREENING}/agreement.tsv",
+            caption="../report/screening/agreement.rst",
+            category="Screening",
+        ),
+        counts=report(
+            f"{SCREENING}/counts.json",
+            caption="../report/screening/counts.rst",
+            category="Screening",
+        ),
+    params:
+        decisions_dir=SCREENING_DECISIONS_DIR,
+        settings=config["screening"],
+    log:
+        f"{LOGS}/screen_records/screen_records.log",
+    benchmark:
+        f"{BENCHMARKS}/screen_records.tsv"
+    conda:
+        "../../envs/screening.yaml"
+    script:
+        "../../scripts/screen_records.py"
+
+
+rule screening_sheet:
+    input:
+        records=f"{RESULTS}/dedup/unique_records.tsv",
+        log=f"{SCREENING}/screening_log.tsv",
+    output:
+        xlsx=report(
+            f"{SCREENING}/to_screen.xlsx",
+            caption="../report/screening/to_screen.rst",
+            category="Screening",
+        ),
+        asreview_csv=f"{SCREENING}/asreview/to_screen.csv",
+        asreview_ris=f"{SCREENING}/asreview/to_screen.ris",
+    params:
+        decisions_dir=SCREENING_DECISIONS_DIR,
+        settings=config["screening"],
+    log:
+        f"{LOGS}/screening_sheet/screening_sheet.log",
+    benchmark:
+        f"{BENCHMARKS}/screening_sheet.tsv"
+    conda:
+        "../../envs/screening.yaml"
+    script:
+        "../../scripts/screening_sheet.py"
+
+
+rule screening_new_studies:
+    input:
+        records=f"{RESULTS}/dedup/unique_records.tsv",
+        log=f"{SCREENING}/screening_log.tsv",
+        studies=f"{RESULTS}/extraction/studies.tsv",
+    output:
+        tsv=f"{SCREENING}/new_studies.tsv",
+        xlsx=report(
+            f"{SCREENING}/new_studies.xlsx",
+            caption="../report/screening/new_studies.rst",
+            category="Screening",
+        ),
+    params:
+        decisions_dir=SCREENING_DECISIONS_DIR,
+    log:
+        f"{LOGS}/screening_new_studies/screening_new_studies.log",
+    conda:
+        "../../envs/screening.yaml"
+    script:
+        "../../scripts/screening_new_studies.py"
+
+
+SCREENING_TARGETS = [
+    rules.screen_records.output.counts,
+    rules.screen_records.output.log,
+    rules.screening_sheet.output.xlsx,
+    rules.screening_sheet.output.asreview_csv,
+    rules.screening_new_studies.output.tsv,
+]

@@ -1,3 +1,101 @@
 # Stage: search. See ARCHITECTURE.md for its inputs and outputs.
+#
+# The windows are the stored folders resources/searches/<from>_<until>/ (never outputs of any
+# rule, so never rebuilt) plus, with `--config search_until=YYYY-MM-DD` when no stored window
+# ends on that day, one new window that search_fetch_pubmed fetches into its folder.
+import os
+import re
+from datetime import date
 
-SEARCH_TARGETS = []
+import yaml
+
+from reviewflow.windows import new_window, search_inputs, stored_windows
+
+SEARCH_DIR = config["search"]["windows_dir"]
+with open(config["review"]["first_version"], encoding="utf-8") as _handle:
+    SEARCH_FIRST_UNTIL = date.fromisoformat(str(yaml.safe_load(_handle)["search"]["until"]))
+SEARCH_STORED = stored_windows(SEARCH_DIR)
+SEARCH_NEW = new_window(
+    SEARCH_STORED,
+    SEARCH_FIRST_UNTIL,
+    str(config.get("search_until") or ""),
+    config["search"]["overlap_days"],
+)
+SEARCH_WINDOWS = [w.id for w in SEARCH_STORED] + ([SEARCH_NEW.id] if SEARCH_NEW else [])
+# Only the new window may be fetched: a pattern that matches nothing when there is none.
+SEARCH_FETCHABLE = re.escape(SEARCH_NEW.id) if SEARCH_NEW else "(?!)"
+
+# Every file of the stored windows (so that an export a reviewer drops in later makes the import
+# run again) and the search log of the window being fetched.
+SEARCH_INPUTS = search_inputs(SEARCH_DIR, SEARCH_STORED, SEARCH_NEW)
+
+SEARCH_TARGETS = [
+    f"{RESULTS}/search/records.tsv",
+    f"{RESULTS}/search/search_counts.json",
+    f"{RESULTS}/search/search_report.md",
+]
+
+
+rule search_fetch_pubmed:
+    output:
+        protected(f"{SEARCH_DIR}/{{window}}/search_log.json"),
+    wildcard_constraints:
+        window=SEARCH_FETCHABLE,
+    params:
+        pubmed=config["search"]["pubmed"],
+        windows_dir=lambda wildcards, output: os.path.dirname(os.path.dirname(output[0])),
+    log:
+        f"{LOGS}/search_fetch_pubmed/{{window}}.log",
+    benchmark:
+        f"{BENCHMARKS}/search_fetch_pubmed/{{window}}.tsv"
+    conda:
+        "../../envs/search.yaml"
+    script:
+        "../../scripts/search_fetch_pubmed.py"
+
+
+rule search_records:
+    input:
+        SEARCH_INPUTS,
+    output:
+        records=report(
+            f"{RESULTS}/search/records.tsv",
+            caption="../report/search/records.rst",
+            category="Search",
+        ),
+        summary=f"{RESULTS}/search/import_summary.json",
+    params:
+        windows_dir=SEARCH_DIR,
+        windows=SEARCH_WINDOWS,
+        csv_columns=config["search"]["csv_columns"],
+        exports=config["search"]["exports"],
+    log:
+        f"{LOGS}/search_records/search_records.log",
+    benchmark:
+        f"{BENCHMARKS}/search_records.tsv"
+    conda:
+        "../../envs/search.yaml"
+    script:
+        "../../scripts/search_records.py"
+
+
+rule search_summary:
+    input:
+        summary=f"{RESULTS}/search/import_summary.json",
+        first_version=config["review"]["first_version"],
+    output:
+        counts=f"{RESULTS}/search/search_counts.json",
+        report=report(
+            f"{RESULTS}/search/search_report.md",
+            caption="../report/search/search_report.rst",
+            category="Search",
+        ),
+    params:
+        windows_dir=SEARCH_DIR,
+        windows=SEARCH_WINDOWS,
+    log:
+        f"{LOGS}/search_summary/search_summary.log",
+    conda:
+        "../../envs/search.yaml"
+    script:
+        "../../scripts/search_summary.py"

@@ -1,3 +1,112 @@
 # Stage: statistics. See ARCHITECTURE.md for its inputs and outputs.
+# From the harmonised dataset: the results of sections 4.1-4.6 (summary), their reconciliation
+# with the published figures (config/reported_results.yaml), the characteristics table and figures.
 
-STATISTICS_TARGETS = []
+STATISTICS_CASES = f"{RESULTS}/dataset/cases.csv"
+STATISTICS_DIR = f"{RESULTS}/statistics"
+FIGURES_DIR = f"{RESULTS}/figures"
+STATISTICS_FIGURES = ["levels", "symptoms", "treatments_outcomes", "case_overview"]
+
+STATISTICS_TARGETS = [
+    f"{STATISTICS_DIR}/summary.tsv",
+    f"{STATISTICS_DIR}/reconciliation.tsv",
+    f"{STATISTICS_DIR}/reconciliation.md",
+    f"{STATISTICS_DIR}/characteristics.md",
+    f"{STATISTICS_DIR}/characteristics.xlsx",
+    *expand(f"{FIGURES_DIR}/{{name}}.{{ext}}", name=STATISTICS_FIGURES, ext=["svg", "png"]),
+]
+
+
+rule statistics_summary:
+    input:
+        cases=STATISTICS_CASES,
+    output:
+        summary=report(
+            f"{STATISTICS_DIR}/summary.tsv",
+            caption="../report/statistics/summary.rst",
+            category="Statistics",
+        ),
+    params:
+        settings=config["statistics"],
+    log:
+        f"{LOGS}/statistics_summary/statistics_summary.log",
+    benchmark:
+        f"{BENCHMARKS}/statistics_summary.tsv"
+    conda:
+        "../../envs/statistics.yaml"
+    script:
+        "../../scripts/statistics_summary.py"
+
+
+rule reconciliation:
+    input:
+        cases=STATISTICS_CASES,
+        reported=config["statistics"]["reported_results"],
+        raw=f"{RESULTS}/extraction/cases.tsv",
+    output:
+        table=report(
+            f"{STATISTICS_DIR}/reconciliation.tsv",
+            caption="../report/statistics/reconciliation.rst",
+            category="Statistics",
+        ),
+        markdown=report(
+            f"{STATISTICS_DIR}/reconciliation.md",
+            caption="../report/statistics/reconciliation.rst",
+            category="Statistics",
+        ),
+    params:
+        settings=config["statistics"],
+    log:
+        f"{LOGS}/reconciliation/reconciliation.log",
+    benchmark:
+        f"{BENCHMARKS}/reconciliation.tsv"
+    conda:
+        "../../envs/statistics.yaml"
+    script:
+        "../../scripts/reconciliation.py"
+
+
+rule characteristics:
+    input:
+        cases=STATISTICS_CASES,
+    output:
+        markdown=report(
+            f"{STATISTICS_DIR}/characteristics.md",
+            caption="../report/statistics/characteristics.rst",
+            category="Statistics",
+        ),
+        xlsx=report(
+            f"{STATISTICS_DIR}/characteristics.xlsx",
+            caption="../report/statistics/characteristics.rst",
+            category="Statistics",
+        ),
+    params:
+        settings=config["statistics"],
+    log:
+        f"{LOGS}/characteristics/characteristics.log",
+    benchmark:
+        f"{BENCHMARKS}/characteristics.tsv"
+    conda:
+        "../../envs/statistics.yaml"
+    script:
+        "../../scripts/characteristics.py"
+
+
+rule statistics_figures:
+    input:
+        cases=STATISTICS_CASES,
+    output:
+        svg=report(
+            expand(f"{FIGURES_DIR}/{{name}}.svg", name=STATISTICS_FIGURES),
+            caption="../report/statistics/figures.rst",
+            category="Figures",
+        ),
+        png=expand(f"{FIGURES_DIR}/{{name}}.png", name=STATISTICS_FIGURES),
+    log:
+        f"{LOGS}/statistics_figures/statistics_figures.log",
+    benchmark:
+        f"{BENCHMARKS}/statistics_figures.tsv"
+    conda:
+        "../../envs/statistics.yaml"
+    script:
+        "../../scripts/statistics_figures.py"

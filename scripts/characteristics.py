@@ -1,0 +1,28 @@
+"""Snakemake adapter: the characteristics table by domain -> characteristics.md and .xlsx."""
+
+import logging
+
+from reviewflow.analysis import compute_items
+from reviewflow.cases_reader import read_cases
+from reviewflow.characteristics import (
+    characteristics_frame,
+    characteristics_markdown,
+    write_characteristics_xlsx,
+)
+from reviewflow.errors import InputProblems
+from reviewflow.io import write_text
+from reviewflow.stats import Settings
+
+logging.basicConfig(
+    filename=snakemake.log[0], level=logging.INFO, format="%(levelname)s %(message)s"
+)
+try:
+    settings = Settings.from_config(snakemake.params.settings)
+    cases = read_cases(snakemake.input.cases)
+except InputProblems as problems:
+    logging.error("%s", problems)
+    raise SystemExit(str(problems)) from None
+table = characteristics_frame(compute_items(cases, settings), len(cases))
+write_text(characteristics_markdown(table, len(cases)), snakemake.output.markdown)
+write_characteristics_xlsx(table, snakemake.output.xlsx)
+logging.info("%d rows for %d cases", len(table), len(cases))

@@ -1,0 +1,54 @@
+"""Rule screen_records: decisions + unique records -> log, conflicts, agreement, counts."""
+
+import logging
+import sys
+
+import yaml
+
+from reviewflow.errors import InputProblems
+from reviewflow.io import write_json, write_table
+from reviewflow.screening import (
+    ScreeningSettings,
+    build_counts,
+    check_outputs_outside,
+    read_unique_records,
+    record_id_index,
+    screen,
+)
+from reviewflow.screening_files import read_decisions
+from reviewflow.screening_sheets import new_studies, read_studies
+
+logging.basicConfig(filename=snakemake.log[0], filemode="w", level=logging.INFO)
+log = logging.getLogger("screen_records")
+
+try:
+    check_outputs_outside(snakemake.output, snakemake.params.decisions_dir)
+    settings = ScreeningSettings.from_config(snakemake.params.settings)
+    records = read_unique_records(snakemake.input.records)
+    decisions = read_decisions(snakemake.params.decisions_dir, record_id_index(records), settings)
+    with open(snakemake.input.first_version, encoding="utf-8") as handle:
+        first_version = yaml.safe_load(handle)
+    result = screen(records, decisions, settings)
+    _, workbook = new_studies(records, result.states, read_studies(snakemake.input.studies))
+    counts = build_counts(result, first_version, settings, workbook=workbook)
+except InputProblems as problems:
+    log.error("%s", problems)
+    print(problems, file=sys.stderr)  # on the console too, not only in the log
+    raise
+
+write_table(result.log, snakemake.output.log)
+write_table(result.conflicts, snakemake.output.conflicts)
+write_table(result.agreement_table, snakemake.output.agreement)
+write_json(counts, snakemake.output.counts)
+log.info(
+    "%d records, %d decisions, %d conflicts", len(records), len(decisions), len(result.conflicts)
+)
+for stage, figures in result.agreement.items():
+    log.info(
+        "agreement at %s: %d records decided by two reviewers, raw agreement %s, Cohen's kappa %s",
+        stage,
+        figures["records"],
+        figures["raw_agreement"],
+        figures["kappa"],
+    )
+log.info("counts: %s", counts)

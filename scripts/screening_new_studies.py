@@ -1,0 +1,21 @@
+"""Rule screening_new_studies: studies included in a later window -> rows for the workbook."""
+
+import logging
+
+from reviewflow.screening import (
+    check_outputs_outside,
+    read_log,
+    read_unique_records,
+    states_from_log,
+)
+from reviewflow.screening_sheets import new_studies, read_studies, write_new_studies
+
+logging.basicConfig(filename=snakemake.log[0], filemode="w", level=logging.INFO)
+log = logging.getLogger("screening_new_studies")
+
+check_outputs_outside(snakemake.output, snakemake.params.decisions_dir)
+records = read_unique_records(snakemake.input.records)
+states = states_from_log(read_log(snakemake.input.log))
+template, summary = new_studies(records, states, read_studies(snakemake.input.studies))
+write_new_studies(template, snakemake.output.tsv, snakemake.output.xlsx)
+log.info("%s", summary)

@@ -1,0 +1,25 @@
+"""Snakemake adapter: search_counts.json (v1 first) and the PRISMA-S search report."""
+
+import json
+import logging
+
+import yaml
+
+from reviewflow.io import write_json, write_text
+from reviewflow.windows import FileSummary, search_counts, search_report
+
+
+def main(sm) -> None:
+    logging.basicConfig(filename=sm.log[0], level=logging.INFO, force=True)
+    with open(sm.input.first_version, encoding="utf-8") as handle:
+        first_version = yaml.safe_load(handle)
+    with open(sm.input.summary, encoding="utf-8") as handle:
+        imported = json.load(handle)
+    summaries = [FileSummary(**entry) for entry in imported["files"]]
+    counts = search_counts(first_version, imported["logs"], summaries)
+    write_json(counts, sm.output.counts)
+    write_text(search_report(first_version, imported["logs"], summaries, counts), sm.output.report)
+    logging.info("%d windows (v1 included)", len(counts["windows"]))
+
+
+main(snakemake)

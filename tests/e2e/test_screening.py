@@ -1,0 +1,166 @@
+"""The screening rules end to end, on hand-made upstream files placed in a temporary copy of the
+workflow (results/dedup/unique_records.tsv, results/extraction/studies.tsv).
+
+`run_screening` restricts snakemake to the screening rules, so that these tests keep testing this
+stage once the upstream rules exist; the full update path (search with a fake server -> dedup ->
+screening) builds on `place_upstream` and `run_screening`.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from reviewflow.io import write_table
+
+from ..unit.test_screening import W1, W2, make_records, rid, write_decisions
+from .conftest import copy_workflow, run_snakemake
+
+pytestmark = pytest.mark.e2e
+
+SCREENING_RULES = ["screen_records", "screening_sheet", "screening_new_studies"]
+OUT = "results/screening"
+TARGETS = [
+    f"{OUT}/counts.json",
+    f"{OUT}/to_screen.xlsx",
+    f"{OUT}/asreview/to_screen.csv",
+    f"{OUT}/new_studies.tsv",
+]
+TA = "Not relevant to the review question"  # reasons of config/config.yaml
+FT = "Incomplete clinical report"
+
+
+@pytest.fixture
+def review_dir(tmp_path: Path) -> Path:
+    """A private copy of the workflow (conftest's `review_dir` copies the Snakefile into a
+    folder it has not made yet, so the folder is made first here)."""
+    (tmp_path / "review").mkdir()
+    return copy_workflow(tmp_path / "review")
+
+
+def place_upstream(workdir: Path, records: pd.DataFrame, studies: int = 50) -> None:
+    """What dedup and extraction hand to screening (ARCHITECTURE.md contracts)."""
+    write_table(records, workdir / "results" / "dedup" / "unique_records.tsv")
+    rows = [
+        {
+            "study_id": f"S{n:02d}",
+            "first_author": f"Author{n}",
+            "year": "2015",
+            "title": f"Case {n}",
+            "journal": "J",
+            "doi": f"10.5555/v1.{n}",
+            "pmid": "",
+        }
+        for n in range(1, studies + 1)
+    ]
+    write_table(pd.DataFrame(rows), workdir / "results" / "extraction" / "studies.tsv")
+
+
+def run_screening(workdir: Path, check: bool = True):
+    return run_snakemake(workdir, *TARGETS, "--allowed-rules", *SCREENING_RULES, check=check)
+
+
+def counts(workdir: Path) -> dict:
+    return json.loads((workdir / OUT / "counts.json").read_text())
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_committed_repository_gives_the_first_versions_counts(review_dir):
+    place_upstream(review_dir, make_records(W1, []))  # no search window yet: header only
+    run_screening(review_dir)
+    result = counts(review_dir)
+    previous = result["previous_version"]
+    assert previous["records_screened"] == 222
+    assert previous["reports_excluded"] == [
+        {"reason": "Irrelevant records and incomplete reports", "n": 172}
+    ]
+    assert previous["studies_included"] == 50 and previous["records_excluded"] is None
+    assert result["update"] is None and result["per_window"] == {}
+    assert result["workbook"]["studies_in_workbook"] == 50
+    book = load_workbook(review_dir / OUT / "to_screen.xlsx")
+    assert book["title_abstract"].max_row == 1  # header only
+    assert (review_dir / OUT / "new_studies.tsv").read_text().count("\n") == 1
+    assert (review_dir / "results/logs/screen_records/screen_records.log").exists()
+
+
+def test_update_decisions_bad_input_and_a_second_update(review_dir):
+    folder = review_dir / "extraction" / "screening"
+    window1 = make_records(W1, [1, 2, 3])
+    place_upstream(review_dir, window1)
+    r1, r2, r3 = (rid(W1, n) for n in [1, 2, 3])
+    for reviewer in ("alice", "bob"):
+        write_decisions(
+            folder / f"title_abstract_{reviewer}.tsv",
+            [
+                (r1, "include"),
+                (r2, "exclude", TA),
+                (r3, "include" if reviewer == "alice" else "maybe"),
+            ],
+        )
+        write_decisions(
+            folder / f"full_text_{reviewer}.tsv", [(r1, "include"), (r3, "exclude", FT)]
+        )
+    run_screening(review_dir)
+    update = counts(review_dir)["update"]
+    assert (update["records_screened"], update["records_excluded"], update["records_pending"]) == (
+        3,
+        1,
+        0,
+    )
+    assert update["reports_excluded"] == [{"reason": FT, "n": 1}]
+    assert update["studies_included"] == 1
+    new_studies = pd.read_csv(review_dir / OUT / "new_studies.tsv", sep="\t", dtype=str)
+    assert list(new_studies["record_id"]) == [r1] and new_studies.loc[0, "study_id"] == "S51"
+    log = (review_dir / OUT / "screening_log.tsv").read_text().splitlines()
+    reviewer_files = digests(folder)
+
+    # Bad input: every problem reported with file, line and value; nothing written.
+    write_decisions(
+        folder / "title_abstract_carol.tsv",
+        [
+            (r1, "exclude", "Boring"),
+            ("nope", "include"),
+            (r2, "exclude"),
+            (r3, "include"),
+            (r3, "maybe"),
+        ],
+    )
+    failed = run_screening(review_dir, check=False)
+    assert failed.returncode != 0
+    output = failed.stdout + failed.stderr
+    assert "4 problems, nothing was written" in output
+    for fragment in [
+        "title_abstract_carol.tsv, line 2: reason 'Boring' is not one of",
+        "title_abstract_carol.tsv, line 3: record_id 'nope' is not a record",
+        f"title_abstract_carol.tsv, line 4: record '{r2}' is excluded without a reason",
+        f"title_abstract_carol.tsv, line 6: carol decided record '{r3}' twice",
+    ]:
+        assert fragment in output
+    assert "Not IgG4-related disease" in output  # what is allowed
+    # snakemake removed the stale outputs of the failed job; none was written half-way
+    assert not (review_dir / OUT / "counts.json").exists()
+    assert not list((review_dir / OUT).glob(".*.tmp"))
+    (folder / "title_abstract_carol.tsv").unlink()
+
+    # A second update adds records: they are pending; every earlier decision is unchanged.
+    place_upstream(review_dir, pd.concat([window1, make_records(W2, [4, 5])]))
+    run_screening(review_dir)
+    result = counts(review_dir)
+    assert result["per_window"][W2]["records_pending"] == 2
+    assert result["per_window"][W1]["records_screened"] == 3
+    again = (review_dir / OUT / "screening_log.tsv").read_text().splitlines()
+    assert again[: len(log)] == log
+    assert digests(folder) == reviewer_files
+    book = load_workbook(review_dir / OUT / "to_screen.xlsx")
+    assert [row[0] for row in book["title_abstract"].iter_rows(min_row=2, values_only=True)] == [
+        rid(W2, 4),
+        rid(W2, 5),
+    ]
+    exported = pd.read_csv(review_dir / OUT / "asreview/to_screen.csv", dtype=str)
+    assert list(exported["reviewflow_record_id"]) == [rid(W2, 4), rid(W2, 5)]

@@ -1,0 +1,46 @@
+"""Hand-made datasets for the statistics tests: every column of the dataset contract, filled with
+"nothing reported" unless a test says otherwise (values are given as they appear in cases.csv)."""
+
+import pandas as pd
+
+from reviewflow.cases_reader import BOOL_COLUMNS, REQUIRED_COLUMNS, parse_cases
+
+NOT_REPORTED = {
+    "serum_igg4": "not_reported",
+    "csf_cells_status": "not_reported",
+    "csf_protein_status": "not_reported",
+    "mri_enhancement": "not_reported",
+}
+FALSE_BY_DEFAULT = [c for c in BOOL_COLUMNS if c.startswith(("level_", "treatment_"))]
+
+
+def raw_cases(n: int, **columns) -> pd.DataFrame:
+    """`n` cases as strings; each keyword is a column: a list of n values, or one for all."""
+    data = {}
+    for column in REQUIRED_COLUMNS:
+        default = NOT_REPORTED.get(column, "false" if column in FALSE_BY_DEFAULT else "")
+        data[column] = [default] * n
+    data["case_id"] = [f"C{i:02d}" for i in range(1, n + 1)]
+    data["study_id"] = [f"S{i:02d}" for i in range(1, n + 1)]
+    data["first_author"] = [f"Author{i}" for i in range(1, n + 1)]
+    data["year"] = ["2020"] * n
+    for column, values in columns.items():
+        values = values if isinstance(values, list) else [values] * n
+        assert len(values) == n, column
+        data[column] = [v if isinstance(v, str) else fmt(v) for v in values]
+    return pd.DataFrame(data)
+
+
+def fmt(value) -> str:
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+def make_cases(n: int, **columns) -> pd.DataFrame:
+    """The typed dataset of `raw_cases`."""
+    return parse_cases(raw_cases(n, **columns), "hand-made cases.csv")

@@ -1,0 +1,251 @@
+"""Harmonisation: the vocabulary (phrase splitting, variants, unknown phrases) and typed rows."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reviewflow.codebook import load_codebook
+from reviewflow.errors import InputProblems
+from reviewflow.harmonise import Phrase, harmonise, load_vocabulary, split_phrases
+from reviewflow.workbook import RawSheet
+
+REPO = Path(__file__).resolve().parents[2]
+CODEBOOK = load_codebook(REPO / "extraction" / "codebook.yaml")
+VOCABULARY = load_vocabulary(REPO / "extraction" / "vocabulary.yaml", CODEBOOK)
+FIELDS = CODEBOOK.sheet("cases").names
+DEFAULT = {
+    "case_id": "C01", "study_id": "S01", "year": "2014", "source": "Chan et al.", "sex": "Male",
+    "age": "37", "time": "2w", "initial_symptom": "Limb weakness",
+    "main_symptoms": "Limb weakness, gait disorder", "serum_igg4": "ND", "csf_cell_count": "ND",
+    "csf_protein": "ND", "csf_protein_mg_dl": "", "involved_area": "T", "mri_enhancement": "Y",
+    "enhancement_pattern": "ND", "pathology": "Fibrosis", "igg4_cells": "ND",
+    "igg4_igg_ratio": "ND", "treatment": "Decompression surgery", "outcome": "ND",
+}  # fmt: skip
+
+
+def raw_cases(*changes: dict) -> RawSheet:
+    sheet = RawSheet("cases", FIELDS)
+    for number, change in enumerate(changes, start=1):
+        row = {**DEFAULT, "case_id": f"C{number:02d}", **change}
+        sheet.rows.append(row)
+        letters = "ABCDEFGHIJKLMNOPQRSTU"
+        sheet.cells.append({f: f"cases!{letters[i]}{number + 1}" for i, f in enumerate(FIELDS)})
+    return sheet
+
+
+def raw_studies(*rows: tuple[str, str, str]) -> RawSheet:
+    sheet = RawSheet("studies", ["study_id", "first_author", "year"])
+    for study_id, author, year in rows or [("S01", "Chan", "2014")]:
+        sheet.rows.append({"study_id": study_id, "first_author": author, "year": year})
+        sheet.cells.append({})
+    return sheet
+
+
+def harmonised(*changes: dict):
+    return harmonise(raw_cases(*changes), raw_studies(), CODEBOOK, VOCABULARY)
+
+
+# --- the vocabulary -------------------------------------------------------------------------
+
+
+def group(name):
+    return next(g for g in VOCABULARY.groups if g.name == name)
+
+
+@pytest.mark.parametrize(
+    ("text", "categories"),
+    [
+        ("Linear nodular", {"linear", "nodular"}),
+        ("Linear, Focal", {"linear", "focal"}),
+        ("Linear Focal", {"linear", "focal"}),
+        ("nodular", {"nodular"}),
+        ("Focal", {"focal"}),
+    ],
+)
+def test_combined_patterns_are_split(text, categories):
+    assert group("enhancement_pattern").match(text).categories == categories
+
+
+def test_treatment_variants_are_folded():
+    match = group("treatment").match("Glucocorticoids Andazathioprine")
+    assert match.categories == {"glucocorticoid", "azathioprine"} and not match.unknown
+    assert [(typed, p.spelling_of) for typed, p in match.hits] == [
+        ("Glucocorticoids", "Glucocorticoid"),
+        ("Andazathioprine", "and Azathioprine"),
+    ]
+    match = group("treatment").match("Decompression surgery Glucocorticoid Azathioprine.")
+    assert match.categories == {"decompression", "glucocorticoid", "azathioprine"}
+    assert match.hits[-1][1].spelling_of == "Azathioprine"
+
+
+def test_nd_spellings():
+    assert group("pathology").match("ND").not_reported
+    nd = group("pathology").match("Nd")
+    assert nd.not_reported and nd.hits[0][1].spelling_of == "ND"
+    # only the first letter's case is ignored: "nD" is not a known spelling
+    assert group("pathology").match("nD").unknown == ("nD",)
+
+
+def test_symptoms_split_on_commas_spaces_and_and():
+    match = group("symptoms").match(
+        "Loss of sensation and limb weakness, Urinary and fecal disorders and cervicalgia"
+    )
+    assert match.categories == {"sensory_or_weakness", "urinary_fecal", "pain", "pain_cervicalgia"}
+    assert [typed for typed, _ in match.hits] == [
+        "Loss of sensation",
+        "limb weakness",
+        "Urinary and fecal disorders",  # the longest phrase wins over "Urinary ..."
+        "cervicalgia",
+    ]
+
+
+def test_first_letter_case_is_ignored_but_other_case_differences_are_not():
+    assert group("symptoms").match("headaches, tinnitus").categories == {
+        "pain",
+        "pain_headache",
+        "cranial_visual",
+    }
+    match = group("symptoms").match("AbNormal sensation")
+    assert match.hits[0][1].spelling_of == "Abnormal sensation"
+    assert group("symptoms").match("LIMB weakness").unknown == ("LIMB",)
+
+
+def test_unknown_runs_of_words_are_reported_whole():
+    match = group("symptoms").match("Doraslgia, very strange feeling and Headaches, odd")
+    assert match.unknown == ("very strange feeling", "odd")
+    assert match.categories == {"pain", "pain_dorsalgia", "pain_headache"}
+
+
+PHRASES = (
+    Phrase("Limb weakness", ("w",)),
+    Phrase("Doraslgia", ("d",), "Dorsalgia"),
+    Phrase("Urinary and fecal disorders", ("u",)),
+    Phrase("Gait disorder", ("g",)),
+    Phrase("Headaches", ("h",)),
+)
+
+
+@given(
+    st.lists(st.sampled_from(PHRASES), min_size=1, max_size=6),
+    st.lists(st.sampled_from([" ", ", ", " and ", ",", "  "]), min_size=6, max_size=6),
+    st.lists(st.booleans(), min_size=6, max_size=6),
+)
+def test_any_sequence_of_known_phrases_splits_back(phrases, separators, lower):
+    """Known phrases joined by separators (first letters in either case) split back exactly."""
+    typed = [
+        p.text[0].lower() + p.text[1:] if low else p.text
+        for p, low in zip(phrases, lower[: len(phrases)], strict=True)
+    ]
+    text = typed[0]
+    for separator, phrase in zip(separators, typed[1:], strict=False):
+        text += separator + phrase
+    hits, unknown = split_phrases(text, PHRASES)
+    assert unknown == []
+    assert [p for _, p in hits] == phrases
+    assert [t for t, _ in hits] == typed
+
+
+def test_vocabulary_problems_are_reported_at_once(tmp_path):
+    data = yaml.safe_load((REPO / "extraction" / "vocabulary.yaml").read_text(encoding="utf-8"))
+    data["coded"]["sex"]["values"].pop("ND")
+    data["phrases"]["treatment"]["phrases"]["Steroid"] = ["steroids"]
+    data["phrases"]["treatment"]["phrases"]["Prednisone"] = {"spelling_of": "Prednisolone"}
+    data["phrases"]["outcome"]["fields"] = {"outcome": "result_"}
+    path = tmp_path / "vocabulary.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(InputProblems) as error:
+        load_vocabulary(path, CODEBOOK)
+    problems = error.value.problems
+    assert f"{path}: coded.sex: ND: allowed by the codebook but not mapped: a value for every " \
+        "allowed word" in problems  # fmt: skip
+    assert any("'Steroid': unknown categories steroids" in p for p in problems)
+    assert any(
+        "'Prednisone': spelling_of 'Prednisolone' is neither a phrase" in p for p in problems
+    )
+    assert any(
+        "column result_improved is not in the codebook's dataset columns" in p for p in problems
+    )
+    assert len(problems) == 4 + 4  # the 4 result_* columns beyond result_improved
+
+
+# --- typed rows -----------------------------------------------------------------------------
+
+
+def test_harmonised_values_of_one_case():
+    [row], folds = harmonised(
+        {
+            "sex": "Female", "age": "46", "time": "2d", "csf_cell_count": "8",
+            "csf_protein": "Increase", "csf_protein_mg_dl": "3,260", "involved_area": "T C",
+            "enhancement_pattern": "Linear nodular", "pathology": "Nd",
+            "igg4_cells": "120\u2013130",
+            "igg4_igg_ratio": "27%", "treatment": "Glucocorticoids Andazathioprine",
+            "outcome": "Improved Recurrence", "serum_igg4": "Increase", "mri_enhancement": "N",
+        }
+    )  # fmt: skip
+    assert row["sex"] == "female" and row["age_years"] == 46
+    assert row["onset_to_diagnosis_weeks"] == pytest.approx(2 / 7)
+    assert row["csf_cells_per_ul"] == 8 and row["csf_cells_status"] == "normal"  # 8 is normal
+    assert row["csf_protein_mg_dl"] == 3260 and row["csf_protein_status"] == "increased"
+    assert row["levels"] == "C T"
+    assert (row["level_cervical"], row["level_thoracic"], row["level_brain"]) == (True, True, False)
+    assert (row["pattern_linear"], row["pattern_focal"], row["pattern_nodular"]) == (
+        True,
+        False,
+        True,
+    )
+    assert row["path_fibrosis"] is None and row["path_phlebitis"] is None  # Nd: not described
+    assert (row["igg4_cells_hpf_low"], row["igg4_cells_hpf_high"]) == (120, 130)
+    assert row["igg4_cells_hpf_qualifier"] == "range"
+    assert (row["igg4_igg_ratio_low"], row["igg4_igg_ratio_high"]) == (27, 27)
+    assert row["treatment_glucocorticoid"] and row["treatment_azathioprine"]
+    assert row["treatment_immunosuppressant"] is True and row["treatment_rituximab"] is False
+    assert row["outcome_recurrence"] and row["outcome_lost_to_follow_up"] is False
+    assert row["serum_igg4"] == "elevated" and row["mri_enhancement"] == "no"
+    assert [(f.field, f.typed) for f in folds] == [
+        ("pathology", "Nd"),
+        ("treatment", "Glucocorticoids"),
+        ("treatment", "Andazathioprine"),
+    ]
+
+
+def test_not_reported_is_empty_never_false():
+    [row], _ = harmonised(
+        {"sex": "ND", "age": "ND", "time": "ND", "initial_symptom": "ND", "outcome": "ND",
+         "involved_area": "ND", "treatment": "ND"}
+    )  # fmt: skip
+    assert row["sex"] is None and row["age_years"] is None
+    assert row["onset_to_diagnosis_weeks"] is None and row["levels"] is None
+    assert all(row[c] is None for c in row if c.startswith(("initial_", "outcome_", "level_")))
+    assert all(row[c] is None for c in row if c.startswith("treatment_"))
+    assert row["main_gait"] is True and row["main_pain"] is False
+
+
+@pytest.mark.parametrize(
+    ("cells", "status", "count"),
+    [("9", "increased", 9), ("0", "normal", 0), ("Normal", "normal", None),
+     ("Increase", "increased", None), ("ND", "not_reported", None)],
+)  # fmt: skip
+def test_csf_cell_status_from_number_or_word(cells, status, count):
+    [row], _ = harmonised({"csf_cell_count": cells})
+    assert (row["csf_cells_status"], row["csf_cells_per_ul"]) == (status, count)
+
+
+def test_unknown_phrases_are_all_reported_with_their_cells():
+    with pytest.raises(InputProblems) as error:
+        harmonised(
+            {"initial_symptom": "Fever"},
+            {"treatment": "Decompression surgery Tocilizumab", "main_symptoms": "Odd, Doraslgia"},
+        )
+    assert error.value.source == VOCABULARY.path
+    assert error.value.problems == [
+        f"cases!H2: 'Fever': initial_symptom has the unknown phrase 'Fever': a phrase of group "
+        f"symptoms in {VOCABULARY.path} (add it there with its categories)",
+        f"cases!I3: 'Odd, Doraslgia': main_symptoms has the unknown phrase 'Odd': a phrase of "
+        f"group symptoms in {VOCABULARY.path} (add it there with its categories)",
+        f"cases!T3: 'Decompression surgery Tocilizumab': treatment has the unknown phrase "
+        f"'Tocilizumab': a phrase of group treatment in {VOCABULARY.path} (add it there with its "
+        "categories)",
+    ]

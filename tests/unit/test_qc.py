@@ -1,0 +1,141 @@
+"""Quality checks: plausible ranges, contradictions, possible duplicates, folded spellings."""
+
+import dataclasses
+
+import pytest
+
+from reviewflow.dataset import build_dataset
+from reviewflow.errors import InputProblems
+from reviewflow.harmonise import harmonise
+from reviewflow.qc import (
+    consistency_issues,
+    duplicate_pairs,
+    duplicates_by_case,
+    range_issues,
+)
+from tests.unit.test_harmonise import CODEBOOK, VOCABULARY, raw_cases, raw_studies
+
+TWO_STUDIES = [("S01", "Chan", "2014"), ("S02", "Wong", "2020")]
+PATIENT = {
+    "sex": "Male", "age": "43", "time": "2w", "involved_area": "C T", "serum_igg4": "Normal",
+    "mri_enhancement": "Y", "initial_symptom": "Cervicalgia",
+    "main_symptoms": "Cervicalgia, limb weakness", "pathology": "Fibrosis",
+    "treatment": "Decompression surgery Glucocorticoid", "outcome": "Improved",
+}  # fmt: skip
+
+
+def rows_of(*changes, studies=TWO_STUDIES):
+    return harmonise(raw_cases(*changes), raw_studies(*studies), CODEBOOK, VOCABULARY)[0]
+
+
+def test_implausible_value_is_flagged_with_its_comparison_and_kept():
+    cases = raw_cases(
+        {"csf_protein": "Increase", "csf_protein_mg_dl": "865"},
+        {"csf_protein": "Increase", "csf_protein_mg_dl": "3,260"},
+        {"age": "ND", "time": "1,000w"},
+    )
+    issues = range_issues(cases, CODEBOOK)
+    assert [(i.case_id, i.field, i.raw_value, i.severity) for i in issues] == [
+        ("C03", "time", "1,000w", "warning"),
+        ("C02", "csf_protein_mg_dl", "3,260", "warning"),
+    ]
+    assert issues[1].message == (
+        "cases!M3: csf_protein_mg_dl 3260 mg/dL is outside the plausible range 10-1000 mg/dL "
+        "(extraction/codebook.yaml), 3.8 times the largest other value (865): check the report "
+        "for a unit or typing error; the value is kept as printed"
+    )
+
+
+def test_contradictions_within_a_patient():
+    changes = (
+        {"csf_protein": "Normal", "csf_protein_mg_dl": "100"},
+        {"csf_protein": "Increase", "csf_protein_mg_dl": "40"},
+        {"csf_protein": "ND", "csf_protein_mg_dl": "60"},
+        {"mri_enhancement": "N", "enhancement_pattern": "Focal"},
+        {"pathology": "ND", "igg4_cells": ">10"},
+        {"outcome": "Improved No improvement"},
+        {"source": "Wong et al."},
+        {"csf_protein": "Normal", "csf_protein_mg_dl": "45"},  # at the limit: consistent
+    )
+    cases, studies = raw_cases(*changes), raw_studies()
+    rows = rows_of(*changes, studies=[("S01", "Chan", "2014")])
+    issues = consistency_issues(cases, studies, rows, CODEBOOK)
+    assert [(i.case_id, i.field) for i in issues] == [
+        ("C01", "csf_protein"),
+        ("C02", "csf_protein"),
+        ("C03", "csf_protein"),
+        ("C04", "enhancement_pattern"),
+        ("C05", "pathology"),
+        ("C06", "outcome"),
+        ("C07", "source"),
+    ]
+    assert issues[0].message == (
+        "cases!L2: status Normal but cases!M2 is 100 mg/dL, above 45 mg/dL"
+    )
+    assert issues[6].message == (
+        "cases!D8: source does not begin with the first author 'Chan' of study S01: check the "
+        "study_id"
+    )
+
+
+def test_duplicate_patients_of_different_articles_are_paired_with_evidence():
+    rows = rows_of(
+        {**PATIENT, "study_id": "S01"},
+        {**PATIENT, "study_id": "S02", "source": "Wong et al.", "year": "2020",
+         "serum_igg4": "ND", "outcome": "Improved Recurrence"},
+    )  # fmt: skip
+    [pair] = duplicate_pairs(rows, CODEBOOK, VOCABULARY)
+    assert (pair.first, pair.second) == ("C01", "C02")
+    assert pair.conflicting == ("outcome",) and pair.not_comparable == ("serum_igg4",)
+    assert pair.evidence == (
+        "C02 (Wong 2020, row 3) may be the same patient as C01 (Chan 2014, row 2); same sex "
+        "(male), age 43 and 43; equal: onset to diagnosis 2 weeks; involved levels C T; MRI "
+        "enhancement yes; initial symptoms pain, pain_cervicalgia; main symptoms pain, "
+        "pain_cervicalgia, sensory_or_weakness; pathology fibrosis; treatment decompression, "
+        "glucocorticoid; different: outcome improved vs improved, recurrence; not reported in one "
+        "or both: serum IgG4; published 2014 and 2020; other co-authors not recorded: check both "
+        "reports (flagged, never removed)"
+    )
+    assert duplicates_by_case([pair]) == {"C01": "C02", "C02": "C01"}
+
+
+def test_no_pair_when_sex_age_article_or_evidence_differ():
+    other = {**PATIENT, "study_id": "S02", "source": "Wong et al.", "year": "2020"}
+    for change in (
+        {"sex": "Female"},
+        {"sex": "ND"},
+        {"age": "45"},  # two years apart
+        {"age": "ND"},
+        {"study_id": "S01", "source": "", "year": "2014"},  # one article's own patients
+        {"time": "8w", "involved_area": "T", "outcome": "Death"},  # three conflicts
+        {"time": "ND", "involved_area": "ND", "initial_symptom": "ND", "main_symptoms": "ND"},
+    ):
+        rows = rows_of({**PATIENT, "study_id": "S01"}, {**other, **change})
+        assert duplicate_pairs(rows, CODEBOOK, VOCABULARY) == [], change
+    rows = rows_of({**PATIENT, "study_id": "S01"}, {**other, "age": "44"})
+    assert len(duplicate_pairs(rows, CODEBOOK, VOCABULARY)) == 1  # one year apart
+
+
+def test_folded_spellings_are_listed_as_info_after_warnings():
+    cases = raw_cases({"pathology": "Nd", "csf_protein_mg_dl": "3,260", "csf_protein": "Increase"})
+    _, qc = build_dataset(cases, raw_studies(), CODEBOOK, VOCABULARY)
+    assert list(qc.columns) == ["case_id", "field", "raw_value", "severity", "message"]
+    assert qc[["field", "raw_value", "severity"]].values.tolist() == [
+        ["csf_protein_mg_dl", "3,260", "warning"],
+        ["pathology", "Nd", "info"],
+    ]
+    assert qc.loc[1, "message"] == (
+        "cases!Q2: 'Nd' read as 'ND' (lower-case d): spelling folded by extraction/vocabulary.yaml"
+    )
+
+
+def test_unknown_duplicate_item_in_the_codebook_is_reported():
+    checks = {"duplicates": {"items": ["levels", "haircolour"]}}
+    codebook = dataclasses.replace(CODEBOOK, quality_checks=checks)
+    with pytest.raises(InputProblems) as error:
+        duplicate_pairs(rows_of({}, {}), codebook, VOCABULARY)
+    assert error.value.problems == [
+        f"{CODEBOOK.path}: quality_checks.duplicates.items: 'haircolour': unknown item: one of "
+        "onset_to_diagnosis_weeks, levels, serum_igg4, mri_enhancement, initial_symptoms, "
+        "main_symptoms, pathology, treatment, outcome"
+    ]

@@ -1,0 +1,181 @@
+"""The reviewer-facing sheets: to_screen.xlsx (read back as a reviewer's file once filled in) and
+the rows for studies newly included in a later window."""
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from reviewflow.screening import record_id_index, screen
+from reviewflow.screening_files import read_decisions
+from reviewflow.screening_sheets import (
+    new_studies,
+    read_studies,
+    suggest_study_ids,
+    write_new_studies,
+    write_to_screen,
+)
+
+from .test_screening import (
+    FT_REASONS,
+    TA_REASONS,
+    W1,
+    W2,
+    make_records,
+    rid,
+    run,
+    settings,
+    write_decisions,
+)
+
+
+def test_to_screen_lists_pending_and_conflicts_with_dropdowns_and_links(tmp_path):
+    records = make_records(W1, [1, 2, 3, 4])
+    records.loc[3, "title"] = "=cmd|'/c calc'!A1"
+    records.loc[2, "doi"] = ""
+    folder = tmp_path / "s"
+    write_decisions(
+        folder / "title_abstract_alice.tsv", [(rid(W1, 1), "include"), (rid(W1, 2), "include")]
+    )
+    write_decisions(
+        folder / "title_abstract_bob.tsv",
+        [(rid(W1, 1), "include"), (rid(W1, 2), "exclude", TA_REASONS[0])],
+    )
+    result = run(records, folder)
+    written = write_to_screen(records, result.states, settings(), tmp_path / "to_screen.xlsx")
+    assert written == {"title_abstract": 3, "full_text": 1}
+    book = load_workbook(tmp_path / "to_screen.xlsx")
+    assert book.sheetnames == ["title_abstract", "full_text", "about"]
+    sheet = book["title_abstract"]
+    header = [c.value for c in sheet[1]]
+    assert header[:5] == ["record_id", "decision", "reason", "note", "status"]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == {rid(W1, 2), rid(W1, 3), rid(W1, 4)}
+    assert rows[rid(W1, 2)][4] == (
+        "conflict: reviewers disagree on the decision "
+        f"(alice: include; bob: exclude ({TA_REASONS[0]}))"
+    )
+    assert rows[rid(W1, 3)][4] == "pending: no decision yet"
+    # a title that looks like a formula stays text
+    cell = sheet.cell(row=4, column=header.index("title") + 1)
+    assert cell.value == "=cmd|'/c calc'!A1" and cell.data_type == "s"
+    # links to DOI and PubMed (no DOI: no link)
+    doi = sheet.cell(row=2, column=header.index("doi") + 1)
+    assert doi.hyperlink.target == f"https://doi.org/{doi.value}"
+    assert sheet.cell(row=3, column=header.index("doi") + 1).hyperlink is None
+    pmid = sheet.cell(row=2, column=header.index("pmid") + 1)
+    assert pmid.hyperlink.target == f"https://pubmed.ncbi.nlm.nih.gov/{pmid.value}/"
+    lists = {
+        str(v.sqref)[0]: v.formula1 for v in sheet.data_validations.dataValidation if v.formula1
+    }
+    assert lists["B"] == '"include,maybe,exclude"'
+    assert lists["C"] == '"' + ",".join(TA_REASONS) + '"'
+    full = [row for row in book["full_text"].iter_rows(min_row=2, values_only=True)]
+    assert [r[0] for r in full] == [rid(W1, 1)]
+
+
+def test_a_filled_in_to_screen_sheet_saved_in_the_folder_is_read(tmp_path):
+    records = make_records(W1, [1, 2, 3])
+    one = settings(reviewers_required={"title_abstract": 1, "full_text": 1})
+    folder = tmp_path / "s"
+    write_decisions(folder / "title_abstract_dan.tsv", [(rid(W1, 3), "include")])
+    result = run(records, folder, one)
+    sheet_path = folder / "screening_carol.2025-06.xlsx"
+    write_to_screen(records, result.states, one, sheet_path)
+    book = load_workbook(sheet_path)
+    assert book["title_abstract"]["A2"].value == rid(W1, 1)
+    book["title_abstract"]["B2"] = "exclude"
+    book["title_abstract"]["C2"] = TA_REASONS[1]
+    book["title_abstract"]["D2"] = "case series of 3"
+    assert book["full_text"]["A2"].value == rid(W1, 3)
+    book["full_text"]["B2"] = "Not retrieved"
+    book.save(sheet_path)
+    decisions = read_decisions(folder, record_id_index(records), one)
+    assert [(d.by, d.stage, d.record_id, d.decision, d.reason, d.note) for d in decisions] == [
+        ("carol", "title_abstract", rid(W1, 1), "exclude", TA_REASONS[1], "case series of 3"),
+        ("dan", "title_abstract", rid(W1, 3), "include", "", ""),
+        ("carol", "full_text", rid(W1, 3), "not_retrieved", "", ""),
+    ]
+    assert decisions[0].source.endswith("screening_carol.2025-06.xlsx, title_abstract row 2")
+
+
+def test_a_sheet_with_nothing_to_screen(tmp_path):
+    records = make_records(W1, [])
+    result = screen(records, [], settings())
+    assert write_to_screen(records, result.states, settings(), tmp_path / "t.xlsx") == {
+        "title_abstract": 0,
+        "full_text": 0,
+    }
+
+
+def studies_table(tmp_path, rows) -> pd.DataFrame:
+    path = tmp_path / "studies.tsv"
+    frame = pd.DataFrame(rows, columns=["study_id", "first_author", "year", "title", "doi", "pmid"])
+    frame.to_csv(path, sep="\t", index=False)
+    return read_studies(path)
+
+
+def test_new_studies_template_lists_included_records_missing_from_the_workbook(tmp_path):
+    records = pd.concat([make_records(W1, [1, 2, 3]), make_records(W2, [4])])
+    records.loc[2, "matches_included_study"] = ""
+    one = settings(reviewers_required={"title_abstract": 1, "full_text": 1})
+    folder = tmp_path / "s"
+    ids = {n: rid(W1 if n < 4 else W2, n) for n in range(1, 5)}
+    write_decisions(folder / "title_abstract_alice.tsv", [(ids[n], "include") for n in ids])
+    write_decisions(
+        folder / "full_text_alice.tsv",
+        [
+            (ids[1], "include"),
+            (ids[2], "include"),
+            (ids[3], "exclude", FT_REASONS[0]),
+            (ids[4], "include"),
+        ],
+    )
+    result = run(records, folder, one)
+    studies = studies_table(
+        tmp_path,
+        [
+            ("S049", "Old", "2016", "Old study", "10.9/old", ""),
+            ("S050", "Author2", "2025", "Already added", "https://doi.org/10.1000/CASE.2", ""),
+        ],
+    )
+    template, summary = new_studies(records, result.states, studies)
+    assert summary == {
+        "studies_in_workbook": 2,
+        "included_in_updates": 3,
+        "included_in_updates_in_workbook": 1,
+        "included_in_updates_to_add": 2,
+    }
+    assert template.to_dict("records")[0] == {
+        "study_id": "S051",
+        "first_author": "Author1",
+        "year": "2025",
+        "title": "IgG4-related pachymeningitis case 1",
+        "journal": "J Neurol",
+        "doi": "10.1000/case.1",
+        "pmid": "40000001",
+        "record_id": ids[1],
+        "first_window": W1,
+    }
+    assert list(template["study_id"]) == ["S051", "S052"]
+    write_new_studies(template, tmp_path / "new.tsv", tmp_path / "new.xlsx")
+    sheet = load_workbook(tmp_path / "new.xlsx")["studies"]
+    assert [c.value for c in sheet[1]][:3] == ["study_id", "first_author", "year"]
+    assert sheet["A3"].value == "S052"
+    assert pd.read_csv(tmp_path / "new.tsv", sep="\t").shape == (2, 9)
+
+
+def test_study_id_suggestions():
+    assert suggest_study_ids(["S1", "S2", "S10"], 2) == ["S11", "S12"]
+    assert suggest_study_ids(["IgG4-001", "IgG4-050"], 1) == ["IgG4-051"]
+    assert suggest_study_ids(["A1", "B2"], 1) == [""]  # no single pattern: leave it to people
+    assert suggest_study_ids(["Wang 2019", "Li 2020"], 1) == [""]
+    assert suggest_study_ids(["S7"], 1) == [""]  # one id is no numbering
+    assert suggest_study_ids([], 2) == ["", ""]
+
+
+def test_no_studies_to_add(tmp_path):
+    records = make_records(W1, [])
+    studies = studies_table(tmp_path, [(f"S{i:02d}", "A", "2015", "T", "", "") for i in range(50)])
+    template, summary = new_studies(records, screen(records, [], settings()).states, studies)
+    assert template.empty and summary["studies_in_workbook"] == 50
+    write_new_studies(template, tmp_path / "n.tsv", tmp_path / "n.xlsx")
+    assert (tmp_path / "n.tsv").read_text().startswith("study_id\tfirst_author")
