@@ -1,10 +1,11 @@
 """Snakemake adapter of the `dedup` rule: reviewflow.dedup_tables does the work."""
 
+import json
 import logging
 
 import yaml
 
-from reviewflow.dedup_tables import read_records, read_studies, run_stage
+from reviewflow.dedup_tables import read_records, read_studies, run_stage, search_windows
 from reviewflow.io import write_json, write_table
 
 logging.basicConfig(
@@ -13,11 +14,15 @@ logging.basicConfig(
 try:
     with open(snakemake.input.first_version, encoding="utf-8") as handle:
         first_version = yaml.safe_load(handle)
+    with open(snakemake.input.search_counts, encoding="utf-8") as handle:
+        windows = search_windows(json.load(handle), snakemake.input.search_counts)
     outputs = run_stage(
         read_records(snakemake.input.records),
         read_studies(snakemake.input.studies),
         snakemake.input.decisions,
         first_version,
+        windows=windows,
+        records_source=snakemake.input.records,
     )
 except Exception:
     logging.exception("dedup failed; nothing was written")

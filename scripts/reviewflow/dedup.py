@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -469,9 +469,12 @@ def deduplicate(
     rules: Rules | None = None,
     same: Iterable[tuple[str, str]] = (),
     different: Iterable[tuple[str, str]] = (),
+    window_order: Sequence[str] = (),
 ) -> Result:
     """Cluster `records` (reviewflow record schema; `study_id` marks pseudo-records of included
-    studies). `same`/`different` are reviewer decisions on pairs of record ids."""
+    studies). `same`/`different` are reviewer decisions on pairs of record ids. Windows are
+    processed oldest first: in `window_order` (search_counts.json's order) when given, else
+    sorted by id; records without a window (included studies) come before every window."""
     rules = rules or load_rules()
     p = prepare(records, rules)
     pos = p.position
@@ -488,7 +491,9 @@ def deduplicate(
         if verdict is not None:
             verdicts[(i, j)] = verdict
 
-    window_rank = {w: r for r, w in enumerate(sorted(set(p.windows)))}
+    known = [""] + [w for w in window_order if w]
+    others = sorted(set(p.windows) - set(known))
+    window_rank = {w: r for r, w in enumerate(known + others)}
     earliest_window = {i: window_rank[p.windows[i]] for i in range(len(p))}  # per cluster
     uncertain: list[Verdict] = []
     ordered = sorted(verdicts.values(), key=lambda v: (window_rank[p.windows[v.j]], v.sort_key))

@@ -5,6 +5,7 @@ unique_records, duplicates, uncertain_pairs and the per-window counts."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -282,11 +283,13 @@ def first_version_counts(first_version: dict) -> dict:
     }
 
 
-def window_counts(result: Result, first_version: dict) -> dict:
-    """dedup_counts.json: v1 as reported, then per stored window: records, duplicates removed
+def window_counts(result: Result, first_version: dict, windows: Sequence[str] = ()) -> dict:
+    """dedup_counts.json: v1 as reported, then per stored window (`windows`: the search's
+    windows, in its order; else those of the records, sorted): records, duplicates removed
     (within the window, of earlier windows' records, of already included studies), unique."""
     p = result.prepared
-    windows = sorted({w for w, s in zip(p.windows, p.studies, strict=True) if not s})
+    found = sorted({w for w, s in zip(p.windows, p.studies, strict=True) if not s})
+    windows = list(windows) or found
     stats = {
         w: {"records": 0, "within": 0, "earlier": 0, "included": 0, "uncertain": 0} for w in windows
     }
@@ -335,27 +338,52 @@ class StageOutputs:
     counts: dict
 
 
+def search_windows(search_counts: dict, source: str = "search_counts.json") -> list[str]:
+    """The stored windows of search_counts.json, in its order (v1, the reported one, left out)."""
+    windows = search_counts.get("windows") if isinstance(search_counts, dict) else None
+    if not isinstance(windows, list):
+        raise InputProblems(source, ["'windows' must be a list of search windows, v1 first"])
+    return [w["window"] for w in windows if isinstance(w, dict) and w.get("window") != "v1"]
+
+
 def run_stage(
     records: pd.DataFrame,
     studies: pd.DataFrame,
     decisions_path: str | Path,
     first_version: dict,
     rules: Rules | None = None,
+    *,
+    windows: Sequence[str] = (),
+    records_source: str = "records.tsv",
 ) -> StageOutputs:
-    """The dedup stage of the workflow, from its inputs to its outputs (nothing written)."""
+    """The dedup stage of the workflow, from its inputs to its outputs (nothing written).
+    `windows`: the search windows (search_counts.json), oldest first; every record must be in
+    one of them."""
     rules = rules or load_rules()
+    if windows:
+        unknown = sorted(set(records["window"]) - set(windows))
+        raise_if_any(
+            records_source,
+            [
+                f"window {w!r} of {int((records['window'] == w).sum())} records is not a search "
+                f"window of search_counts.json ({', '.join(windows)})"
+                for w in unknown
+            ],
+        )
     both = pd.concat([records, studies], ignore_index=True).fillna("")
     known = set(records["record_id"]) | set(studies["record_id"])
     same, different = read_decisions(decisions_path, known)
     try:
-        result = deduplicate(both, rules=rules, same=same, different=different)
+        result = deduplicate(
+            both, rules=rules, same=same, different=different, window_order=windows
+        )
     except ValueError as error:
         raise InputProblems(str(decisions_path), [str(error)]) from error
     return StageOutputs(
         unique_records=unique_records(records, result),
         duplicates=duplicates(records, result, rules),
         uncertain_pairs=uncertain_pairs(both, result, rules),
-        counts=window_counts(result, first_version),
+        counts=window_counts(result, first_version, windows),
     )
 
 

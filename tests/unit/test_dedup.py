@@ -280,6 +280,20 @@ def test_counts_per_window_with_v1_as_reported():
     assert matched[f"{W2}:pubmed:3"] == "S1" and matched[f"{W1}:pubmed:1"] == ""
 
 
+def test_windows_follow_the_search_and_unknown_windows_are_problems(tmp_path):
+    decisions = tmp_path / "dedup_decisions.tsv"
+    decisions.write_text("record_id_1\trecord_id_2\tdecision\treviewer\tnote\n")
+    records = pd.DataFrame([record("a", window=W2), record("b", window=W1, pages="7")])
+    studies = pd.DataFrame(columns=["record_id", "window", "title", "study_id"])
+    first = {"search": {}, "dedup": {}}
+    empty = "2023-01-01_2023-06-30"
+    outputs = run_stage(records, studies, decisions, first, windows=[empty, W1, W2])
+    assert [w["window"] for w in outputs.counts["windows"]] == ["v1", empty, W1, W2]
+    assert outputs.counts["windows"][1]["records"] == 0
+    with pytest.raises(InputProblems, match=f"window '{W2}' of 1 records is not a search window"):
+        run_stage(records, studies, decisions, first, windows=[W1])
+
+
 def test_two_included_studies_are_never_merged():
     studies = [
         {"record_id": f"study:S{k}", "window": "", "title": TITLE, "authors": "Smith, J",

@@ -14,6 +14,7 @@ DEDUP_TARGETS = [
 rule dedup:
     input:
         records=f"{RESULTS}/search/records.tsv",
+        search_counts=f"{RESULTS}/search/search_counts.json",
         studies=f"{RESULTS}/extraction/studies.tsv",
         decisions=config["dedup"]["decisions"],
         first_version=config["review"]["first_version"],
