@@ -62,7 +62,7 @@ def write_sheet(
             if columns[index - 1].wrap:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
-    last_row = max(n_rows + 1, validation_rows)
+    last_row = max(n_rows + 1, validation_rows, 2)
     for index, column in enumerate(columns, start=1):
         add_validation(sheet, index, column, last_row)
 

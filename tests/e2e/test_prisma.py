@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.e2e.conftest import copy_workflow, run_snakemake
+from tests.e2e.conftest import run_snakemake
 from tests.unit.test_prisma import write_upstream
 
 pytestmark = pytest.mark.e2e
@@ -19,16 +19,7 @@ TARGETS = [
     "results/prisma/prisma.png",
     "results/prisma/prisma_checks.html",
 ]
-ONLY_PRISMA = ["--allowed-rules", "prisma", *TARGETS]
-
-
-@pytest.fixture
-def workflow_dir(tmp_path):
-    """The conftest fixture of that name, with its folder made first: copy_workflow copies the
-    Snakefile into `dest` before any folder there exists, which fails on a fresh tmp_path."""
-    dest = tmp_path / "review"
-    dest.mkdir()
-    return copy_workflow(dest)
+ONLY_PRISMA = [*TARGETS, "--allowed-rules", "prisma"]  # targets first: --allowed-rules takes a list
 
 
 def counts_file(workdir) -> dict[str, str]:
