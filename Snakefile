@@ -22,6 +22,7 @@ include: "workflow/rules/extraction.smk"
 include: "workflow/rules/dataset.smk"
 include: "workflow/rules/statistics.smk"
 include: "workflow/rules/prisma.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:
@@ -33,4 +34,5 @@ rule all:
         DATASET_TARGETS,
         STATISTICS_TARGETS,
         PRISMA_TARGETS,
+        REPORT_TARGETS,
     default_target: True

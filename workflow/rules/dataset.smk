@@ -14,12 +14,12 @@ rule dataset_harmonise:
         cases=report(
             f"{RESULTS}/dataset/cases.csv",
             caption="../report/dataset/cases.rst",
-            category="Dataset",
+            category=REPORT_DATASET,
         ),
         qc=report(
             f"{RESULTS}/dataset/qc_issues.tsv",
             caption="../report/dataset/qc_issues.rst",
-            category="Dataset",
+            category=REPORT_DATASET,
         ),
     log:
         f"{LOGS}/dataset_harmonise/dataset_harmonise.log",
@@ -36,7 +36,11 @@ rule dataset_package:
         cases=f"{RESULTS}/dataset/cases.csv",
         codebook=config["extraction"]["codebook"],
     output:
-        f"{RESULTS}/dataset/datapackage.json",
+        report(
+            f"{RESULTS}/dataset/datapackage.json",
+            caption="../report/dataset/datapackage.rst",
+            category=REPORT_DATASET,
+        ),
     params:
         title=config["review"]["title"],
     log:
@@ -57,7 +61,7 @@ rule dataset_codebook:
         report(
             f"{RESULTS}/dataset/codebook.md",
             caption="../report/dataset/codebook.rst",
-            category="Dataset",
+            category=REPORT_DATASET,
         ),
     log:
         f"{LOGS}/dataset_codebook/dataset_codebook.log",

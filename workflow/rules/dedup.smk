@@ -23,19 +23,23 @@ rule dedup:
         unique=report(
             f"{RESULTS}/dedup/unique_records.tsv",
             caption="../report/dedup/unique_records.rst",
-            category="Deduplication",
+            category=REPORT_DEDUP,
         ),
         duplicates=report(
             f"{RESULTS}/dedup/duplicates.tsv",
             caption="../report/dedup/duplicates.rst",
-            category="Deduplication",
+            category=REPORT_DEDUP,
         ),
         uncertain=report(
             f"{RESULTS}/dedup/uncertain_pairs.tsv",
             caption="../report/dedup/uncertain_pairs.rst",
-            category="Deduplication",
+            category=REPORT_DEDUP,
         ),
-        counts=f"{RESULTS}/dedup/dedup_counts.json",
+        counts=report(
+            f"{RESULTS}/dedup/dedup_counts.json",
+            caption="../report/dedup/dedup_counts.rst",
+            category=REPORT_DEDUP,
+        ),
     log:
         f"{LOGS}/dedup/dedup.log",
     benchmark:

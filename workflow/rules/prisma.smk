@@ -2,7 +2,6 @@
 # The PRISMA 2020 flow diagram and its counts, from the search, dedup and screening counts and
 # the dataset; every arithmetic check between boxes must hold, or the build stops.
 
-PRISMA_CATEGORY = "PRISMA 2020 flow diagram"
 # A case-report review also draws its patients (rows of the dataset).
 PRISMA_DATASET = (
     [f"{RESULTS}/dataset/cases.csv"] if config["prisma"].get("patients", True) else []
@@ -28,19 +27,19 @@ rule prisma:
         counts=report(
             f"{RESULTS}/prisma/prisma_counts.csv",
             caption="../report/prisma/prisma_counts.rst",
-            category=PRISMA_CATEGORY,
+            category=REPORT_PRISMA,
         ),
         svg=report(
             f"{RESULTS}/prisma/prisma.svg",
             caption="../report/prisma/prisma_diagram.rst",
-            category=PRISMA_CATEGORY,
+            category=REPORT_PRISMA,
         ),
         pdf=f"{RESULTS}/prisma/prisma.pdf",
         png=f"{RESULTS}/prisma/prisma.png",
         checks=report(
             f"{RESULTS}/prisma/prisma_checks.html",
             caption="../report/prisma/prisma_checks.rst",
-            category=PRISMA_CATEGORY,
+            category=REPORT_PRISMA,
         ),
     params:
         title=config["review"]["title"],

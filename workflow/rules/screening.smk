@@ -19,22 +19,22 @@ rule screen_records:
         log=report(
             f"{SCREENING}/screening_log.tsv",
             caption="../report/screening/screening_log.rst",
-            category="Screening",
+            category=REPORT_SCREENING,
         ),
         conflicts=report(
             f"{SCREENING}/conflicts.tsv",
             caption="../report/screening/conflicts.rst",
-            category="Screening",
+            category=REPORT_SCREENING,
         ),
         agreement=report(
             f"{SCREENING}/agreement.tsv",
             caption="../report/screening/agreement.rst",
-            category="Screening",
+            category=REPORT_SCREENING,
         ),
         counts=report(
             f"{SCREENING}/counts.json",
             caption="../report/screening/counts.rst",
-            category="Screening",
+            category=REPORT_SCREENING,
         ),
     params:
         decisions_dir=SCREENING_DECISIONS_DIR,
@@ -57,7 +57,7 @@ rule screening_sheet:
         xlsx=report(
             f"{SCREENING}/to_screen.xlsx",
             caption="../report/screening/to_screen.rst",
-            category="Screening",
+            category=REPORT_SCREENING,
         ),
         asreview_csv=f"{SCREENING}/asreview/to_screen.csv",
         asreview_ris=f"{SCREENING}/asreview/to_screen.ris",
@@ -84,7 +84,7 @@ rule screening_new_studies:
         xlsx=report(
             f"{SCREENING}/new_studies.xlsx",
             caption="../report/screening/new_studies.rst",
-            category="Screening",
+            category=REPORT_SCREENING,
         ),
     params:
         decisions_dir=SCREENING_DECISIONS_DIR,

@@ -61,7 +61,7 @@ rule search_records:
         records=report(
             f"{RESULTS}/search/records.tsv",
             caption="../report/search/records.rst",
-            category="Search",
+            category=REPORT_SEARCH,
         ),
         summary=f"{RESULTS}/search/import_summary.json",
     params:
@@ -88,7 +88,7 @@ rule search_summary:
         report=report(
             f"{RESULTS}/search/search_report.md",
             caption="../report/search/search_report.rst",
-            category="Search",
+            category=REPORT_SEARCH,
         ),
     params:
         windows_dir=SEARCH_DIR,

@@ -24,7 +24,7 @@ rule statistics_summary:
         summary=report(
             f"{STATISTICS_DIR}/summary.tsv",
             caption="../report/statistics/summary.rst",
-            category="Statistics",
+            category=REPORT_STATISTICS,
         ),
     params:
         settings=config["statistics"],
@@ -47,12 +47,12 @@ rule reconciliation:
         table=report(
             f"{STATISTICS_DIR}/reconciliation.tsv",
             caption="../report/statistics/reconciliation.rst",
-            category="Statistics",
+            category=REPORT_STATISTICS,
         ),
         markdown=report(
             f"{STATISTICS_DIR}/reconciliation.md",
             caption="../report/statistics/reconciliation.rst",
-            category="Statistics",
+            category=REPORT_STATISTICS,
         ),
     params:
         settings=config["statistics"],
@@ -73,12 +73,12 @@ rule characteristics:
         markdown=report(
             f"{STATISTICS_DIR}/characteristics.md",
             caption="../report/statistics/characteristics.rst",
-            category="Statistics",
+            category=REPORT_STATISTICS,
         ),
         xlsx=report(
             f"{STATISTICS_DIR}/characteristics.xlsx",
             caption="../report/statistics/characteristics.rst",
-            category="Statistics",
+            category=REPORT_STATISTICS,
         ),
     params:
         settings=config["statistics"],
@@ -99,7 +99,7 @@ rule statistics_figures:
         svg=report(
             expand(f"{FIGURES_DIR}/{{name}}.svg", name=STATISTICS_FIGURES),
             caption="../report/statistics/figures.rst",
-            category="Figures",
+            category=REPORT_FIGURES,
         ),
         png=expand(f"{FIGURES_DIR}/{{name}}.png", name=STATISTICS_FIGURES),
     log:

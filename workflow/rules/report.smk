@@ -1,0 +1,218 @@
+# Report pages: the review's HTML report (`snakemake --report results/report.html`) shows images,
+# PDFs and HTML inline but offers TSV, CSV, Markdown and JSON only as downloads. So every table or
+# document a reader of the review reads is also written, next to it, as a small self-contained
+# HTML page (scripts/reviewflow/report.py), which carries the caption of the file it shows.
+# Each rule's named outputs are the pages of its inputs of the same name; titles and notes are
+# given per name. Included after the stage rule files, whose outputs these rules read.
+
+
+rule report_pages_search:
+    input:
+        search_report=rules.search_summary.output.report,
+    output:
+        search_report=report(
+            f"{RESULTS}/search/search_report.html",
+            caption="../report/search/search_report.rst",
+            category=REPORT_SEARCH,
+        ),
+    params:
+        titles={"search_report": "Search report (PRISMA-S)"},
+        notes={},
+    log:
+        f"{LOGS}/report_pages_search/report_pages_search.log",
+    conda:
+        "../../envs/report.yaml"
+    script:
+        "../../scripts/report_pages.py"
+
+
+rule report_pages_dedup:
+    input:
+        counts=rules.dedup.output.counts,
+        duplicates=rules.dedup.output.duplicates,
+        uncertain=rules.dedup.output.uncertain,
+    output:
+        counts=report(
+            f"{RESULTS}/dedup/dedup_counts.html",
+            caption="../report/dedup/dedup_counts.rst",
+            category=REPORT_DEDUP,
+        ),
+        duplicates=report(
+            f"{RESULTS}/dedup/duplicates.html",
+            caption="../report/dedup/duplicates.rst",
+            category=REPORT_DEDUP,
+        ),
+        uncertain=report(
+            f"{RESULTS}/dedup/uncertain_pairs.html",
+            caption="../report/dedup/uncertain_pairs.rst",
+            category=REPORT_DEDUP,
+        ),
+    params:
+        titles={
+            "counts": "Deduplication counts per search window",
+            "duplicates": "Duplicate records removed",
+            "uncertain": "Uncertain pairs (for reviewers)",
+        },
+        notes={
+            "counts": "null: the count was not reported (first version) or does not apply.",
+        },
+    log:
+        f"{LOGS}/report_pages_dedup/report_pages_dedup.log",
+    conda:
+        "../../envs/report.yaml"
+    script:
+        "../../scripts/report_pages.py"
+
+
+rule report_pages_screening:
+    input:
+        counts=rules.screen_records.output.counts,
+        log=rules.screen_records.output.log,
+        conflicts=rules.screen_records.output.conflicts,
+        agreement=rules.screen_records.output.agreement,
+    output:
+        counts=report(
+            f"{SCREENING}/counts.html",
+            caption="../report/screening/counts.rst",
+            category=REPORT_SCREENING,
+        ),
+        log=report(
+            f"{SCREENING}/screening_log.html",
+            caption="../report/screening/screening_log.rst",
+            category=REPORT_SCREENING,
+        ),
+        conflicts=report(
+            f"{SCREENING}/conflicts.html",
+            caption="../report/screening/conflicts.rst",
+            category=REPORT_SCREENING,
+        ),
+        agreement=report(
+            f"{SCREENING}/agreement.html",
+            caption="../report/screening/agreement.rst",
+            category=REPORT_SCREENING,
+        ),
+    params:
+        titles={
+            "counts": "Screening counts (PRISMA)",
+            "log": "Screening log",
+            "conflicts": "Conflicts between reviewers",
+            "agreement": "Agreement between reviewers",
+        },
+        notes={
+            "counts": "null: not reported by the first version's article (previous_version), "
+            "or no search update yet (update).",
+        },
+    log:
+        f"{LOGS}/report_pages_screening/report_pages_screening.log",
+    conda:
+        "../../envs/report.yaml"
+    script:
+        "../../scripts/report_pages.py"
+
+
+rule report_pages_dataset:
+    input:
+        cases=rules.dataset_harmonise.output.cases,
+        qc=rules.dataset_harmonise.output.qc,
+        codebook=rules.dataset_codebook.output[0],
+    output:
+        cases=report(
+            f"{RESULTS}/dataset/cases.html",
+            caption="../report/dataset/cases.rst",
+            category=REPORT_DATASET,
+        ),
+        qc=report(
+            f"{RESULTS}/dataset/qc_issues.html",
+            caption="../report/dataset/qc_issues.rst",
+            category=REPORT_DATASET,
+        ),
+        codebook=report(
+            f"{RESULTS}/dataset/codebook.html",
+            caption="../report/dataset/codebook.rst",
+            category=REPORT_DATASET,
+        ),
+    params:
+        titles={
+            "cases": "Dataset: one row per patient",
+            "qc": "Quality checks of the dataset",
+            "codebook": "Data dictionary of the dataset",
+        },
+        notes={
+            "cases": "Empty cell: not described in the case report (never a guessed false).",
+        },
+    log:
+        f"{LOGS}/report_pages_dataset/report_pages_dataset.log",
+    conda:
+        "../../envs/report.yaml"
+    script:
+        "../../scripts/report_pages.py"
+
+
+rule report_pages_statistics:
+    input:
+        summary=rules.statistics_summary.output.summary,
+        reconciliation=rules.reconciliation.output.markdown,
+        characteristics=rules.characteristics.output.markdown,
+    output:
+        summary=report(
+            f"{STATISTICS_DIR}/summary.html",
+            caption="../report/statistics/summary.rst",
+            category=REPORT_STATISTICS,
+        ),
+        reconciliation=report(
+            f"{STATISTICS_DIR}/reconciliation.html",
+            caption="../report/statistics/reconciliation.rst",
+            category=REPORT_STATISTICS,
+        ),
+        characteristics=report(
+            f"{STATISTICS_DIR}/characteristics.html",
+            caption="../report/statistics/characteristics.rst",
+            category=REPORT_STATISTICS,
+        ),
+    params:
+        titles={
+            "summary": "Results of sections 4.1-4.6, recomputed",
+            "reconciliation": "Reconciliation of the published results",
+            "characteristics": "Characteristics of the patients",
+        },
+        notes={},
+    log:
+        f"{LOGS}/report_pages_statistics/report_pages_statistics.log",
+    conda:
+        "../../envs/report.yaml"
+    script:
+        "../../scripts/report_pages.py"
+
+
+rule report_pages_prisma:
+    input:
+        counts=rules.prisma.output.counts,
+    output:
+        counts=report(
+            f"{RESULTS}/prisma/prisma_counts.html",
+            caption="../report/prisma/prisma_counts.rst",
+            category=REPORT_PRISMA,
+        ),
+    params:
+        titles={"counts": "PRISMA 2020 counts (PRISMA2020 app upload format)"},
+        notes={
+            "counts": "The rows of the PRISMA2020 template with the counts in column n "
+            "(shown second); NA: not a number (not reported, or no such step in this review).",
+        },
+        first_columns={"counts": ["data", "n", "description"]},
+    log:
+        f"{LOGS}/report_pages_prisma/report_pages_prisma.log",
+    conda:
+        "../../envs/report.yaml"
+    script:
+        "../../scripts/report_pages.py"
+
+
+REPORT_TARGETS = [
+    *rules.report_pages_search.output,
+    *rules.report_pages_dedup.output,
+    *rules.report_pages_screening.output,
+    *rules.report_pages_dataset.output,
+    *rules.report_pages_statistics.output,
+    *rules.report_pages_prisma.output,
+]
