@@ -7,6 +7,10 @@ PhraseNotFound reply is the real `esearch8.xml`, and efetch replies are real Pub
 PubmedArticleSet header of `pubmed1.xml`. Each article gets a PubMed create date, so that
 mindate/maxdate select them as PubMed would.
 
+Without ../shared (`FakeEutils(None, articles=[...])`) it serves hand-made articles
+(`pubmed_article`) in hand-written replies of the same layout (`ESEARCH_TEMPLATE`,
+`EFETCH_HEAD`), so that tests of the update path run on a fresh clone too.
+
 It misbehaves on purpose when told to: `faults["efetch"] = ["429", "500", "timeout",
 "truncate"]` makes the next efetch requests fail in that order. Every request is recorded with
 its arrival time (`requests`) to check the client's rate limit.
@@ -39,6 +43,31 @@ ARTICLE = re.compile(rb"<PubmedArticle>.*?</PubmedArticle>", re.S)
 PMID = re.compile(rb"<PMID[^>]*>(\d+)</PMID>")
 BASE_PATH = "/entrez/eutils"
 
+# Hand-written replies in the layout of the real ones (esearch2.xml, esearch8.xml, pubmed1.xml):
+# the same DOCTYPEs, so that Bio.Entrez validates them against the DTDs it ships.
+ESEARCH_TEMPLATE = (
+    b'<?xml version="1.0" encoding="UTF-8" ?>\n'
+    b'<!DOCTYPE eSearchResult PUBLIC "-//NLM//DTD esearch 20060628//EN" '
+    b'"https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20060628/esearch.dtd">\n'
+    b"<eSearchResult><Count>0</Count><RetMax>0</RetMax><RetStart>0</RetStart>"
+    b"<QueryKey>1</QueryKey><WebEnv>MCID_fake</WebEnv><IdList/><TranslationSet/>"
+    b"<QueryTranslation></QueryTranslation></eSearchResult>\n"
+)
+PHRASE_NOT_FOUND = (
+    b'<?xml version="1.0" encoding="UTF-8" ?>\n'
+    b'<!DOCTYPE eSearchResult PUBLIC "-//NLM//DTD esearch 20060628//EN" '
+    b'"https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20060628/esearch.dtd">\n'
+    b"<eSearchResult><Count>0</Count><RetMax>0</RetMax><RetStart>0</RetStart><IdList/>"
+    b"<TranslationSet/><QueryTranslation>(abcXYZ[All Fields])</QueryTranslation>"
+    b"<ErrorList><PhraseNotFound>abcXYZ</PhraseNotFound></ErrorList></eSearchResult>\n"
+)
+EFETCH_HEAD = (
+    b'<?xml version="1.0" ?>\n'
+    b'<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" '
+    b'"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n'
+    b"<PubmedArticleSet>"
+)
+
 
 @dataclass
 class FakeArticle:
@@ -60,9 +89,52 @@ def real_articles(shared: Path) -> list[FakeArticle]:
     return articles
 
 
+def pubmed_article(
+    pmid: str,
+    *,
+    title: str,
+    authors: list[tuple[str, str]],
+    journal: str,
+    year: str,
+    volume: str = "",
+    issue: str = "",
+    pages: str = "",
+    doi: str = "",
+    abstract: str = "",
+    publication_type: str = "Case Reports",
+) -> bytes:
+    """A hand-made <PubmedArticle> in PubMed's layout; `authors` are (family, given) names."""
+    e = _escape
+    names = "".join(
+        f'<Author ValidYN="Y"><LastName>{e(family)}</LastName><ForeName>{e(given)}</ForeName>'
+        f"<Initials>{e(''.join(w[0] for w in given.split()))}</Initials></Author>"
+        for family, given in authors
+    )
+    doi_ids = f'<ArticleId IdType="doi">{e(doi)}</ArticleId>' if doi else ""
+    parts = [
+        '<PubmedArticle><MedlineCitation Status="PubMed-not-MEDLINE" Owner="NLM">',
+        f'<PMID Version="1">{pmid}</PMID><Article PubModel="Print">',
+        '<Journal><JournalIssue CitedMedium="Print">',
+        f"<Volume>{e(volume)}</Volume>" if volume else "",
+        f"<Issue>{e(issue)}</Issue>" if issue else "",
+        f"<PubDate><Year>{year}</Year></PubDate></JournalIssue>",
+        f"<Title>{e(journal)}</Title></Journal>",
+        f"<ArticleTitle>{e(title)}</ArticleTitle>",
+        f"<Pagination><MedlinePgn>{e(pages)}</MedlinePgn></Pagination>" if pages else "",
+        f"<Abstract><AbstractText>{e(abstract)}</AbstractText></Abstract>" if abstract else "",
+        f'<AuthorList CompleteYN="Y">{names}</AuthorList><Language>eng</Language>',
+        f"<PublicationTypeList><PublicationType>{e(publication_type)}</PublicationType>",
+        "</PublicationTypeList></Article></MedlineCitation>",
+        "<PubmedData><PublicationStatus>ppublish</PublicationStatus><ArticleIdList>",
+        f'<ArticleId IdType="pubmed">{pmid}</ArticleId>{doi_ids}</ArticleIdList>',
+        "</PubmedData></PubmedArticle>",
+    ]
+    return "".join(parts).encode()
+
+
 @dataclass
 class FakeEutils:
-    shared: Path
+    shared: Path | None
     first_day: date = date(2025, 1, 6)
     days_apart: int = 3
     articles: list[FakeArticle] = field(default_factory=list)
@@ -76,6 +148,13 @@ class FakeEutils:
 
     def __post_init__(self):
         self.lock = threading.Lock()
+        self.histories: dict[str, list[FakeArticle]] = {}
+        if self.shared is None:  # hand-made articles in hand-written replies
+            if not self.articles:
+                raise ValueError("without ../shared, give the articles (pubmed_article)")
+            self.esearch_template, self.phrase_not_found = ESEARCH_TEMPLATE, PHRASE_NOT_FOUND
+            self.efetch_head = EFETCH_HEAD
+            return
         entrez = self.shared / ENTREZ
         self.esearch_template = (entrez / "esearch2.xml").read_bytes()
         self.phrase_not_found = (entrez / "esearch8.xml").read_bytes()
@@ -94,7 +173,6 @@ class FakeEutils:
                     self.articles.append(FakeArticle(pmid, date.min, xml))
             for index, article in enumerate(self.articles):
                 article.created = self.first_day + timedelta(days=self.days_apart * index)
-        self.histories: dict[str, list[FakeArticle]] = {}
 
     # -- wiring ---------------------------------------------------------------------------
 
