@@ -446,11 +446,14 @@ def search_counts(
     first_version: Mapping, logs: Mapping[str, Mapping], summaries: Sequence[FileSummary]
 ) -> dict:
     """search_counts.json: v1 (reported counts) first, then every stored window, oldest first;
-    a database with no file in a window is null (not searched), never 0."""
+    a database with no file in a window is null (not searched), never 0. PubMed was searched in
+    every stored window (its search log says so): a search that found nothing is 0."""
     windows = [first_version_window(first_version)]
     for window_id in sorted(logs, key=lambda w: (w.split("_")[1], w)):
         window = Window.from_id(window_id)
         counts: dict[str, int | None] = {DATABASE_NAMES[db]: None for db in REPORTED_DATABASES}
+        if logs[window_id].get("database") == DATABASE_NAMES["pubmed"]:
+            counts[DATABASE_NAMES["pubmed"]] = 0
         for summary in summaries:
             if summary.window == window_id:
                 name = DATABASE_NAMES[summary.database]

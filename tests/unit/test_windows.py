@@ -25,7 +25,7 @@ from reviewflow.windows import (
     search_report,
     stored_windows,
 )
-from tests.fake_eutils import FakeEutils
+from tests.fake_eutils import FakeArticle, FakeEutils, pubmed_article
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["search"]
@@ -250,3 +250,24 @@ def test_check_export_command(tmp_path, capsys):
     )
     assert main(["check-export", str(good), str(bad), "--config", config]) == 1
     assert "embase.ris: 1 problem" in capsys.readouterr().out
+
+
+def test_a_pubmed_search_that_found_nothing_counts_zero_not_null(httpserver, tmp_path):
+    """A stored window's PubMed was searched even when it found nothing: 0, not null ("not
+    searched"); a database with no export in the window stays null."""
+    found = pubmed_article(
+        "39500001", title="A case", authors=[("Tanaka", "Akira")], journal="J Neurol", year="2025"
+    )
+    server = FakeEutils(None, articles=[FakeArticle("39500001", date(2025, 5, 2), found)])
+    server.url = server.install(httpserver)
+    quiet = Window(start=date(2025, 1, 1), until=date(2025, 3, 31))  # the article came later
+    log = fetched(server, tmp_path, quiet)
+    assert log["count"] == 0 and [f["role"] for f in log["files"]] == ["esearch"]
+    records, summaries, logs = build_records(
+        tmp_path, [quiet.id], csv_columns=CONFIG["csv_columns"], export_patterns=CONFIG["exports"]
+    )
+    assert records == [] and summaries == []
+    window = search_counts(FIRST_VERSION, logs, summaries)["windows"][1]
+    assert window["databases"] == {"PubMed": 0, "Web of Science": None, "Embase": None}
+    report = search_report(FIRST_VERSION, logs, summaries, {"windows": [window]})
+    assert f"| {quiet.id} | no | 2025-01-01 | 2025-03-31 | 0 |  |  |" in report
