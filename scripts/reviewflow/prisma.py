@@ -572,13 +572,18 @@ def read_window_counts(
                 f"{where}.databases: must map each database name to its number of records"
             )
             databases = {}
+        reported = bool(sw.get("reported", False))
+        # null: in a reported window (v1) the report did not give the count; in a stored window
+        # the database was not searched there (no export), so it adds nothing and is not drawn.
         db_counts = tuple(
-            (name, search_reader.count(databases, name, f"{where}.databases")) for name in databases
+            (name, search_reader.count(databases, name, f"{where}.databases"))
+            for name in databases
+            if reported or databases[name] is not None
         )
         result.append(
             WindowCounts(
                 window=sw["window"],
-                reported=bool(sw.get("reported", False)),
+                reported=reported,
                 start=sw.get("from") or None,
                 until=sw.get("until") or None,
                 databases=db_counts,

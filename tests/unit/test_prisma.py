@@ -235,6 +235,26 @@ def test_update_windows_are_summed_per_database():
     assert all(c.status != "failed" for c in prisma.check_flow(flow))
 
 
+def test_a_database_not_searched_in_a_stored_window_is_left_out_not_unreported():
+    """search_counts.json writes null for a database with no export in a stored window (not
+    searched there); only in a reported window (v1) does null mean "not reported"."""
+    search, dedup, screening = updated_inputs()
+    search["windows"][0]["databases"]["Embase"] = None  # the article did not report it
+    search["windows"][1]["databases"]["Embase"] = None  # no Embase export in the window
+    dedup["windows"][1].update(records=30, duplicates_removed=2)
+    flow = flow_of(search, dedup, screening, patients=59, studies=53)
+    ident = flow.identification
+    assert [(n, c.value) for n, c in ident.databases] == [("PubMed", 21), ("Web of Science", 9)]
+    assert ident.records.value == 30
+    assert flow.previous.identification.records.value is None  # v1: not reported
+    checks = by_name(prisma.check_flow(flow))
+    assert checks["update: databases add up to the records deduplicated"].status == "ok"
+    assert checks["update: identified - removed before screening = screened"].status == "ok"
+    assert prisma.csv_values(flow)["database_results"] == "30"
+    lines = [line.text for line in diagram.identification_lines(flow)]
+    assert "Databases (n = 30)" in lines and not any("Embase" in t for t in lines)
+
+
 def test_read_dataset_counts_patients_and_studies(tmp_path):
     path = tmp_path / "cases.csv"
     path.write_text(cases_csv(55, 50))
