@@ -198,7 +198,8 @@ def duplicates(records: pd.DataFrame, result: Result, rules: Rules | None = None
     """Every record merged into another: into which unique record, matched with which record,
     by which stage, on what evidence (walking each cluster's spanning tree from its earliest
     record). A unique record that matches an already included study gets a row too, merged
-    into `study:<study_id>`."""
+    into `study:<study_id>`, with the evidence of the match; it stays a unique record (not counted
+    in `duplicates_removed`): screening decides whether it is screened again."""
     rules = rules or load_rules()
     p = result.prepared
     titles = dict(zip(records["record_id"], records["title"].fillna(""), strict=True))
@@ -277,8 +278,8 @@ def first_version_counts(first_version: dict) -> dict:
         "duplicates_removed": removed,
         "duplicates_removed_within_window": None,
         "duplicates_removed_of_earlier_records": None,
-        "duplicates_removed_of_included_studies": None,
         "unique_records": unique,
+        "unique_records_matching_included_studies": None,
         "uncertain_pairs": None,
     }
 
@@ -286,12 +287,18 @@ def first_version_counts(first_version: dict) -> dict:
 def window_counts(result: Result, first_version: dict, windows: Sequence[str] = ()) -> dict:
     """dedup_counts.json: v1 as reported, then per stored window (`windows`: the search's
     windows, in its order; else those of the records, sorted): records, duplicates removed
-    (within the window, of earlier windows' records, of already included studies), unique."""
+    (within the window, of earlier windows' records), unique records (the rows of
+    unique_records.tsv that the window found first), and how many of those match an included
+    study.
+
+    A unique record that matches an included study is not removed here: whether it is screened
+    again is screening's decision (not when nobody decided it: `previously_included`; yes when
+    reviewers did, e.g. the record through which a later window's study was included)."""
     p = result.prepared
     found = sorted({w for w, s in zip(p.windows, p.studies, strict=True) if not s})
     windows = list(windows) or found
     stats = {
-        w: {"records": 0, "within": 0, "earlier": 0, "included": 0, "uncertain": 0} for w in windows
+        w: {"records": 0, "within": 0, "earlier": 0, "matching": 0, "uncertain": 0} for w in windows
     }
     for group in result.clusters:
         members = [i for i in group if not p.studies[i]]
@@ -303,7 +310,7 @@ def window_counts(result: Result, first_version: dict, windows: Sequence[str] = 
             window = p.windows[i]
             stats[window]["records"] += 1
             if position == 0:
-                stats[window]["included"] += has_study
+                stats[window]["matching"] += has_study
             elif window == first_window:
                 stats[window]["within"] += 1
             else:
@@ -313,7 +320,7 @@ def window_counts(result: Result, first_version: dict, windows: Sequence[str] = 
     entries = [first_version_counts(first_version)]
     for window in windows:
         s = stats[window]
-        removed = s["within"] + s["earlier"] + s["included"]
+        removed = s["within"] + s["earlier"]
         entries.append(
             {
                 "window": window,
@@ -322,8 +329,8 @@ def window_counts(result: Result, first_version: dict, windows: Sequence[str] = 
                 "duplicates_removed": removed,
                 "duplicates_removed_within_window": s["within"],
                 "duplicates_removed_of_earlier_records": s["earlier"],
-                "duplicates_removed_of_included_studies": s["included"],
                 "unique_records": s["records"] - removed,
+                "unique_records_matching_included_studies": s["matching"],
                 "uncertain_pairs": s["uncertain"],
             }
         )

@@ -23,7 +23,7 @@ import csv
 import json
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -371,8 +371,23 @@ class Identification:
     databases: tuple[tuple[str, Count], ...]  # in the order of search_counts.json
     records: Count  # records identified from databases: the sum of `databases`
     dedup_records: Count  # the records deduplication counted (must equal `records`)
-    duplicates: Count
+    duplicates: Count  # duplicates deduplication removed (of records of the searches)
     unique_records: Count
+    # Unique records that match a study already included and that nobody screened (screening's
+    # `records_previously_included`): removed before screening as duplicates of the review's
+    # studies. Deduplication only marks the match; screening decides (a record that reviewers
+    # screened, e.g. the one through which a later study was included, is screened, not removed).
+    already_included: Count = Count(0, "no records of studies already included")
+
+    @property
+    def removed_duplicates(self) -> Count:
+        """The diagram's "Duplicate records removed": duplicates + records already included."""
+        if not self.already_included.value:
+            return self.duplicates
+        return total(
+            [self.duplicates, self.already_included],
+            f"{self.duplicates.source} + {self.already_included.source}",
+        )
 
 
 @dataclass(frozen=True)
@@ -729,9 +744,15 @@ def build_flow(
             ],
         )
     update = read_screening_section(update_data, "update", screening_path)
+    reader = _Reader(screening_path)
+    already_included = reader.count(update_data, "records_previously_included", "update")
+    reader.raise_if_any()
     return Flow(
         title=title,
-        identification=identification_of(windows[1:], search_path, dedup_path),
+        identification=replace(
+            identification_of(windows[1:], search_path, dedup_path),
+            already_included=already_included,
+        ),
         screening=update,
         previous=Previous(first_ident, first, previous_patients if dataset else None),
         total_studies=total(
@@ -853,7 +874,7 @@ def check_screening(ident: Identification, screen: Screening, prefix: str) -> li
             f"{prefix}identified - removed before screening = screened",
             [
                 ("+", "Records identified from databases", ident.records),
-                ("-", "Duplicate records removed", ident.duplicates),
+                ("-", "Duplicate records removed", ident.removed_duplicates),
                 *_pending_terms("Records awaiting screening", screen.records_pending),
             ],
             ("Records screened", screen.records_screened),
@@ -1045,7 +1066,7 @@ def csv_values(flow: Flow) -> dict[str, str]:
     ident, screen = flow.identification, flow.screening
     values = {
         "database_results": csv_number(ident.records),
-        "duplicates": csv_number(ident.duplicates),
+        "duplicates": csv_number(ident.removed_duplicates),
         "records_screened": csv_number(screen.records_screened),
         "records_excluded": csv_number(screen.records_excluded),
         "dbr_sought_reports": csv_number(screen.reports_sought),
@@ -1092,7 +1113,7 @@ def box_counts(flow: Flow) -> list[tuple[str, str, str]]:
         add(f"{prefix}Records identified from databases", ident.records)
         for name, count in ident.databases:
             add(f"{prefix}  {name}", count)
-        add(f"{prefix}Duplicate records removed", ident.duplicates)
+        add(f"{prefix}Duplicate records removed", ident.removed_duplicates)
         add(f"{prefix}Records screened", screen.records_screened)
         if screen.records_pending.value:
             add(f"{prefix}Records awaiting screening", screen.records_pending)

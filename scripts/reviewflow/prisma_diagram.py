@@ -81,7 +81,7 @@ def identification_lines(flow: Flow) -> list[Line]:
 def removed_lines(flow: Flow) -> list[Line]:
     return [
         Line("Records removed before screening:"),
-        Line(labelled("Duplicate records removed", flow.identification.duplicates), 1),
+        Line(labelled("Duplicate records removed", flow.identification.removed_duplicates), 1),
     ]
 
 

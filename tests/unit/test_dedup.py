@@ -265,19 +265,28 @@ def test_counts_per_window_with_v1_as_reported():
     assert v1 == {
         "window": "v1", "reported": True, "records": 362, "duplicates_removed": 140,
         "duplicates_removed_within_window": None, "duplicates_removed_of_earlier_records": None,
-        "duplicates_removed_of_included_studies": None, "unique_records": 222,
+        "unique_records": 222, "unique_records_matching_included_studies": None,
         "uncertain_pairs": None,
     }  # fmt: skip
     assert (w1["window"], w1["records"], w1["duplicates_removed"], w1["unique_records"]) == (
         W1, 2, 1, 1
     )  # fmt: skip
     assert w1["duplicates_removed_within_window"] == 1
-    assert w2["records"] == 3 and w2["duplicates_removed"] == 2 and w2["unique_records"] == 1
+    # the record matching an included study stays a unique record: screening decides whether it
+    # is screened again (not removed here, or the record through which a later window's study
+    # was included would count as removed and as screened)
+    assert w2["records"] == 3 and w2["duplicates_removed"] == 1 and w2["unique_records"] == 2
     assert w2["duplicates_removed_of_earlier_records"] == 1
-    assert w2["duplicates_removed_of_included_studies"] == 1
+    assert w2["unique_records_matching_included_studies"] == 1
     table = unique_records(records, result)
     matched = table.set_index("record_id")["matches_included_study"]
     assert matched[f"{W2}:pubmed:3"] == "S1" and matched[f"{W1}:pubmed:1"] == ""
+    # the counts are those of the tables: unique_records.tsv rows per first window
+    per_window = table["first_window"].value_counts().to_dict()
+    assert per_window == {w["window"]: w["unique_records"] for w in (w1, w2)}
+    removed = duplicates(records, result)
+    assert (~removed["merged_into"].str.startswith("study:")).sum() == 2  # W1's and W2's
+    assert removed.set_index("record_id").loc[f"{W2}:pubmed:3", "merged_into"] == "study:S1"
 
 
 def test_windows_follow_the_search_and_unknown_windows_are_problems(tmp_path):

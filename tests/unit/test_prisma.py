@@ -110,6 +110,7 @@ def updated_inputs() -> tuple[dict, dict, dict]:
         ],
         "studies_included": 3,
         "reports_included": 3,
+        "records_previously_included": 0,
     }
     return search, dedup, screening
 
@@ -253,6 +254,36 @@ def test_a_database_not_searched_in_a_stored_window_is_left_out_not_unreported()
     assert prisma.csv_values(flow)["database_results"] == "30"
     lines = [line.text for line in diagram.identification_lines(flow)]
     assert "Databases (n = 30)" in lines and not any("Embase" in t for t in lines)
+
+
+def test_records_of_included_studies_nobody_screened_are_removed_as_duplicates():
+    """Deduplication keeps a record that matches an included study as a unique record;
+    screening says whether it was screened (a reviewer decided it) or not (previously included,
+    removed before screening with the duplicates)."""
+    search, dedup, screening = updated_inputs()
+    dedup["windows"][1].update(duplicates_removed=15, unique_records=29)
+    screening["update"]["records_previously_included"] = 1
+    flow = flow_of(search, dedup, screening, patients=59, studies=53)
+    ident = flow.identification
+    assert (ident.duplicates.value, ident.already_included.value) == (15, 1)
+    assert ident.removed_duplicates.value == 16
+    checks = by_name(prisma.check_flow(flow))
+    assert checks["update: deduplication adds up"].status == "ok"  # 44 - 15 = 29
+    check = checks["update: identified - removed before screening = screened"]
+    assert check.status == "ok" and "Duplicate records removed (n = 16)" in check.detail
+    assert prisma.csv_values(flow)["duplicates"] == "16"
+    assert "Duplicate records removed (n = 16)" in [
+        line.text for line in diagram.removed_lines(flow)
+    ]
+    # a record of an included study that reviewers screened is screened, not removed
+    screening["update"].update(records_previously_included=0, records_screened=27)
+    screening["update"].update(records_excluded=21)
+    flow = flow_of(search, dedup, screening, patients=59, studies=53)
+    assert all(c.status != "failed" for c in prisma.check_flow(flow))
+    assert prisma.csv_values(flow)["duplicates"] == "15"
+    del screening["update"]["records_previously_included"]
+    with pytest.raises(InputProblems, match="key 'records_previously_included' is missing"):
+        flow_of(search, dedup, screening)
 
 
 def test_read_dataset_counts_patients_and_studies(tmp_path):
