@@ -440,6 +440,19 @@ class Flow:
     def updated(self) -> bool:
         return self.previous is not None
 
+    @property
+    def studies_awaiting_extraction(self) -> Count | None:
+        """New studies of an update that are included but have no patients in the dataset yet
+        (screening includes a study before reviewers extract it from the new-studies template);
+        None when none await, or when the shortfall is more than the update's new studies."""
+        if not self.updated or self.dataset_studies is None or not self.total_studies.reported:
+            return None
+        missing = self.total_studies.value - self.dataset_studies.value
+        new = self.screening.studies_included
+        if missing <= 0 or not new.reported or missing > new.value:
+            return None
+        return Count(missing, f"{self.total_studies.source} - {self.dataset_studies.source}")
+
 
 # ---------------------------------------------------------------- reading the stages' files
 
@@ -1000,6 +1013,31 @@ def check_dataset(flow: Flow) -> list[Check]:
                 f"(n = {flow.dataset_studies.value})",
             )
         ]
+    awaiting = flow.studies_awaiting_extraction
+    if awaiting is not None:
+        plural = "study" if awaiting.value == 1 else "studies"
+        return [
+            Check(
+                name,
+                "ok",
+                f"{label} (n = {studies.value}) = studies with patients in the dataset "
+                f"(n = {flow.dataset_studies.value}) + {awaiting.value} new {plural} awaiting "
+                "data extraction (drawn as such; add their rows from "
+                "results/screening/new_studies.xlsx to the workbook and extract their patients)",
+            )
+        ]
+    previous = flow.previous.screening.studies_included if flow.updated else None
+    if previous is not None and previous.reported and flow.dataset_studies.value < previous.value:
+        return [
+            Check(
+                name,
+                "failed",
+                f"the dataset holds patients of {flow.dataset_studies.value} studies "
+                f"({flow.dataset_studies.source}), fewer than the {previous.value} studies of the "
+                f"previous version ({previous.source}): every study of the previous version "
+                "needs its patients in the workbook",
+            )
+        ]
     return [
         Check(
             name,
@@ -1139,6 +1177,7 @@ def box_counts(flow: Flow) -> list[tuple[str, str, str]]:
     else:
         add_part(flow.identification, flow.screening, "")
     add("Patients", flow.patients)
+    add("New studies awaiting data extraction", flow.studies_awaiting_extraction)
     return rows
 
 

@@ -132,6 +132,9 @@ def total_lines(flow: Flow) -> list[Line]:
     ]
     if flow.patients is not None:
         lines.append(Line(labelled("Patients", flow.patients)))
+    if flow.studies_awaiting_extraction is not None:
+        awaiting = flow.studies_awaiting_extraction
+        lines.append(Line(labelled("New studies awaiting data extraction", awaiting)))
     return lines
 
 

@@ -499,6 +499,26 @@ def test_dataset_studies_must_be_the_included_studies():
     assert "patients of 49 studies (results/dataset/cases.csv: study_id)" in failed[0].detail
 
 
+def test_new_studies_awaiting_data_extraction_are_drawn_not_a_failure():
+    """An update's study is included at full text before its patients are extracted (the
+    new-studies template comes first): the diagram says so instead of stopping the build."""
+    name = "studies included = studies of the dataset"
+    flow = flow_of(*updated_inputs(), patients=57, studies=51)  # 53 included, 2 not extracted
+    assert flow.studies_awaiting_extraction.value == 2
+    check = by_name(prisma.check_flow(flow))[name]
+    assert check.status == "ok"
+    assert "2 new studies awaiting data extraction" in check.detail
+    lines = [line.text for line in diagram.total_lines(flow)]
+    assert lines[-2:] == ["Patients (n = 57)", "New studies awaiting data extraction (n = 2)"]
+    assert [line.text for line in diagram.total_lines(updated_flow())][-1] == "Patients (n = 59)"
+    # the previous version's studies must all be in the dataset, and no study that is not
+    # included may be there
+    for studies, said in ((49, "fewer than the 50 studies of the previous version"), (54, "53")):
+        flow = flow_of(*updated_inputs(), patients=59, studies=studies)
+        check = by_name(prisma.check_flow(flow))[name]
+        assert check.status == "failed" and said in check.detail, check.detail
+
+
 def test_every_failed_check_is_reported_at_once():
     search, dedup, screening = updated_inputs()
     screening["update"]["reports_sought"] = 7
