@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from tests.e2e.conftest import copy_workflow, run_snakemake
+from tests.e2e.conftest import run_snakemake
 
 TARGETS = [
     "results/templates/cases_template.xlsx",
@@ -19,14 +19,6 @@ TARGETS = [
     "results/dataset/datapackage.json",
     "results/dataset/codebook.md",
 ]
-
-
-@pytest.fixture
-def review_dir(tmp_path):
-    """Like conftest's `workflow_dir`, whose copy_workflow needs the destination to exist."""
-    dest = tmp_path / "review"
-    dest.mkdir()
-    return copy_workflow(dest)
 
 
 def planned_jobs(workdir) -> dict[str, int]:
@@ -46,9 +38,9 @@ def set_cell(workbook, address: str, value) -> None:
 
 
 @pytest.mark.e2e
-def test_build_then_nothing_to_do_then_only_downstream_of_a_changed_cell(review_dir):
-    run_snakemake(review_dir, *TARGETS)
-    results = review_dir / "results"
+def test_build_then_nothing_to_do_then_only_downstream_of_a_changed_cell(workflow_dir):
+    run_snakemake(workflow_dir, *TARGETS)
+    results = workflow_dir / "results"
     cases = pd.read_csv(results / "dataset" / "cases.csv", dtype=str, keep_default_na=False)
     assert len(cases) == 55 and cases.loc[0, "age_years"] == "37"
     qc = pd.read_csv(results / "dataset" / "qc_issues.tsv", sep="\t", dtype=str)
@@ -57,17 +49,17 @@ def test_build_then_nothing_to_do_then_only_downstream_of_a_changed_cell(review_
         assert (results / "logs" / rule / f"{rule}.log").is_file()
         assert (results / "benchmarks" / f"{rule}.tsv").is_file()
 
-    assert planned_jobs(review_dir) == {}
+    assert planned_jobs(workflow_dir) == {}
 
-    untouched = {t: (review_dir / t).stat().st_mtime_ns for t in TARGETS}
-    set_cell(review_dir / "extraction" / "cases.xlsx", "F2", 38)  # age of C01
-    assert planned_jobs(review_dir) == {
+    untouched = {t: (workflow_dir / t).stat().st_mtime_ns for t in TARGETS}
+    set_cell(workflow_dir / "extraction" / "cases.xlsx", "F2", 38)  # age of C01
+    assert planned_jobs(workflow_dir) == {
         "extraction_read": 1,
         "dataset_harmonise": 1,
         "dataset_package": 1,
     }
-    run_snakemake(review_dir, *TARGETS)
-    changed = {t for t in TARGETS if (review_dir / t).stat().st_mtime_ns != untouched[t]}
+    run_snakemake(workflow_dir, *TARGETS)
+    changed = {t for t in TARGETS if (workflow_dir / t).stat().st_mtime_ns != untouched[t]}
     assert changed == {
         "results/extraction/cases.tsv",
         "results/extraction/studies.tsv",
@@ -77,18 +69,18 @@ def test_build_then_nothing_to_do_then_only_downstream_of_a_changed_cell(review_
     }
     cases = pd.read_csv(results / "dataset" / "cases.csv", dtype=str, keep_default_na=False)
     assert cases.loc[0, "age_years"] == "38"
-    assert planned_jobs(review_dir) == {}
+    assert planned_jobs(workflow_dir) == {}
 
 
 @pytest.mark.e2e
-def test_bad_workbook_stops_the_build_with_every_problem_and_nothing_written(review_dir):
-    workbook = review_dir / "extraction" / "cases.xlsx"
+def test_bad_workbook_stops_the_build_with_every_problem_and_nothing_written(workflow_dir):
+    workbook = workflow_dir / "extraction" / "cases.xlsx"
     book = load_workbook(workbook)
     book["cases"]["E12"] = "Mle"
     book["cases"]["F20"] = "=40+2"
     book["cases"].row_dimensions[30].hidden = True
     book.save(workbook)
-    proc = run_snakemake(review_dir, "results/dataset/cases.csv", check=False)
+    proc = run_snakemake(workflow_dir, "results/dataset/cases.csv", check=False)
     assert proc.returncode != 0
     expected = [
         "extraction/cases.xlsx: 3 problems, nothing was written:",
@@ -97,7 +89,7 @@ def test_bad_workbook_stops_the_build_with_every_problem_and_nothing_written(rev
         "  cases!A30: 'C29': row 30 is hidden: every row is read, so unhide it",
     ]
     assert "\n".join(expected) in proc.stderr
-    log = review_dir / "results" / "logs" / "extraction_read" / "extraction_read.log"
+    log = workflow_dir / "results" / "logs" / "extraction_read" / "extraction_read.log"
     assert log.read_text(encoding="utf-8").splitlines() == expected
-    assert not (review_dir / "results" / "extraction").exists()
-    assert not (review_dir / "results" / "dataset").exists()
+    assert not (workflow_dir / "results" / "extraction").exists()
+    assert not (workflow_dir / "results" / "dataset").exists()

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from reviewflow.io import write_table
 
 from ..unit.test_screening import W1, W2, make_records, rid, write_decisions
-from .conftest import copy_workflow, run_snakemake
+from .conftest import run_snakemake
 
 pytestmark = pytest.mark.e2e
 
@@ -31,14 +31,6 @@ TARGETS = [
 ]
 TA = "Not relevant to the review question"  # reasons of config/config.yaml
 FT = "Incomplete clinical report"
-
-
-@pytest.fixture
-def review_dir(tmp_path: Path) -> Path:
-    """A private copy of the workflow (conftest's `review_dir` copies the Snakefile into a
-    folder it has not made yet, so the folder is made first here)."""
-    (tmp_path / "review").mkdir()
-    return copy_workflow(tmp_path / "review")
 
 
 def place_upstream(workdir: Path, records: pd.DataFrame, studies: int = 50) -> None:
@@ -71,10 +63,10 @@ def digests(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
-def test_committed_repository_gives_the_first_versions_counts(review_dir):
-    place_upstream(review_dir, make_records(W1, []))  # no search window yet: header only
-    run_screening(review_dir)
-    result = counts(review_dir)
+def test_committed_repository_gives_the_first_versions_counts(workflow_dir):
+    place_upstream(workflow_dir, make_records(W1, []))  # no search window yet: header only
+    run_screening(workflow_dir)
+    result = counts(workflow_dir)
     previous = result["previous_version"]
     assert previous["records_screened"] == 222
     assert previous["reports_excluded"] == [
@@ -83,16 +75,16 @@ def test_committed_repository_gives_the_first_versions_counts(review_dir):
     assert previous["studies_included"] == 50 and previous["records_excluded"] is None
     assert result["update"] is None and result["per_window"] == {}
     assert result["workbook"]["studies_in_workbook"] == 50
-    book = load_workbook(review_dir / OUT / "to_screen.xlsx")
+    book = load_workbook(workflow_dir / OUT / "to_screen.xlsx")
     assert book["title_abstract"].max_row == 1  # header only
-    assert (review_dir / OUT / "new_studies.tsv").read_text().count("\n") == 1
-    assert (review_dir / "results/logs/screen_records/screen_records.log").exists()
+    assert (workflow_dir / OUT / "new_studies.tsv").read_text().count("\n") == 1
+    assert (workflow_dir / "results/logs/screen_records/screen_records.log").exists()
 
 
-def test_update_decisions_bad_input_and_a_second_update(review_dir):
-    folder = review_dir / "extraction" / "screening"
+def test_update_decisions_bad_input_and_a_second_update(workflow_dir):
+    folder = workflow_dir / "extraction" / "screening"
     window1 = make_records(W1, [1, 2, 3])
-    place_upstream(review_dir, window1)
+    place_upstream(workflow_dir, window1)
     r1, r2, r3 = (rid(W1, n) for n in [1, 2, 3])
     for reviewer in ("alice", "bob"):
         write_decisions(
@@ -106,8 +98,8 @@ def test_update_decisions_bad_input_and_a_second_update(review_dir):
         write_decisions(
             folder / f"full_text_{reviewer}.tsv", [(r1, "include"), (r3, "exclude", FT)]
         )
-    run_screening(review_dir)
-    update = counts(review_dir)["update"]
+    run_screening(workflow_dir)
+    update = counts(workflow_dir)["update"]
     assert (update["records_screened"], update["records_excluded"], update["records_pending"]) == (
         3,
         1,
@@ -115,9 +107,9 @@ def test_update_decisions_bad_input_and_a_second_update(review_dir):
     )
     assert update["reports_excluded"] == [{"reason": FT, "n": 1}]
     assert update["studies_included"] == 1
-    new_studies = pd.read_csv(review_dir / OUT / "new_studies.tsv", sep="\t", dtype=str)
+    new_studies = pd.read_csv(workflow_dir / OUT / "new_studies.tsv", sep="\t", dtype=str)
     assert list(new_studies["record_id"]) == [r1] and new_studies.loc[0, "study_id"] == "S51"
-    log = (review_dir / OUT / "screening_log.tsv").read_text().splitlines()
+    log = (workflow_dir / OUT / "screening_log.tsv").read_text().splitlines()
     reviewer_files = digests(folder)
 
     # Bad input: every problem reported with file, line and value; nothing written.
@@ -131,7 +123,7 @@ def test_update_decisions_bad_input_and_a_second_update(review_dir):
             (r3, "maybe"),
         ],
     )
-    failed = run_screening(review_dir, check=False)
+    failed = run_screening(workflow_dir, check=False)
     assert failed.returncode != 0
     output = failed.stdout + failed.stderr
     assert "4 problems, nothing was written" in output
@@ -144,23 +136,23 @@ def test_update_decisions_bad_input_and_a_second_update(review_dir):
         assert fragment in output
     assert "Not IgG4-related disease" in output  # what is allowed
     # snakemake removed the stale outputs of the failed job; none was written half-way
-    assert not (review_dir / OUT / "counts.json").exists()
-    assert not list((review_dir / OUT).glob(".*.tmp"))
+    assert not (workflow_dir / OUT / "counts.json").exists()
+    assert not list((workflow_dir / OUT).glob(".*.tmp"))
     (folder / "title_abstract_carol.tsv").unlink()
 
     # A second update adds records: they are pending; every earlier decision is unchanged.
-    place_upstream(review_dir, pd.concat([window1, make_records(W2, [4, 5])]))
-    run_screening(review_dir)
-    result = counts(review_dir)
+    place_upstream(workflow_dir, pd.concat([window1, make_records(W2, [4, 5])]))
+    run_screening(workflow_dir)
+    result = counts(workflow_dir)
     assert result["per_window"][W2]["records_pending"] == 2
     assert result["per_window"][W1]["records_screened"] == 3
-    again = (review_dir / OUT / "screening_log.tsv").read_text().splitlines()
+    again = (workflow_dir / OUT / "screening_log.tsv").read_text().splitlines()
     assert again[: len(log)] == log
     assert digests(folder) == reviewer_files
-    book = load_workbook(review_dir / OUT / "to_screen.xlsx")
+    book = load_workbook(workflow_dir / OUT / "to_screen.xlsx")
     assert [row[0] for row in book["title_abstract"].iter_rows(min_row=2, values_only=True)] == [
         rid(W2, 4),
         rid(W2, 5),
     ]
-    exported = pd.read_csv(review_dir / OUT / "asreview/to_screen.csv", dtype=str)
+    exported = pd.read_csv(workflow_dir / OUT / "asreview/to_screen.csv", dtype=str)
     assert list(exported["reviewflow_record_id"]) == [rid(W2, 4), rid(W2, 5)]

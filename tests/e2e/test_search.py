@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.e2e.conftest import copy_workflow, run_snakemake
+from tests.e2e.conftest import run_snakemake
 from tests.fake_eutils import FakeEutils
 
 TARGETS = [
@@ -47,15 +47,6 @@ def closed_port_url() -> str:
 
 
 @pytest.fixture
-def review(tmp_path: Path) -> Path:
-    """A private copy of the workflow. (The shared `workflow_dir` fixture copies into a folder
-    it has not created yet, which fails on the Snakefile; this one creates it first.)"""
-    dest = tmp_path / "review"
-    dest.mkdir()
-    return copy_workflow(dest)
-
-
-@pytest.fixture
 def env(monkeypatch):
     """What snakemake sees: no API key, a contact address, and (per step) the E-utilities URL."""
     monkeypatch.delenv("NCBI_API_KEY", raising=False)
@@ -64,8 +55,7 @@ def env(monkeypatch):
 
 
 @pytest.mark.e2e
-def test_search_update_path_offline(review, shared, httpserver, env, monkeypatch):
-    workflow_dir = review
+def test_search_update_path_offline(workflow_dir, shared, httpserver, env, monkeypatch):
     config_path = workflow_dir / "config/config.yaml"
     config = yaml.safe_load(config_path.read_text())
     config["search"]["pubmed"].update(

@@ -7,7 +7,7 @@ import pytest
 
 from tests.unit.statistics_cases import raw_cases
 
-from .conftest import copy_workflow, run_snakemake
+from .conftest import run_snakemake
 
 RULES = ["statistics_summary", "reconciliation", "characteristics", "statistics_figures"]
 FIGURES = ["levels", "symptoms", "treatments_outcomes", "case_overview"]
@@ -19,15 +19,6 @@ OUTPUTS = [
     "results/statistics/characteristics.xlsx",
     *[f"results/figures/{name}.{ext}" for name in FIGURES for ext in ("svg", "png")],
 ]
-
-
-@pytest.fixture
-def workdir(tmp_path):
-    """A private copy of the workflow (the shared `workflow_dir` fixture copies `Snakefile` into
-    a folder it has not created yet, so it fails; this creates the folder first)."""
-    dest = tmp_path / "review"
-    dest.mkdir()
-    return copy_workflow(dest)
 
 
 def place_dataset(workdir):
@@ -61,16 +52,16 @@ def read_tsv(path):
 
 
 @pytest.mark.e2e
-def test_statistics_stage_builds_every_output(workdir):
-    place_dataset(workdir)
-    run_snakemake(workdir, *OUTPUTS, "--allowed-rules", *RULES)
+def test_statistics_stage_builds_every_output(workflow_dir):
+    place_dataset(workflow_dir)
+    run_snakemake(workflow_dir, *OUTPUTS, "--allowed-rules", *RULES)
     for output in OUTPUTS:
-        assert (workdir / output).stat().st_size > 0, output
-    summary = read_tsv(workdir / "results/statistics/summary.tsv")
+        assert (workflow_dir / output).stat().st_size > 0, output
+    summary = read_tsv(workflow_dir / "results/statistics/summary.tsv")
     assert summary["n_cases"]["n"] == "4"
     assert summary["age"]["text"] == "55.00 ± 12.91"
     assert summary["improved"]["text"] == "2/4 (50.0%)"
-    reconciliation = read_tsv(workdir / "results/statistics/reconciliation.tsv")
+    reconciliation = read_tsv(workflow_dir / "results/statistics/reconciliation.tsv")
     assert reconciliation["died"]["status"] == "match"
     assert reconciliation["n_cases"]["status"] == "differs"
     assert reconciliation["n_cases"]["recomputed"] == "4"
@@ -82,25 +73,25 @@ def test_statistics_stage_builds_every_output(workdir):
         "C01 'Glucocorticoids Andazathioprine' -> 0/4"
         in reconciliation["treatment_immunosuppressant"]["note"]
     )
-    markdown = (workdir / "results/statistics/reconciliation.md").read_text()
+    markdown = (workflow_dir / "results/statistics/reconciliation.md").read_text()
     assert "## Section 4.6" in markdown
-    assert (workdir / "results/logs/reconciliation/reconciliation.log").read_text()
+    assert (workflow_dir / "results/logs/reconciliation/reconciliation.log").read_text()
 
 
 @pytest.mark.e2e
-def test_a_bad_reported_results_file_stops_the_run_with_its_problems(workdir):
-    place_dataset(workdir)
-    reported = workdir / "config" / "reported_results.yaml"
+def test_a_bad_reported_results_file_stops_the_run_with_its_problems(workflow_dir):
+    place_dataset(workflow_dir)
+    reported = workflow_dir / "config" / "reported_results.yaml"
     text = reported.read_text()
     text = text.replace("    value: 150\n", "    value: a hundred and fifty\n")
     text = text.replace("  csf_protein_median:", "  csf_protein_medain:")
     reported.write_text(text)
     target = "results/statistics/reconciliation.tsv"
-    proc = run_snakemake(workdir, target, "--allowed-rules", "reconciliation", check=False)
+    proc = run_snakemake(workflow_dir, target, "--allowed-rules", "reconciliation", check=False)
     assert proc.returncode != 0
-    log = (workdir / "results/logs/reconciliation/reconciliation.log").read_text()
+    log = (workflow_dir / "results/logs/reconciliation/reconciliation.log").read_text()
     assert "item 'csf_cells_max': value 'a hundred and fifty': must be a number as printed" in log
     assert "item 'csf_protein_median' is missing" in log
     assert "item 'csf_protein_medain': unknown item" in log
     assert "did you mean csf_protein_median" in log
-    assert not (workdir / target).exists()
+    assert not (workflow_dir / target).exists()
