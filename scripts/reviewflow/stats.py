@@ -11,6 +11,7 @@ Conventions (the source article's section 3, which used SPSS 26):
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -144,6 +145,17 @@ def p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {fmt(p, 3)}"
 
 
+def shapiro(data: np.ndarray) -> tuple[float | None, float | None]:
+    """Shapiro-Wilk W and p; (None, None) when scipy says its result is not reliable (values
+    that differ only by rounding error: "range zero")."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = scipy_stats.shapiro(data)
+    if caught:
+        return None, None
+    return float(result.statistic), float(result.pvalue)
+
+
 def numeric(values: pd.Series | list) -> np.ndarray:
     """The reported values as floats (missing values dropped)."""
     series = pd.to_numeric(pd.Series(values, dtype="object"), errors="raise")
@@ -167,8 +179,7 @@ def describe(
     sd = float(np.std(data, ddof=1)) if n > 1 else None
     w = p = None
     if n >= 3 and np.ptp(data) > 0:
-        result = scipy_stats.shapiro(data)
-        w, p = float(result.statistic), float(result.pvalue)
+        w, p = shapiro(data)
     return Continuous(
         n=n,
         mean=float(np.mean(data)),

@@ -130,3 +130,9 @@ def test_describe_orders_its_figures(values):
     summary = describe(values)
     assert summary.minimum <= summary.q1 <= summary.median <= summary.q3 <= summary.maximum
     assert summary.minimum <= summary.mean + 1e-6 and summary.mean <= summary.maximum + 1e-6
+
+
+def test_describe_does_not_test_normality_of_values_equal_but_for_rounding():
+    summary = describe([0.0, 0.0, 5e-324])
+    assert summary.shapiro_p is None
+    assert summary.summary_kind == "median (Q1, Q3)"
