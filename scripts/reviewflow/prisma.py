@@ -33,6 +33,7 @@ import yaml
 from reviewflow.errors import InputProblems, raise_if_any
 from reviewflow.io import atomic_write, guard_cell
 from reviewflow.report import Section, write_html_page
+from reviewflow.screening import COUNT_KEYS
 
 # How the app's CSV writes a count that is not a number (not reported, or not applicable). `NA`
 # is R's missing value: `read.csv` (which the PRISMA2020 package and its Shiny app use) reads it
@@ -322,19 +323,9 @@ TEMPLATE_ROWS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     ),
 )
 
-# The PRISMA counts of results/screening/counts.json (`previous_version` and `update`).
-SCREENING_KEYS = (
-    "records_screened",
-    "records_excluded",
-    "records_pending",
-    "reports_sought",
-    "reports_not_retrieved",
-    "reports_pending",
-    "reports_assessed",
-    "reports_excluded",
-    "studies_included",
-    "reports_included",
-)
+# The PRISMA counts of results/screening/counts.json (`previous_version` and `update`), as the
+# screening stage writes them.
+SCREENING_KEYS = COUNT_KEYS
 
 
 @dataclass(frozen=True)
