@@ -9,20 +9,15 @@ from reviewflow.characteristics import (
     characteristics_markdown,
     write_characteristics_xlsx,
 )
-from reviewflow.errors import InputProblems
 from reviewflow.io import write_text
+from reviewflow.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.stats import Settings
 
-logging.basicConfig(
-    filename=snakemake.log[0], level=logging.INFO, format="%(levelname)s %(message)s"
-)
-try:
+start_rule_log(snakemake.log[0])
+with stop_on_input_problems():
     settings = Settings.from_config(snakemake.params.settings)
     cases = read_cases(snakemake.input.cases)
-except InputProblems as problems:
-    logging.error("%s", problems)
-    raise SystemExit(str(problems)) from None
-table = characteristics_frame(compute_items(cases, settings), len(cases))
-write_text(characteristics_markdown(table, len(cases)), snakemake.output.markdown)
-write_characteristics_xlsx(table, snakemake.output.xlsx)
+    table = characteristics_frame(compute_items(cases, settings), len(cases))
+    write_text(characteristics_markdown(table, len(cases)), snakemake.output.markdown)
+    write_characteristics_xlsx(table, snakemake.output.xlsx)
 logging.info("%d rows for %d cases", len(table), len(cases))

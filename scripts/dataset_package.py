@@ -1,17 +1,13 @@
 """Rule dataset_package: datapackage.json, written only once it validates cases.csv."""
 
-import sys
+import logging
 
 from reviewflow.codebook import load_codebook
 from reviewflow.dataset import write_package
-from reviewflow.errors import InputProblems
+from reviewflow.rulelog import start_rule_log, stop_on_input_problems
 
-with open(snakemake.log[0], "w", encoding="utf-8") as log:
-    try:
-        codebook = load_codebook(snakemake.input.codebook)
-        write_package(codebook, snakemake.params.title, snakemake.input.cases, snakemake.output[0])
-    except InputProblems as problems:
-        print(problems, file=log)
-        print(problems, file=sys.stderr)
-        sys.exit(1)
-    print(f"{snakemake.output[0]}: valid for {snakemake.input.cases}", file=log)
+start_rule_log(snakemake.log[0])
+with stop_on_input_problems():
+    codebook = load_codebook(snakemake.input.codebook)
+    write_package(codebook, snakemake.params.title, snakemake.input.cases, snakemake.output[0])
+logging.info("%s: valid for %s", snakemake.output[0], snakemake.input.cases)

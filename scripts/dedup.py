@@ -7,11 +7,10 @@ import yaml
 
 from reviewflow.dedup_tables import read_records, read_studies, run_stage, search_windows
 from reviewflow.io import write_json, write_table
+from reviewflow.rulelog import start_rule_log, stop_on_input_problems
 
-logging.basicConfig(
-    filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s", force=True
-)
-try:
+start_rule_log(snakemake.log[0])
+with stop_on_input_problems():
     with open(snakemake.input.first_version, encoding="utf-8") as handle:
         first_version = yaml.safe_load(handle)
     with open(snakemake.input.search_counts, encoding="utf-8") as handle:
@@ -24,9 +23,6 @@ try:
         windows=windows,
         records_source=snakemake.input.records,
     )
-except Exception:
-    logging.exception("dedup failed; nothing was written")
-    raise
 write_table(outputs.unique_records, snakemake.output.unique)
 write_table(outputs.duplicates, snakemake.output.duplicates)
 write_table(outputs.uncertain_pairs, snakemake.output.uncertain)

@@ -1,20 +1,16 @@
 """Rule extraction_read: validate the reviewers' workbook, write its raw values and cells."""
 
-import sys
+import logging
 
 from reviewflow.codebook import load_codebook
-from reviewflow.errors import InputProblems
 from reviewflow.io import write_table
+from reviewflow.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.workbook import read_workbook
 
-with open(snakemake.log[0], "w", encoding="utf-8") as log:
-    try:
-        codebook = load_codebook(snakemake.input.codebook)
-        sheets = read_workbook(snakemake.input.workbook, codebook)
-    except InputProblems as problems:
-        print(problems, file=log)
-        print(problems, file=sys.stderr)
-        sys.exit(1)
-    for name in ("cases", "studies"):
-        write_table(sheets[name].to_frame(), snakemake.output[name])
-        print(f"{snakemake.output[name]}: {len(sheets[name].rows)} rows", file=log)
+start_rule_log(snakemake.log[0])
+with stop_on_input_problems():
+    codebook = load_codebook(snakemake.input.codebook)
+    sheets = read_workbook(snakemake.input.workbook, codebook)
+for name in ("cases", "studies"):
+    write_table(sheets[name].to_frame(), snakemake.output[name])
+    logging.info("%s: %d rows", snakemake.output[name], len(sheets[name].rows))

@@ -1,17 +1,13 @@
 """Rule extraction_template: the blank extraction workbook, generated from the codebook."""
 
-import sys
+import logging
 
 from reviewflow.codebook import load_codebook
-from reviewflow.errors import InputProblems
+from reviewflow.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.workbook import write_workbook
 
-with open(snakemake.log[0], "w", encoding="utf-8") as log:
-    try:
-        codebook = load_codebook(snakemake.input.codebook)
-        write_workbook(codebook, snakemake.output[0])
-    except InputProblems as problems:
-        print(problems, file=log)
-        print(problems, file=sys.stderr)
-        sys.exit(1)
-    print(f"{snakemake.output[0]}: blank template of {codebook.path}", file=log)
+start_rule_log(snakemake.log[0])
+with stop_on_input_problems():
+    codebook = load_codebook(snakemake.input.codebook)
+    write_workbook(codebook, snakemake.output[0])
+logging.info("%s: blank template of %s", snakemake.output[0], codebook.path)

@@ -4,16 +4,14 @@ import logging
 
 from reviewflow.analysis import compute_items
 from reviewflow.cases_reader import attach_raw_treatment, read_cases
-from reviewflow.errors import InputProblems
 from reviewflow.io import write_table, write_text
 from reviewflow.reconcile import reconcile, reconciliation_frame, reconciliation_markdown
 from reviewflow.reported import read_reported
+from reviewflow.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.stats import Settings
 
-logging.basicConfig(
-    filename=snakemake.log[0], level=logging.INFO, format="%(levelname)s %(message)s"
-)
-try:
+start_rule_log(snakemake.log[0])
+with stop_on_input_problems():
     settings = Settings.from_config(snakemake.params.settings)
     cases = read_cases(snakemake.input.cases)
     cases, warning = attach_raw_treatment(cases, snakemake.input.raw, settings.raw_treatment_column)
@@ -21,11 +19,8 @@ try:
         logging.warning("%s", warning)
     items = compute_items(cases, settings)
     reported = read_reported(snakemake.input.reported, [item.key for item in items])
-except InputProblems as problems:
-    logging.error("%s", problems)
-    raise SystemExit(str(problems)) from None
-rows = reconcile(items, reported, len(cases))
-write_table(reconciliation_frame(rows), snakemake.output.table)
-write_text(reconciliation_markdown(rows, snakemake.input.reported), snakemake.output.markdown)
+    rows = reconcile(items, reported, len(cases))
+    write_table(reconciliation_frame(rows), snakemake.output.table)
+    write_text(reconciliation_markdown(rows, snakemake.input.reported), snakemake.output.markdown)
 for status in ("match", "differs", "not_derivable"):
     logging.info("%s: %d", status, sum(row.status == status for row in rows))

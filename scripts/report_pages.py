@@ -6,10 +6,11 @@ first."""
 import logging
 
 from reviewflow.report import file_page
+from reviewflow.rulelog import start_rule_log
 
 
 def main(sm) -> None:
-    logging.basicConfig(filename=sm.log[0], level=logging.INFO, force=True, format="%(message)s")
+    start_rule_log(sm.log[0])
     first_columns = getattr(sm.params, "first_columns", {})
     for name, page in sm.output.items():
         source = sm.input[name]

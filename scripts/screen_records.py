@@ -1,12 +1,11 @@
 """Rule screen_records: decisions + unique records -> log, conflicts, agreement, counts."""
 
 import logging
-import sys
 
 import yaml
 
-from reviewflow.errors import InputProblems
 from reviewflow.io import write_json, write_table
+from reviewflow.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.screening import (
     ScreeningSettings,
     build_counts,
@@ -18,10 +17,10 @@ from reviewflow.screening import (
 from reviewflow.screening_files import read_decisions
 from reviewflow.screening_sheets import new_studies, read_studies
 
-logging.basicConfig(filename=snakemake.log[0], filemode="w", level=logging.INFO)
+start_rule_log(snakemake.log[0])
 log = logging.getLogger("screen_records")
 
-try:
+with stop_on_input_problems():
     check_outputs_outside(snakemake.output, snakemake.params.decisions_dir)
     settings = ScreeningSettings.from_config(snakemake.params.settings)
     records = read_unique_records(snakemake.input.records)
@@ -31,10 +30,6 @@ try:
     result = screen(records, decisions, settings)
     _, workbook = new_studies(records, result.states, read_studies(snakemake.input.studies))
     counts = build_counts(result, first_version, settings, workbook=workbook)
-except InputProblems as problems:
-    log.error("%s", problems)
-    print(problems, file=sys.stderr)  # on the console too, not only in the log
-    raise
 
 write_table(result.log, snakemake.output.log)
 write_table(result.conflicts, snakemake.output.conflicts)

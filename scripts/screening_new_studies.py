@@ -2,6 +2,7 @@
 
 import logging
 
+from reviewflow.rulelog import start_rule_log
 from reviewflow.screening import (
     check_outputs_outside,
     read_log,
@@ -10,7 +11,7 @@ from reviewflow.screening import (
 )
 from reviewflow.screening_sheets import new_studies, read_studies, write_new_studies
 
-logging.basicConfig(filename=snakemake.log[0], filemode="w", level=logging.INFO)
+start_rule_log(snakemake.log[0])
 log = logging.getLogger("screening_new_studies")
 
 check_outputs_outside(snakemake.output, snakemake.params.decisions_dir)

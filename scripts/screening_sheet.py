@@ -3,6 +3,7 @@
 import logging
 
 from reviewflow import asreview
+from reviewflow.rulelog import start_rule_log
 from reviewflow.screening import (
     ScreeningSettings,
     check_outputs_outside,
@@ -12,7 +13,7 @@ from reviewflow.screening import (
 )
 from reviewflow.screening_sheets import pending_states, write_to_screen
 
-logging.basicConfig(filename=snakemake.log[0], filemode="w", level=logging.INFO)
+start_rule_log(snakemake.log[0])
 log = logging.getLogger("screening_sheet")
 
 check_outputs_outside(snakemake.output, snakemake.params.decisions_dir)

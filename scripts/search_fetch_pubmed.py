@@ -6,16 +6,12 @@ import sys
 from pathlib import Path
 
 from reviewflow.entrez import EntrezClient, EntrezError, EntrezSettings
+from reviewflow.rulelog import start_rule_log
 from reviewflow.windows import Window, fetch_window
 
 
 def main(sm) -> None:
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        handlers=[logging.FileHandler(sm.log[0]), logging.StreamHandler(sys.stderr)],
-        force=True,
-    )
+    start_rule_log(sm.log[0], console=True)
     window = Window.from_id(sm.wildcards.window)
     target = Path(sm.output[0]).parent
     try:

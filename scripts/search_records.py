@@ -1,33 +1,24 @@
 """Snakemake adapter: every stored window's PubMed replies and exports -> records.tsv."""
 
 import logging
-import sys
 
 import pandas as pd
 
-from reviewflow.errors import InputProblems
 from reviewflow.io import write_json, write_table
 from reviewflow.records import RECORD_COLUMNS
+from reviewflow.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.windows import build_records
 
 
 def main(sm) -> None:
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        handlers=[logging.FileHandler(sm.log[0]), logging.StreamHandler(sys.stderr)],
-        force=True,
-    )
-    try:
+    start_rule_log(sm.log[0], console=True)
+    with stop_on_input_problems():
         records, summaries, logs = build_records(
             sm.params.windows_dir,
             sm.params.windows,
             csv_columns=sm.params.csv_columns,
             export_patterns=sm.params.exports,
         )
-    except InputProblems as error:
-        logging.error("%s", error)
-        sys.exit(str(error))
     for summary in summaries:
         logging.info(
             "%s/%s: %s %s, %d records",

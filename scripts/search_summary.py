@@ -6,11 +6,12 @@ import logging
 import yaml
 
 from reviewflow.io import write_json, write_text
+from reviewflow.rulelog import start_rule_log
 from reviewflow.windows import FileSummary, search_counts, search_report
 
 
 def main(sm) -> None:
-    logging.basicConfig(filename=sm.log[0], level=logging.INFO, force=True)
+    start_rule_log(sm.log[0])
     with open(sm.input.first_version, encoding="utf-8") as handle:
         first_version = yaml.safe_load(handle)
     with open(sm.input.summary, encoding="utf-8") as handle:

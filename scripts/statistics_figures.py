@@ -4,18 +4,13 @@ import logging
 from pathlib import Path
 
 from reviewflow.cases_reader import read_cases
-from reviewflow.errors import InputProblems
 from reviewflow.figures import write_figures
+from reviewflow.rulelog import start_rule_log, stop_on_input_problems
 
-logging.basicConfig(
-    filename=snakemake.log[0], level=logging.INFO, format="%(levelname)s %(message)s"
-)
-try:
+start_rule_log(snakemake.log[0])
+with stop_on_input_problems():
     cases = read_cases(snakemake.input.cases)
-except InputProblems as problems:
-    logging.error("%s", problems)
-    raise SystemExit(str(problems)) from None
-written = write_figures(cases, Path(snakemake.output.svg[0]).parent)
+    written = write_figures(cases, Path(snakemake.output.svg[0]).parent)
 expected = {Path(p) for p in [*snakemake.output.svg, *snakemake.output.png]}
 missing = expected - set(written)
 if missing:
