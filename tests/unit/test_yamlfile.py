@@ -1,0 +1,52 @@
+"""The strict YAML reader: duplicate keys refused, syntax errors located, decimals kept."""
+
+from decimal import Decimal
+
+import pytest
+
+from reviewflow.errors import InputProblems
+from reviewflow.yamlfile import parse_yaml, read_yaml
+
+
+def test_duplicate_key_is_refused_with_both_lines():
+    text = "coded:\n  sex:\n    values: {Male: male, Female: female}\n    values: {Male: female}\n"
+    with pytest.raises(InputProblems) as caught:
+        parse_yaml(text, "vocabulary.yaml")
+    assert caught.value.problems == [
+        "vocabulary.yaml:4:5: key 'values' given twice (first at line 3): "
+        "each key may appear once in a mapping"
+    ]
+
+
+def test_duplicate_key_in_flow_mapping_and_all_reported_at_once():
+    text = "a: {Male: male, Male: female}\nb: 1\nb: 2\n"
+    with pytest.raises(InputProblems) as caught:
+        parse_yaml(text, "v.yaml")
+    assert [p.split(": key")[0] for p in caught.value.problems] == ["v.yaml:1:17", "v.yaml:3:1"]
+
+
+def test_syntax_error_is_located():
+    with pytest.raises(InputProblems) as caught:
+        parse_yaml("a: [1, 2\nb: 3\n", "codebook.yaml")
+    (problem,) = caught.value.problems
+    assert problem.startswith("codebook.yaml:2:")
+    assert "not valid YAML" in problem
+    assert "<unicode string>" not in problem
+
+
+def test_same_key_in_different_mappings_is_fine():
+    assert parse_yaml("a: {x: 1}\nb: {x: 2}\n", "f") == {"a": {"x": 1}, "b": {"x": 2}}
+
+
+def test_decimals_keep_printed_precision():
+    assert parse_yaml("v: 98.0\nn: 3\n", "f", decimals=True) == {"v": Decimal("98.0"), "n": 3}
+    assert str(parse_yaml("v: 98.0\n", "f", decimals=True)["v"]) == "98.0"
+
+
+def test_missing_and_non_utf8_files_are_named(tmp_path):
+    with pytest.raises(InputProblems, match="file not found"):
+        read_yaml(tmp_path / "absent.yaml")
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes("a: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(InputProblems, match="not UTF-8"):
+        read_yaml(bad)
