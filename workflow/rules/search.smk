@@ -9,7 +9,7 @@ from datetime import date
 
 import yaml
 
-from reviewflow.windows import new_window, search_inputs, stored_windows
+from reviewflow.rule_inputs import new_window, search_inputs, stored_windows
 
 SEARCH_DIR = config["search"]["windows_dir"]
 with open(config["review"]["first_version"], encoding="utf-8") as _handle:
