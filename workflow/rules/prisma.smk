@@ -7,20 +7,12 @@ PRISMA_DATASET = (
     [f"{RESULTS}/dataset/cases.csv"] if config["prisma"].get("patients", True) else []
 )
 
-PRISMA_TARGETS = [
-    f"{RESULTS}/prisma/prisma_counts.csv",
-    f"{RESULTS}/prisma/prisma.svg",
-    f"{RESULTS}/prisma/prisma.pdf",
-    f"{RESULTS}/prisma/prisma.png",
-    f"{RESULTS}/prisma/prisma_checks.html",
-]
-
 
 rule prisma:
     input:
-        search=f"{RESULTS}/search/search_counts.json",
-        dedup=f"{RESULTS}/dedup/dedup_counts.json",
-        screening=f"{RESULTS}/screening/counts.json",
+        search=rules.search_summary.output.counts,
+        dedup=rules.dedup.output.counts,
+        screening=rules.screen_records.output.counts,
         dataset=PRISMA_DATASET,
         first_version=config["review"]["first_version"],
     output:
@@ -43,6 +35,9 @@ rule prisma:
         ),
     params:
         title=config["review"]["title"],
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/prisma/prisma.log",
     benchmark:
@@ -51,3 +46,6 @@ rule prisma:
         "../../envs/prisma.yaml"
     script:
         "../../scripts/prisma.py"
+
+
+PRISMA_TARGETS = [*rules.prisma.output]

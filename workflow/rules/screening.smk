@@ -6,12 +6,18 @@ from reviewflow.rule_inputs import decision_file_paths
 
 SCREENING = f"{RESULTS}/screening"
 SCREENING_DECISIONS_DIR = config["screening"]["decisions_dir"]
+# What ScreeningSettings reads: these keys, not the whole section (decisions_dir is an input)
+SCREENING_SETTINGS = {
+    key: config["screening"][key]
+    for key in ("exclusion_reasons", "reviewers_required", "asreview")
+    if key in config["screening"]
+}
 
 
 rule screen_records:
     input:
-        records=f"{RESULTS}/dedup/unique_records.tsv",
-        studies=f"{RESULTS}/extraction/studies.tsv",
+        records=rules.dedup.output.unique,
+        studies=rules.extraction_read.output.studies,
         first_version=config["review"]["first_version"],
         # every file of the reviewers' folder: a new or changed file reruns the stage
         decisions=lambda wildcards: decision_file_paths(SCREENING_DECISIONS_DIR),
@@ -38,7 +44,10 @@ rule screen_records:
         ),
     params:
         decisions_dir=SCREENING_DECISIONS_DIR,
-        settings=config["screening"],
+        settings=SCREENING_SETTINGS,
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/screen_records/screen_records.log",
     benchmark:
@@ -51,8 +60,8 @@ rule screen_records:
 
 rule screening_sheet:
     input:
-        records=f"{RESULTS}/dedup/unique_records.tsv",
-        log=f"{SCREENING}/screening_log.tsv",
+        records=rules.dedup.output.unique,
+        log=rules.screen_records.output.log,
     output:
         xlsx=report(
             f"{SCREENING}/to_screen.xlsx",
@@ -63,7 +72,10 @@ rule screening_sheet:
         asreview_ris=f"{SCREENING}/asreview/to_screen.ris",
     params:
         decisions_dir=SCREENING_DECISIONS_DIR,
-        settings=config["screening"],
+        settings=SCREENING_SETTINGS,
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/screening_sheet/screening_sheet.log",
     benchmark:
@@ -76,9 +88,9 @@ rule screening_sheet:
 
 rule screening_new_studies:
     input:
-        records=f"{RESULTS}/dedup/unique_records.tsv",
-        log=f"{SCREENING}/screening_log.tsv",
-        studies=f"{RESULTS}/extraction/studies.tsv",
+        records=rules.dedup.output.unique,
+        log=rules.screen_records.output.log,
+        studies=rules.extraction_read.output.studies,
     output:
         tsv=f"{SCREENING}/new_studies.tsv",
         xlsx=report(
@@ -88,8 +100,13 @@ rule screening_new_studies:
         ),
     params:
         decisions_dir=SCREENING_DECISIONS_DIR,
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/screening_new_studies/screening_new_studies.log",
+    benchmark:
+        f"{BENCHMARKS}/screening_new_studies.tsv"
     conda:
         "../../envs/screening.yaml"
     script:

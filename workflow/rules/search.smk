@@ -29,13 +29,6 @@ SEARCH_FETCHABLE = re.escape(SEARCH_NEW.id) if SEARCH_NEW else "(?!)"
 # run again) and the search log of the window being fetched.
 SEARCH_INPUTS = search_inputs(SEARCH_DIR, SEARCH_STORED, SEARCH_NEW)
 
-SEARCH_TARGETS = [
-    f"{RESULTS}/search/records.tsv",
-    f"{RESULTS}/search/search_counts.json",
-    f"{RESULTS}/search/search_report.md",
-]
-
-
 rule search_fetch_pubmed:
     output:
         protected(f"{SEARCH_DIR}/{{window}}/search_log.json"),
@@ -44,6 +37,10 @@ rule search_fetch_pubmed:
     params:
         pubmed=config["search"]["pubmed"],
         windows_dir=lambda wildcards, output: os.path.dirname(os.path.dirname(output[0])),
+    resources:
+        # E-utilities allow 3 requests/s (10 with an API key): a large window takes a while
+        mem_mb=500,
+        runtime=60,
     log:
         f"{LOGS}/search_fetch_pubmed/{{window}}.log",
     benchmark:
@@ -69,6 +66,9 @@ rule search_records:
         windows=SEARCH_WINDOWS,
         csv_columns=config["search"]["csv_columns"],
         exports=config["search"]["exports"],
+    resources:
+        mem_mb=1000,
+        runtime=10,
     log:
         f"{LOGS}/search_records/search_records.log",
     benchmark:
@@ -81,7 +81,7 @@ rule search_records:
 
 rule search_summary:
     input:
-        summary=f"{RESULTS}/search/import_summary.json",
+        summary=rules.search_records.output.summary,
         first_version=config["review"]["first_version"],
     output:
         counts=f"{RESULTS}/search/search_counts.json",
@@ -93,9 +93,21 @@ rule search_summary:
     params:
         windows_dir=SEARCH_DIR,
         windows=SEARCH_WINDOWS,
+    resources:
+        mem_mb=500,
+        runtime=5,
     log:
         f"{LOGS}/search_summary/search_summary.log",
+    benchmark:
+        f"{BENCHMARKS}/search_summary.tsv"
     conda:
         "../../envs/search.yaml"
     script:
         "../../scripts/search_summary.py"
+
+
+SEARCH_TARGETS = [
+    rules.search_records.output.records,
+    rules.search_summary.output.counts,
+    rules.search_summary.output.report,
+]
