@@ -103,3 +103,48 @@ def test_readme_starts_with_run_and_test_commands_and_ci_runs_the_test_one():
     assert "snakemake --cores 4" in run
     assert "pytest" in test
     assert test in (REPO / ".ci" / "run").read_text()
+
+
+def config_keys(mapping: dict, prefix: str = "", depth: int = 3) -> set[str]:
+    """Dotted paths of a config's keys, `depth` levels deep (lists and their items not)."""
+    keys = set()
+    for key, value in mapping.items():
+        path = f"{prefix}{key}"
+        keys.add(path)
+        if isinstance(value, dict) and depth > 1 and key != "csv_columns":
+            keys |= config_keys(value, f"{path}.", depth - 1)
+    return keys
+
+
+def schema_keys(schema: dict, prefix: str = "") -> set[str]:
+    """Dotted paths of the keys a config schema declares (following $ref to sibling files)."""
+    if "$ref" in schema and not schema["$ref"].startswith("#"):
+        schema = yaml.safe_load((REPO / "workflow" / "schemas" / schema["$ref"]).read_text())
+    keys = set()
+    for key, sub in (schema.get("properties") or {}).items():
+        keys.add(f"{prefix}{key}")
+        keys |= schema_keys(sub, f"{prefix}{key}.")
+    return keys
+
+
+def test_config_readme_documents_every_key_of_the_config():
+    """Every key of config.yaml is described in config/README.md (a key's description covers
+    the keys under it), and every key described there exists in the config's schema."""
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    schema = yaml.safe_load((REPO / "workflow" / "schemas" / "config.schema.yaml").read_text())
+    readme = (REPO / "config" / "README.md").read_text()
+    keys = config_keys(config)
+    documented = set(re.findall(r"`([a-z0-9_]+(?:\.[a-z0-9_]+)*)`", readme))
+    problems = [
+        f"config/README.md: {key} not described"
+        for key in sorted(keys)
+        if not any(key == d or key.startswith(d + ".") for d in documented)
+        and not any(other.startswith(key + ".") for other in keys)
+    ]
+    known = schema_keys(schema)
+    problems += [
+        f"config/README.md describes {key}, which the config's schema does not declare"
+        for key in sorted(documented)
+        if "." in key and key.split(".")[0] in config and key not in known
+    ]
+    assert not problems, "\n".join(problems)

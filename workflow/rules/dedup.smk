@@ -5,9 +5,9 @@
 
 rule dedup:
     input:
-        records=rules.search_records.output.records,
-        search_counts=rules.search_summary.output.counts,
-        studies=rules.extraction_read.output.studies,
+        records=f"{RESULTS}/search/records.tsv",
+        search_counts=f"{RESULTS}/search/search_counts.json",
+        studies=f"{RESULTS}/extraction/studies.tsv",
         decisions=config["dedup"]["decisions"],
         first_version=config["review"]["first_version"],
         rules="scripts/reviewflow/dedup_rules.yaml",

@@ -10,9 +10,9 @@ PRISMA_DATASET = (
 
 rule prisma:
     input:
-        search=rules.search_summary.output.counts,
-        dedup=rules.dedup.output.counts,
-        screening=rules.screen_records.output.counts,
+        search=f"{RESULTS}/search/search_counts.json",
+        dedup=f"{RESULTS}/dedup/dedup_counts.json",
+        screening=f"{RESULTS}/screening/counts.json",
         dataset=PRISMA_DATASET,
         first_version=config["review"]["first_version"],
     output:

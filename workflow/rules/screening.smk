@@ -16,8 +16,8 @@ SCREENING_SETTINGS = {
 
 rule screen_records:
     input:
-        records=rules.dedup.output.unique,
-        studies=rules.extraction_read.output.studies,
+        records=f"{RESULTS}/dedup/unique_records.tsv",
+        studies=f"{RESULTS}/extraction/studies.tsv",
         first_version=config["review"]["first_version"],
         # every file of the reviewers' folder: a new or changed file reruns the stage
         decisions=lambda wildcards: decision_file_paths(SCREENING_DECISIONS_DIR),
@@ -60,7 +60,7 @@ rule screen_records:
 
 rule screening_sheet:
     input:
-        records=rules.dedup.output.unique,
+        records=f"{RESULTS}/dedup/unique_records.tsv",
         log=rules.screen_records.output.log,
     output:
         xlsx=report(
@@ -88,9 +88,9 @@ rule screening_sheet:
 
 rule screening_new_studies:
     input:
-        records=rules.dedup.output.unique,
+        records=f"{RESULTS}/dedup/unique_records.tsv",
         log=rules.screen_records.output.log,
-        studies=rules.extraction_read.output.studies,
+        studies=f"{RESULTS}/extraction/studies.tsv",
     output:
         tsv=f"{SCREENING}/new_studies.tsv",
         xlsx=report(
