@@ -112,6 +112,8 @@ SlurmctldLogFile=$WORK/log/slurmctld.log
 SlurmdLogFile=$WORK/log/slurmd.log
 AccountingStorageType=accounting_storage/slurmdbd
 AccountingStorageHost=localhost
+# keep each job's --comment (the plugin writes rule_<name> there) for sacct
+AccountingStoreFlags=job_comment
 JobAcctGatherType=jobacct_gather/linux
 JobCompType=jobcomp/none
 NodeName=$NODE CPUs=$CPUS RealMemory=$MEM_MB State=UNKNOWN
@@ -154,7 +156,7 @@ start=$(date +%s)
 status=${PIPESTATUS[0]}
 echo "Slurm build: exit $status, $(($(date +%s) - start)) s (full log: $WORK/slurm-build.log)"
 sacct -X -a --starttime "$(date -d "@$start" +%Y-%m-%dT%H:%M:%S)" \
-    -o JobID,JobName%40,State,ExitCode,Elapsed,ReqMem,AllocCPUS | head -40
+    -o JobID,Comment%32,State,ExitCode,Elapsed,ReqMem,Timelimit,AllocCPUS | head -40
 [[ $status -eq 0 ]] || exit "$status"
 
 say "the same build locally (profile workflow/profiles/default)"
