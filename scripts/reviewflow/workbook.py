@@ -29,6 +29,7 @@ from reviewflow.codebook import Codebook, Field, Sheet
 from reviewflow.errors import InputProblems, raise_if_any
 from reviewflow.io import FORMULA_PREFIXES, atomic_path
 from reviewflow.spreadsheet import Column, write_sheet
+from reviewflow.vocabulary import unknown_phrase_problems
 
 # Display formats under which a stored number shows exactly the digits that were typed.
 PLAIN_NUMBER_FORMATS = {"General", "0", "0.0", "0.00", "0.000", "@"}
@@ -46,6 +47,7 @@ class RawSheet:
     fields: list[str]
     rows: list[dict[str, str]] = field(default_factory=list)
     cells: list[dict[str, str]] = field(default_factory=list)
+    complete: bool = True  # False when a column is missing (its rows are not read)
 
     def to_frame(self) -> pd.DataFrame:
         """Raw values in codebook order, then one `<field>_cell` address column per field."""
@@ -135,7 +137,9 @@ def fit_row_heights(sheet: Worksheet, columns: Sequence[Column]) -> None:
 
 
 def read_workbook(path: str | Path, codebook: Codebook) -> dict[str, RawSheet]:
-    """Read and validate every sheet of the codebook; raise InputProblems listing every problem."""
+    """Read and validate every sheet of the codebook in one pass: every cell, the references
+    between sheets and, when the codebook was loaded with its vocabulary, every phrase the
+    vocabulary does not know; raise InputProblems listing every problem."""
     path = str(path)
     try:
         book = load_workbook(path, data_only=False)
@@ -160,9 +164,10 @@ def read_workbook(path: str | Path, codebook: Codebook) -> dict[str, RawSheet]:
             )
             continue
         sheets[spec.name] = read_sheet(book[spec.name], spec, problems)
-    if not problems:
-        check_references(sheets, codebook, problems)
-        check_cases_against_studies(sheets, problems)
+    check_references(sheets, codebook, problems)
+    check_cases_against_studies(sheets, problems)
+    if codebook.vocabulary is not None and codebook.dataset_sheet in sheets:
+        problems += unknown_phrase_problems(sheets[codebook.dataset_sheet], codebook.vocabulary)
     raise_if_any(path, problems)
     return sheets
 
@@ -233,7 +238,7 @@ def read_sheet(sheet: Worksheet, spec: Sheet, problems: list[str]) -> RawSheet:
                 f"{name}!{letter}1: {fld.name!r}: column {letter} is hidden: "
                 "every column is read, so unhide it"
             )
-    raw = RawSheet(name=name, fields=spec.names)
+    raw = RawSheet(name=name, fields=spec.names, complete=len(columns) == len(spec.fields))
     width = max(sheet.max_column, max(columns, default=0))
     first_seen: dict[str, dict[str, str]] = {}
     for row in range(2, sheet.max_row + 1):
@@ -327,9 +332,12 @@ def check_references(sheets: dict[str, RawSheet], codebook: Codebook, problems: 
             if fld.type != "ref" or spec.name not in sheets:
                 continue
             target_sheet, _, target_field = fld.references.partition(".")
+            if target_sheet not in sheets or not sheets[target_sheet].complete:
+                continue  # a missing sheet or column is reported already
             ids = {row[target_field] for row in sheets[target_sheet].rows}
             for row, cells in zip(sheets[spec.name].rows, sheets[spec.name].cells, strict=True):
-                if row[fld.name] and row[fld.name] not in ids:
+                value = row[fld.name]
+                if value and fld.check(value) is None and value not in ids:
                     problems.append(
                         f"{cells[fld.name]}: {row[fld.name]!r}: {fld.name} is not in "
                         f"{fld.references}: an id listed in sheet {target_sheet}"
@@ -357,7 +365,7 @@ def check_cases_against_studies(sheets: dict[str, RawSheet], problems: list[str]
         previous = row["study_id"]
         if "year" in row and row["study_id"] in years:
             year, where = years[row["study_id"]]
-            if row["year"] != year:
+            if row["year"] != year and row["year"].isdigit() and year.isdigit():
                 problems.append(
                     f"{cells['year']}: {row['year']!r}: year differs from the article's year "
                     f"({where}: {year!r}): the year of study {row['study_id']}"

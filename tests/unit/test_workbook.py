@@ -126,6 +126,8 @@ def test_wrong_values_are_reported_with_cell_value_problem_and_allowed(tmp_path)
         "cases!F3: '3 7': age is not a number: a number such as 37, 11.2 or 3,260 from 0 to 120, "
         "or ND",
         "cases!A4: 'C01': case_id repeats cases!A2: a unique id like C01",
+        # the unknown study in the same pass as the bad cells (it used to wait for a second build)
+        "cases!B4: 'S09': study_id is not in studies.study_id: an id listed in sheet studies",
     ]
 
 
