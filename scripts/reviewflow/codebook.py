@@ -70,6 +70,8 @@ FIELD_KEYS = {
     "blank_means",
     "status",
     "dataset",
+    "continues",
+    "same_as",
 }
 # Keys of a field's `dataset:` mapping (how its dataset columns are named and described).
 DATASET_KEYS = {"name", "label", "description", "unit", "prefix", "descriptions", "status"}
@@ -106,6 +108,8 @@ class Field:
     status: dict[str, Any] | None = None  # a number also read as a status: above, *_means
     dataset: dict[str, Any] = field(default_factory=dict)  # its dataset columns' names, ...
     in_dataset: bool = True
+    continues: str | None = None  # blank: the row above continues (this ref field equal)
+    same_as: str | None = None  # `sheet.field` it must equal (in the row its ref field names)
 
     def allowed(self) -> str:
         """What is allowed in a cell of this field, in words (the end of an error message)."""
@@ -328,6 +332,8 @@ def load_codebook(path: str | Path, vocabulary: str | Path | None = None) -> Cod
         primary_key=dataset.get("primary_key", "case_id"),
         dataset_sheet=sheet_name,
     )
+    if sheet_name in names:
+        problems += cross_rule_problems(codebook)
     if sheets and sheet_name not in names:
         problems.append(f"{path}: dataset.sheet: {sheet_name!r}: no such sheet: one of {names}")
     elif vocabulary is not None and sheets:
@@ -339,6 +345,29 @@ def load_codebook(path: str | Path, vocabulary: str | Path | None = None) -> Cod
         problems += quality_check_problems(codebook)
     raise_if_any(path, problems)
     return codebook
+
+
+def cross_rule_problems(codebook: Codebook) -> list[str]:
+    """`continues` must name a ref field of the same sheet, `same_as` a field reached through
+    one; only the dataset sheet has such rules."""
+    problems = []
+    for sheet in codebook.sheets:
+        for fld in sheet.fields:
+            where = f"{codebook.path}: {sheet.name}.{fld.name}"
+            own = sheet.name == codebook.dataset_sheet
+            if fld.continues and not (
+                own and fld.continues in sheet.names and sheet.field(fld.continues).type == "ref"
+            ):
+                problems.append(
+                    f"{where}: continues: {fld.continues!r}: a ref field of sheet "
+                    f"{codebook.dataset_sheet}"
+                )
+            if fld.same_as and not (own and codebook.lookup(str(fld.same_as))):
+                problems.append(
+                    f"{where}: same_as: {fld.same_as!r}: sheet.field of a sheet that a ref field "
+                    f"of sheet {codebook.dataset_sheet} references"
+                )
+    return problems
 
 
 def _sheet(data: dict, path: str, problems: list[str]) -> Sheet:
@@ -447,6 +476,8 @@ def _field(data: dict, where: str, problems: list[str]) -> Field:
         status=dict(status) if status else None,
         dataset=dict(spec),
         in_dataset=in_dataset,
+        continues=data.get("continues"),
+        same_as=data.get("same_as"),
     )
 
 

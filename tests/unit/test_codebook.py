@@ -98,18 +98,20 @@ def test_codebook_problems_are_reported_at_once(tmp_path):
     problems = [p.removeprefix(f"{path}: ") for p in error.value.problems]
     assert problems[0].startswith("cases.sex: type 'gender': unknown type: one of bound, choice")
     assert problems[1].startswith("cases.age: unknown key(s) colour: one of blank_means, codes")
-    assert problems[2:6] == [
+    assert problems[2:7] == [
         "cases.age: range: 'zero to 120': not two numbers from low to high: [low, high], e.g. "
         "[0, 120]",
         "cases.time: dataset.unit: missing: the unit of its dataset column, one of days, weeks, "
         "months, years",
         "cases.study_id: references 'articles.study_id': no such sheet.field: a field of another "
         "sheet",
+        "cases.year: same_as: 'studies.year': sheet.field of a sheet that a ref field of sheet "
+        "cases references",
         "dataset.order: 'studies.first_author': no ref field of sheet cases reaches it: a field "
         "of sheet cases, or sheet.field of a sheet that a ref field references",
     ]
-    assert problems[6].startswith("dataset.order: 'weight': not a field of sheet cases: one of")
-    assert problems[7] == (
+    assert problems[7].startswith("dataset.order: 'weight': not a field of sheet cases: one of")
+    assert problems[8] == (
         "dataset: column age_years is made twice: unique column names (set dataset.name or "
         "dataset.prefix of one field)"
     )
