@@ -151,3 +151,18 @@ def test_table_schema_types_booleans_and_key():
     assert fields["path_fibrosis"]["trueValues"] == ["true"]
     assert fields["year"]["type"] == "integer" and fields["age_years"]["type"] == "number"
     assert fields["mri_enhancement"]["constraints"]["enum"] == ["yes", "no", "not_reported"]
+
+
+def test_cross_sheet_rules_must_name_a_ref_and_a_reachable_field(tmp_path):
+    text = (REPO / "extraction" / "codebook.yaml").read_text(encoding="utf-8")
+    text = text.replace("continues: study_id", "continues: year")
+    text = text.replace("same_as: studies.year", "same_as: articles.year")
+    path = tmp_path / "codebook.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputProblems) as error:
+        load_codebook(path)
+    assert error.value.problems == [
+        f"{path}: cases.year: same_as: 'articles.year': sheet.field of a sheet that a ref field "
+        "of sheet cases references",
+        f"{path}: cases.source: continues: 'year': a ref field of sheet cases",
+    ]

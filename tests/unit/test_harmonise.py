@@ -1,5 +1,6 @@
 """Harmonisation: the vocabulary (phrase splitting, variants, unknown phrases) and typed rows."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -258,3 +259,21 @@ def test_unknown_phrases_are_all_reported_with_their_cells():
         f"'Tocilizumab': a phrase of group treatment in {VOCABULARY.path} (add it there with its "
         "categories)",
     ]
+
+
+def test_a_duplicate_key_in_the_vocabulary_is_refused_with_its_line(tmp_path):
+    """`Male: female` after `Male: male` used to make every patient female, silently."""
+    text = (REPO / "extraction" / "vocabulary.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "vocabulary.yaml"
+    path.write_text(
+        text.replace("{Male: male, Female: female,", "{Male: male, Female: female, Male: female,"),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputProblems) as error:
+        load_vocabulary(path, CODEBOOK)
+    [problem] = error.value.problems
+    assert re.fullmatch(
+        rf"{re.escape(str(path))}:\d+:\d+: key 'Male' given twice \(first at line \d+\): each key "
+        "may appear once in a mapping",
+        problem,
+    )
