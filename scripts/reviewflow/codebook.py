@@ -541,113 +541,155 @@ def field_columns(
     fld: Field, source: str, vocabulary: Vocabulary, path: str, problems: list[str]
 ) -> list[Column]:
     """The dataset columns of one field, by its type (names and texts from `dataset:`)."""
-    spec = fld.dataset
-    name = str(spec.get("name", fld.name))
-    descriptions = spec.get("descriptions") or {}
-    where = f"{path}: {fld.name}.dataset"
+    maker = ColumnMaker(fld, source, vocabulary, path, problems)
+    if fld.type == "text" and vocabulary.group_for(fld.name) is not None:
+        return maker.flags()
+    if fld.type == "levels":
+        return maker.levels()
+    if fld.type == "bound":
+        return maker.bound()
+    if fld.type in {"number", "duration"}:
+        return maker.number()
+    return maker.single()
 
-    def column(col_name, kind, description, part="value", unit=None, enum=None, label=None):
+
+@dataclass(frozen=True)
+class ColumnMaker:
+    """Makes the dataset columns of one field; `dataset:` of the field overrides the defaults
+    (`name`, `label`, `description`, `unit`, `prefix`, `descriptions` per part, `status`)."""
+
+    fld: Field
+    source: str
+    vocabulary: Vocabulary
+    path: str
+    problems: list[str]
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        return self.fld.dataset
+
+    @property
+    def name(self) -> str:
+        return str(self.spec.get("name", self.fld.name))
+
+    @property
+    def label(self) -> str:
+        return str(self.spec.get("label", self.fld.label))
+
+    def described(self, part: str, default: str) -> str:
+        return (self.spec.get("descriptions") or {}).get(part, default)
+
+    def column(self, name, kind, description, part="value", unit=None, enum=None, label=None):
         return Column(
-            name=col_name,
+            name=name,
             type=kind,
             description=" ".join(str(description).split()),
-            source=source,
+            source=self.source,
             unit=unit,
             enum=tuple(enum) if enum else None,
-            label=str(label if label is not None else readable(col_name)),
-            field=fld.name if "." not in source else source,
+            label=str(label if label is not None else readable(name)),
+            field=self.fld.name if "." not in self.source else self.source,
             part=part,
         )
 
-    description = spec.get("description", fld.label)
-    label = spec.get("label", fld.label)
-    coded = vocabulary.coded.get(fld.name)
-    group = vocabulary.group_for(fld.name)
-    if fld.type == "text" and group is not None:
-        prefix = group.fields[fld.name]
+    def flags(self) -> list[Column]:
+        """A text read by a vocabulary phrase group: one flag per category of the group."""
+        group = self.vocabulary.group_for(self.fld.name)
         return [
-            column(
-                prefix + category,
+            self.column(
+                group.fields[self.fld.name] + category,
                 "boolean",
-                descriptions.get(category, f"{fld.label}: {category}"),
+                self.described(category, f"{self.fld.label}: {category}"),
                 part=f"flag:{category}",
                 label=readable(category),
             )
             for category in group.categories
         ]
-    if fld.type == "levels":
-        prefix = str(spec.get("prefix", f"{fld.name}_"))
+
+    def levels(self) -> list[Column]:
+        """Level codes: one flag per code (`prefix` + its name), then the canonical codes."""
+        prefix = str(self.spec.get("prefix", f"{self.fld.name}_"))
         flags = [
-            column(
+            self.column(
                 prefix + code_name,
                 "boolean",
-                descriptions.get(code, f"{readable(code_name)} ({code})"),
+                self.described(code, f"{readable(code_name)} ({code})"),
                 part=f"level:{code}",
                 label=readable(code_name),
             )
-            for code, code_name in fld.codes.items()
+            for code, code_name in self.fld.codes.items()
         ]
-        order = " ".join(fld.codes)
-        codes = column(
-            name,
-            "string",
-            spec.get("description", f'Canonical codes in the order {order}, e.g. "{order}".'),
-            part="codes",
-            label=label,
-        )
-        return [*flags, codes]
-    if fld.type == "bound":
-        unit = spec.get("unit", fld.unit)
+        order = " ".join(self.fld.codes)
+        default = f'Canonical codes in the order {order}, e.g. "{order}".'
+        description = self.spec.get("description", default)
+        return [*flags, self.column(self.name, "string", description, "codes", label=self.label)]
+
+    def bound(self) -> list[Column]:
+        """A printed bound: `<name>_low`, `<name>_high` and `<name>_qualifier`."""
         defaults = {
-            "low": f"Low bound of the printed {fld.label}.",
+            "low": f"Low bound of the printed {self.fld.label}.",
             "high": 'High bound (empty for ">n").',
             "qualifier": "How the value was printed.",
         }
-        unknown = sorted(set(descriptions) - set(BOUND_PARTS))
+        unknown = sorted(set(self.spec.get("descriptions") or {}) - set(BOUND_PARTS))
         if unknown:
-            problems.append(f"{where}.descriptions: {unknown}: one of {', '.join(BOUND_PARTS)}")
+            self.problems.append(
+                f"{self.path}: {self.fld.name}.dataset.descriptions: {', '.join(unknown)}: "
+                f"one of {', '.join(BOUND_PARTS)}"
+            )
+        unit = self.spec.get("unit", self.fld.unit)
         return [
-            column(
-                f"{name}_{part}",
+            self.column(
+                f"{self.name}_{part}",
                 "string" if part == "qualifier" else "number",
-                descriptions.get(part, defaults[part]),
+                self.described(part, defaults[part]),
                 part=part,
                 unit=None if part == "qualifier" else unit,
                 enum=QUALIFIERS if part == "qualifier" else None,
-                label=f"{label} ({part})",
+                label=f"{self.label} ({part})",
             )
             for part in BOUND_PARTS
         ]
-    if fld.type in {"number", "duration"}:
-        unit = spec.get("unit", fld.unit)
-        value = column(name, "number", description, unit=unit, label=label)
+
+    def number(self) -> list[Column]:
+        """A number or duration; with `status:`, a status column after it."""
+        fld, coded = self.fld, self.vocabulary.coded.get(self.fld.name)
+        description = self.spec.get("description", fld.label)
+        unit = self.spec.get("unit", fld.unit)
+        value = self.column(self.name, "number", description, unit=unit, label=self.label)
         if coded is not None and fld.status is None:
-            problems.append(
-                f"{path}: {fld.name}: coded in {vocabulary.path} but without `status:`: "
-                "a number's words are read as a status column only with status: {above, "
-                "above_means, at_most_means}"
+            self.problems.append(
+                f"{self.path}: {fld.name}: coded in {self.vocabulary.path} but without "
+                "`status:`: a number's words are read as a status column only with status: "
+                "{above, above_means, at_most_means}"
             )
         if fld.status is None:
             return [value]
-        status_spec = spec.get("status") or {}
+        spec = self.spec.get("status") or {}
         enum = list(coded.enum) if coded else []
         enum += [
             v for v in (fld.status["at_most_means"], fld.status["above_means"]) if v not in enum
         ]
-        status = column(
-            str(status_spec.get("name", f"{fld.name}_status")),
+        status = self.column(
+            str(spec.get("name", f"{fld.name}_status")),
             "string",
-            status_spec.get("description", f"{fld.label}: status"),
+            spec.get("description", f"{fld.label}: status"),
             part="status",
             enum=enum,
-            label=status_spec.get("label", f"{fld.label} status"),
+            label=spec.get("label", f"{fld.label} status"),
         )
         return [value, status]
-    kind = "integer" if fld.type == "integer" else "string"
-    enum = None
-    if fld.type == "choice":
-        enum = coded.enum if coded is not None else tuple(fld.words)
-    return [column(name, kind, description, unit=spec.get("unit"), enum=enum, label=label)]
+
+    def single(self) -> list[Column]:
+        """One column: an integer, or text (a choice through the vocabulary's coded values)."""
+        kind = "integer" if self.fld.type == "integer" else "string"
+        enum = None
+        if self.fld.type == "choice":
+            coded = self.vocabulary.coded.get(self.fld.name)
+            enum = coded.enum if coded is not None else tuple(self.fld.words)
+        description = self.spec.get("description", self.fld.label)
+        unit = self.spec.get("unit")
+        return [self.column(self.name, kind, description, unit=unit, enum=enum, label=self.label)]
 
 
 def place_derived(
