@@ -39,7 +39,7 @@ def build_dataset(
         range_issues(cases, codebook)
         + consistency_issues(cases, studies, rows, codebook)
         + duplicate_issues(pairs, *marked[:1])
-        + spelling_issues(folds)
+        + spelling_issues(folds, vocabulary.path)
     )
     qc = issues_frame(issues, [r[codebook.primary_key] for r in rows])
     return dataset_frame(rows, codebook), qc

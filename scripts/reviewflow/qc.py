@@ -87,7 +87,7 @@ def range_issues(cases: RawSheet, codebook: Codebook) -> list[Issue]:
             message = (
                 f"{cells[fld.name]}: {fld.name} {format_number(value)} {unit} is outside the "
                 f"plausible range {format_number(limits[0])}-{format_number(limits[1])} {unit} "
-                "(extraction/codebook.yaml)"
+                f"({codebook.path})"
             )
             if others and value > max(others):
                 ratio = value / max(others)
@@ -99,7 +99,7 @@ def range_issues(cases: RawSheet, codebook: Codebook) -> list[Issue]:
     return issues
 
 
-def spelling_issues(folds: list[Fold]) -> list[Issue]:
+def spelling_issues(folds: list[Fold], vocabulary_path: str) -> list[Issue]:
     """Every variant spelling that the vocabulary folded into its canonical phrase."""
     return [
         Issue(
@@ -109,7 +109,7 @@ def spelling_issues(folds: list[Fold]) -> list[Issue]:
             INFO,
             f"{fold.cell}: {fold.typed!r} read as {fold.canonical!r}"
             + (f" ({fold.note})" if fold.note else "")
-            + ": spelling folded by extraction/vocabulary.yaml",
+            + f": spelling folded by {vocabulary_path}",
         )
         for fold in folds
     ]

@@ -114,7 +114,7 @@ def test_values_by_type(codebook):
         [
             "P2", "size", "25", "warning",
             "patients!C3: size 25 cm is outside the plausible range 0-20 cm "
-            "(extraction/codebook.yaml), 7.1 times the largest other value (3.5): check the "
+            f"({codebook.path}), 7.1 times the largest other value (3.5): check the "
             "report for a unit or typing error; the value is kept as printed",
         ]
     ]  # fmt: skip

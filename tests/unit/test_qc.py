@@ -41,7 +41,7 @@ def test_implausible_value_is_flagged_with_its_comparison_and_kept():
     ]
     assert issues[1].message == (
         "cases!M3: csf_protein_mg_dl 3260 mg/dL is outside the plausible range 10-1000 mg/dL "
-        "(extraction/codebook.yaml), 3.8 times the largest other value (865): check the report "
+        f"({CODEBOOK.path}), 3.8 times the largest other value (865): check the report "
         "for a unit or typing error; the value is kept as printed"
     )
 
@@ -125,7 +125,7 @@ def test_folded_spellings_are_listed_as_info_after_warnings():
         ["pathology", "Nd", "info"],
     ]
     assert qc.loc[1, "message"] == (
-        "cases!Q2: 'Nd' read as 'ND' (lower-case d): spelling folded by extraction/vocabulary.yaml"
+        f"cases!Q2: 'Nd' read as 'ND' (lower-case d): spelling folded by {VOCABULARY.path}"
     )
 
 
