@@ -9,6 +9,7 @@ from reviewflow.characteristics import (
     characteristics_markdown,
     write_characteristics_xlsx,
 )
+from reviewflow.codebook import load_codebook
 from reviewflow.io import write_text
 from reviewflow.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.stats import Settings
@@ -16,7 +17,9 @@ from reviewflow.stats import Settings
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():
     settings = Settings.from_config(snakemake.params.settings)
-    cases = read_cases(snakemake.input.cases)
+    cases = read_cases(
+        snakemake.input.cases, load_codebook(snakemake.input.codebook, snakemake.input.vocabulary)
+    )
     table = characteristics_frame(compute_items(cases, settings), len(cases))
     write_text(characteristics_markdown(table, len(cases)), snakemake.output.markdown)
     write_characteristics_xlsx(table, snakemake.output.xlsx)

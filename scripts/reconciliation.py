@@ -4,6 +4,7 @@ import logging
 
 from reviewflow.analysis import compute_items
 from reviewflow.cases_reader import attach_raw_treatment, read_cases
+from reviewflow.codebook import load_codebook
 from reviewflow.io import write_table, write_text
 from reviewflow.reconcile import reconcile, reconciliation_frame, reconciliation_markdown
 from reviewflow.reported import read_reported
@@ -13,7 +14,9 @@ from reviewflow.stats import Settings
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():
     settings = Settings.from_config(snakemake.params.settings)
-    cases = read_cases(snakemake.input.cases)
+    cases = read_cases(
+        snakemake.input.cases, load_codebook(snakemake.input.codebook, snakemake.input.vocabulary)
+    )
     cases, warning = attach_raw_treatment(cases, snakemake.input.raw, settings.raw_treatment_column)
     if warning:
         logging.warning("%s", warning)

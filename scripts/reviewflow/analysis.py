@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from reviewflow.cases_reader import (
+from reviewflow.legacy_columns import (
     LEVELS,
     RAW_TREATMENT,
     SYMPTOM_PREFIXES,

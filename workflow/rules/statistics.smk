@@ -20,6 +20,8 @@ STATISTICS_TARGETS = [
 rule statistics_summary:
     input:
         cases=STATISTICS_CASES,
+        codebook=config["extraction"]["codebook"],
+        vocabulary=config["dataset"]["vocabulary"],
     output:
         summary=report(
             f"{STATISTICS_DIR}/summary.tsv",
@@ -41,6 +43,8 @@ rule statistics_summary:
 rule reconciliation:
     input:
         cases=STATISTICS_CASES,
+        codebook=config["extraction"]["codebook"],
+        vocabulary=config["dataset"]["vocabulary"],
         reported=config["statistics"]["reported_results"],
         raw=f"{RESULTS}/extraction/cases.tsv",
     output:
@@ -69,6 +73,8 @@ rule reconciliation:
 rule characteristics:
     input:
         cases=STATISTICS_CASES,
+        codebook=config["extraction"]["codebook"],
+        vocabulary=config["dataset"]["vocabulary"],
     output:
         markdown=report(
             f"{STATISTICS_DIR}/characteristics.md",
@@ -95,6 +101,8 @@ rule characteristics:
 rule statistics_figures:
     input:
         cases=STATISTICS_CASES,
+        codebook=config["extraction"]["codebook"],
+        vocabulary=config["dataset"]["vocabulary"],
     output:
         svg=report(
             expand(f"{FIGURES_DIR}/{{name}}.svg", name=STATISTICS_FIGURES),
