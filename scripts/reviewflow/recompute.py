@@ -301,11 +301,13 @@ def make_plan(spec, cases, declared, context) -> tuple[Plan | None, list[str]]:
     text_column = ""
     if "text_match" in spec:
         match = spec["text_match"]
-        text_column = raw_text_column(str(parameter(match["column"], context.parameters)))
+        raw_column = str(parameter(match["column"], context.parameters))
+        text_column = raw_text_column(raw_column)
         if text_column not in cases.columns:
+            shown = spec["label"].split(":")[0]
             return None, [
-                f"A naive text count ({spec['label'].split(':')[0]}) was not tried: the raw "
-                f"column {match['column']!r} is not available."
+                f"The reading '{shown}' was not tried: the raw column {raw_column!r} "
+                "is not available."
             ]
         missed = pd.Series(False, index=cases.index)
         for flag, word in match["words"].items():

@@ -15,6 +15,7 @@ compared at the printed precision.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import string
@@ -115,10 +116,15 @@ def read_declared(path: str | os.PathLike, schema: str | os.PathLike) -> Declare
 
 
 def parse_declared(data, source: str, schema: dict) -> Declared:
-    problems = schema_problems(data, schema)
-    if problems:
+    """The file's data checked: schema problems, then the references and printed numbers of the
+    items that fit the schema (when the shared sections do), all reported at once."""
+    errors = schema_errors(data, schema)
+    problems = [problem for _, problem in errors]
+    bad_items = {path[1] for path, _ in errors if len(path) > 1 and path[0] == "items"}
+    if any(not path or path[0] != "items" or len(path) == 1 for path, _ in errors):
         raise_if_any(source, problems)
     parameters = {name: plain(value) for name, value in data.get("parameters", {}).items()}
+    items = {key: entry for key, entry in data["items"].items() if key not in bad_items}
     declared = Declared(
         source=source,
         publication=data.get("source", ""),
@@ -126,11 +132,11 @@ def parse_declared(data, source: str, schema: dict) -> Declared:
         conditions=plain(data.get("conditions", {})),
         readings=plain(data.get("readings", {})),
         every_item_readings=plain(data.get("every_item_readings", [])),
-        items={key: computed_part(entry) for key, entry in data["items"].items()},
+        items={key: computed_part(entry) for key, entry in items.items()},
     )
-    problems = reference_problems(declared)
+    problems += reference_problems(declared)
     reported = {}
-    for key, entry in data["items"].items():
+    for key, entry in items.items():
         if "wording" not in entry:
             if any(name in entry for name in PRINTED_FIELDS):
                 problems.append(f"item {key!r}: printed numbers without a wording: quote it")
@@ -175,16 +181,17 @@ def where_in(path) -> str:
     return ": ".join(piece for piece in (head, text) if piece) or "the file"
 
 
-def schema_problems(data, schema: dict) -> list[str]:
-    """Every place the file breaks its schema; for a condition or reading that fits none of its
-    forms, the form it was closest to is explained."""
+def schema_errors(data, schema: dict) -> list[tuple[tuple, str]]:
+    """(path, located message) of every place the file breaks its schema; for a condition or
+    reading that fits none of its forms, the closest form is explained."""
     if not isinstance(data, dict):
-        return ["the file must be a mapping with an 'items' mapping: item -> figure"]
+        return [((), "the file must be a mapping with an 'items' mapping: item -> figure")]
     validator = Draft202012Validator(schema)
-    problems = []
+    errors = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
-        problems.append(f"{where_in(error.path)}: {best_message(error)}")
-    return problems
+        message = re.sub(r"Decimal\('([^']*)'\)", r"\1", best_message(error))
+        errors.append((tuple(error.path), f"{where_in(error.path)}: {message}"))
+    return errors
 
 
 def best_message(error) -> str:
@@ -271,10 +278,11 @@ def reference_problems(declared: Declared) -> list[str]:
         compute = entry.get("compute")
         if compute is None:
             if "not_derivable" not in entry and key not in details:
+                close = difflib.get_close_matches(key, sorted(details), n=1)
+                hint = f"did you mean {close[0]}?" if close else "no summary gives it"
                 problems.append(
-                    f"{where}: no compute: give one, or not_derivable, or declare the summary "
-                    f"whose detail it is above it (e.g. {key.rsplit('_', 1)[0]!r} with "
-                    "statistic: summary)"
+                    f"{where}: no compute: give one, or not_derivable, or declare above it the "
+                    f"summary whose detail it is (statistic: summary); {hint}"
                 )
             continue
         problems += compute_problems(where, compute, parameters)

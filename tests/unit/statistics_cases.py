@@ -1,9 +1,16 @@
 """Hand-made datasets for the statistics tests: every column of the dataset contract, filled with
 "nothing reported" unless a test says otherwise (values are given as they appear in cases.csv)."""
 
+from functools import cache
+from pathlib import Path
+
 import pandas as pd
 
 from reviewflow.cases_reader import BOOL_COLUMNS, REQUIRED_COLUMNS, parse_cases
+from reviewflow.reported import read_declared
+
+REPO = Path(__file__).resolve().parents[2]
+SCHEMA = REPO / "workflow" / "schemas" / "reported_results.schema.yaml"
 
 NOT_REPORTED = {
     "serum_igg4": "not_reported",
@@ -44,3 +51,9 @@ def fmt(value) -> str:
 def make_cases(n: int, **columns) -> pd.DataFrame:
     """The typed dataset of `raw_cases`."""
     return parse_cases(raw_cases(n, **columns), "hand-made cases.csv")
+
+
+@cache
+def project_declared():
+    """The committed review's config/reported_results.yaml, loaded and checked."""
+    return read_declared(REPO / "config" / "reported_results.yaml", SCHEMA)
