@@ -41,6 +41,7 @@ from reviewflow.stats import (
 )
 
 DAYS = {"days": 1.0, "weeks": 7.0}  # months: the declared days_per_month
+MEAN_MONTH_DAYS = 30.44  # a mean Gregorian month, when a conversion does not say
 DETAILS = {
     "mean": "mean",
     "sd": "standard deviation (sample)",
@@ -113,11 +114,10 @@ class Item:
 
 
 def shown_parameter(value) -> str:
-    return (
-        f"{value:g}"
-        if isinstance(value, (int, float)) and not isinstance(value, bool)
-        else (str(value))
-    )
+    """A parameter in a text: numbers without trailing zeros (8, 30.44)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:g}"
+    return str(value)
 
 
 def fill(template: str, parameters: dict, **extra) -> str:
@@ -132,7 +132,7 @@ def conversion(compute: dict, parameters: dict) -> tuple[float, float, dict] | N
     convert = compute.get("convert")
     if not convert:
         return None
-    per_month = float(parameter(convert.get("days_per_month", 30.44), parameters))
+    per_month = float(parameter(convert.get("days_per_month", MEAN_MONTH_DAYS), parameters))
     days = {**DAYS, "months": per_month}
     extra = {"month": month_wording(per_month), "days_per_month": f"{per_month:g}"}
     return days[convert["from"]], days[convert["to"]], extra
