@@ -125,7 +125,7 @@ def characteristics_markdown(
         "range (min–max). Indented rows are shares of the row above.",
         "",
     ]
-    extra = [f"{s.label} (n = {s.n})" for s in found]
+    extra = [s.header for s in found]
     header = ["Domain", "Characteristic", "Value", "Statistic", "Reported", "Not reported", *extra]
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + "---|" * len(header))

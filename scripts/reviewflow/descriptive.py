@@ -155,7 +155,7 @@ def descriptive_markdown(
         "reporting the column).",
         "",
     ]
-    extra = [f"{s.label} (n = {s.n})" for s in found]
+    extra = [s.header for s in found]
     header = ["Variable", "Category", "Reported", "Not reported", "Statistic", "Value", *extra]
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + "---|" * len(header))

@@ -34,10 +34,16 @@ class Subset:
     label: str
     keep: pd.Series
     note: str
+    caveat: str = ""  # why the analysis could not leave anyone out (e.g. no appraisal exists)
 
     @property
     def n(self) -> int:
         return int(self.keep.sum())
+
+    @property
+    def header(self) -> str:
+        """The column's heading: its label, n, and the caveat when there is one."""
+        return f"{self.label} (n = {self.n}{'; ' + self.caveat if self.caveat else ''})"
 
 
 def subsets(
@@ -46,13 +52,14 @@ def subsets(
     """One `Subset` per declared analysis, in order; raises `InputProblems` for bad inputs."""
     result = []
     for analysis in analyses:
+        caveat = ""
         if analysis.duplicates_column:
             keep, note = without_duplicates(cases, analysis, source)
         elif analysis.exclude_judged:
-            keep, note = without_studies_judged(cases, analysis)
+            keep, note, caveat = without_studies_judged(cases, analysis)
         else:
             keep, note = pd.Series(True, index=cases.index), "every patient"
-        result.append(Subset(analysis.name, analysis.label, keep, note))
+        result.append(Subset(analysis.name, analysis.label, keep, note, caveat))
     return result
 
 
@@ -102,7 +109,7 @@ def without_duplicates(
             )
     if not dropped:
         return keep, "no possible duplicate patients: every patient"
-    return keep, "left out, as later reports of a patient kept: " + ", ".join(dropped)
+    return keep, "left out, as later reports of a patient kept: " + ", ".join(sorted(dropped))
 
 
 def year_text(year) -> str:
@@ -125,19 +132,24 @@ def read_study_quality(path: str | os.PathLike) -> pd.DataFrame:
     return frame
 
 
-def without_studies_judged(cases: pd.DataFrame, analysis: Sensitivity) -> tuple[pd.Series, str]:
-    """Leave out the patients of studies judged as one of `exclude_judged`."""
+def without_studies_judged(
+    cases: pd.DataFrame, analysis: Sensitivity
+) -> tuple[pd.Series, str, str]:
+    """Leave out the patients of studies judged as one of `exclude_judged`; returns the patients
+    kept, a note, and a caveat when no appraisal exists."""
     everyone = pd.Series(True, index=cases.index)
     path = analysis.study_quality
+    caveat = "no appraisal exists"
     if not Path(path).exists():
         if analysis.study_quality_optional:
-            return everyone, f"no appraisal exists ({path} absent): every patient"
+            return everyone, f"no appraisal exists ({path} absent): every patient", caveat
         raise_if_any(path, [f"{path}: file not found (declared required in the analysis file)"])
     quality = read_study_quality(path)
     judged = quality[quality["judgement"] != NOT_APPRAISED]
     if judged.empty:
         n = quality["study_id"].nunique()
-        return everyone, f"no appraisal exists (all {n} studies not_appraised): every patient"
+        note = f"no appraisal exists (all {n} studies not_appraised): every patient"
+        return everyone, note, caveat
     judgement = quality.drop_duplicates("study_id").set_index("study_id")["judgement"]
     study = cases[analysis.study_column].astype(str)
     excluded = study.map(judgement).isin(analysis.exclude_judged)
@@ -149,7 +161,7 @@ def without_studies_judged(cases: pd.DataFrame, analysis: Sensitivity) -> tuple[
     )
     if unknown:
         note += f"; not in the appraisal (kept): {', '.join(unknown)}"
-    return ~excluded, note
+    return ~excluded, note, ""
 
 
 # ---------------------------------------------------------------------------------- columns
@@ -174,14 +186,15 @@ def with_subset_columns(
 
 
 def moves(frame: pd.DataFrame, subset: Subset, label: Callable[[pd.Series], str]) -> list[str]:
-    """How the figures move without the subset's left-out patients: one line per changed row."""
+    """How the figures move without the subset's left-out patients: one line per row whose value
+    changes (with its reported count when that changes too)."""
     lines = []
     for _, row in frame.iterrows():
         value, n = row[f"value_{subset.name}"], row[f"n_reported_{subset.name}"]
-        if value == row["value"] and same(n, row["n_reported"]):
+        if value == row["value"]:
             continue
         change = f"{row['value']} → {value}"
-        if not same(n, row["n_reported"]):
+        if not same(n, row["n_reported"]) and "/" not in str(value):
             change += f" (reported {cell(row['n_reported'])} → {cell(n)})"
         lines.append(f"{label(row)}: {change}")
     return lines
@@ -211,7 +224,7 @@ def sensitivity_markdown(
         elif not changed:
             lines.append("No figure moves.")
         else:
-            lines.append(f"Figures that move ({len(changed)}):")
+            lines.append(f"Figures that move ({len(changed)} of {len(frame)} rows):")
             lines.append("")
             lines += [f"- {line}" for line in changed]
         lines.append("")

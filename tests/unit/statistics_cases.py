@@ -1,9 +1,16 @@
 """Hand-made datasets for the statistics tests: every column of the dataset contract, filled with
 "nothing reported" unless a test says otherwise (values are given as they appear in cases.csv)."""
 
+from pathlib import Path
+
 import pandas as pd
 
 from reviewflow.cases_reader import BOOL_COLUMNS, REQUIRED_COLUMNS, parse_cases
+from reviewflow.codebook import load_codebook
+
+CODEBOOK = Path(__file__).resolve().parents[2] / "extraction" / "codebook.yaml"
+# Every column of the committed codebook's dataset (cases.csv), in its order.
+ALL_COLUMNS = load_codebook(CODEBOOK).column_names
 
 NOT_REPORTED = {
     "serum_igg4": "not_reported",
@@ -17,7 +24,7 @@ FALSE_BY_DEFAULT = [c for c in BOOL_COLUMNS if c.startswith(("level_", "treatmen
 def raw_cases(n: int, **columns) -> pd.DataFrame:
     """`n` cases as strings; each keyword is a column: a list of n values, or one for all."""
     data = {}
-    for column in REQUIRED_COLUMNS:
+    for column in [*ALL_COLUMNS, *[c for c in REQUIRED_COLUMNS if c not in ALL_COLUMNS]]:
         default = NOT_REPORTED.get(column, "false" if column in FALSE_BY_DEFAULT else "")
         data[column] = [default] * n
     data["case_id"] = [f"C{i:02d}" for i in range(1, n + 1)]
