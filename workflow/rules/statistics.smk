@@ -13,7 +13,7 @@ ANALYSIS_INPUTS = {
     "cases": STATISTICS_CASES,
     "codebook": config["extraction"]["codebook"],
     "analysis": ANALYSIS,
-    "schema": "workflow/schemas/analysis.schema.yaml",
+    "schema": f"{workflow.basedir}/workflow/schemas/analysis.schema.yaml",
 }
 # One job per figure the analysis file declares.
 STATISTICS_FIGURES = figure_names(ANALYSIS)
