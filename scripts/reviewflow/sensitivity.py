@@ -187,14 +187,15 @@ def with_subset_columns(
 
 def moves(frame: pd.DataFrame, subset: Subset, label: Callable[[pd.Series], str]) -> list[str]:
     """How the figures move without the subset's left-out patients: one line per row whose value
-    changes (with its reported count when that changes too)."""
+    or (for a summary, whose text does not show it) whose reported count changes."""
     lines = []
     for _, row in frame.iterrows():
         value, n = row[f"value_{subset.name}"], row[f"n_reported_{subset.name}"]
-        if value == row["value"]:
+        n_moves = not same(n, row["n_reported"]) and "/" not in str(value)  # n/N shows it
+        if value == row["value"] and not n_moves:
             continue
-        change = f"{row['value']} → {value}"
-        if not same(n, row["n_reported"]) and "/" not in str(value):
+        change = f"{row['value']} → {value}" if value != row["value"] else f"{value} (unchanged)"
+        if n_moves:
             change += f" (reported {cell(row['n_reported'])} → {cell(n)})"
         lines.append(f"{label(row)}: {change}")
     return lines
@@ -222,9 +223,9 @@ def sensitivity_markdown(
         if subset.n == n_total:
             lines.append("No patient left out: the figures are those of all patients.")
         elif not changed:
-            lines.append("No figure moves.")
+            lines.append("No row changes.")
         else:
-            lines.append(f"Figures that move ({len(changed)} of {len(frame)} rows):")
+            lines.append(f"Rows that change ({len(changed)} of {len(frame)}):")
             lines.append("")
             lines += [f"- {line}" for line in changed]
         lines.append("")
