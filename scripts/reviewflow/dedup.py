@@ -439,6 +439,8 @@ def evidence(p: Prepared, i: int, j: int, rules: Rules) -> str:
         same = journals_compatible(p.journals[i], p.journals[j], rules)
         parts.append("journal " + ("compatible" if same else "different"))
     parts.append(f"volume {p.volumes[i] or '-'}/{p.volumes[j] or '-'}")
+    if p.issues[i] or p.issues[j]:
+        parts.append(f"issue {p.issues[i] or '-'}/{p.issues[j] or '-'}")
     first_i = p.pages[i].ranges[0][0] if p.pages[i].known else "-"
     first_j = p.pages[j].ranges[0][0] if p.pages[j].known else "-"
     parts.append(f"first page {first_i}/{first_j}")

@@ -277,6 +277,7 @@ def test_guard_recurring_title_in_different_issues():
     result = dedup(record("a", issue="3", **long_title), record("b", issue="4", **long_title))
     assert not merged(result, "a", "b")
     assert uncertain_reasons(result)[frozenset("ab")] == "different issues of the same volume"
+    assert "issue 3/4" in uncertain_pairs(pd.DataFrame([]), result)["evidence"][0]
     # with pages in common the issue number is the field more likely garbled
     same_pages = dedup(record("a", issue="3"), record("b", issue="4"))
     assert merged(same_pages, "a", "b")
