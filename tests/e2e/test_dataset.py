@@ -140,7 +140,7 @@ def test_a_field_added_to_codebook_and_workbook_reaches_every_dataset_output(wor
     ).set_index("variable")
     index = described.loc["csf_igg4_index"]
     assert (index["label"], index["n_reported"], index["not_reported"]) == (
-        "CSF IgG4 index",
+        "CSF IgG4 index (ratio)",
         "2",
         "53",
     )
