@@ -18,7 +18,33 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--config", default="config/config.yaml", help="for the CSV alias table")
     check.set_defaults(func=check_export)
     add_dedup_command(commands)
+    new = commands.add_parser(
+        "new-review",
+        help="write the skeleton of a new review (config, starter codebook, vocabulary, empty "
+        "analysis file, the workbook generated from the codebook) that builds at once",
+    )
+    new.add_argument("folder", metavar="DIR", help="a new or empty folder")
+    new.add_argument("--title", help="the review's title (config/config.yaml)")
+    new.set_defaults(func=new_review)
     return parser
+
+
+def new_review(args: argparse.Namespace) -> int:
+    from reviewflow.errors import InputProblems
+    from reviewflow.new_review import create_review, workflow_snakefile
+
+    try:
+        written = create_review(args.folder, args.title)
+    except InputProblems as error:
+        print(f"reviewflow new-review: {error}", file=sys.stderr)
+        return 2
+    print(f"{args.folder}: new review, {len(written)} files:")
+    for path in written:
+        print(f"  {path}")
+    snakefile = workflow_snakefile() or "/path/to/reviewflow/Snakefile"
+    print(f"Build it: snakemake -s {snakefile} --directory {args.folder} --cores 4")
+    print(f"Then make it yours: {args.folder}/README.md")
+    return 0
 
 
 def check_export(args: argparse.Namespace) -> int:
@@ -35,8 +61,9 @@ def add_dedup_command(commands) -> None:
         help="group duplicate bibliographic records",
         description="Group duplicate records. RECORDS.csv is in reviewflow's record schema "
         "(record_id, title, authors, ...) or in the bib-dedupe benchmark layout "
-        "(ID,title,year,author,journal,volume,number,pages[,doi,abstract]). GROUPS.csv gets one "
-        "row per duplicate group: merged_ids, the ';'-joined ids.",
+        "(records_pre_merged.csv: ID,ENTRYTYPE,title,year,author,journal,volume,number,pages"
+        "[,doi,abstract]), UTF-8 or latin-1. GROUPS.csv gets one row per duplicate group: "
+        "merged_ids, the ';'-joined ids (the layout of the labelled sets' merged_record_ids.csv).",
     )
     dedup.add_argument("records", metavar="RECORDS.csv")
     dedup.add_argument("--out", required=True, metavar="GROUPS.csv")
@@ -57,6 +84,8 @@ def run_dedup(args: argparse.Namespace) -> int:
         print(f"reviewflow dedup: {error}", file=sys.stderr)
         return 2
     groups = sum(1 for group in result.clusters if len(group) > 1)
+    if result.encoding not in ("", "utf-8-sig"):
+        print(f"{args.records}: not UTF-8, read as {result.encoding}")
     print(
         f"{len(result.prepared)} records, {groups} duplicate groups, "
         f"{len(result.prepared) - len(result.clusters)} duplicates, "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from reviewflow.errors import InputProblems
+from reviewflow.yamlfile import read_yaml
 
 # --------------------------------------------------------------------------------------------
 # Search windows: folders resources/searches/<from>_<until>/ (see reviewflow.windows)
@@ -155,3 +157,35 @@ def decision_file_paths(folder: str | Path) -> list[str]:
     if not folder.is_dir():
         return []
     return sorted(str(path) for path in folder.iterdir() if not is_ignored(path))
+
+
+# --------------------------------------------------------------------------------------------
+# Statistics: the analysis file (see reviewflow.analysis_file)
+
+
+def figure_names(path: str | os.PathLike) -> list[str]:
+    """The figures declared in the analysis file (for the workflow's targets); [] when the file
+    cannot be read, so that the rule that checks the file reports why."""
+    try:
+        data = read_yaml(path)
+    except InputProblems:
+        return []
+    figures = data.get("figures") if isinstance(data, dict) else None
+    return [str(name) for name in figures] if isinstance(figures, dict) else []
+
+
+def optional_inputs(path: str | os.PathLike) -> list[str]:
+    """Files the sensitivity analyses read: each required one, and each optional one that exists."""
+    try:
+        data = read_yaml(path)
+    except InputProblems:
+        return []
+    analyses = data.get("sensitivity") if isinstance(data, dict) else None
+    files = []
+    for analysis in analyses if isinstance(analyses, list) else []:
+        if not isinstance(analysis, dict) or not analysis.get("study_quality"):
+            continue
+        file = str(analysis["study_quality"])
+        if not analysis.get("study_quality_optional") or Path(file).exists():
+            files.append(file)
+    return files
