@@ -49,16 +49,9 @@ def test_every_rule_has_log_and_conda_env():
     assert not problems, "\n".join(problems)
 
 
-# Rule files that other branches are rewriting (issue 15 left them alone): their rules get a
-# benchmark and resources when those branches have landed; then this set goes.
-RULE_FILES_PENDING_RESOURCES = {"dataset.smk", "statistics.smk"}
-
-
 def test_every_rule_has_a_benchmark_and_declares_memory_and_runtime():
     problems = []
     for file, name, body in rule_blocks():
-        if file in RULE_FILES_PENDING_RESOURCES:
-            continue
         if not re.search(r"^\s+benchmark:", body, flags=re.M):
             problems.append(f"{file}: rule {name} has no benchmark:")
         resources = re.search(r"^\s+resources:\n((?:\s{8,}.*\n)+)", body, flags=re.M)
