@@ -43,7 +43,8 @@ def extraction_methods(
     if disagreements is not None:
         status = disagreements["status"].value_counts()
         text += (
-            f" {len(disagreements)} cells in disagreement: {int(status.get('adjudicated', 0))} "
+            f" {plural(len(disagreements), 'cell')} in disagreement: "
+            f"{int(status.get('adjudicated', 0))} "
             "settled by adjudication (extraction adjudication file: reviewer and note per cell)"
         )
         if status.get("row_dropped", 0):
@@ -99,10 +100,12 @@ def appraisal_methods(
     if len(conflicts):
         settled = int((conflicts["status"] == "adjudicated").sum())
         text += (
-            f" {len(conflicts)} answers differed; {settled} were settled by adjudication "
+            f" {plural(len(conflicts), 'answer')} differed between appraisers; {settled} "
+            f"{'was' if settled == 1 else 'were'} settled by adjudication "
             "(appraisal adjudication file: reviewer and note per answer)"
         )
-        text += f", {len(conflicts) - settled} are still open." if settled < len(conflicts) else "."
+        still = len(conflicts) - settled
+        text += f", {still} {'is' if still == 1 else 'are'} still open." if still else "."
     if appraised:
         judged = table.loc[table["status"] == "appraised", "judgement"].value_counts()
         text += (
@@ -114,6 +117,10 @@ def appraisal_methods(
             + "."
         )
     return text
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def percent(part: int, whole: int) -> str:
