@@ -226,6 +226,7 @@ def appraisal_sheet(checklist: Checklist) -> Sheet:
             "choice",
             f"{item.question} Answer {answers}.",
             required=False,
+            blank_means="not answered yet",
             words=tuple(checklist.answer_labels),
             width=max(10, len(item.short) + 2),
         )
