@@ -14,7 +14,9 @@ def main(sm) -> None:
     with stop_on_input_problems():
         checklist = load_checklist(sm.input.checklist)
     studies = pd.read_csv(sm.input.studies, sep="\t", dtype=str, keep_default_na=False)
-    write_appraisal_workbook(checklist, studies, sm.wildcards.appraiser, sm.output[0])
+    write_appraisal_workbook(
+        checklist, studies, sm.wildcards.appraiser, sm.output[0], sm.params.save_as
+    )
     logging.info("%s: %d studies, %d items", sm.output[0], len(studies), len(checklist.items))
 
 

@@ -228,7 +228,7 @@ def appraisal_sheet(checklist: Checklist) -> Sheet:
             required=False,
             blank_means="not answered yet",
             words=tuple(checklist.answer_labels),
-            width=max(10, len(item.short) + 2),
+            width=max(10, len(item.short) + 2, *(len(a) + 2 for a in checklist.answer_labels)),
         )
         for item in checklist.items
     ]
@@ -245,7 +245,11 @@ def appraisal_sheet(checklist: Checklist) -> Sheet:
 
 
 def write_appraisal_workbook(
-    checklist: Checklist, studies: pd.DataFrame, appraiser: str, path: str | Path
+    checklist: Checklist,
+    studies: pd.DataFrame,
+    appraiser: str,
+    path: str | Path,
+    save_as: str = "extraction/appraisal/<appraiser>.xlsx",
 ) -> None:
     """The appraisal workbook of one appraiser: a row per included study (`studies`: columns
     study_id, first_author, year, title), a drop-down per item, a readme sheet with the
@@ -261,23 +265,33 @@ def write_appraisal_workbook(
     sheet = book.create_sheet(SHEET)
     write_sheet(sheet, columns, rows, validation_rows=max(len(rows) + 1, 2))
     sheet.freeze_panes = "E2"  # the study columns stay in view
+    print_on_page_width(sheet)
+    sheet.print_title_rows = "1:1"
     fit_row_heights(sheet, columns)
     readme = book.create_sheet("readme")
     lines = [
         ["checklist", checklist.name, ""],
         ["citation", checklist.citation, ""],
-        ["appraiser", appraiser, "save this workbook as extraction/appraisal/<appraiser>.xlsx"],
+        ["appraiser", appraiser, f"save this workbook as {save_as}"],
         ["answers", ", ".join(checklist.answer_labels), "choose from the drop-down of each cell"],
     ]
     lines += [[item.id, item.question, item.domain] for item in checklist.items]
     readme_columns = [Column("what", 14), Column("text", 90, wrap=True), Column("more", 40)]
     write_sheet(readme, readme_columns, lines, validation_rows=1)
     fit_row_heights(readme, readme_columns)
+    print_on_page_width(readme)
     if "lists" in book.sheetnames:
         book.move_sheet("lists", offset=len(book.sheetnames))
     book.active = 0
     with atomic_path(path) as tmp:
         book.save(tmp)
+
+
+def print_on_page_width(sheet) -> None:
+    """Printed (or exported to PDF) landscape, every column on one page width."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 @dataclass

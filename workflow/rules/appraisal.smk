@@ -8,12 +8,8 @@
 APPRAISAL = config.get("appraisal") or {}
 APPRAISAL_CHECKLIST = APPRAISAL.get("checklist", "config/appraisal/jbi_case_reports.yaml")
 APPRAISERS = list(APPRAISAL.get("appraisers") or [])
-APPRAISAL_WORKBOOKS = {
-    name: APPRAISAL.get("workbooks", "extraction/appraisal/{appraiser}.xlsx").format(
-        appraiser=name
-    )
-    for name in APPRAISERS
-}
+APPRAISAL_WORKBOOK = APPRAISAL.get("workbooks", "extraction/appraisal/{appraiser}.xlsx")
+APPRAISAL_WORKBOOKS = {name: APPRAISAL_WORKBOOK.format(appraiser=name) for name in APPRAISERS}
 APPRAISAL_ADJUDICATION = APPRAISAL.get("adjudication", "extraction/appraisal/adjudication.tsv")
 APPRAISAL_DIR = f"{RESULTS}/appraisal"
 
@@ -28,6 +24,8 @@ rule appraisal_template:
         checklist=APPRAISAL_CHECKLIST,
     output:
         f"{RESULTS}/templates/appraisal_{{appraiser}}.xlsx",
+    params:
+        save_as=lambda wildcards: APPRAISAL_WORKBOOK.format(appraiser=wildcards.appraiser),
     log:
         f"{LOGS}/appraisal_template/{{appraiser}}.log",
     benchmark:
