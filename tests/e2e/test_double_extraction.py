@@ -61,7 +61,9 @@ def test_two_extractors_disagree_then_adjudication_builds_the_dataset(workflow_d
         "cases\tC11\tsex\tFemale\tcarla\tthe text says 'she'\n",
         encoding="utf-8",
     )
-    run_snakemake(workflow_dir, *TARGETS)
+    run_snakemake(workflow_dir, *TARGETS, "results/extraction/disagreements.html")
+    page = (results / "disagreements.html").read_text(encoding="utf-8")
+    assert "adjudicated" in page and "carla" in page
     cases = pd.read_csv(
         workflow_dir / "results" / "dataset" / "cases.csv", dtype=str, keep_default_na=False
     )

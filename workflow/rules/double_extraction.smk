@@ -74,6 +74,37 @@ if EXTRACTORS:
     # workbook (extraction_agreed's inputs always exist, so there is no fall-back).
     ruleorder: extraction_agreed > extraction_read
 
+    rule report_pages_extraction:
+        input:
+            disagreements=rules.extraction_compare.output.disagreements,
+            agreement=rules.extraction_compare.output.agreement,
+        output:
+            disagreements=report(
+                f"{RESULTS}/extraction/disagreements.html",
+                caption="../report/extraction/disagreements.rst",
+                category=REPORT_DATASET,
+            ),
+            agreement=report(
+                f"{RESULTS}/extraction/agreement.html",
+                caption="../report/extraction/agreement.rst",
+                category=REPORT_DATASET,
+            ),
+        params:
+            titles={
+                "disagreements": "Double extraction: cells in disagreement",
+                "agreement": "Double extraction: agreement per field",
+            },
+            notes={
+                "agreement": "kappa: Cohen's kappa (choice fields only); empty when undefined.",
+            },
+        log:
+            f"{LOGS}/report_pages_extraction/report_pages_extraction.log",
+        conda:
+            "../../envs/report.yaml"
+        script:
+            "../../scripts/report_pages.py"
+
     DOUBLE_EXTRACTION_TARGETS = [
         *rules.extraction_compare.output,
+        *rules.report_pages_extraction.output,
     ]
