@@ -6,7 +6,11 @@
 # is `not_appraised`: nothing is invented.
 
 APPRAISAL = config.get("appraisal") or {}
-APPRAISAL_CHECKLIST = APPRAISAL.get("checklist", "config/appraisal/jbi_case_reports.yaml")
+# A review without its own checklist gets the shipped default (JBI), from the workflow's folder.
+APPRAISAL_CHECKLIST = (
+    APPRAISAL.get("checklist")
+    or f"{workflow.basedir}/config/appraisal/jbi_case_reports.yaml"
+)
 APPRAISERS = list(APPRAISAL.get("appraisers") or [])
 APPRAISAL_WORKBOOK = APPRAISAL.get("workbooks", "extraction/appraisal/{appraiser}.xlsx")
 APPRAISAL_WORKBOOKS = {name: APPRAISAL_WORKBOOK.format(appraiser=name) for name in APPRAISERS}
