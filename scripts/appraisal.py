@@ -3,8 +3,6 @@ adjudication file, the overall judgement per study, agreement per item."""
 
 import logging
 
-import pandas as pd
-
 from reviewflow.appraisal import (
     agreement_table,
     appraisal_markdown,
@@ -19,11 +17,12 @@ from reviewflow.appraisal import (
 )
 from reviewflow.io import write_table, write_text
 from reviewflow.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.workbook import read_raw_table
 
 
 def main(sm) -> None:
     start_rule_log(sm.log[0])
-    studies = pd.read_csv(sm.input.studies, sep="\t", dtype=str, keep_default_na=False)
+    studies = read_raw_table(sm.input.studies, "studies").to_frame()  # formula guards undone
     study_ids = list(studies["study_id"])
     with stop_on_input_problems():
         checklist = load_checklist(sm.input.checklist)

@@ -41,6 +41,17 @@ STUDY_COLUMNS = ("study_id", "first_author", "year", "title")
 ADJUDICATION_COLUMNS = ("study_id", "item", "answer", "reviewer", "note")
 ADJUDICATION_REQUIRED = ("study_id", "item", "answer", "reviewer")
 STATUSES = ("appraised", "in_conflict", "incomplete", NOT_APPRAISED)
+# Column names of the workbook and of appraisal.tsv that an item id may not take.
+RESERVED_COLUMNS = (
+    *STUDY_COLUMNS,
+    "note",
+    "study",
+    "status",
+    "appraisers",
+    "judgement",
+    "reason",
+    "adjudicated",
+)
 
 
 @dataclass(frozen=True)
@@ -138,7 +149,7 @@ def load_checklist(path: str | Path) -> Checklist:
     if not items or "" in ids or len(set(ids)) != len(ids):
         problems.append(f"{path}: items: {ids}: at least one item, each with a unique id")
     for item in items:
-        if item.id in STUDY_COLUMNS or item.id == "note":
+        if item.id in RESERVED_COLUMNS:
             problems.append(f"{path}: items: {item.id!r}: a reserved column name: another id")
         if not item.question:
             problems.append(f"{path}: items: {item.id}: question missing: the item's question")
