@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from reviewflow.appraisal import (
@@ -220,3 +222,17 @@ def test_methods_text_of_single_and_unappraised_review():
         "No appraiser is declared and no appraisal file exists: none of the 3 included studies "
         "is appraised (judgement not_appraised); nothing is invented."
     )
+
+
+ANSWERS = st.lists(st.sampled_from(JBI.answer_labels), min_size=8, max_size=8)
+
+
+@settings(max_examples=100, deadline=None)
+@given(ANSWERS, st.integers(min_value=0, max_value=7))
+def test_one_more_no_never_gives_a_better_judgement(answers, index):
+    """The declared rule is monotone: turning any answer into No never improves a study."""
+    order = [j.label for j in JBI.judgements]
+    before = JBI.judge(dict(zip(JBI.item_ids, answers, strict=True)))[0]
+    worse = [*answers[:index], "No", *answers[index + 1 :]]
+    after = JBI.judge(dict(zip(JBI.item_ids, worse, strict=True)))[0]
+    assert order.index(after) >= order.index(before)
