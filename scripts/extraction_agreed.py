@@ -19,7 +19,7 @@ def main(sm) -> None:
     start_rule_log(sm.log[0])
     extractors = list(sm.params.workbooks)
     with stop_on_input_problems():
-        codebook = load_codebook(sm.input.codebook)
+        codebook = load_codebook(sm.input.codebook, sm.input.vocabulary)
         extractions = read_extractions(sm.params.workbooks, codebook)
         comparisons = compare(extractions, codebook, sm.params.workbooks)
         settled = read_adjudications(sm.params.adjudication, comparisons, codebook)

@@ -2,7 +2,7 @@
 the patients' characteristics grouped by domain, n/N (%) with denominators, continuous
 variables as mean ± SD or median (Q1, Q3) by Shapiro-Wilk, with their range.
 
-The rows are the analysis items (`reviewflow.analysis`), so the table and the summary agree.
+The rows are the declared items (`reviewflow.recompute`), so the table and the summary agree.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import os
 import pandas as pd
 from openpyxl import Workbook
 
-from reviewflow.analysis import Item
 from reviewflow.io import atomic_path
+from reviewflow.recompute import Item
 from reviewflow.spreadsheet import Column, write_sheet
 
 # (domain, item key, label, subgroup); continuous items are the summary keys of

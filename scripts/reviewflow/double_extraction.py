@@ -26,9 +26,10 @@ from reviewflow.adjudication import AdjudicationRow, one_row_per_key, read_adjud
 from reviewflow.agreement import cohen_kappa
 from reviewflow.codebook import Codebook, Sheet
 from reviewflow.errors import InputProblems, raise_if_any
+from reviewflow.vocabulary import unknown_phrase_problems
 from reviewflow.workbook import (
     RawSheet,
-    check_cases_against_studies,
+    check_across_rows_and_sheets,
     check_references,
     read_workbook,
 )
@@ -307,8 +308,10 @@ def agreed_sheets(
             sheets[cell.sheet].cells.append(current[key][1])
         current[key][0][cell.field] = value
         current[key][1][cell.field] = where
-    if not problems:
+    if not problems:  # adjudicated values against the other sheets and the vocabulary
         check_references(sheets, codebook, problems)
-        check_cases_against_studies(sheets, problems)
+        check_across_rows_and_sheets(sheets, codebook, problems)
+        if codebook.vocabulary is not None:
+            problems += unknown_phrase_problems(sheets[codebook.dataset_sheet], codebook.vocabulary)
     raise_if_any("double extraction (results/extraction/disagreements.tsv)", problems)
     return sheets

@@ -19,8 +19,8 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from reviewflow.cases_reader import LEVEL_CODES, levels_code  # noqa: E402
 from reviewflow.io import atomic_path  # noqa: E402
+from reviewflow.legacy_columns import LEVEL_CODES, levels_code  # noqa: E402
 from reviewflow.stats import Proportion, proportion, proportion_where  # noqa: E402
 
 FIGURES = ["levels", "symptoms", "treatments_outcomes", "case_overview"]

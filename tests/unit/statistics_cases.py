@@ -1,9 +1,22 @@
 """Hand-made datasets for the statistics tests: every column of the dataset contract, filled with
 "nothing reported" unless a test says otherwise (values are given as they appear in cases.csv)."""
 
+from functools import cache
+from pathlib import Path
+
 import pandas as pd
 
-from reviewflow.cases_reader import BOOL_COLUMNS, REQUIRED_COLUMNS, parse_cases
+from reviewflow.cases_reader import parse_cases
+from reviewflow.codebook import load_codebook
+from reviewflow.reported import read_declared
+
+REPO = Path(__file__).resolve().parents[2]
+CODEBOOK = load_codebook(
+    REPO / "extraction" / "codebook.yaml", REPO / "extraction" / "vocabulary.yaml"
+)
+REQUIRED_COLUMNS = CODEBOOK.column_names
+BOOL_COLUMNS = [c.name for c in CODEBOOK.columns if c.type == "boolean"]
+SCHEMA = REPO / "workflow" / "schemas" / "reported_results.schema.yaml"
 
 NOT_REPORTED = {
     "serum_igg4": "not_reported",
@@ -43,4 +56,10 @@ def fmt(value) -> str:
 
 def make_cases(n: int, **columns) -> pd.DataFrame:
     """The typed dataset of `raw_cases`."""
-    return parse_cases(raw_cases(n, **columns), "hand-made cases.csv")
+    return parse_cases(raw_cases(n, **columns), CODEBOOK, "hand-made cases.csv")
+
+
+@cache
+def project_declared():
+    """The committed review's config/reported_results.yaml, loaded and checked."""
+    return read_declared(REPO / "config" / "reported_results.yaml", SCHEMA)

@@ -2,16 +2,15 @@
 
 from openpyxl import load_workbook
 
-from reviewflow.analysis import compute_items
 from reviewflow.characteristics import (
     LAYOUT,
     characteristics_frame,
     characteristics_markdown,
     write_characteristics_xlsx,
 )
-from reviewflow.stats import Settings
+from reviewflow.recompute import compute_items
 
-from .statistics_cases import make_cases
+from .statistics_cases import make_cases, project_declared
 
 
 def table():
@@ -24,7 +23,7 @@ def table():
         path_fibrosis=[True, False, None, None],
         first_author=["=cmd|' /C calc'!A0", "B", "C", "D"],
     )
-    return characteristics_frame(compute_items(cases, Settings()), 4)
+    return characteristics_frame(compute_items(cases, project_declared()), 4)
 
 
 def test_rows_by_domain_with_denominators_and_not_reported():

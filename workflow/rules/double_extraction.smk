@@ -33,6 +33,7 @@ if EXTRACTORS:
             workbooks=lambda wildcards: existing_files(EXTRACTOR_WORKBOOKS.values()),
             adjudication=lambda wildcards: existing_files([EXTRACTION_ADJUDICATION]),
             codebook=config["extraction"]["codebook"],
+            vocabulary=config["dataset"]["vocabulary"],
         output:
             disagreements=f"{RESULTS}/extraction/disagreements.tsv",
             agreement=f"{RESULTS}/extraction/agreement.tsv",
@@ -53,6 +54,7 @@ if EXTRACTORS:
             workbooks=lambda wildcards: existing_files(EXTRACTOR_WORKBOOKS.values()),
             adjudication=lambda wildcards: existing_files([EXTRACTION_ADJUDICATION]),
             codebook=config["extraction"]["codebook"],
+            vocabulary=config["dataset"]["vocabulary"],
             # written first, so reviewers have the list even when this rule stops
             disagreements=rules.extraction_compare.output.disagreements,
         output:

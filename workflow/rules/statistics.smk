@@ -6,6 +6,8 @@ STATISTICS_CASES = f"{RESULTS}/dataset/cases.csv"
 STATISTICS_DIR = f"{RESULTS}/statistics"
 FIGURES_DIR = f"{RESULTS}/figures"
 STATISTICS_FIGURES = ["levels", "symptoms", "treatments_outcomes", "case_overview"]
+STATISTICS_REPORTED = config["statistics"]["reported_results"]
+STATISTICS_REPORTED_SCHEMA = f"{workflow.basedir}/workflow/schemas/reported_results.schema.yaml"
 
 STATISTICS_TARGETS = [
     f"{STATISTICS_DIR}/summary.tsv",
@@ -20,6 +22,9 @@ STATISTICS_TARGETS = [
 rule statistics_summary:
     input:
         cases=STATISTICS_CASES,
+        codebook=config["extraction"]["codebook"],
+        vocabulary=config["dataset"]["vocabulary"],
+        reported=STATISTICS_REPORTED,
     output:
         summary=report(
             f"{STATISTICS_DIR}/summary.tsv",
@@ -27,7 +32,10 @@ rule statistics_summary:
             category=REPORT_STATISTICS,
         ),
     params:
-        settings=config["statistics"],
+        schema=STATISTICS_REPORTED_SCHEMA,
+        quantile_method=config["statistics"]["quantile_method"],
+        normality_alpha=config["statistics"]["normality_alpha"],
+        outlier_iqr_factor=config["statistics"]["outlier_iqr_factor"],
     log:
         f"{LOGS}/statistics_summary/statistics_summary.log",
     benchmark:
@@ -41,7 +49,9 @@ rule statistics_summary:
 rule reconciliation:
     input:
         cases=STATISTICS_CASES,
-        reported=config["statistics"]["reported_results"],
+        codebook=config["extraction"]["codebook"],
+        vocabulary=config["dataset"]["vocabulary"],
+        reported=STATISTICS_REPORTED,
         raw=f"{RESULTS}/extraction/cases.tsv",
     output:
         table=report(
@@ -55,7 +65,10 @@ rule reconciliation:
             category=REPORT_STATISTICS,
         ),
     params:
-        settings=config["statistics"],
+        schema=STATISTICS_REPORTED_SCHEMA,
+        quantile_method=config["statistics"]["quantile_method"],
+        normality_alpha=config["statistics"]["normality_alpha"],
+        outlier_iqr_factor=config["statistics"]["outlier_iqr_factor"],
     log:
         f"{LOGS}/reconciliation/reconciliation.log",
     benchmark:
@@ -69,6 +82,8 @@ rule reconciliation:
 rule characteristics:
     input:
         cases=STATISTICS_CASES,
+        codebook=config["extraction"]["codebook"],
+        vocabulary=config["dataset"]["vocabulary"],
     output:
         markdown=report(
             f"{STATISTICS_DIR}/characteristics.md",
@@ -95,6 +110,8 @@ rule characteristics:
 rule statistics_figures:
     input:
         cases=STATISTICS_CASES,
+        codebook=config["extraction"]["codebook"],
+        vocabulary=config["dataset"]["vocabulary"],
     output:
         svg=report(
             expand(f"{FIGURES_DIR}/{{name}}.svg", name=STATISTICS_FIGURES),
