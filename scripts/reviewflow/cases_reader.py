@@ -20,7 +20,6 @@ from reviewflow.errors import raise_if_any
 
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 INTEGER = re.compile(r"^-?\d+$")
-RAW_TREATMENT = "treatment_raw"  # the Treatment text as printed, when it is known
 
 
 def read_cases(path: str | os.PathLike, codebook: Codebook) -> pd.DataFrame:
@@ -106,27 +105,3 @@ def typed(values: pd.Series, column: Column) -> pd.Series:
 def is_true(value) -> bool:
     """True for a reported true value; False for false and for not reported (NA)."""
     return bool(value) if pd.notna(value) else False
-
-
-def attach_raw_treatment(
-    cases: pd.DataFrame, raw_path: str | os.PathLike, column: str
-) -> tuple[pd.DataFrame, str]:
-    """`cases` with `treatment_raw`: the text of one workbook column as typed, from the
-    extraction stage's raw table (`results/extraction/cases.tsv`, keyed by `case_id`); and a
-    warning (empty when all went well). A dataset that already has the column keeps it."""
-    if RAW_TREATMENT in cases.columns:
-        return cases, ""
-    try:
-        raw = pd.read_csv(raw_path, sep="\t", dtype=str, keep_default_na=False)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
-        return cases, f"{raw_path}: cannot read the raw table ({error})"
-    missing = [name for name in ("case_id", column) if name not in raw.columns]
-    if missing:
-        return cases, f"{raw_path}: no column {', '.join(missing)}: raw Treatment text not used"
-    text = raw.drop_duplicates("case_id").set_index("case_id")[column]
-    unmatched = sorted(set(cases["case_id"]) - set(text.index))
-    if unmatched:
-        return cases, f"{raw_path}: no row for {', '.join(unmatched)}: raw Treatment text not used"
-    joined = cases.copy()
-    joined[RAW_TREATMENT] = cases["case_id"].map(text)
-    return joined, ""

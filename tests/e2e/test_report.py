@@ -61,6 +61,10 @@ REPORT_OUTPUTS = {
         "characteristics.html",
         "characteristics.md",
         "characteristics.xlsx",
+        "descriptive.html",
+        "descriptive.md",
+        "descriptive.tsv",
+        "descriptive.xlsx",
     },
     "6. Figures": {"levels.svg", "symptoms.svg", "treatments_outcomes.svg", "case_overview.svg"},
     "7. PRISMA 2020 flow diagram": {

@@ -17,6 +17,8 @@ CODEBOOK = load_codebook(
 REQUIRED_COLUMNS = CODEBOOK.column_names
 BOOL_COLUMNS = [c.name for c in CODEBOOK.columns if c.type == "boolean"]
 SCHEMA = REPO / "workflow" / "schemas" / "reported_results.schema.yaml"
+# Every column of the committed codebook's dataset (cases.csv), in its order.
+ALL_COLUMNS = REQUIRED_COLUMNS
 
 NOT_REPORTED = {
     "serum_igg4": "not_reported",
@@ -30,7 +32,7 @@ FALSE_BY_DEFAULT = [c for c in BOOL_COLUMNS if c.startswith(("level_", "treatmen
 def raw_cases(n: int, **columns) -> pd.DataFrame:
     """`n` cases as strings; each keyword is a column: a list of n values, or one for all."""
     data = {}
-    for column in REQUIRED_COLUMNS:
+    for column in [*ALL_COLUMNS, *[c for c in REQUIRED_COLUMNS if c not in ALL_COLUMNS]]:
         default = NOT_REPORTED.get(column, "false" if column in FALSE_BY_DEFAULT else "")
         data[column] = [default] * n
     data["case_id"] = [f"C{i:02d}" for i in range(1, n + 1)]

@@ -6,7 +6,7 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from reviewflow.cases_reader import attach_raw_treatment, parse_cases, read_cases
+from reviewflow.cases_reader import parse_cases, read_cases
 from reviewflow.codebook import Column
 from reviewflow.errors import InputProblems
 
@@ -85,19 +85,3 @@ def test_a_codebook_without_its_vocabulary_has_no_columns_to_read():
 def test_unreadable_file_is_a_clear_error(tmp_path):
     with pytest.raises(InputProblems, match="cannot read the dataset"):
         read_cases(tmp_path / "absent.csv", CODEBOOK)
-
-
-def test_raw_treatment_text_is_joined_from_the_extraction_table(tmp_path):
-    cases = parse_cases(raw_cases(2), CODEBOOK)
-    raw = tmp_path / "cases.tsv"
-    raw.write_text("case_id\ttreatment\nC02\tBiopsy\nC01\tGlucocorticoids Andazathioprine\n")
-    joined, warning = attach_raw_treatment(cases, raw, "treatment")
-    assert warning == ""
-    assert joined["treatment_raw"].tolist() == ["Glucocorticoids Andazathioprine", "Biopsy"]
-    _, warning = attach_raw_treatment(cases, raw, "Treatment")
-    assert "no column Treatment" in warning
-    raw.write_text("case_id\ttreatment\nC01\tBiopsy\n")
-    unchanged, warning = attach_raw_treatment(cases, raw, "treatment")
-    assert "no row for C02" in warning and "treatment_raw" not in unchanged.columns
-    _, warning = attach_raw_treatment(cases, tmp_path / "absent.tsv", "treatment")
-    assert "cannot read the raw table" in warning
