@@ -2,7 +2,8 @@
 not_appraised and the methods say so. Two declared appraisers fill in their generated workbooks;
 an answer outside the drop-down stops the build, located; a conflict leaves its study
 not_appraised until the adjudication file settles it; then the appraisal table, the figure and
-study_quality.tsv (for the sensitivity column) follow the declared rule."""
+study_quality.tsv follow the declared rule, and the characteristics table's low-quality
+sensitivity column leaves out the patient of the study judged exclude."""
 
 import pandas as pd
 import pytest
@@ -17,6 +18,7 @@ TARGETS = [
     f"{APPRAISAL}/study_quality.tsv",
     f"{APPRAISAL}/traffic_light.png",
     f"{APPRAISAL}/methods.md",
+    "results/statistics/characteristics.md",
 ]
 
 
@@ -43,6 +45,8 @@ def test_no_appraisal_then_two_appraisers_conflict_adjudication_judgements(workf
     quality = read_tsv(results / "study_quality.tsv")
     assert len(quality) == 50 and set(quality["judgement"]) == {"not_appraised"}
     assert "none of the 50 included studies is appraised" in (results / "methods.md").read_text()
+    characteristics = (workflow_dir / "results/statistics/characteristics.md").read_text()
+    assert "no appraisal exists (all 50 studies not_appraised): every patient" in characteristics
 
     config_path = workflow_dir / "config" / "config.yaml"
     config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
@@ -56,9 +60,9 @@ def test_no_appraisal_then_two_appraisers_conflict_adjudication_judgements(workf
     lists = [v.formula1 for v in sheet.data_validations.dataValidation if v.formula1]
     assert '"Yes,No,Unclear,Not applicable"' in lists
 
-    yes = ["Yes"] * 8
-    ana = {"S01": yes, "S02": ["No", "Unclear"] + ["Yes"] * 6, "S03": yes}
-    ben = {"S01": yes, "S02": ["No", "Yes"] + ["Yes"] * 6, "S03": ["Maybe"] + ["Yes"] * 7}
+    yes, poor = ["Yes"] * 8, ["No"] * 4 + ["Yes"] * 4
+    ana = {"S01": yes, "S02": ["No", "Unclear"] + ["Yes"] * 6, "S03": poor}
+    ben = {"S01": yes, "S02": ["No", "Yes"] + ["Yes"] * 6, "S03": ["Maybe"] + poor[1:]}
     folder = workflow_dir / "extraction" / "appraisal"
     fill(template, folder / "ana.xlsx", ana)
     fill(template, folder / "ben.xlsx", ben)
@@ -69,7 +73,7 @@ def test_no_appraisal_then_two_appraisers_conflict_adjudication_judgements(workf
         "one of Yes, No, Unclear, Not applicable" in proc.stdout + proc.stderr
     )
 
-    ben["S03"] = yes
+    ben["S03"] = poor
     fill(template, folder / "ben.xlsx", ben)
     run_snakemake(workflow_dir, *TARGETS)
     table = read_tsv(results / "appraisal.tsv").set_index("study_id")
@@ -98,5 +102,10 @@ def test_no_appraisal_then_two_appraisers_conflict_adjudication_judgements(workf
     assert agreement.loc["all", "agreed"] == "23"
     methods = (results / "methods.md").read_text()
     assert "3 of 50 included studies are appraised" in methods
+    assert "Judgements: include 1, include_with_caution 1, exclude 1." in methods
+    assert quality.loc["S03", "judgement"] == "exclude"
+    characteristics = (workflow_dir / "results/statistics/characteristics.md").read_text()
+    assert "Without studies judged low quality (n = 54)" in characteristics
+    assert "left out 1 patients of 1 studies judged exclude (S03)" in characteristics
     assert "1 answer differed between appraisers; 1 was settled by adjudication" in methods
     assert (results / "traffic_light.png").stat().st_size > 10_000
