@@ -143,7 +143,7 @@ def rules() -> list[Rule]:
     found = []
     for path in RULE_FILES:
         text = path.read_text(encoding="utf-8")
-        starts = list(re.finditer(r"^rule (\w+):", text, flags=re.M))
+        starts = list(re.finditer(r"^\s*rule (\w+):", text, flags=re.M))
         for i, match in enumerate(starts):
             end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
             body = text[match.end() : end]

@@ -29,7 +29,7 @@ def rule_blocks() -> list[tuple[str, str, str]]:
     blocks = []
     for path in RULE_FILES:
         text = path.read_text()
-        starts = list(re.finditer(r"^rule (\w+):", text, flags=re.M))
+        starts = list(re.finditer(r"^\s*rule (\w+):", text, flags=re.M))
         for i, match in enumerate(starts):
             end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
             blocks.append((path.name, match.group(1), text[match.end() : end]))

@@ -12,7 +12,7 @@ import fnmatch
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -139,6 +139,13 @@ def export_files(folder: Path, log: Mapping) -> list[Path]:
         if path.name not in listed
         and not any(fnmatch.fnmatch(path.name, pattern) for pattern in NOT_EXPORTS)
     ]
+
+
+def existing_files(paths: Iterable[str | os.PathLike]) -> list[str]:
+    """The paths that exist now (for an input function): a missing reviewer file is the rule
+    script's to report, and its later creation changes the rule's inputs, so the rule runs
+    again."""
+    return [str(path) for path in paths if Path(path).exists()]
 
 
 # --------------------------------------------------------------------------------------------
