@@ -23,6 +23,7 @@ include: "workflow/rules/dataset.smk"
 include: "workflow/rules/statistics.smk"
 include: "workflow/rules/prisma.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/living.smk"
 
 
 rule all:
@@ -35,4 +36,5 @@ rule all:
         STATISTICS_TARGETS,
         PRISMA_TARGETS,
         REPORT_TARGETS,
+        LIVING_TARGETS,
     default_target: True
