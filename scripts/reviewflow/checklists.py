@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 
+from reviewflow.digest import STAGE_NAMES
 from reviewflow.io import atomic_path, write_text
 from reviewflow.spreadsheet import Column, write_sheet
 from reviewflow.yamlfile import read_yaml
@@ -220,13 +221,13 @@ def answer_selection_process(facts: Facts) -> Answer:
     if not required:
         return None
     parts = [
-        f"{stage.replace('_', '/')}: {n} reviewers must decide each record independently "
+        f"{STAGE_NAMES.get(stage, stage)}: {n} reviewers must decide each record independently "
         "(one file per reviewer); disagreements settled in a resolution file"
         for stage, n in required.items()
     ]
     for stage, names in facts.reviewers.items():
         if names:
-            parts.append(f"{stage.replace('_', '/')} reviewers so far: {', '.join(names)}")
+            parts.append(f"{STAGE_NAMES.get(stage, stage)} reviewers so far: {', '.join(names)}")
     for r in facts.agreement.itertuples(index=False) if not facts.agreement.empty else []:
         parts.append(f"{r.stage}: {r.records} records both decided, Cohen's kappa {r.kappa}")
     parts.append("ASReview can be used for title/abstract screening (its export is read)")
@@ -431,7 +432,7 @@ def answer_eligibility(facts: Facts) -> Answer:
     reasons = facts.screening.get("exclusion_reasons", {})
     if not reasons:
         return None
-    text = "; ".join(f"{stage.replace('_', '/')} exclusion reasons: {', '.join(values)}"
+    text = "; ".join(f"{STAGE_NAMES.get(stage, stage)} exclusion reasons: {', '.join(values)}"
                      for stage, values in reasons.items())  # fmt: skip
     return text + ". Inclusion criteria and grouping: for the authors.", (
         "config/config.yaml screening.exclusion_reasons"

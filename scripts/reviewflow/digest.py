@@ -17,6 +17,7 @@ import pandas as pd
 
 from reviewflow.records import DATABASE_NAMES
 
+STAGE_NAMES = {"title_abstract": "title/abstract", "full_text": "full text"}
 DIGEST_COLUMNS = [
     "window",
     "source",
@@ -37,7 +38,7 @@ def final_status(log: pd.DataFrame) -> dict[str, str]:
     status: dict[str, str] = {}
     finals = log[log["by"] == "final"] if "by" in log else log.iloc[0:0]
     for r in finals.itertuples():
-        stage = r.stage.replace("_", "/")
+        stage = STAGE_NAMES.get(r.stage, r.stage)
         if r.status == "decided":
             text = f"{r.decision}{': ' + r.reason if r.reason else ''} ({stage})"
         else:

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from reviewflow.records import DATABASE_NAMES
+
 WHATS_NEW_COLUMNS = ["part", "window", "source", "key", "field", "before", "after", "change"]
 CHANGES = ("new", "removed", "changed")
 
@@ -75,6 +77,7 @@ def read_table(path: Path | None) -> pd.DataFrame:
 
 def row(part, key, field, before, after, window="", source="") -> dict[str, str]:
     before, after = str(before), str(after)
+    source = DATABASE_NAMES.get(source, source)
     if before == after:
         change = "unchanged"
     elif before == "":

@@ -143,7 +143,7 @@ def test_living_review_from_version_1_to_version_2(workflow_dir, httpserver, mon
     ]
     assert changes(table, "study") == [["S51", "study", "", f"Tanaka, 2024, {A1_TITLE}", "new"]]
     study = table[table["part"] == "study"].iloc[0]
-    assert (study["window"], study["source"]) == (WA, "pubmed")  # found through A1
+    assert (study["window"], study["source"]) == (WA, "PubMed")  # found through A1
     assert changes(table, "patient") == [["C56", "patient", "", "S51, Tanaka, 2024", "new"]]
     assert changes(table, "cell") == [["C01", "age (cases!F2)", "37", "38", "changed"]]
     assert changes(table, "dataset") == [["C01", "age_years", "37", "38", "changed"]]
