@@ -250,3 +250,19 @@ def test_every_checklist_file_is_listed():
     }
     assert files == set(CHECKLISTS.values())
     assert pd.Series(list(CHECKLISTS)).is_unique
+
+
+def test_the_scheduled_update_runs_the_tested_command_and_opens_a_pr_with_the_digest():
+    """The CI service is not tested; the command it runs is (tests/e2e/test_living.py)."""
+    import yaml
+
+    repo = Path(__file__).parents[2]
+    workflow = yaml.safe_load((repo / ".github/workflows/living-update.yml").read_text())
+    assert workflow[True]["schedule"][0]["cron"].split()[2:] == ["1", "*", "*"]  # monthly
+    steps = workflow["jobs"]["update"]["steps"]
+    runs = " ".join(step.get("run", "") for step in steps)
+    assert 'reviewflow update --until "$(date -u +%F)"' in runs
+    assert '> "$RUNNER_TEMP/digest.md"' in runs
+    pr = next(s for s in steps if "create-pull-request" in s.get("uses", ""))
+    assert pr["with"]["body-path"].endswith("/digest.md")
+    assert pr["with"]["add-paths"] == "resources/searches/"
