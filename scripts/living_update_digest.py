@@ -3,20 +3,26 @@ published version brought (reviewflow.digest), as Markdown for a pull request.""
 
 import json
 import logging
+from pathlib import Path
 
 from reviewflow.digest import build_digest
 from reviewflow.io import write_table, write_text
 from reviewflow.report import markdown_file_page
 from reviewflow.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.versions import FIRST_WINDOW, read_metadata
+from reviewflow.versions import FIRST_WINDOW, METADATA, read_metadata
+
+
+def version_dir(files) -> str:
+    """The folder of the last published version (the one holding its version.json), or ""."""
+    return next((str(Path(f).parent) for f in files if Path(f).name == METADATA), "")
 
 
 def main(sm) -> None:
     start_rule_log(sm.log[0])
     with open(sm.input.search_counts, encoding="utf-8") as handle:
         windows = [w["window"] for w in json.load(handle)["windows"]]
-    if sm.params.version_dir:
-        meta = read_metadata(sm.params.version_dir)
+    if version_dir(sm.input.version_files):
+        meta = read_metadata(version_dir(sm.input.version_files))
         covered, since = set(meta["windows"]), f"version {meta['number']}"
     else:
         covered, since = {FIRST_WINDOW}, "the first version"

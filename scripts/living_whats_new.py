@@ -9,7 +9,7 @@ import pandas as pd
 from reviewflow.io import write_table, write_text
 from reviewflow.report import markdown_file_page
 from reviewflow.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.versions import read_metadata
+from reviewflow.versions import METADATA, read_metadata
 from reviewflow.whats_new import (
     WHATS_NEW_COLUMNS,
     Snapshot,
@@ -20,14 +20,19 @@ from reviewflow.whats_new import (
 )
 
 
+def version_dir(files) -> str:
+    """The folder of the last published version (the one holding its version.json), or ""."""
+    return next((str(Path(f).parent) for f in files if Path(f).name == METADATA), "")
+
+
 def main(sm) -> None:
     start_rule_log(sm.log[0])
     log = logging.getLogger("reviewflow.whats_new")
     current = "this build"
-    if not sm.params.version_dir:
+    if not version_dir(sm.input.version_files):
         table, text = pd.DataFrame(columns=WHATS_NEW_COLUMNS), no_version_markdown()
     else:
-        folder = Path(sm.params.version_dir)
+        folder = Path(version_dir(sm.input.version_files))
         meta = read_metadata(folder)
         previous = f"version {meta['number']} ({meta['date'] or 'date not given'})"
         build = Snapshot(

@@ -14,10 +14,11 @@ REPORTING = f"{RESULTS}/reporting"
 VERSIONS_FILE = config["living"]["versions"]
 VERSIONS_DIR = config["living"]["versions_dir"]
 LAST_VERSION = last_published(VERSIONS_DIR)
-# Every file of the last published version: a new publication reruns the comparison.
+# Every file of the last published version: a new publication reruns the comparison (the
+# scripts find the version's folder from its version.json among them).
 LAST_VERSION_FILES = sorted(str(p) for p in LAST_VERSION.iterdir()) if LAST_VERSION else []
 # The descriptive table (contract C3) when the statistics stage makes it.
-DESCRIPTIVE = [str(t) for t in STATISTICS_TARGETS if str(t).endswith("/descriptive.tsv")]
+DESCRIPTIVE = [str(t) for t in STATISTICS_TARGETS if Path(str(t)).name == "descriptive.tsv"]
 # The version this build is (for the report's landing page, which sees only the config).
 config["review"]["version"] = version_label(
     read_versions(VERSIONS_FILE), published_numbers(VERSIONS_DIR)
@@ -47,7 +48,6 @@ rule living_whats_new:
             category=REPORT_LIVING,
         ),
     params:
-        version_dir=str(LAST_VERSION) if LAST_VERSION else "",
         version=config["review"]["version"],
     log:
         f"{LOGS}/living_whats_new/living_whats_new.log",
@@ -75,8 +75,6 @@ rule living_update_digest:
             caption="../report/living/update_digest.rst",
             category=REPORT_LIVING,
         ),
-    params:
-        version_dir=str(LAST_VERSION) if LAST_VERSION else "",
     log:
         f"{LOGS}/living_update_digest/living_update_digest.log",
     benchmark:
