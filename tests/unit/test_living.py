@@ -266,3 +266,69 @@ def test_the_scheduled_update_runs_the_tested_command_and_opens_a_pr_with_the_di
     pr = next(s for s in steps if "create-pull-request" in s.get("uses", ""))
     assert pr["with"]["body-path"].endswith("/digest.md")
     assert pr["with"]["add-paths"] == "resources/searches/"
+
+
+def test_prisma_after_a_published_update_draws_that_version_as_the_previous_one():
+    """Version 2 (v1 + window U) published; window W2 since: the diagram's previous version is
+    version 2 (its studies, reports and patients), the new studies are W2's alone."""
+    from reviewflow import prisma
+    from reviewflow.prisma import Count, DatasetSummary, PublishedVersion
+    from tests.unit.test_prisma import UPDATE, updated_inputs
+
+    search, dedup, screening = updated_inputs()
+    w2 = "2025-06-26_2025-09-30"
+    search["windows"].append(
+        {
+            "window": w2,
+            "reported": False,
+            "from": "2025-06-26",
+            "until": "2025-09-30",
+            "databases": {"PubMed": 10},
+        }
+    )
+    dedup["windows"].append(
+        {
+            "window": w2,
+            "reported": False,
+            "records": 10,
+            "duplicates_removed": 2,
+            "unique_records": 8,
+        }
+    )
+    screening["per_window"] = {
+        UPDATE: screening["update"],
+        w2: {"records_screened": 8, "records_excluded": 7, "records_pending": 0,
+             "reports_sought": 1, "reports_not_retrieved": 0, "reports_pending": 0,
+             "reports_assessed": 1, "reports_excluded": [], "studies_included": 1,
+             "reports_included": 1, "records_previously_included": 0},
+    }  # fmt: skip
+    versions = [
+        PublishedVersion(1, ("v1",), Count(50, "v1"), Count(50, "v1"), Count(55, "v1"), "v1"),
+        PublishedVersion(2, ("v1", UPDATE), Count(53, "v2: total_studies"),
+                         Count(53, "v2: total_reports"), Count(59, "v2: rows"), "versions/v2"),
+    ]  # fmt: skip
+    flow = prisma.build_flow(
+        title="t", search=search, dedup=dedup, screening=screening,
+        dataset=DatasetSummary(60, 54, "cases.csv"), previous_patients=Count(55, "first"),
+        published=versions,
+    )  # fmt: skip
+    assert flow.previous.screening.studies_included.value == 53
+    assert flow.previous.patients.value == 59
+    assert flow.previous.identification.windows == ("v1", UPDATE)
+    assert flow.identification.windows == (w2,)
+    assert (flow.identification.records.value, flow.screening.records_screened.value) == (10, 8)
+    assert (flow.total_studies.value, flow.total_reports.value) == (54, 54)
+    assert [c for c in prisma.check_flow(flow) if c.status == "failed"] == []
+    values = prisma.csv_values(flow)
+    assert (values["previous_studies"], values["new_studies"], values["total_studies"]) == (
+        "53", "1", "54"
+    )  # fmt: skip
+    # With version 2 published and no window since, version 2's own diagram is drawn (v1 before).
+    search["windows"].pop(), dedup["windows"].pop()
+    same = prisma.build_flow(
+        title="t", search=search, dedup=dedup, screening=screening,
+        dataset=DatasetSummary(59, 53, "cases.csv"), previous_patients=Count(55, "first"),
+        published=versions,
+    )  # fmt: skip
+    assert same.previous.screening.studies_included.value == 50
+    assert same.identification.windows == (UPDATE,)
