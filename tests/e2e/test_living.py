@@ -35,6 +35,7 @@ from tests.e2e.test_update_path import (
     WA,
     WOS3,
     closed_port_url,
+    drawn,
     extract_the_new_study,
     write_decisions,
 )
@@ -167,6 +168,11 @@ def test_living_review_from_version_1_to_version_2(workflow_dir, httpserver, mon
     for record in (A4, A5, A6, WOS3):
         assert f"`{record}`" in digest
     assert f"| `{A2}` | PubMed | " in digest and f"exclude: {NOT_CASE} (title/abstract)" in digest
+    svg = drawn(review)  # the updated-review diagram: version 1's studies and patients on the left
+    for box in ("Studies included in previous version of review (n = 50)", "Patients (n = 55)",
+                "New studies included in review (n = 1)",
+                "Total studies included in review (n = 51)", "Patients (n = 56)"):  # fmt: skip
+        assert box in svg, box
     prisma2020 = (review / "results/reporting/prisma2020_checklist.md").read_text(encoding="utf-8")
     assert "title/abstract reviewers so far: alice, bob" in prisma2020
     assert "version 2 (draft, not yet published)" in (
