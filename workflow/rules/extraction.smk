@@ -23,6 +23,7 @@ rule extraction_read:
     input:
         workbook=config["extraction"]["workbook"],
         codebook=config["extraction"]["codebook"],
+        vocabulary=config["dataset"]["vocabulary"],
     output:
         cases=f"{RESULTS}/extraction/cases.tsv",
         studies=f"{RESULTS}/extraction/studies.tsv",
