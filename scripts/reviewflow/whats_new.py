@@ -235,7 +235,7 @@ def compare_keyed(
     def keyed(frame: pd.DataFrame) -> dict[str, pd.Series]:
         if frame.empty:
             return {}
-        return {"|".join(r[k] for k in key): r for _, r in frame.iterrows()}
+        return {"|".join(r[k] for k in key).rstrip("|"): r for _, r in frame.iterrows()}
 
     old_rows, new_rows = keyed(old), keyed(new)
     rows = []
@@ -245,6 +245,24 @@ def compare_keyed(
         after = show(new_rows[k]) if k in new_rows else ""
         rows.append(row(part, k, either.get(label, ""), before, after))
     return rows
+
+
+def descriptive_long(frame: pd.DataFrame) -> pd.DataFrame:
+    """The descriptive table with one row per statistic and analysis: the main `value`
+    (analysis "") and each sensitivity analysis's `value_<name>` / `n_reported_<name>` (C3)."""
+    if frame.empty:
+        return frame
+    analyses = [c.removeprefix("value_") for c in frame.columns if c.startswith("value_")]
+    parts = [frame.assign(analysis="")]
+    for name in analyses:
+        part = frame.assign(
+            analysis=name,
+            value=frame[f"value_{name}"],
+            n_reported=frame.get(f"n_reported_{name}", frame["n_reported"]),
+            label=frame["label"] + f" [{name.replace('_', ' ')}]",
+        )
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
 
 
 def show_descriptive(r: pd.Series) -> str:
@@ -278,8 +296,9 @@ def compare(
         )
     else:
         rows += compare_keyed(
-            read_table(before.descriptive), read_table(after.descriptive), "descriptive",
-            ("variable", "category"), "label", show_descriptive,
+            descriptive_long(read_table(before.descriptive)),
+            descriptive_long(read_table(after.descriptive)),
+            "descriptive", ("variable", "category", "analysis"), "label", show_descriptive,
         )  # fmt: skip
     rows += compare_keyed(
         read_table(before.summary), read_table(after.summary), "summary", ("item",),

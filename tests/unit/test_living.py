@@ -61,7 +61,8 @@ def test_whats_new_lists_new_study_patient_corrected_cell_and_moved_figures(tmp_
         studies="study_id\tfirst_author\tyear\ttitle\nS1\tChan\t2009\t\nS2\tChoi\t2010\t\n",
         summary=SUMMARY_HEAD
         + "n_cases\t4.1\tPatients\t2\t\t\t2\nsex_male\t4.1\tMen\t1\t2\t50\t1/2\n",
-        descriptive=DESCRIPTIVE_HEAD + "sex\tSex\tmale\t2\t2\t0\tn_percent\t1 (50.0%)\n",
+        descriptive=DESCRIPTIVE_HEAD.replace("\n", "\tvalue_no_dup\tn_reported_no_dup\n")
+        + "sex\tSex\tmale\t2\t2\t0\tn_percent\t1 (50.0%)\t1 (50.0%)\t2\n",
         counts={"windows": [{"window": "v1", "databases": {"PubMed": 5, "Embase": None}}]},
         records="record_id\twindow\tsource_db\ttitle\n",
     )
@@ -75,7 +76,8 @@ def test_whats_new_lists_new_study_patient_corrected_cell_and_moved_figures(tmp_
         "S3\tTanaka\t2024\tA case\n",
         summary=SUMMARY_HEAD
         + "n_cases\t4.1\tPatients\t3\t\t\t3\nsex_male\t4.1\tMen\t1\t2\t50\t1/2\n",
-        descriptive=DESCRIPTIVE_HEAD + "sex\tSex\tmale\t3\t3\t0\tn_percent\t2 (66.7%)\n",
+        descriptive=DESCRIPTIVE_HEAD.replace("\n", "\tvalue_no_dup\tn_reported_no_dup\n")
+        + "sex\tSex\tmale\t3\t3\t0\tn_percent\t2 (66.7%)\t1 (50.0%)\t2\n",
         counts={
             "windows": [
                 {"window": "v1", "databases": {"PubMed": 5, "Embase": None}},
@@ -103,6 +105,8 @@ def test_whats_new_lists_new_study_patient_corrected_cell_and_moved_figures(tmp_
         ["dataset", "", "", "C1", "age_years", "37", "38", "changed"],
         ["descriptive", "", "", "sex|male", "Sex", "1 (50.0%) (reported 2/2)",
          "2 (66.7%) (reported 3/3)", "changed"],
+        ["descriptive", "", "", "sex|male|no_dup", "Sex [no dup]", "1 (50.0%) (reported 2/2)",
+         "1 (50.0%) (reported 2/3)", "changed"],  # same value, of more patients
         ["summary", "", "", "n_cases", "Patients", "2", "3", "changed"],
     ]  # fmt: skip
     unchanged = table[table["change"] == "unchanged"]
