@@ -266,7 +266,9 @@ def descriptive_long(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def show_descriptive(r: pd.Series) -> str:
-    return f"{r['value']} (reported {r['n_reported']}/{r['n_total']})"
+    """The statistic and how many patients it counts (a statistic whose patients and value stay
+    is unchanged, even when new patients who do not report it join the total)."""
+    return f"{r['value']} (n = {r['n_reported']})"
 
 
 def show_reconciliation(r: pd.Series) -> str:

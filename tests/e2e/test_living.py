@@ -153,7 +153,7 @@ def test_living_review_from_version_1_to_version_2(workflow_dir, httpserver, mon
     assert summary["sex_male"] == ["29/55 (52.7%)", "30/56 (53.6%)"]
     assert summary["sex_female"] == ["26/55 (47.3%)", "26/56 (46.4%)"]  # same women, more patients
     descriptive = {row[0]: row[2:4] for row in changes(table, "descriptive")}
-    assert descriptive["sex|male"] == ["29 (52.7%) (reported 55/55)", "30 (53.6%) (reported 56/56)"]
+    assert descriptive["sex|male"] == ["29 (52.7%) (n = 55)", "30 (53.6%) (n = 56)"]
     for line in (
         "- Studies: 1 new, 0 removed",
         "- Patients: 1 new, 0 removed",
