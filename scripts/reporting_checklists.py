@@ -40,7 +40,7 @@ def main(sm) -> None:
     facts = Facts(
         title=sm.params.title,
         version=sm.params.version,
-        versions=[v.as_dict() for v in read_versions(sm.input.versions)],
+        versions=[v.as_dict() for f in sm.input.versions for v in read_versions(f)],
         living={**sm.params.living, "overlap_days": sm.params.overlap_days},
         search_counts=read_json(sm.input.search_counts),
         search_logs=read_json(sm.input.import_summary).get("logs", {}),

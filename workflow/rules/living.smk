@@ -9,6 +9,15 @@ from reviewflow.versions import (
     version_label,
 )
 
+# A review without a `living:` section (e.g. one made by `reviewflow new-review`) has no versions
+# and no living-mode parameters yet: the defaults say so.
+config.setdefault("living", {})
+config["living"].setdefault("versions", "config/versions.yaml")
+config["living"].setdefault("versions_dir", "versions")
+config["living"].setdefault("search_schedule", [])
+config["living"].setdefault("other_steps", {})
+config["living"].setdefault("retirement", "")
+
 LIVING = f"{RESULTS}/living"
 REPORTING = f"{RESULTS}/reporting"
 VERSIONS_FILE = config["living"]["versions"]
@@ -20,8 +29,9 @@ LAST_VERSION_FILES = sorted(str(p) for p in LAST_VERSION.iterdir()) if LAST_VERS
 # The descriptive table (contract C3) when the statistics stage makes it.
 DESCRIPTIVE = [str(t) for t in STATISTICS_TARGETS if Path(str(t)).name == "descriptive.tsv"]
 # The version this build is (for the report's landing page, which sees only the config).
+VERSIONS_INPUT = [VERSIONS_FILE] if Path(VERSIONS_FILE).is_file() else []
 config["review"]["version"] = version_label(
-    read_versions(VERSIONS_FILE), published_numbers(VERSIONS_DIR)
+    read_versions(VERSIONS_FILE) if VERSIONS_INPUT else [], published_numbers(VERSIONS_DIR)
 )
 CHECKLIST_NAMES = ["prisma2020_checklist", "prisma_s_checklist", "prisma_lsr_items"]
 
@@ -37,7 +47,7 @@ rule living_whats_new:
         search_counts=f"{RESULTS}/search/search_counts.json",
         records=f"{RESULTS}/search/records.tsv",
         unique_records=f"{RESULTS}/dedup/unique_records.tsv",
-        versions=VERSIONS_FILE,
+        versions=VERSIONS_INPUT,
         version_files=LAST_VERSION_FILES,
     output:
         md=f"{LIVING}/whats_new.md",
@@ -96,7 +106,7 @@ rule reporting_checklists:
         prisma_counts=f"{RESULTS}/prisma/prisma_counts.csv",
         cases=f"{RESULTS}/dataset/cases.csv",
         whats_new=f"{LIVING}/whats_new.tsv",
-        versions=VERSIONS_FILE,
+        versions=VERSIONS_INPUT,
     output:
         md=expand(f"{REPORTING}/{{name}}.md", name=CHECKLIST_NAMES),
         xlsx=expand(f"{REPORTING}/{{name}}.xlsx", name=CHECKLIST_NAMES),

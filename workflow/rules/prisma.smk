@@ -11,7 +11,7 @@ PRISMA_DATASET = (
 # studies, reports and patients as the previous version (reviewflow.prisma.previous_published).
 from reviewflow.versions import published_numbers
 
-PRISMA_VERSIONS_DIR = config["living"]["versions_dir"]
+PRISMA_VERSIONS_DIR = config.get("living", {}).get("versions_dir", "versions")
 PRISMA_VERSION_FILES = [
     f"{PRISMA_VERSIONS_DIR}/v{number}/{name}"
     for number in published_numbers(PRISMA_VERSIONS_DIR)
