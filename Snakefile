@@ -25,6 +25,7 @@ include: "workflow/rules/appraisal.smk"
 include: "workflow/rules/statistics.smk"
 include: "workflow/rules/prisma.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/living.smk"
 
 
 rule all:
@@ -39,4 +40,5 @@ rule all:
         STATISTICS_TARGETS,
         PRISMA_TARGETS,
         REPORT_TARGETS,
+        LIVING_TARGETS,
     default_target: True

@@ -1,6 +1,7 @@
 """Snakemake adapter of rule `prisma`: reviewflow.prisma.build does the work."""
 
 import logging
+import os
 
 from reviewflow.prisma import build
 from reviewflow.prisma_diagram import LayoutError
@@ -20,6 +21,11 @@ with stop_on_input_problems():
             counts_csv=snakemake.output.counts,
             diagrams=[snakemake.output.svg, snakemake.output.pdf, snakemake.output.png],
             checks_html=snakemake.output.checks,
+            version_folders=[
+                os.path.dirname(path)
+                for path in snakemake.input.versions
+                if os.path.basename(path) == "version.json"
+            ],
             log=log,
         )
     except LayoutError as error:  # text that does not fit its box: never draw it

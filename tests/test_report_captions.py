@@ -67,6 +67,8 @@ def test_categories_sort_in_data_flow_order_and_clash_with_no_report_target():
         "REPORT_STATISTICS",
         "REPORT_FIGURES",
         "REPORT_PRISMA",
+        "REPORT_LIVING",
+        "REPORT_REPORTING",
     ]
     assert sorted(names) == names  # the report's menu sorts categories by name
     # Snakemake defines the link targets `Workflow` and `Statistics` in every caption; a category

@@ -18,6 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--config", default="config/config.yaml", help="for the CSV alias table")
     check.set_defaults(func=check_export)
     add_dedup_command(commands)
+    add_living_commands(commands)
     new = commands.add_parser(
         "new-review",
         help="write the skeleton of a new review (config, starter codebook, vocabulary, empty "
@@ -91,6 +92,74 @@ def run_dedup(args: argparse.Namespace) -> int:
         f"{len(result.prepared) - len(result.clusters)} duplicates, "
         f"{len(result.uncertain)} uncertain pairs -> {args.out}"
     )
+    return 0
+
+
+def add_living_commands(commands) -> None:
+    publish = commands.add_parser(
+        "publish-version",
+        help="freeze the build's outputs as version N of the review (versions/vN/, never "
+        "rewritten); run from the repository root after `snakemake --cores 4`",
+        description="Freeze the outputs of the current build (dataset, raw extraction values, "
+        "summary, reconciliation, descriptive table when present, PRISMA counts, search/dedup/"
+        "screening counts, records, What's new, update digest) into versions/vN/ with "
+        "version.json (the declaration in config/versions.yaml, SHA-256 of every file). Refuses "
+        "when vN exists, when N is not declared, or when the build's windows are not N's.",
+    )
+    publish.add_argument("number", type=int, metavar="N")
+    publish.add_argument("--versions-file", default="config/versions.yaml")
+    publish.add_argument("--versions-dir", default="versions")
+    publish.set_defaults(func=run_publish)
+    update = commands.add_parser(
+        "update",
+        help="the monthly search update: fetch a new PubMed window up to --until (default: "
+        "today), rebuild everything, and print the update digest (Markdown for a pull request)",
+    )
+    update.add_argument("--until", default=None, help="end of the new window (YYYY-MM-DD)")
+    update.add_argument("--cores", default="2")
+    update.add_argument("--digest", default="results/living/update_digest.md")
+    update.set_defaults(func=run_update)
+
+
+def run_publish(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from reviewflow.errors import InputProblems
+    from reviewflow.versions import publish_version
+
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    try:
+        folder = publish_version(
+            args.number,
+            versions_file=args.versions_file,
+            versions_dir=args.versions_dir,
+            commit=commit,
+        )
+    except (InputProblems, FileExistsError) as error:
+        print(f"reviewflow publish-version: {error}", file=sys.stderr)
+        return 2
+    print(f"version {args.number} published in {folder}/ (commit it; it is never rewritten)")
+    return 0
+
+
+def run_update(args: argparse.Namespace) -> int:
+    import subprocess
+    from datetime import date
+    from pathlib import Path
+
+    until = args.until or date.today().isoformat()
+    command = [sys.executable, "-m", "snakemake", "--cores", str(args.cores)]
+    built = subprocess.run([*command, "--config", f"search_until={until}"], check=False)
+    if built.returncode != 0:
+        print(f"reviewflow update: the build failed ({built.returncode})", file=sys.stderr)
+        return built.returncode
+    digest = Path(args.digest)
+    print(digest.read_text(encoding="utf-8"))
     return 0
 
 

@@ -494,6 +494,80 @@ def read_first_version_patients(path: str | os.PathLike) -> Count:
     return Count(value, where)
 
 
+@dataclass(frozen=True)
+class PublishedVersion:
+    """A published version of the review (versions/v<N>/): the windows it covers, its studies,
+    reports and patients, as the updated-review diagram of a later build shows them."""
+
+    number: int
+    windows: tuple[str, ...]
+    studies: Count
+    reports: Count
+    patients: Count
+    folder: str
+
+
+def read_published_version(folder: str | os.PathLike) -> PublishedVersion:
+    """A version folder written by `reviewflow publish-version` (version.json, prisma_counts.csv,
+    cases.csv)."""
+    folder = Path(folder)
+    meta = json.loads((folder / "version.json").read_text(encoding="utf-8"))
+    counts_path = folder / "prisma_counts.csv"
+    with open(counts_path, encoding="utf-8", newline="") as handle:
+        counts = {r["data"]: r["n"] for r in csv.DictReader(handle) if r["data"] != "NA"}
+
+    def count(key: str) -> Count:
+        value = counts.get(key, CSV_NOT_A_NUMBER)
+        where = f"{counts_path}: {key}"
+        return Count(None if value == CSV_NOT_A_NUMBER else int(value), where)
+
+    dataset = read_dataset(folder / "cases.csv")
+    return PublishedVersion(
+        number=int(meta["number"]),
+        windows=tuple(meta["windows"]),
+        studies=count("total_studies"),
+        reports=count("total_reports"),
+        patients=Count(dataset.patients, f"{folder / 'cases.csv'}: rows"),
+        folder=str(folder),
+    )
+
+
+def previous_published(
+    versions: Sequence[PublishedVersion], windows: Sequence[str]
+) -> PublishedVersion | None:
+    """The version an updated-review diagram shows as "previous": the latest published version
+    that covers some but not all of the build's windows and more than the first version's search
+    (with only the first version published, the first version's reported counts are drawn)."""
+    built = set(windows)
+    candidates = [
+        v for v in versions if set(v.windows) < built and len(v.windows) > 1
+    ]  # fmt: skip
+    return max(candidates, key=lambda v: v.number) if candidates else None
+
+
+def sum_screening(sections: Sequence[Screening], source: str) -> Screening:
+    """Screening counts of several windows together (reasons summed by name, in order)."""
+    counts = {
+        key: total([getattr(s, key) for s in sections], f"{source}: {key}")
+        for key in SCREENING_KEYS
+        if key != "reports_excluded"
+    }
+    if any(s.reports_excluded is None for s in sections):
+        reasons = None
+    else:
+        by_reason: dict[str, list[Count]] = {}
+        for section in sections:
+            for item in section.reports_excluded:
+                by_reason.setdefault(item.reason, []).append(item.count)
+        reasons = tuple(
+            Reason(reason, total(found, f"{source}: reports_excluded: {reason}"))
+            for reason, found in by_reason.items()
+        )
+    return Screening(
+        reports_excluded=reasons, reports_excluded_source=f"{source}: reports_excluded", **counts
+    )
+
+
 def _is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
@@ -701,6 +775,7 @@ def build_flow(
     screening: Any,
     dataset: DatasetSummary | None,
     previous_patients: Count | None,
+    published: Sequence[PublishedVersion] = (),
     search_path: str = "results/search/search_counts.json",
     dedup_path: str = "results/dedup/dedup_counts.json",
     screening_path: str = "results/screening/counts.json",
@@ -747,6 +822,13 @@ def build_flow(
                 "as pending)"
             ],
         )
+    version = previous_published(published, [w.window for w in windows])
+    if version is not None:
+        return flow_since_version(
+            version, title=title, windows=windows, screening=screening, patients=patients,
+            dataset_studies=dataset_studies, reported=reported, search_path=search_path,
+            dedup_path=dedup_path, screening_path=screening_path, with_patients=bool(dataset),
+        )  # fmt: skip
     update = read_screening_section(update_data, "update", screening_path)
     reader = _Reader(screening_path)
     already_included = reader.count(update_data, "records_previously_included", "update")
@@ -773,6 +855,79 @@ def build_flow(
     )
 
 
+def flow_since_version(
+    version: PublishedVersion,
+    *,
+    title: str,
+    windows: Sequence[WindowCounts],
+    screening: dict,
+    patients: Count | None,
+    dataset_studies: Count | None,
+    reported: tuple[str, ...],
+    search_path: str,
+    dedup_path: str,
+    screening_path: str,
+    with_patients: bool,
+) -> Flow:
+    """The updated-review flow of the windows after a published version: its studies, reports
+    and patients on the left; the later windows' identification and screening (screening's
+    `per_window` counts summed) as the new studies."""
+    covered = [w for w in windows if w.window in version.windows]
+    later = [w for w in windows if w.window not in version.windows]
+    per_window = screening.get("per_window") or {}
+    missing = [w.window for w in later if w.window not in per_window]
+    if missing:
+        raise InputProblems(screening_path, [f"per_window has no counts for {', '.join(missing)}"])
+    sections = [
+        read_screening_section(per_window[w.window], f"per_window.{w.window}", screening_path)
+        for w in later
+    ]
+    where = f"{screening_path}: per_window {', '.join(w.window for w in later)}"
+    update = sum_screening(sections, where)
+    reader = _Reader(screening_path)
+    already = total(
+        [reader.count(per_window[w.window], "records_previously_included", w.window)
+         for w in later],
+        f"{where}: records_previously_included",
+    )  # fmt: skip
+    reader.raise_if_any()
+    not_drawn = (
+        f"version {version.number}: not drawn again (see {version.folder}/prisma_counts.csv)"
+    )
+    previous_screening = Screening(
+        **{key: Count(None, not_drawn) for key in SCREENING_KEYS if key != "reports_excluded"},
+        reports_excluded=None,
+        reports_excluded_source=not_drawn,
+    )
+    previous_screening = replace(
+        previous_screening, studies_included=version.studies, reports_included=version.reports
+    )
+    previous = Previous(
+        identification_of(covered, search_path, dedup_path),
+        previous_screening,
+        version.patients if with_patients else None,
+    )
+    return Flow(
+        title=title,
+        identification=replace(
+            identification_of(later, search_path, dedup_path), already_included=already
+        ),
+        screening=update,
+        previous=previous,
+        total_studies=total(
+            [version.studies, update.studies_included],
+            f"{version.studies.source} + {where}: studies_included",
+        ),
+        total_reports=total(
+            [version.reports, update.reports_included],
+            f"{version.reports.source} + {where}: reports_included",
+        ),
+        patients=patients,
+        dataset_studies=dataset_studies,
+        reported_windows=reported,
+    )
+
+
 def load_flow(
     *,
     title: str,
@@ -781,8 +936,10 @@ def load_flow(
     screening_path: str,
     dataset_path: str | None,
     first_version_path: str | None,
+    version_folders: Sequence[str] = (),
 ) -> Flow:
-    """Read the stages' files (paths as in ARCHITECTURE.md) into a `Flow`."""
+    """Read the stages' files (paths as in ARCHITECTURE.md) and the published versions' folders
+    into a `Flow`."""
     dataset = read_dataset(dataset_path) if dataset_path else None
     previous_patients = (
         read_first_version_patients(first_version_path) if first_version_path else None
@@ -794,6 +951,7 @@ def load_flow(
         screening=read_json(screening_path),
         dataset=dataset,
         previous_patients=previous_patients,
+        published=[read_published_version(folder) for folder in version_folders],
         search_path=str(search_path),
         dedup_path=str(dedup_path),
         screening_path=str(screening_path),
@@ -1230,6 +1388,7 @@ def build(
     counts_csv: str,
     diagrams: Sequence[str],
     checks_html: str,
+    version_folders: Sequence[str] = (),
     log=None,
 ) -> list[Check]:
     """Read, check, draw and write every output of the `prisma` rule; on a bad input, a count
@@ -1243,6 +1402,7 @@ def build(
         screening_path=screening_path,
         dataset_path=dataset_path,
         first_version_path=first_version_path,
+        version_folders=version_folders,
     )
     checks = check_flow(flow)
     for line in log_lines(flow, checks):

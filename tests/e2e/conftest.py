@@ -10,7 +10,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 # What a fresh clone holds that the workflow reads (results/ and .snakemake/ are never copied).
-WORKFLOW_PARTS = ["Snakefile", "workflow", "scripts", "config", "extraction", "resources", "envs"]
+WORKFLOW_PARTS = [
+    "Snakefile", "workflow", "scripts", "config", "extraction", "resources", "envs", "versions",
+]  # fmt: skip
 
 
 def copy_workflow(dest: Path) -> Path:

@@ -73,6 +73,12 @@ REPORT_OUTPUTS = {
         "prisma_counts.csv",
         "prisma_counts.html",
     },
+    "8. Living review": {"whats_new.html", "update_digest.html"},
+    "9. Reporting checklists": {
+        "prisma2020_checklist.html",
+        "prisma_s_checklist.html",
+        "prisma_lsr_items.html",
+    },
 }
 # Files that stay downloads only: records with their abstracts, a machine-readable descriptor.
 DOWNLOAD_ONLY = {"records.tsv", "unique_records.tsv", "datapackage.json"}
@@ -122,6 +128,9 @@ def test_whole_workflow_report_has_every_output_captioned_and_readable(workflow_
     description = report_variable(report, "workflow-desc", "workflow_desc")
     assert "Clinical features of immunoglobulin-G4-related spinal pachymeningitis" in description
     assert not DOCUTILS_MESSAGE.search(description)
+    # The landing page says which version this is and the living-mode parameters.
+    assert "living systematic review, version 1" in description
+    assert "retirement from the living mode" in description
     for category in REPORT_OUTPUTS:
         assert f">{category}</a>" in description
 

@@ -7,6 +7,17 @@ PRISMA_DATASET = (
     [f"{RESULTS}/dataset/cases.csv"] if config["prisma"].get("patients", True) else []
 )
 
+# Published versions (versions/v<N>/): an update after a published version N > 1 draws version N's
+# studies, reports and patients as the previous version (reviewflow.prisma.previous_published).
+from reviewflow.version_index import published_numbers
+
+PRISMA_VERSIONS_DIR = config.get("living", {}).get("versions_dir", "versions")
+PRISMA_VERSION_FILES = [
+    f"{PRISMA_VERSIONS_DIR}/v{number}/{name}"
+    for number in published_numbers(PRISMA_VERSIONS_DIR)
+    for name in ("version.json", "prisma_counts.csv", "cases.csv")
+]
+
 
 rule prisma:
     input:
@@ -15,6 +26,7 @@ rule prisma:
         screening=f"{RESULTS}/screening/counts.json",
         dataset=PRISMA_DATASET,
         first_version=config["review"]["first_version"],
+        versions=PRISMA_VERSION_FILES,
     output:
         counts=report(
             f"{RESULTS}/prisma/prisma_counts.csv",

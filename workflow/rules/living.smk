@@ -1,0 +1,148 @@
+# Stage: living. See ARCHITECTURE.md for its inputs and outputs.
+# The living review: What's new against the last published version (versions/v<N>/), the digest
+# of the search windows since it (for the update's pull request), and the PRISMA 2020 / PRISMA-S
+# / PRISMA-LSR checklists filled from the workflow. Included after every stage it reads.
+from reviewflow.version_index import (
+    last_published,
+    published_numbers,
+    read_versions,
+    version_label,
+)
+
+# A review without a `living:` section (e.g. one made by `reviewflow new-review`) has no versions
+# and no living-mode parameters yet: the defaults say so.
+config.setdefault("living", {})
+config["living"].setdefault("versions", "config/versions.yaml")
+config["living"].setdefault("versions_dir", "versions")
+config["living"].setdefault("search_schedule", [])
+config["living"].setdefault("other_steps", {})
+config["living"].setdefault("retirement", "")
+
+LIVING = f"{RESULTS}/living"
+REPORTING = f"{RESULTS}/reporting"
+VERSIONS_FILE = config["living"]["versions"]
+VERSIONS_DIR = config["living"]["versions_dir"]
+LAST_VERSION = last_published(VERSIONS_DIR)
+# Every file of the last published version: a new publication reruns the comparison (the
+# scripts find the version's folder from its version.json among them).
+LAST_VERSION_FILES = sorted(str(p) for p in LAST_VERSION.iterdir()) if LAST_VERSION else []
+# The descriptive table (contract C3) when the statistics stage makes it.
+DESCRIPTIVE = [str(t) for t in STATISTICS_TARGETS if Path(str(t)).name == "descriptive.tsv"]
+# The version this build is (for the report's landing page, which sees only the config).
+VERSIONS_INPUT = [VERSIONS_FILE] if Path(VERSIONS_FILE).is_file() else []
+config["review"]["version"] = version_label(
+    read_versions(VERSIONS_FILE) if VERSIONS_INPUT else [], published_numbers(VERSIONS_DIR)
+)
+CHECKLIST_NAMES = ["prisma2020_checklist", "prisma_s_checklist", "prisma_lsr_items"]
+
+
+rule living_whats_new:
+    input:
+        cases=f"{RESULTS}/dataset/cases.csv",
+        cases_raw=f"{RESULTS}/extraction/cases.tsv",
+        studies=f"{RESULTS}/extraction/studies.tsv",
+        summary=f"{STATISTICS_DIR}/summary.tsv",
+        reconciliation=f"{STATISTICS_DIR}/reconciliation.tsv",
+        descriptive=DESCRIPTIVE,
+        search_counts=f"{RESULTS}/search/search_counts.json",
+        records=f"{RESULTS}/search/records.tsv",
+        unique_records=f"{RESULTS}/dedup/unique_records.tsv",
+        versions=VERSIONS_INPUT,
+        version_files=LAST_VERSION_FILES,
+    output:
+        md=f"{LIVING}/whats_new.md",
+        tsv=f"{LIVING}/whats_new.tsv",
+        html=report(
+            f"{LIVING}/whats_new.html",
+            caption="../report/living/whats_new.rst",
+            category=REPORT_LIVING,
+        ),
+    params:
+        version=config["review"]["version"],
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    log:
+        f"{LOGS}/living_whats_new/living_whats_new.log",
+    benchmark:
+        f"{BENCHMARKS}/living_whats_new.tsv"
+    conda:
+        "../../envs/living.yaml"
+    script:
+        "../../scripts/living_whats_new.py"
+
+
+rule living_update_digest:
+    input:
+        records=f"{RESULTS}/search/records.tsv",
+        duplicates=f"{RESULTS}/dedup/duplicates.tsv",
+        unique_records=f"{RESULTS}/dedup/unique_records.tsv",
+        log=f"{RESULTS}/screening/screening_log.tsv",
+        search_counts=f"{RESULTS}/search/search_counts.json",
+        version_files=LAST_VERSION_FILES,
+    output:
+        md=f"{LIVING}/update_digest.md",
+        tsv=f"{LIVING}/update_digest.tsv",
+        html=report(
+            f"{LIVING}/update_digest.html",
+            caption="../report/living/update_digest.rst",
+            category=REPORT_LIVING,
+        ),
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    log:
+        f"{LOGS}/living_update_digest/living_update_digest.log",
+    benchmark:
+        f"{BENCHMARKS}/living_update_digest.tsv"
+    conda:
+        "../../envs/living.yaml"
+    script:
+        "../../scripts/living_update_digest.py"
+
+
+rule reporting_checklists:
+    input:
+        search_counts=f"{RESULTS}/search/search_counts.json",
+        import_summary=f"{RESULTS}/search/import_summary.json",
+        dedup_counts=f"{RESULTS}/dedup/dedup_counts.json",
+        screening_counts=f"{RESULTS}/screening/counts.json",
+        screening_log=f"{RESULTS}/screening/screening_log.tsv",
+        agreement=f"{RESULTS}/screening/agreement.tsv",
+        prisma_counts=f"{RESULTS}/prisma/prisma_counts.csv",
+        cases=f"{RESULTS}/dataset/cases.csv",
+        whats_new=f"{LIVING}/whats_new.tsv",
+        versions=VERSIONS_INPUT,
+    output:
+        md=expand(f"{REPORTING}/{{name}}.md", name=CHECKLIST_NAMES),
+        xlsx=expand(f"{REPORTING}/{{name}}.xlsx", name=CHECKLIST_NAMES),
+        html=report(
+            expand(f"{REPORTING}/{{name}}.html", name=CHECKLIST_NAMES),
+            caption="../report/living/checklists.rst",
+            category=REPORT_REPORTING,
+        ),
+    params:
+        title=config["review"]["title"],
+        version=config["review"]["version"],
+        living=config["living"],
+        screening=config["screening"],
+        statistics=config["statistics"],
+        overlap_days=config["search"]["overlap_days"],
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    log:
+        f"{LOGS}/reporting_checklists/reporting_checklists.log",
+    benchmark:
+        f"{BENCHMARKS}/reporting_checklists.tsv"
+    conda:
+        "../../envs/living.yaml"
+    script:
+        "../../scripts/reporting_checklists.py"
+
+
+LIVING_TARGETS = [
+    *rules.living_whats_new.output,
+    *rules.living_update_digest.output,
+    *rules.reporting_checklists.output,
+]
