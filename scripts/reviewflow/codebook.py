@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from reviewflow.errors import raise_if_any
 from reviewflow.values import ValueProblem, parse_bound, parse_duration, parse_levels, parse_number
+from reviewflow.yamlfile import read_yaml
 
 FIELD_TYPES = {
     "id",
@@ -223,7 +222,7 @@ def _num(value: float) -> str:
 def load_codebook(path: str | Path) -> Codebook:
     """Read and check the codebook; every problem in it is reported at once."""
     path = str(path)
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     problems: list[str] = []
     sheets = tuple(_sheet(s, path, problems) for s in data.get("workbook", {}).get("sheets", []))
     if not sheets:

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from reviewflow.codebook import Codebook
 from reviewflow.errors import raise_if_any
 from reviewflow.values import format_number, parse_bound, parse_duration, parse_levels, parse_number
 from reviewflow.workbook import RawSheet
+from reviewflow.yamlfile import read_yaml
 
 SEPARATOR_CHARS = " ,"
 SEPARATOR_WORDS = ("and",)
@@ -156,7 +156,7 @@ def split_phrases(text: str, phrases: tuple[Phrase, ...]) -> tuple[list, list[st
 def load_vocabulary(path: str | Path, codebook: Codebook) -> Vocabulary:
     """Read the vocabulary and check it against the codebook; all problems at once."""
     path = str(path)
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     problems: list[str] = []
     columns = set(codebook.column_names)
     cases = codebook.sheet("cases")

@@ -25,12 +25,11 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
-import yaml
-
 from reviewflow.errors import raise_if_any
+from reviewflow.yamlfile import read_yaml
 
 COUNT_FIELDS = ("n", "denominator")
 NUMBER_FIELDS = ("percent", "value", "low", "high")
@@ -149,21 +148,6 @@ def figure_text(fields: dict) -> str:
     return " ".join(parts)
 
 
-class _DecimalLoader(yaml.SafeLoader):
-    """A safe YAML loader that reads decimal numbers as `Decimal`, keeping `98.0` as printed."""
-
-
-def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | str:
-    text = loader.construct_scalar(node).replace("_", "")
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return text  # e.g. .inf / .nan: reported as not a finite number below
-
-
-_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
-
-
 def read_reported(
     path: str | os.PathLike, known_items: Iterable[str], required: Iterable[str] = REQUIRED_ITEMS
 ) -> dict[str, Reported]:
@@ -173,10 +157,7 @@ def read_reported(
     outside them is a problem (a misspelt key would otherwise never be compared).
     """
     path = Path(path)
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_DecimalLoader)  # noqa: S506
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise_if_any(str(path), [f"cannot read the reported results: {error}"])
+    data = read_yaml(path, decimals=True)
     return parse_reported(data, str(path), known_items, required)
 
 

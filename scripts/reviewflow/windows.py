@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import yaml
-
 from reviewflow import __version__
 from reviewflow.entrez import (
     EntrezClient,
@@ -37,6 +35,7 @@ from reviewflow.entrez import (
 from reviewflow.errors import InputProblems
 from reviewflow.importers import ImportedFile, import_file
 from reviewflow.records import DATABASE_NAMES, SOURCE_DBS, place_records
+from reviewflow.yamlfile import read_yaml
 
 WINDOW_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})$")
 SEARCH_LOG = "search_log.json"
@@ -264,10 +263,7 @@ def read_exports_info(folder: Path) -> dict[str, dict]:
     path = folder / EXPORTS_INFO
     if not path.is_file():
         return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as error:
-        raise InputProblems(path, [f"not readable YAML: {error}"]) from None
+    data = read_yaml(path) or {}
     problems = []
     if not isinstance(data, dict):
         raise InputProblems(path, ["must map each export's file name to its description"])
@@ -605,7 +601,7 @@ def build_records(
 
 def describe_exports(files: Sequence[str | Path], config_path: str | Path) -> tuple[str, bool]:
     """What the import would make of each export (for `reviewflow check-export`)."""
-    search = yaml.safe_load(Path(config_path).read_text(encoding="utf-8"))["search"]
+    search = read_yaml(config_path)["search"]
     lines, ok = [], True
     for name in files:
         path = Path(name)

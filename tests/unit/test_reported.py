@@ -96,7 +96,7 @@ def test_malformed_values_are_all_reported_at_once(tmp_path):
 def test_not_a_mapping_and_bad_yaml(tmp_path):
     with pytest.raises(InputProblems, match="must be a mapping with an 'items' mapping"):
         read_reported(write(tmp_path, {}, "- just a list\n"), KNOWN)
-    with pytest.raises(InputProblems, match="cannot read the reported results"):
+    with pytest.raises(InputProblems, match=r"reported_results.yaml:2:1: not valid YAML"):
         read_reported(write(tmp_path, {}, "items: {a: [unclosed\n"), KNOWN)
     with pytest.raises(InputProblems, match="unknown top-level key 'itmes'"):
         read_reported(write(tmp_path, {}, yaml.safe_dump({"items": minimal(), "itmes": {}})), KNOWN)

@@ -1,0 +1,75 @@
+# The state of the last build: results/run_state.json (running | succeeded | partial | failed),
+# written by the onstart/onsuccess/onerror handlers (workflow/lib/buildcheck.py).
+# - A failed build ends with the located problems its rules found (not a temporary script's
+#   traceback), and the HTML pages it did not remake say so at their top.
+# - `snakemake --report` refuses to make a report unless the last build made every target and
+#   succeeded, and no file the review is made from has changed since (by content).
+
+RUN_STATE = f"{RESULTS}/run_state.json"
+# What the results are made from: a change here makes the last build's results out of date.
+RUN_SOURCES = [
+    "Snakefile",
+    *CONFIG_FILES,
+    "config",
+    "extraction",
+    config["search"]["windows_dir"],
+    "scripts",
+    "workflow/rules",
+    "workflow/schemas",
+    "workflow/lib",
+]
+
+
+def run_html_pages():
+    """Every HTML output of the workflow and the inputs of the rule that makes it."""
+    pages = {}
+    for rule_ in workflow.rules:
+        inputs = [str(item) for item in rule_.input if isinstance(item, str)]
+        for item in rule_.output:
+            if str(item).endswith(".html"):
+                pages[str(item)] = inputs
+    return pages
+
+
+def run_is_complete():
+    """Whether this run's targets were the default target (rule all)."""
+    try:
+        return any(job.rule.name == "all" for job in workflow.dag.targetjobs)
+    except AttributeError:
+        return False
+
+
+onstart:
+    buildcheck.write_run_state(RUN_STATE, "running")
+
+
+onsuccess:
+    if run_is_complete():
+        buildcheck.write_run_state(
+            RUN_STATE, "succeeded", sources=buildcheck.source_hashes(RUN_SOURCES)
+        )
+    else:
+        buildcheck.write_run_state(RUN_STATE, "partial")
+
+
+onerror:
+    _state = buildcheck.write_run_state(RUN_STATE, "failed", log=str(log))
+    _marked = buildcheck.mark_stale_pages(run_html_pages(), _state)
+    _files = buildcheck.input_problem_files(LOGS, _state["started"])
+    buildcheck.print_summary(buildcheck.console_summary(_files))
+    if _marked:
+        print(
+            f"{len(_marked)} HTML pages of an earlier build are marked out of date.",
+            file=sys.stderr,
+        )
+
+
+# `snakemake --report`: refused unless the last build is complete, succeeded and current.
+if any(arg == "--report" or arg.startswith("--report=") for arg in sys.argv) and (
+    "--report-after-run" not in sys.argv
+):
+    _report_problems = buildcheck.report_problems(RUN_STATE, RUN_SOURCES)
+    if _report_problems:
+        raise buildcheck.BuildStop("No report made", _report_problems)
+    # shown on the report's landing page (workflow/report/workflow.rst)
+    config["build"] = buildcheck.read_run_state(RUN_STATE)
