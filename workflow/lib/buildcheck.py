@@ -307,6 +307,36 @@ def remove_empty_window_folders(windows_dir: str | Path) -> list[Path]:
 
 
 # ------------------------------------------------------------------------------------------
+# The extraction workbook saved again without a change
+
+
+def workbook_digest(path: str | Path) -> str:
+    """SHA-256 of a workbook's parts except docProps (a copy of
+    reviewflow.workbook.content_digest); "" when it is not a readable zip."""
+    import zipfile
+
+    digest = hashlib.sha256()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in sorted(archive.namelist()):
+                if name.startswith("docProps/"):
+                    continue
+                digest.update(name.encode() + b"\0" + hashlib.sha256(archive.read(name)).digest())
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return ""
+    return digest.hexdigest()
+
+
+def same_workbook(path: str | Path, digest_file: str | Path) -> bool:
+    """Whether the workbook holds what the last extraction read (its digest file says so)."""
+    try:
+        recorded = Path(digest_file).read_text(encoding="utf-8").strip()
+    except OSError:
+        return False
+    return bool(recorded) and recorded == workbook_digest(path)
+
+
+# ------------------------------------------------------------------------------------------
 # The state of the last build
 
 
@@ -446,7 +476,6 @@ def console_summary(files: list[Path]) -> str:
     parts = ["", "=" * 78, "The build stopped on problems in the review's files:"]
     for path in files:
         parts.append(path.read_text(encoding="utf-8").rstrip())
-        parts.append(f"  (full list: {str(path)[: -len(PROBLEMS_SUFFIX)]})")
     parts.append("=" * 78)
     return "\n".join(parts)
 

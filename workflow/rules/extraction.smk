@@ -19,13 +19,23 @@ rule extraction_template:
         "../../scripts/extraction_template.py"
 
 
+# A workbook saved again without a change gets new bytes (zip time stamps, time of saving) and a
+# new time stamp, but the same content digest (every part but its metadata): then its time stamp
+# is ignored (ancient), so that nothing after the extraction is rebuilt.
+EXTRACTION_WORKBOOK = config["extraction"]["workbook"]
+EXTRACTION_DIGEST = f"{RESULTS}/extraction/workbook_digest.txt"
+if buildcheck.same_workbook(EXTRACTION_WORKBOOK, EXTRACTION_DIGEST):
+    EXTRACTION_WORKBOOK = ancient(EXTRACTION_WORKBOOK)
+
+
 rule extraction_read:
     input:
-        workbook=config["extraction"]["workbook"],
+        workbook=EXTRACTION_WORKBOOK,
         codebook=config["extraction"]["codebook"],
     output:
         cases=f"{RESULTS}/extraction/cases.tsv",
         studies=f"{RESULTS}/extraction/studies.tsv",
+        digest=EXTRACTION_DIGEST,
     log:
         f"{LOGS}/extraction_read/extraction_read.log",
     benchmark:
