@@ -188,7 +188,7 @@ def unreadable_workbook(path: str, error: Exception) -> str:
             "(git checkout -- the file) and redo the latest edits"
         )
     else:
-        what = f"is not an .xlsx workbook ({error}): the Excel workbook the codebook describes"
+        what = f"cannot be read as an .xlsx workbook ({error}): an Excel workbook"
     return f"{path}: {what}"
 
 
