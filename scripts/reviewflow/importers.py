@@ -42,6 +42,7 @@ from reviewflow.records import (
     make_record,
     normalise_doi,
     pages_of,
+    year_of,
 )
 
 FORMATS = ("pubmed_xml", "medline", "ris", "wos_plain", "wos_tab", "csv", "bibtex")
@@ -379,6 +380,9 @@ def read_medline(text: str, path: Path) -> tuple[list[dict[str, str]], int]:
         if "PMID" not in entry:
             problems.append(f"record {number}: no PMID")
             continue
+        problems += year_problem(
+            entry.get("DP", ""), f"record {number} (PMID {entry['PMID']})", "DP"
+        )
         records.append(medline_record(entry))
     _raise(path, problems)
     return records, declared
@@ -477,6 +481,8 @@ def read_ris(text: str, path: Path) -> tuple[list[dict[str, str]], int | None]:
         if len(parsed) != 1:
             problems.append(f"line {start}: record {number} could not be read by rispy")
             continue
+        raw_year = _first(parsed[0], "year", "publication_year")
+        problems += year_problem(raw_year, f"line {start}, record {number}", "PY")
         records.append(ris_record(parsed[0]))
     _raise(path, problems)
     return records, declared
@@ -586,6 +592,9 @@ def read_wos_plain(text: str, path: Path) -> tuple[list[dict[str, str]], int]:
                 problems.append(f"line {number}: ER outside a record")
             else:
                 entries.append(current)
+                problems += year_problem(
+                    " ".join(current.get("PY", [])), f"line {start}, record {declared}", "PY"
+                )
             current, tag = None, None
         elif tag == "EF":
             saw_end = True
@@ -660,6 +669,9 @@ def read_wos_tab(text: str, path: Path) -> tuple[list[dict[str, str]], int]:
             )
             continue
         entry = {tag: [cell] for tag, cell in zip(header, cells, strict=False) if cell.strip()}
+        problems += year_problem(
+            " ".join(entry.get("PY", [])), f"line {number}, record {declared}", "PY"
+        )
         for tag in WOS_MULTI & set(entry):
             entry[tag] = entry[tag][0].split("; ")
         records.append(wos_record(entry))
@@ -735,6 +747,11 @@ def read_csv(
                 continue
             cells = dict(zip(header, row, strict=True))
             values = {name: cells[column] for name, column in columns.items()}
+            problems += year_problem(
+                values.get("year", ""),
+                f"line {reader.line_num}, record {declared}",
+                columns.get("year", "year"),
+            )
             records.append(csv_record(values))
     except csv.Error as error:
         problems.append(f"line {reader.line_num}: {error}")
@@ -840,7 +857,9 @@ def _bibtex_fields(body: str) -> tuple[dict[str, str], str]:
 def read_bibtex(text: str, path: Path) -> tuple[list[dict[str, str]], int]:
     declared = sum(1 for m in BIBTEX_ENTRY.finditer(text) if m.group(1).lower() not in BIBTEX_SKIP)
     records = []
-    for _line, kind, fields in parse_bibtex(text, path):
+    problems: list[str] = []
+    for line, kind, fields in parse_bibtex(text, path):
+        problems += year_problem(fields.get("year", ""), f"line {line}", "year")
         eid = re.search(r"eid=([\w.-]+)", fields.get("url", ""))
         keywords = re.split(r";\s*", fields.get("author_keywords", ""))
         keywords += re.split(r";\s*", fields.get("keywords", ""))
@@ -862,7 +881,19 @@ def read_bibtex(text: str, path: Path) -> tuple[list[dict[str, str]], int]:
                 keywords=join_list(keywords),
             )
         )
+    _raise(path, problems)
     return records, declared
+
+
+def year_problem(raw: object, where: str, field: str) -> list[str]:
+    """A year field whose value holds no year (`PY twenty`) is a problem, never a dropped year."""
+    text = clean_text(raw)
+    if text and not year_of(text):
+        return [
+            f"{where}: {field} {text!r}: not a year: a four-digit year (e.g. 2021), or no "
+            f"{field} at all when the year is unknown"
+        ]
+    return []
 
 
 READERS: dict[str, Callable[[str, Path], tuple[list[dict[str, str]], int | None]]] = {
