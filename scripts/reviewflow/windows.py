@@ -145,9 +145,11 @@ def fetch_window(
     if target.exists() and any(target.iterdir()):
         raise FileExistsError(f"{target} already holds files: a stored window is never rewritten")
     windows_dir.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(windows_dir, window)
     started = datetime.now(UTC)
     partial = Path(tempfile.mkdtemp(prefix=f".{window.id}.partial-", dir=windows_dir))
     try:
+        client.start_deadline()
         whole = client.esearch(query, window.start, window.until)
         slices = plan_slices(client, query, window.start, window.until, whole)
         with tqdm(
@@ -174,6 +176,16 @@ def fetch_window(
         shutil.rmtree(partial, ignore_errors=True)
         raise
     return log
+
+
+def remove_leftovers(windows_dir: Path, window: Window) -> list[Path]:
+    """Temporary folders of an earlier fetch of `window` that was killed before it could clean
+    up (`.<window>.partial-*`): removed before a new fetch starts. Only one fetch of a window
+    runs at a time (snakemake locks the working directory)."""
+    leftovers = sorted(p for p in windows_dir.glob(f".{window.id}.partial-*") if p.is_dir())
+    for folder in leftovers:
+        shutil.rmtree(folder, ignore_errors=True)
+    return leftovers
 
 
 def _store(path: Path, data: bytes, role: str, records: int | None) -> dict:
