@@ -78,6 +78,31 @@ def file_bytes(path: Path) -> bytes:
     return data
 
 
+# Files that are not bibliographic exports, by their first bytes: what they are, what to do.
+NOT_EXPORTS = (
+    (
+        b"PK\x03\x04",
+        "an Excel workbook (.xlsx) or another zip archive, not an export: export the records "
+        "as RIS, plain text (Web of Science), MEDLINE, BibTeX or CSV",
+    ),
+    (
+        bytes.fromhex("d0cf11e0a1b11ae1"),
+        "an old Excel (.xls) or Word file, not an export: export the records as RIS, plain "
+        "text, MEDLINE, BibTeX or CSV",
+    ),
+    (b"%PDF", "a PDF document, not an export: export the records from the database itself"),
+)
+
+
+def what_it_is(data: bytes) -> str | None:
+    """What a file is when its first bytes show it is not an export (an HTML page is found by
+    sniff_format), else None."""
+    for magic, what in NOT_EXPORTS:
+        if data.startswith(magic):
+            return what
+    return None
+
+
 def decode(data: bytes, path: Path) -> tuple[str, str]:
     """(text, encoding): UTF-8 or UTF-16 by BOM, else UTF-8, else Windows-1252."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -190,6 +215,9 @@ def import_file(
     """Read one export or PubMed reply into records; InputProblems if anything is wrong."""
     path = Path(path)
     data = file_bytes(path)
+    what = what_it_is(data)
+    if what:
+        raise InputProblems(path, [f"{path.name}: {what}"])
     text, encoding = decode(data, path)
     fmt = fmt or sniff_format(text, path)
     if fmt == "pubmed_xml":

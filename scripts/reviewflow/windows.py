@@ -611,16 +611,29 @@ def build_records(
     return records, summaries, logs
 
 
-def describe_exports(files: Sequence[str | Path], config_path: str | Path) -> tuple[str, bool]:
-    """What the import would make of each export (for `reviewflow check-export`)."""
-    search = read_yaml(config_path)["search"]
+def describe_exports(
+    files: Sequence[str | Path], config_path: str | Path | None
+) -> tuple[str, bool]:
+    """What the import would make of each export (for `reviewflow check-export`); without a
+    config, CSV exports cannot be read (their column names are in config search.csv_columns)."""
+    search = read_yaml(config_path)["search"] if config_path else {}
     lines, ok = [], True
     for name in files:
         path = Path(name)
         try:
-            imported = import_file(path, csv_columns=search["csv_columns"])
-        except (InputProblems, OSError) as error:
-            lines.append(str(error))
+            if not path.is_file():
+                raise InputProblems(path, [f"{path}: no such file"])
+            imported = import_file(path, csv_columns=search.get("csv_columns"))
+        except InputProblems as error:
+            lines.append(str(InputProblems(error.source, error.problems, consequence="")))
+            ok = False
+            continue
+        except ValueError as error:  # a CSV export without the alias table
+            lines.append(f"{path}: {error}: give the review's config with --config")
+            ok = False
+            continue
+        except OSError as error:
+            lines.append(f"{path}: cannot be read: {error}")
             ok = False
             continue
         database = export_database(path, imported, {}, search.get("exports", []))
