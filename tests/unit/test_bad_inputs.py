@@ -63,7 +63,8 @@ def test_config_duplicate_key_and_typo_are_located_without_a_schema_dump(tmp_pat
     schema = REPO / "workflow" / "schemas" / "config.schema.yaml"
     original = (REPO / "config" / "config.yaml").read_text(encoding="utf-8")
     twice = tmp_path / "twice.yaml"
-    twice.write_text(original.replace("  normality_alpha:", "  normality_alpha: 0.5\n  normality_alpha:"))
+    second = "  normality_alpha: 0.5\n  normality_alpha:"
+    twice.write_text(original.replace("  normality_alpha:", second))
     config, _ = buildcheck.read_yaml_strict(REPO / "config" / "config.yaml")
     first = next(
         n for n, text in enumerate(twice.read_text().splitlines(), 1) if "normality_alpha" in text
@@ -205,7 +206,7 @@ def test_screening_workbook_formula_is_refused_with_its_cell(tmp_path):
         read_decisions(tmp_path, ids, settings)
     (message,) = problems_of(error)
     assert message.endswith(
-        "title_abstract_alice.xlsx, title_abstract!B2: '=IF(1,\"include\",\"exclude\")': a "
+        'title_abstract_alice.xlsx, title_abstract!B2: \'=IF(1,"include","exclude")\': a '
         "formula: type the value itself (a decision, reason or record id), not a formula"
     )
 
@@ -348,9 +349,7 @@ def test_empty_window_folders_of_a_killed_fetch_are_removed(tmp_path):
     """resources/searches/<window>/ left empty by a killed fetch."""
     (tmp_path / "2025-01-01_2025-03-31").mkdir()
     make_window(tmp_path / "kept")
-    assert buildcheck.remove_empty_window_folders(tmp_path) == [
-        tmp_path / "2025-01-01_2025-03-31"
-    ]
+    assert buildcheck.remove_empty_window_folders(tmp_path) == [tmp_path / "2025-01-01_2025-03-31"]
     assert [p.name for p in tmp_path.iterdir()] == ["kept"]
 
 
