@@ -11,7 +11,6 @@ are read as the text typed ("37" either way).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import zipfile
 from collections.abc import Sequence
@@ -190,19 +189,6 @@ def unreadable_workbook(path: str, error: Exception) -> str:
     else:
         what = f"cannot be read as an .xlsx workbook ({error}): an Excel workbook"
     return f"{path}: {what}"
-
-
-def content_digest(path: str | Path) -> str:
-    """SHA-256 of a workbook's content: every part of the .xlsx except its metadata (docProps:
-    author, time of saving), so that a workbook saved again without a change keeps its digest.
-    Kept identical to workbook_digest in workflow/lib/buildcheck.py (tested)."""
-    digest = hashlib.sha256()
-    with zipfile.ZipFile(path) as archive:
-        for name in sorted(archive.namelist()):
-            if name.startswith("docProps/"):
-                continue
-            digest.update(name.encode() + b"\0" + hashlib.sha256(archive.read(name)).digest())
-    return digest.hexdigest()
 
 
 def cell_text(cell) -> tuple[str, str | None, str | None]:

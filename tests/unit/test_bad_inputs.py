@@ -19,7 +19,7 @@ from reviewflow.errors import InputProblems
 from reviewflow.importers import import_file
 from reviewflow.screening_files import read_decisions
 from reviewflow.windows import Window, fetch_window
-from reviewflow.workbook import content_digest, read_workbook
+from reviewflow.workbook import read_workbook
 from reviewflow.yamlfile import read_yaml
 
 REPO = Path(__file__).resolve().parents[2]
@@ -174,19 +174,28 @@ def test_workbook_with_a_corrupted_member_is_a_located_error_not_a_parse_error(t
 
 
 def test_a_workbook_saved_again_without_a_change_keeps_its_digest(tmp_path):
-    """extraction/cases.xlsx opened and saved again (new zip time stamps and docProps)."""
+    """extraction/cases.xlsx opened and saved again (new bytes, new time stamps), then with one
+    changed cell, one hidden row and one merged range."""
     from openpyxl import load_workbook
 
-    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
-    load_workbook(REPO / "extraction" / "cases.xlsx").save(first)
-    time.sleep(1.1)  # zip entries carry a time stamp to the second
-    load_workbook(first).save(second)
-    assert first.read_bytes() != second.read_bytes()
-    assert content_digest(first) == content_digest(second) == buildcheck.workbook_digest(second)
-    book = load_workbook(second)
-    book["cases"]["F2"] = 38
-    book.save(second)
-    assert content_digest(second) != content_digest(first)
+    original = REPO / "extraction" / "cases.xlsx"
+    again = tmp_path / "cases.xlsx"
+    load_workbook(original).save(again)
+    assert again.read_bytes() != original.read_bytes()
+    digest = buildcheck.workbook_digest(original)
+    assert len(digest) == 64 and buildcheck.workbook_digest(again) == digest
+    for change in (
+        lambda sheet: sheet.cell(row=2, column=6, value=38),
+        lambda sheet: setattr(sheet.row_dimensions[3], "hidden", True),
+        lambda sheet: sheet.merge_cells("A4:B4"),
+        lambda sheet: setattr(sheet.cell(row=2, column=6), "number_format", "0.00%"),
+    ):
+        book = load_workbook(original)
+        change(book["cases"])
+        book.save(again)
+        assert buildcheck.workbook_digest(again) != digest
+    again.write_bytes(b"not a workbook")
+    assert buildcheck.workbook_digest(again) == ""
 
 
 def test_screening_workbook_formula_is_refused_with_its_cell(tmp_path):
@@ -389,20 +398,27 @@ def test_report_is_refused_after_a_failed_or_partial_build_or_a_changed_source(t
 
 
 def test_pages_a_failed_build_did_not_remake_are_marked_and_keep_their_time(tmp_path):
-    """results/dataset/cases.html left from a good build when the next one failed."""
-    page, table = tmp_path / "cases.html", tmp_path / "cases.csv"
-    page.write_text("<html><body><p>55 patients</p></body></html>")
-    table.write_text("id\n")
-    old = page.stat().st_mtime - 100
+    """results/dataset/cases.html left from a good build when extraction failed (its
+    results/extraction/cases.tsv deleted by snakemake; cases.csv itself still there)."""
     import os
 
-    os.utime(page, (old, old))
-    marked = buildcheck.mark_stale_pages({str(page): [str(table)]}, {"finished_utc": "T"})
+    page, table, raw = tmp_path / "cases.html", tmp_path / "cases.csv", tmp_path / "cases.tsv"
+    table.write_text("id\n")
+    page.write_text("<html><body><p>55 patients</p></body></html>")
+    producers = {str(page): [str(table)], str(table): [str(raw)], str(raw): []}
+    old = page.stat().st_mtime
+    marked = buildcheck.mark_stale_pages([str(page)], producers, {"finished_utc": "T"})
     assert marked == [str(page)]
-    text = page.read_text()
-    assert "Out of date: the build of T failed before remaking this page." in text
+    assert "Out of date: the build of T failed before remaking this page." in page.read_text()
     assert page.stat().st_mtime == old
-    assert buildcheck.mark_stale_pages({str(page): [str(table)]}, {"finished_utc": "T"}) == []
+    assert buildcheck.mark_stale_pages([str(page)], producers, {"finished_utc": "T"}) == []
+    fresh = tmp_path / "fresh.html"
+    fresh.write_text("<html><body></body></html>")
+    raw.write_text("x")
+    os.utime(raw, (old - 10, old - 10))
+    os.utime(table, (old - 5, old - 5))
+    producers[str(fresh)] = [str(table)]
+    assert buildcheck.mark_stale_pages([str(fresh)], producers, {"finished_utc": "T"}) == []
 
 
 def test_a_deleted_source_file_is_named_with_the_rules_reading_it(tmp_path, monkeypatch):

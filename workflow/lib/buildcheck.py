@@ -310,30 +310,113 @@ def remove_empty_window_folders(windows_dir: str | Path) -> list[Path]:
 # The extraction workbook saved again without a change
 
 
-def workbook_digest(path: str | Path) -> str:
-    """SHA-256 of a workbook's parts except docProps (a copy of
-    reviewflow.workbook.content_digest); "" when it is not a readable zip."""
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# Built-in number formats (ECMA-376 18.8.30) that programs also write out as custom ones.
+_BUILTIN_FORMATS = {"0": "General", "1": "0", "2": "0.00", "9": "0%", "10": "0.00%", "49": "@"}
+
+
+def _xml(archive, name: str):
+    from xml.etree import ElementTree
+
+    try:
+        data = archive.read(name)
+    except KeyError:
+        return None
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:  # never in a workbook: no entity tricks
+        raise ValueError(f"{name}: a DOCTYPE or an entity declaration")
+    return ElementTree.fromstring(data)  # noqa: S314 - no DOCTYPE, so no entities to expand
+
+
+def _text(element) -> str:
+    """The text of a shared or inline string (rich text runs joined)."""
+    return "".join(node.text or "" for node in element.iter(f"{_MAIN}t"))
+
+
+def workbook_content(path: str | Path) -> list:
+    """What the extraction reader sees of a workbook, whichever program saved it: each sheet in
+    order with its name and state, every cell's address, type, value, formula and number format,
+    hidden rows and columns, merged ranges. Not the program's own bookkeeping (styles order,
+    zip time stamps, time of saving, calculation chain)."""
     import zipfile
 
-    digest = hashlib.sha256()
+    with zipfile.ZipFile(path) as archive:
+        book = _xml(archive, "xl/workbook.xml")
+        rels = _xml(archive, "xl/_rels/workbook.xml.rels")
+        targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL}Relationship")}
+        strings_xml = _xml(archive, "xl/sharedStrings.xml")
+        strings = (
+            [_text(si) for si in strings_xml.iter(f"{_MAIN}si")] if strings_xml is not None else []
+        )
+        styles = _xml(archive, "xl/styles.xml")
+        formats, cell_formats = {}, []
+        if styles is not None:
+            for fmt in styles.iter(f"{_MAIN}numFmt"):
+                formats[fmt.get("numFmtId")] = fmt.get("formatCode")
+            xfs = styles.find(f"{_MAIN}cellXfs")
+            for xf in xfs if xfs is not None else []:
+                fmt_id = xf.get("numFmtId", "0")
+                code = formats.get(fmt_id) or _BUILTIN_FORMATS.get(fmt_id, f"builtin:{fmt_id}")
+                cell_formats.append("General" if code.lower() == "general" else code)
+        content = []
+        for sheet in book.iter(f"{_MAIN}sheet"):
+            target = targets.get(sheet.get(f"{_REL}id"), "")
+            name = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            root = _xml(archive, name)
+            cells, hidden_rows, hidden_cols, merged = [], [], [], []
+            if root is not None:
+                for row in root.iter(f"{_MAIN}row"):
+                    if row.get("hidden") in ("1", "true"):
+                        hidden_rows.append(row.get("r"))
+                for col in root.iter(f"{_MAIN}col"):
+                    if col.get("hidden") in ("1", "true"):
+                        hidden_cols.append((col.get("min"), col.get("max")))
+                for merge in root.iter(f"{_MAIN}mergeCell"):
+                    merged.append(merge.get("ref"))
+                for cell in root.iter(f"{_MAIN}c"):
+                    kind = cell.get("t", "n")
+                    value = cell.findtext(f"{_MAIN}v")
+                    if kind == "s" and value is not None:
+                        value = strings[int(value)]
+                    elif kind == "inlineStr":
+                        node = cell.find(f"{_MAIN}is")
+                        kind, value = "s", _text(node) if node is not None else ""
+                    formula = cell.find(f"{_MAIN}f")
+                    style = int(cell.get("s", "0"))
+                    fmt = cell_formats[style] if style < len(cell_formats) else "General"
+                    if value in (None, "") and formula is None:
+                        continue  # an empty cell, styled or holding "" (openpyxl reads None)
+                    shown = None if formula is None else (formula.text or "", dict(formula.attrib))
+                    cells.append((cell.get("r"), kind, value, shown, fmt))
+            content.append(
+                {
+                    "sheet": sheet.get("name"),
+                    "state": sheet.get("state", "visible"),
+                    "cells": cells,
+                    "hidden_rows": hidden_rows,
+                    "hidden_cols": hidden_cols,
+                    "merged": sorted(merged),
+                }
+            )
+    return content
+
+
+def workbook_digest(path: str | Path) -> str:
+    """SHA-256 of `workbook_content`; "" when the file cannot be read as a workbook."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            for name in sorted(archive.namelist()):
-                if name.startswith("docProps/"):
-                    continue
-                digest.update(name.encode() + b"\0" + hashlib.sha256(archive.read(name)).digest())
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        content = workbook_content(path)
+    except Exception:  # noqa: BLE001 - any unreadable workbook: not the same, read it again
         return ""
-    return digest.hexdigest()
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
-def same_workbook(path: str | Path, digest_file: str | Path) -> bool:
-    """Whether the workbook holds what the last extraction read (its digest file says so)."""
+def recorded_digest(digest_file: str | Path) -> str:
+    """The workbook digest the last extraction wrote, or ""."""
     try:
-        recorded = Path(digest_file).read_text(encoding="utf-8").strip()
+        return Path(digest_file).read_text(encoding="utf-8").strip()
     except OSError:
-        return False
-    return bool(recorded) and recorded == workbook_digest(path)
+        return ""
 
 
 # ------------------------------------------------------------------------------------------
@@ -428,10 +511,32 @@ def report_problems(state_path: str | Path, sources: list[str | Path]) -> list[s
     return []
 
 
-def mark_stale_pages(pages: dict[str, list[str]], state: dict) -> list[str]:
-    """After a failed build, mark each HTML page whose inputs are missing or newer than it (the
-    page is from an earlier build): a banner at the top, its time stamp kept so that the next
-    build still remakes it. Returns the pages marked."""
+def out_of_date(path: str, producers: dict[str, list[str]], seen: dict | None = None) -> bool:
+    """Whether a file is missing, or older than an input of the rule that makes it, or made
+    from a file that is out of date itself (through the whole chain of rules)."""
+    seen = {} if seen is None else seen
+    if path in seen:
+        return seen[path]
+    seen[path] = False  # no cycles in a workflow; this guards the recursion anyway
+    target = Path(path)
+    if not target.exists():
+        seen[path] = True
+        return True
+    mtime = target.stat().st_mtime
+    result = any(
+        out_of_date(source, producers, seen)
+        or (Path(source).exists() and Path(source).stat().st_mtime > mtime)
+        for source in producers.get(path, [])
+    )
+    seen[path] = result
+    return result
+
+
+def mark_stale_pages(pages: list[str], producers: dict[str, list[str]], state: dict) -> list[str]:
+    """After a failed build, mark each HTML page that is out of date (see `out_of_date`: it
+    shows an earlier build's results): a banner at its top, its time stamp kept so that the next
+    build still remakes it. `producers`: each output -> the inputs of the rule that makes it.
+    Returns the pages marked."""
     marked = []
     banner = (
         f"{STALE_MARK}<div style='background:#fdd;border:2px solid #a00;padding:8px;"
@@ -439,15 +544,15 @@ def mark_stale_pages(pages: dict[str, list[str]], state: dict) -> list[str]:
         "failed before remaking this page. It shows an earlier build's results; do not "
         "circulate it.</div>"
     )
-    for page, inputs in pages.items():
+    seen: dict = {}
+    for page in pages:
         page_path = Path(page)
-        if not page_path.is_file():
+        if not page_path.is_file() or not out_of_date(page, producers, seen):
+            continue
+        text = page_path.read_text(encoding="utf-8")
+        if STALE_MARK in text:
             continue
         mtime = page_path.stat().st_mtime
-        stale = any(not Path(f).exists() or Path(f).stat().st_mtime > mtime for f in inputs)
-        text = page_path.read_text(encoding="utf-8")
-        if not stale or STALE_MARK in text:
-            continue
         at = text.find("<body")
         at = text.find(">", at) + 1 if at >= 0 else 0
         page_path.write_text(text[:at] + banner + text[at:], encoding="utf-8")

@@ -20,15 +20,19 @@ RUN_SOURCES = [
 ]
 
 
-def run_html_pages():
-    """Every HTML output of the workflow and the inputs of the rule that makes it."""
-    pages = {}
+def run_producers():
+    """Each output of the workflow -> the (file) inputs of the rule that makes it."""
+    producers = {}
     for rule_ in workflow.rules:
         inputs = [str(item) for item in rule_.input if isinstance(item, str)]
         for item in rule_.output:
-            if str(item).endswith(".html"):
-                pages[str(item)] = inputs
-    return pages
+            producers[str(item)] = inputs
+        # a report page is made from the input of its own name only (report.smk)
+        named_inputs = dict(rule_.input.items())
+        for name, value in rule_.output.items():
+            if isinstance(named_inputs.get(name), str):
+                producers[str(value)] = [str(named_inputs[name])]
+    return producers
 
 
 def run_is_complete():
@@ -54,7 +58,9 @@ onsuccess:
 
 onerror:
     _state = buildcheck.write_run_state(RUN_STATE, "failed", log=str(log))
-    _marked = buildcheck.mark_stale_pages(run_html_pages(), _state)
+    _producers = run_producers()
+    _pages = [path for path in _producers if path.endswith(".html")]
+    _marked = buildcheck.mark_stale_pages(_pages, _producers, _state)
     _files = buildcheck.input_problem_files(LOGS, _state["started"])
     buildcheck.print_summary(buildcheck.console_summary(_files))
     if _marked:
