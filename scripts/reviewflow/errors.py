@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-CONSOLE_PER_GROUP = 5  # problems shown on the console per kind of problem (all are in the log)
+CONSOLE_PER_GROUP = 3  # problems shown on the console per kind of problem (all are in the log)
 CONSOLE_GROUPS = 20  # kinds of problem shown on the console
 
 # The place a problem starts with: "cases!E12", "line 7", "path:3:5", "path".
