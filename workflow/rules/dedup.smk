@@ -18,7 +18,7 @@ rule dedup:
         studies=f"{RESULTS}/extraction/studies.tsv",
         decisions=config["dedup"]["decisions"],
         first_version=config["review"]["first_version"],
-        rules="scripts/reviewflow/dedup_rules.yaml",
+        rules=f"{workflow.basedir}/scripts/reviewflow/dedup_rules.yaml",
     output:
         unique=report(
             f"{RESULTS}/dedup/unique_records.tsv",
