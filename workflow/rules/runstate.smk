@@ -8,15 +8,16 @@
 RUN_STATE = f"{RESULTS}/run_state.json"
 # What the results are made from: a change here makes the last build's results out of date.
 RUN_SOURCES = [
-    "Snakefile",
     *CONFIG_FILES,
     "config",
     "extraction",
     config["search"]["windows_dir"],
-    "scripts",
-    "workflow/rules",
-    "workflow/schemas",
-    "workflow/lib",
+    # the workflow's code, wherever it is (snakemake -s .../Snakefile --directory DIR)
+    f"{workflow.basedir}/Snakefile",
+    f"{workflow.basedir}/scripts",
+    f"{workflow.basedir}/workflow/rules",
+    f"{workflow.basedir}/workflow/schemas",
+    f"{workflow.basedir}/workflow/lib",
 ]
 
 
