@@ -365,23 +365,25 @@ def test_empty_window_folders_of_a_killed_fetch_are_removed(tmp_path):
 # --- The state of the last build ---------------------------------------------------------
 
 
-def test_report_is_refused_after_a_failed_or_partial_build_or_a_changed_source(tmp_path):
-    """results/run_state.json after a failed build, a partial one, then a changed codebook."""
+def test_report_is_refused_after_a_failed_or_unfinished_build_or_a_changed_source(tmp_path):
+    """results/run_state.json after a failed build, one still running (or killed), then a
+    changed codebook."""
     state = tmp_path / "run_state.json"
     source = tmp_path / "codebook.yaml"
     source.write_text("a: 1\n")
     assert buildcheck.report_problems(state, [source]) == [
-        f"{state}: no build finished here yet: run snakemake --cores 4 first"
+        f"{state}: no record of a finished build here: run snakemake --cores 4 (when it says "
+        "there is nothing to be done, snakemake --cores 4 --forceall records one)"
     ]
     failed = buildcheck.write_run_state(state, "failed")
     assert buildcheck.report_problems(state, [source]) == [
         f"{state}: the last build failed ({failed['finished_utc']}): fix what it reported and "
         "run snakemake --cores 4 again"
     ]
-    partial = buildcheck.write_run_state(state, "partial")
+    running = buildcheck.write_run_state(state, "running")
     assert buildcheck.report_problems(state, [source]) == [
-        f"{state}: the last build ({partial['finished_utc']}) made only some of the results "
-        "(partial): run snakemake --cores 4 (all targets)"
+        f"{state}: a build started at {running['started_utc']} has not finished: wait for it "
+        "or rerun"
     ]
     good = buildcheck.write_run_state(
         state, "succeeded", sources=buildcheck.source_hashes([source])

@@ -472,22 +472,23 @@ def source_hashes(sources: list[str | Path]) -> dict[str, str]:
 
 def report_problems(state_path: str | Path, sources: list[str | Path]) -> list[str]:
     """Why `snakemake --report` must not make a report now: the last build failed, is still
-    running, made only some targets, never ran, or a file the review is made from changed (in
-    content: a file only touched is the same) after it finished."""
+    running, never ran, or a file the review is made from changed (in content: a file only
+    touched is the same) after it finished. A build of some targets only ("partial") is
+    reported, its landing page saying so (workflow/report/workflow.rst)."""
     state = read_run_state(state_path)
     rerun = "fix what it reported and run snakemake --cores 4 again"
     if state is None:
-        return [f"{state_path}: no build finished here yet: run snakemake --cores 4 first"]
+        return [
+            f"{state_path}: no record of a finished build here: run snakemake --cores 4 (when it "
+            "says there is nothing to be done, snakemake --cores 4 --forceall records one)"
+        ]
     when = state.get("finished_utc") or state.get("started_utc", "?")
     if state.get("state") == "failed":
         return [f"{state_path}: the last build failed ({when}): {rerun}"]
     if state.get("state") == "running":
         return [f"{state_path}: a build started at {when} has not finished: wait for it or rerun"]
-    if state.get("state") != "succeeded":
-        return [
-            f"{state_path}: the last build ({when}) made only some of the results "
-            f"({state.get('state')}): run snakemake --cores 4 (all targets)"
-        ]
+    if state.get("state") not in ("succeeded", "partial"):
+        return [f"{state_path}: the last build ({when}) ended as {state.get('state')!r}: {rerun}"]
     recorded = state.get("sources") or {}
     finished = float(state.get("finished", 0))
     changed = []

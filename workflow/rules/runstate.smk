@@ -2,8 +2,9 @@
 # written by the onstart/onsuccess/onerror handlers (workflow/lib/buildcheck.py).
 # - A failed build ends with the located problems its rules found (not a temporary script's
 #   traceback), and the HTML pages it did not remake say so at their top.
-# - `snakemake --report` refuses to make a report unless the last build made every target and
-#   succeeded, and no file the review is made from has changed since (by content).
+# - `snakemake --report` refuses to make a report unless the last build succeeded and no file the
+#   review is made from has changed since (by content); after a build of some targets only
+#   ("partial"), the report's landing page says which.
 
 RUN_STATE = f"{RESULTS}/run_state.json"
 # What the results are made from: a change here makes the last build's results out of date.
@@ -36,12 +37,12 @@ def run_producers():
     return producers
 
 
-def run_is_complete():
-    """Whether this run's targets were the default target (rule all)."""
+def run_targets():
+    """The rules of this run's targets (["all"] for a complete build)."""
     try:
-        return any(job.rule.name == "all" for job in workflow.dag.targetjobs)
+        return sorted({job.rule.name for job in workflow.dag.targetjobs})
     except AttributeError:
-        return False
+        return []
 
 
 onstart:
@@ -49,12 +50,12 @@ onstart:
 
 
 onsuccess:
-    if run_is_complete():
-        buildcheck.write_run_state(
-            RUN_STATE, "succeeded", sources=buildcheck.source_hashes(RUN_SOURCES)
-        )
-    else:
-        buildcheck.write_run_state(RUN_STATE, "partial")
+    buildcheck.write_run_state(
+        RUN_STATE,
+        "succeeded" if "all" in run_targets() else "partial",
+        targets=run_targets(),
+        sources=buildcheck.source_hashes(RUN_SOURCES),
+    )
 
 
 onerror:
@@ -71,7 +72,7 @@ onerror:
         )
 
 
-# `snakemake --report`: refused unless the last build is complete, succeeded and current.
+# `snakemake --report`: refused unless the last build succeeded and is current.
 if any(arg == "--report" or arg.startswith("--report=") for arg in sys.argv) and (
     "--report-after-run" not in sys.argv
 ):
