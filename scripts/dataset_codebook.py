@@ -4,13 +4,12 @@ import logging
 
 from reviewflow.codebook import load_codebook
 from reviewflow.dataset import data_dictionary
-from reviewflow.harmonise import load_vocabulary
 from reviewflow.io import write_text
 from reviewflow.rulelog import start_rule_log, stop_on_input_problems
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():
-    codebook = load_codebook(snakemake.input.codebook)
-    vocabulary = load_vocabulary(snakemake.input.vocabulary, codebook)
+    codebook = load_codebook(snakemake.input.codebook, snakemake.input.vocabulary)
+    vocabulary = codebook.vocabulary
     write_text(data_dictionary(codebook, vocabulary), snakemake.output[0])
 logging.info("%s: %d columns", snakemake.output[0], len(codebook.columns))

@@ -4,15 +4,14 @@ import logging
 
 from reviewflow.codebook import load_codebook
 from reviewflow.dataset import build_dataset
-from reviewflow.harmonise import load_vocabulary
 from reviewflow.io import write_table
 from reviewflow.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.workbook import read_raw_table
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():
-    codebook = load_codebook(snakemake.input.codebook)
-    vocabulary = load_vocabulary(snakemake.input.vocabulary, codebook)
+    codebook = load_codebook(snakemake.input.codebook, snakemake.input.vocabulary)
+    vocabulary = codebook.vocabulary
     cases = read_raw_table(snakemake.input.cases, "cases")
     studies = read_raw_table(snakemake.input.studies, "studies")
     dataset, qc = build_dataset(cases, studies, codebook, vocabulary)

@@ -9,7 +9,7 @@ from reviewflow.workbook import read_workbook
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():
-    codebook = load_codebook(snakemake.input.codebook)
+    codebook = load_codebook(snakemake.input.codebook, snakemake.input.vocabulary)
     sheets = read_workbook(snakemake.input.workbook, codebook)
 for name in ("cases", "studies"):
     write_table(sheets[name].to_frame(), snakemake.output[name])

@@ -2,25 +2,33 @@
 
 import logging
 
-from reviewflow.analysis import compute_items
-from reviewflow.cases_reader import attach_raw_treatment, read_cases
+from reviewflow.cases_reader import read_cases
+from reviewflow.codebook import load_codebook
 from reviewflow.io import write_table, write_text
+from reviewflow.recompute import attach_raw_columns, compute_items
 from reviewflow.reconcile import reconcile, reconciliation_frame, reconciliation_markdown
-from reviewflow.reported import read_reported
+from reviewflow.reported import check_columns, read_declared
 from reviewflow.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.stats import Settings
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():
-    settings = Settings.from_config(snakemake.params.settings)
-    cases = read_cases(snakemake.input.cases)
-    cases, warning = attach_raw_treatment(cases, snakemake.input.raw, settings.raw_treatment_column)
-    if warning:
+    settings = Settings(
+        quantile_method=snakemake.params.quantile_method,
+        normality_alpha=snakemake.params.normality_alpha,
+        outlier_iqr_factor=snakemake.params.outlier_iqr_factor,
+    )
+    declared = read_declared(snakemake.input.reported, snakemake.params.schema)
+    cases = read_cases(
+        snakemake.input.cases, load_codebook(snakemake.input.codebook, snakemake.input.vocabulary)
+    )
+    check_columns(declared, cases.columns, snakemake.input.reported)
+    cases, warnings = attach_raw_columns(cases, snakemake.input.raw, declared.raw_columns())
+    for warning in warnings:
         logging.warning("%s", warning)
-    items = compute_items(cases, settings)
-    reported = read_reported(snakemake.input.reported, [item.key for item in items])
-    rows = reconcile(items, reported, len(cases))
+    rows = reconcile(compute_items(cases, declared, settings), declared.reported)
     write_table(reconciliation_frame(rows), snakemake.output.table)
-    write_text(reconciliation_markdown(rows, snakemake.input.reported), snakemake.output.markdown)
+    markdown = reconciliation_markdown(rows, snakemake.input.reported, declared.publication)
+    write_text(markdown, snakemake.output.markdown)
 for status in ("match", "differs", "not_derivable"):
     logging.info("%s: %d", status, sum(row.status == status for row in rows))

@@ -106,7 +106,7 @@ def test_caption_renders_without_warnings(caption, config):
 def test_captions_fill_in_the_config(config):
     stats = config["statistics"]
     html, _ = render(REPORT_DIR / "statistics" / "summary.rst", config)
-    assert f"weeks × 7 / {stats['days_per_month']}" in html
+    assert f'<tt class="docutils literal">{stats["reported_results"]}</tt>' in html
     assert f"p ≥ {stats['normality_alpha']}" in html
     html, _ = render(REPORT_DIR / "screening" / "screening_log.rst", config)
     for reason in config["screening"]["exclusion_reasons"]["full_text"]:

@@ -1,9 +1,10 @@
 """Reading the harmonised dataset (`results/dataset/cases.csv`) for the statistics stage.
 
-The columns are the dataset contract (briefs: DATASET_COLUMNS; ARCHITECTURE.md). Every cell this
-stage uses is checked; all problems are reported at once, each naming the line, column and value.
-Booleans become pandas' nullable `boolean` (empty = not reported), numbers floats, categories
-strings.
+The columns and their types come from the codebook (`Codebook.columns`, derived from the
+workbook fields and the vocabulary), never from a list here. Every cell of a codebook column is
+checked; all problems are reported at once, each naming the line, column and value. Booleans
+become pandas' nullable `boolean`, integers `Int64`, numbers floats, text strings; an empty
+cell (not reported) is NA. Columns the codebook does not know are kept as text.
 """
 
 from __future__ import annotations
@@ -14,165 +15,93 @@ from pathlib import Path
 
 import pandas as pd
 
+from reviewflow.codebook import Codebook, Column
 from reviewflow.errors import raise_if_any
 
-LEVELS = ["brain", "cervical", "thoracic", "lumbar", "sacral"]
-LEVEL_CODES = dict(zip(LEVELS, "BCTLS", strict=True))
-PATTERNS = ["linear", "focal", "nodular"]
-PATHOLOGY = ["fibrosis", "infiltration", "phlebitis"]
-TREATMENTS = [
-    "decompression",
-    "biopsy",
-    "glucocorticoid",
-    "azathioprine",
-    "methotrexate",
-    "cyclophosphamide",
-    "mycophenolate",
-    "rituximab",
-]
-OUTCOMES = ["improved", "no_improvement", "recurrence", "death", "lost_to_follow_up"]
-SYMPTOMS = [
-    "pain",
-    "pain_dorsalgia",
-    "pain_cervicalgia",
-    "pain_headache",
-    "pain_limb",
-    "pain_other",
-    "sensory_or_weakness",
-    "gait",
-    "urinary_fecal",
-    "cranial_visual",
-    "other",
-]
-SYMPTOM_PREFIXES = ["initial_", "main_"]
-
-BOOL_COLUMNS = (
-    [f"level_{x}" for x in LEVELS]
-    + [f"pattern_{x}" for x in PATTERNS]
-    + [f"path_{x}" for x in PATHOLOGY]
-    + [f"treatment_{x}" for x in TREATMENTS]
-    + [f"outcome_{x}" for x in OUTCOMES]
-    + [f"{p}{s}" for p in SYMPTOM_PREFIXES for s in SYMPTOMS]
-)
-NUMBER_COLUMNS = [
-    "age_years",
-    "onset_to_diagnosis_weeks",
-    "csf_cells_per_ul",
-    "csf_protein_mg_dl",
-    "igg4_cells_hpf_low",
-    "igg4_cells_hpf_high",
-    "igg4_igg_ratio_low",
-    "igg4_igg_ratio_high",
-]
-STATUS = ["normal", "increased", "not_reported"]
-CATEGORY_COLUMNS = {
-    "sex": ["male", "female", ""],
-    "serum_igg4": ["normal", "elevated", "not_reported"],
-    "csf_cells_status": STATUS,
-    "csf_protein_status": STATUS,
-    "mri_enhancement": ["yes", "no", "not_reported"],
-    "igg4_cells_hpf_qualifier": ["exact", "range", "greater_than", ""],
-    "igg4_igg_ratio_qualifier": ["exact", "range", "greater_than", ""],
-}
-TEXT_COLUMNS = ["case_id", "study_id", "first_author", "year"]
-REQUIRED_COLUMNS = TEXT_COLUMNS + list(CATEGORY_COLUMNS) + NUMBER_COLUMNS + BOOL_COLUMNS
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-RAW_TREATMENT = "treatment_raw"  # the Treatment text as printed, when it is known
+INTEGER = re.compile(r"^-?\d+$")
 
 
-def read_cases(path: str | os.PathLike) -> pd.DataFrame:
-    """The dataset, typed; raises `InputProblems` listing every bad cell."""
+def read_cases(path: str | os.PathLike, codebook: Codebook) -> pd.DataFrame:
+    """The dataset, typed by the codebook; raises `InputProblems` listing every bad cell."""
     path = Path(path)
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
         raise_if_any(str(path), [f"cannot read the dataset: {error}"])
-    return parse_cases(raw, str(path))
+    return parse_cases(raw, codebook, str(path))
 
 
-def parse_cases(raw: pd.DataFrame, source: str = "cases.csv") -> pd.DataFrame:
-    """Type a frame of strings with the dataset's columns; raises `InputProblems`."""
-    problems: list[str] = []
-    missing = [column for column in REQUIRED_COLUMNS if column not in raw.columns]
-    if missing:
-        problems.append(
-            "missing column(s) " + ", ".join(missing) + " (required by the dataset contract)"
+def parse_cases(raw: pd.DataFrame, codebook: Codebook, source: str = "cases.csv") -> pd.DataFrame:
+    """Type a frame of strings with the codebook's dataset columns; raises `InputProblems`."""
+    if not codebook.columns:
+        raise_if_any(
+            codebook.path,
+            [f"{codebook.path}: no dataset columns: load the codebook with its vocabulary"],
         )
-        raise_if_any(source, problems)
+    missing = [c.name for c in codebook.columns if c.name not in raw.columns]
+    if missing:
+        raise_if_any(
+            source,
+            ["missing column(s) " + ", ".join(missing) + f" (required by {codebook.path})"],
+        )
     raw = raw.apply(lambda column: column.str.strip())
-    cases = raw.copy()
-
-    def where(index: int, column: str, value: str) -> str:
-        return f"line {index + 2}, column {column}: {value!r}"
-
-    for index, value in raw["case_id"].items():
+    problems: list[str] = []
+    key = codebook.primary_key
+    for index, value in raw[key].items():
         if not value:
-            problems.append(f"{where(index, 'case_id', value)}: a case must have an id")
-    for value in raw["case_id"][raw["case_id"].duplicated() & (raw["case_id"] != "")].unique():
-        problems.append(f"column case_id: {value!r} is used by more than one row")
-    for index, value in raw["year"].items():
-        if value and not value.isdigit():
-            problems.append(f"{where(index, 'year', value)}: a year must be a whole number")
-    for column, allowed in CATEGORY_COLUMNS.items():
-        for index, value in raw[column].items():
-            if value not in allowed:
-                shown = ", ".join(a if a else "(empty)" for a in allowed)
-                problems.append(f"{where(index, column, value)}: must be one of {shown}")
-    for column in NUMBER_COLUMNS:
-        for index, value in raw[column].items():
-            if value and not NUMBER.match(value):
-                problems.append(
-                    f"{where(index, column, value)}: must be a number with '.' as decimal "
-                    "separator, or empty when not reported"
-                )
-        cases[column] = pd.to_numeric(raw[column].where(raw[column].map(_is_number)))
-    for column in BOOL_COLUMNS:
-        for index, value in raw[column].items():
-            if value not in ("true", "false", ""):
-                problems.append(
-                    f"{where(index, column, value)}: must be true, false, or empty when not "
-                    "reported"
-                )
-        cases[column] = raw[column].map({"true": True, "false": False}).astype("boolean")
+            problems.append(f"{where(index, key, value)}: a row must have a {key}")
+    for value in raw[key][raw[key].duplicated() & (raw[key] != "")].unique():
+        problems.append(f"column {key}: {value!r} is used by more than one row")
+    cases = raw.copy()
+    for column in codebook.columns:
+        problems += cell_problems(raw[column.name], column)
+        cases[column.name] = typed(raw[column.name], column)
     raise_if_any(source, problems)
-    cases["sex"] = raw["sex"].replace("", pd.NA)
-    cases["year"] = pd.to_numeric(raw["year"].replace("", pd.NA)).astype("Int64")
     return cases.reset_index(drop=True)
 
 
-def _is_number(value: str) -> bool:
-    return bool(NUMBER.match(value))
+def where(index: int, column: str, value: str) -> str:
+    return f"line {index + 2}, column {column}: {value!r}"
 
 
-def levels_code(case: pd.Series) -> str:
-    """The canonical involved-area code of a case, e.g. `C T`; empty when none is recorded."""
-    return " ".join(code for level, code in LEVEL_CODES.items() if is_true(case[f"level_{level}"]))
+def cell_problems(values: pd.Series, column: Column) -> list[str]:
+    """What is wrong with each non-empty cell of one column, by the column's type."""
+    if column.type == "boolean":
+        valid, allowed = (
+            (lambda v: v in ("true", "false")),
+            "true, false, or empty when not reported",
+        )
+    elif column.type == "number":
+        valid = NUMBER.match
+        allowed = "a number with '.' as decimal separator, or empty when not reported"
+    elif column.type == "integer":
+        valid, allowed = INTEGER.match, "a whole number, or empty when not reported"
+    elif column.enum:
+        valid = set(column.enum).__contains__
+        allowed = "one of " + ", ".join([*column.enum, "(empty)"])
+    else:
+        return []
+    return [
+        f"{where(index, column.name, value)}: must be {allowed}"
+        for index, value in values.items()
+        if value and not valid(value)
+    ]
+
+
+def typed(values: pd.Series, column: Column) -> pd.Series:
+    """One column typed (cells already checked): empty cells are NA."""
+    if column.type == "boolean":
+        return values.map({"true": True, "false": False}).astype("boolean")
+    if column.type == "number":
+        return pd.to_numeric(values.where(values.map(lambda v: bool(NUMBER.match(v)))))
+    if column.type == "integer":
+        return pd.to_numeric(values.where(values.map(lambda v: bool(INTEGER.match(v))))).astype(
+            "Int64"
+        )
+    return values.replace("", pd.NA)
 
 
 def is_true(value) -> bool:
     """True for a reported true value; False for false and for not reported (NA)."""
     return bool(value) if pd.notna(value) else False
-
-
-def attach_raw_treatment(
-    cases: pd.DataFrame, raw_path: str | os.PathLike, column: str
-) -> tuple[pd.DataFrame, str]:
-    """`cases` with `treatment_raw`: the Treatment text as typed, from the extraction stage's
-    raw table (`results/extraction/cases.tsv`, keyed by `case_id`); and a warning (empty when
-    all went well). A dataset that already has `treatment_raw` is left as it is."""
-    if RAW_TREATMENT in cases.columns:
-        return cases, ""
-    try:
-        raw = pd.read_csv(raw_path, sep="\t", dtype=str, keep_default_na=False)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
-        return cases, f"{raw_path}: cannot read the raw table ({error})"
-    missing = [name for name in ("case_id", column) if name not in raw.columns]
-    if missing:
-        return cases, f"{raw_path}: no column {', '.join(missing)}: raw Treatment text not used"
-    text = raw.drop_duplicates("case_id").set_index("case_id")[column]
-    unmatched = sorted(set(cases["case_id"]) - set(text.index))
-    if unmatched:
-        return cases, f"{raw_path}: no row for {', '.join(unmatched)}: raw Treatment text not used"
-    joined = cases.copy()
-    joined[RAW_TREATMENT] = cases["case_id"].map(text)
-    return joined, ""

@@ -1,8 +1,8 @@
-"""The review's characteristics table (its "Table 1" summary, like R's tableone or gtsummary):
-the patients' characteristics grouped by domain, n/N (%) with denominators, continuous
-variables as mean ± SD or median (Q1, Q3) by Shapiro-Wilk, with their range.
-
-The rows are the analysis items (`reviewflow.analysis`), so the table and the summary agree.
+"""The review's characteristics table (its "Table 1", like R's tableone or gtsummary), computed
+from the dataset and the groups and rows the analysis file declares (config/analysis.yaml,
+`characteristics`): n/N (%) where N counts the patients with the item reported (or a declared
+subgroup), numbers as mean ± SD or median (Q1, Q3) by the declared rule, with their range.
+Each sensitivity analysis adds a column (`value_<name>`, `n_reported_<name>`).
 """
 
 from __future__ import annotations
@@ -12,141 +12,152 @@ import os
 import pandas as pd
 from openpyxl import Workbook
 
-from reviewflow.analysis import Item
+from reviewflow.analysis_file import Analysis, Row, Settings, as_flag, reported, with_derived
 from reviewflow.io import atomic_path
+from reviewflow.sensitivity import Subset, sensitivity_markdown, subsets_frame, with_subset_columns
 from reviewflow.spreadsheet import Column, write_sheet
+from reviewflow.stats import Continuous, Proportion, describe, fmt
 
-# (domain, item key, label, subgroup); continuous items are the summary keys of
-# `continuous_items`. A subgroup row is a share of a subgroup (e.g. of patients treated): its
-# patients outside the subgroup are not "not reported".
-LAYOUT: list[tuple[str, str, str, bool]] = [
-    ("Demographics", "sex_male", "Male sex", False),
-    ("Demographics", "sex_female", "Female sex", False),
-    ("Demographics", "age", "Age at onset (years)", False),
-    ("Clinical course", "onset_to_diagnosis_weeks", "Onset to diagnosis (weeks)", False),
-    ("Clinical course", "onset_to_diagnosis_months", "Onset to diagnosis (months)", False),
-    ("Initial symptom", "initial_pain", "Pain", False),
-    ("Initial symptom", "initial_pain_dorsalgia", "  dorsalgia (of pain)", True),
-    ("Initial symptom", "initial_pain_cervicalgia", "  cervicalgia (of pain)", True),
-    ("Initial symptom", "initial_pain_headache", "  headache (of pain)", True),
-    ("Initial symptom", "initial_pain_limb", "  limb pain (of pain)", True),
-    ("Initial symptom", "initial_pain_other", "  other site (of pain)", True),
-    ("Initial symptom", "initial_sensory_or_weakness", "Sensory disturbance or weakness", False),
-    ("Initial symptom", "initial_gait", "Gait disorder", False),
-    ("Initial symptom", "initial_urinary_fecal", "Urinary or fecal dysfunction", False),
-    ("Initial symptom", "initial_cranial_visual", "Cranial nerve or visual", False),
-    ("Initial symptom", "initial_other", "Other", False),
-    ("Main symptoms", "main_pain", "Pain", False),
-    ("Main symptoms", "main_pain_dorsalgia", "  dorsalgia (of pain)", True),
-    ("Main symptoms", "main_pain_cervicalgia", "  cervicalgia (of pain)", True),
-    ("Main symptoms", "main_pain_headache", "  headache (of pain)", True),
-    ("Main symptoms", "main_pain_limb", "  limb pain (of pain)", True),
-    ("Main symptoms", "main_pain_other", "  other site (of pain)", True),
-    ("Main symptoms", "main_sensory_or_weakness", "Sensory disturbance or weakness", False),
-    ("Main symptoms", "main_gait", "Gait disorder", False),
-    ("Main symptoms", "main_urinary_fecal", "Urinary or fecal dysfunction", False),
-    ("Main symptoms", "main_cranial_visual", "Cranial nerve or visual", False),
-    ("Main symptoms", "main_other", "Other", False),
-    ("Imaging", "level_cervical", "Cervical spine", False),
-    ("Imaging", "level_thoracic", "Thoracic spine", False),
-    ("Imaging", "level_lumbar", "Lumbar spine", False),
-    ("Imaging", "level_sacral", "Sacral spine", False),
-    ("Imaging", "level_brain", "Brain dura mater", False),
-    ("Imaging", "level_cervical_and_thoracic", "Cervical and thoracic", False),
-    ("Imaging", "mri_enhancement_positive", "Enhancement on MRI", False),
-    ("Imaging", "pattern_linear", "Linear enhancement (of patterns described)", False),
-    ("Imaging", "pattern_focal_any", "Focal enhancement (of patterns described)", False),
-    ("Imaging", "pattern_nodular_any", "Nodular enhancement (of patterns described)", False),
-    ("Laboratory", "serum_igg4_elevated", "Elevated serum IgG4", False),
-    ("Laboratory", "csf_cells_increased", "CSF cell count increased", False),
-    ("Laboratory", "csf_protein_increased", "CSF protein increased", False),
-    ("Laboratory", "csf_cells", "CSF cell count (per µL)", False),
-    ("Laboratory", "csf_protein", "CSF protein (mg/dL)", False),
-    ("Pathology", "path_fibrosis", "Fibrosis", False),
-    ("Pathology", "path_infiltration", "Inflammatory cell infiltration", False),
-    ("Pathology", "path_phlebitis", "Phlebitis", False),
-    ("Pathology", "igg4_histology_criteria_met", "IgG4 histology criteria met", False),
-    ("Treatment", "treated", "Any treatment", False),
-    ("Treatment", "treatment_decompression", "Decompression surgery (of treated)", True),
-    ("Treatment", "treatment_glucocorticoid", "Glucocorticoid (of treated)", True),
-    ("Treatment", "treatment_rituximab", "Rituximab (of treated)", True),
-    (
-        "Treatment",
-        "treatment_immunosuppressant",
-        "Conventional immunosuppressant (of treated)",
-        True,
-    ),
-    ("Treatment", "treatment_azathioprine", "  azathioprine", True),
-    ("Treatment", "treatment_methotrexate", "  methotrexate", True),
-    ("Treatment", "treatment_cyclophosphamide", "  cyclophosphamide", True),
-    ("Treatment", "treatment_mycophenolate", "  mycophenolate", True),
-    ("Outcome", "improved", "Improved", False),
-    ("Outcome", "no_improvement", "No improvement", False),
-    ("Outcome", "recurrence", "Recurrence", False),
-    ("Outcome", "died", "Death", False),
-]
 COLUMNS = ["domain", "characteristic", "value", "statistic", "n_reported", "not_reported"]
+KEY = ["domain", "characteristic"]
+STATISTIC_NAMES = {"mean_sd": "mean ± SD", "median_iqr": "median (Q1, Q3)"}
 
 
-def characteristics_frame(items: list[Item], n_cases: int) -> pd.DataFrame:
-    """One row per characteristic: its value and how many patients it is reported for."""
-    by_key = {item.key: item for item in items}
+def chosen_statistic(summary: Continuous, rule: str) -> str:
+    """`mean_sd` or `median_iqr` by the rule: shapiro_wilk chooses the mean when the test does
+    not reject normality (and the median when it cannot be run); the others always choose."""
+    if rule == "shapiro_wilk":
+        return "mean_sd" if summary.normal else "median_iqr"
+    return rule
+
+
+def summary_text(summary: Continuous, statistic: str, decimals: int) -> str:
+    """`48.29 ± 14.77` or `3.00 (0.50, 6.00)`; `no data` without values."""
+    if summary.n == 0:
+        return "no data"
+    if statistic == "mean_sd":
+        return f"{fmt(summary.mean, decimals)} ± {fmt(summary.sd, decimals)}"
+    q1, q3 = fmt(summary.q1, decimals), fmt(summary.q3, decimals)
+    return f"{fmt(summary.median, decimals)} ({q1}, {q3})"
+
+
+def summarise(values: pd.Series, settings: Settings) -> tuple[Continuous, str]:
+    """The summary of the reported values and the statistic the settings choose for it."""
+    summary = describe(
+        values, alpha=settings.normality_alpha, quantile_method=settings.quantile_method
+    )
+    return summary, chosen_statistic(summary, settings.normality_rule)
+
+
+def count_row(frame: pd.DataFrame, row: Row, settings: Settings) -> dict:
+    column = frame[row.count]
+    if row.value is not None:
+        hit = (column.astype("string") == row.value).fillna(False).astype(bool)
+    else:
+        hit = as_flag(column)
+    if row.of:
+        among = as_flag(frame[row.of])
+    elif row.reported_if:
+        among = as_flag(frame[row.reported_if])
+    else:
+        among = reported(column, settings.not_reported_values)
+    share = Proportion(int((hit & among).sum()), int(among.sum()))
+    return {
+        "value": share.text(settings.percent_decimals),
+        "statistic": "n/N (%)",
+        "n_reported": share.denominator,
+        "not_reported": None if row.of else len(frame) - share.denominator,
+    }
+
+
+def summary_row(frame: pd.DataFrame, row: Row, settings: Settings) -> dict:
+    values = pd.to_numeric(frame[row.summary]) * row.multiply / row.divide
+    summary, statistic = summarise(values, settings)
+    decimals = settings.continuous_decimals
+    text = summary_text(summary, statistic, decimals)
+    if summary.n:
+        text += f"; range {summary.range_text(decimals)}"
+    return {
+        "value": text,
+        "statistic": STATISTIC_NAMES[statistic],
+        "n_reported": summary.n,
+        "not_reported": len(frame) - summary.n,
+    }
+
+
+def characteristics_frame(cases: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
+    """One row per declared characteristic: its value and how many patients report it."""
+    frame = with_derived(cases, analysis.derived, analysis.settings)
     rows = []
-    for domain, key, label, subgroup in LAYOUT:
-        item = by_key[key]
-        values = item.values
-        if item.statistic:
-            statistic, reported = item.statistic, values.n
-        elif values.denominator is not None:
-            statistic, reported = "n/N (%)", values.denominator
-        else:
-            statistic, reported = "n", None
-        text = values.text
-        if item.statistic and values.n:
-            text += f"; range {by_key[f'{key}_min'].values.text}–{by_key[f'{key}_max'].values.text}"
-        rows.append(
-            {
-                "domain": domain,
-                "characteristic": label,
-                "value": text,
-                "statistic": statistic,
-                "n_reported": reported,
-                "not_reported": None if reported is None or subgroup else n_cases - reported,
-            }
-        )
-    frame = pd.DataFrame(rows, columns=COLUMNS)
+    for group in analysis.groups:
+        for row in group.rows:
+            make = summary_row if row.summary else count_row
+            label = f"  {row.label}" if row.indent else row.label
+            rows.append(
+                {"domain": group.name, "characteristic": label}
+                | make(frame, row, analysis.settings)
+            )
+    table = pd.DataFrame(rows, columns=COLUMNS)
     for column in ("n_reported", "not_reported"):
-        frame[column] = frame[column].astype("Int64")
-    return frame
+        table[column] = table[column].astype("Int64")
+    return table
 
 
-def characteristics_markdown(frame: pd.DataFrame, n_cases: int) -> str:
+def characteristics_table(
+    cases: pd.DataFrame, analysis: Analysis, found: list[Subset]
+) -> pd.DataFrame:
+    """The table over all patients, with one pair of columns per sensitivity analysis."""
+    return with_subset_columns(
+        lambda part: characteristics_frame(part, analysis), cases, found, KEY
+    )
+
+
+def characteristics_markdown(
+    frame: pd.DataFrame, n_cases: int, settings: Settings, found: list[Subset] = ()
+) -> str:
+    """The table for a manuscript, then what each sensitivity analysis leaves out and moves."""
+    found = list(found)
     lines = [
         f"# Characteristics of the {n_cases} patients",
         "",
         "n/N (%): N counts the patients for whom the item is reported (not-reported patients are "
-        "left out of the denominator). Continuous variables: mean ± SD when Shapiro-Wilk does not "
-        "reject normality (p ≥ 0.05), else median (Q1, Q3); with the range (min–max). Indented "
-        "rows are shares of the row above.",
+        f"left out of the denominator). Continuous variables: {rule_text(settings)}; with the "
+        "range (min–max). Indented rows are shares of the row above.",
         "",
-        "| Domain | Characteristic | Value | Statistic | Reported | Not reported |",
-        "|---|---|---|---|---|---|",
     ]
+    extra = [s.header for s in found]
+    header = ["Domain", "Characteristic", "Value", "Statistic", "Reported", "Not reported", *extra]
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "---|" * len(header))
     previous = None
-    for row in frame.itertuples(index=False):
-        domain = f"**{row.domain}**" if row.domain != previous else ""
-        previous = row.domain
-        label = row.characteristic.replace("  ", "&nbsp;&nbsp;&nbsp;", 1)
+    for _, row in frame.iterrows():
+        domain = f"**{row['domain']}**" if row["domain"] != previous else ""
+        previous = row["domain"]
+        label = row["characteristic"].replace("  ", "&nbsp;&nbsp;&nbsp;", 1)
         cells = [
             domain,
             label,
-            row.value,
-            row.statistic,
-            cell(row.n_reported),
-            cell(row.not_reported),
+            row["value"],
+            row["statistic"],
+            cell(row["n_reported"]),
+            cell(row["not_reported"]),
         ]
+        cells += [row[f"value_{s.name}"] for s in found]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    lines += sensitivity_markdown(
+        frame, found, n_cases, lambda row: f"{row['domain']}: {row['characteristic'].strip()}"
+    )
     return "\n".join(lines) + "\n"
+
+
+def rule_text(settings: Settings) -> str:
+    """The summary rule in words, for table notes."""
+    if settings.normality_rule == "shapiro_wilk":
+        return (
+            "mean ± SD when Shapiro-Wilk does not reject normality "
+            f"(p ≥ {settings.normality_alpha:g}), else median (Q1, Q3)"
+        )
+    return STATISTIC_NAMES[settings.normality_rule]
 
 
 def plain(value):
@@ -160,20 +171,37 @@ def cell(value) -> str:
     return "" if pd.isna(value) else str(value)
 
 
-def write_characteristics_xlsx(frame: pd.DataFrame, path: str | os.PathLike) -> None:
-    """The table as an .xlsx sheet (text never stored as a formula), written atomically."""
+def write_table_xlsx(
+    frame: pd.DataFrame,
+    path: str | os.PathLike,
+    sheet_name: str,
+    widths: dict[str, float],
+    found: list[Subset] = (),
+    n_total: int = 0,
+) -> None:
+    """A table as an .xlsx sheet (text never stored as a formula), with a `sensitivity` sheet
+    saying what each analysis leaves out when there are any; written atomically."""
     book = Workbook()
     sheet = book.active
-    sheet.title = "characteristics"
-    columns = [
-        Column("domain", width=18),
-        Column("characteristic", width=46),
-        Column("value", width=34),
-        Column("statistic", width=17),
-        Column("n_reported", width=12),
-        Column("not_reported", width=13),
-    ]
+    sheet.title = sheet_name
+    columns = [Column(name, width=widths.get(name, 16)) for name in frame.columns]
     rows = ([plain(value) for value in row] for row in frame.itertuples(index=False))
     write_sheet(sheet, columns, rows, validation_rows=0)
+    if found:
+        notes = subsets_frame(list(found), n_total)
+        widths = {"label": 36, "note": 80}
+        columns = [Column(name, width=widths.get(name, 12)) for name in notes.columns]
+        rows = ([plain(value) for value in row] for row in notes.itertuples(index=False))
+        write_sheet(book.create_sheet("sensitivity"), columns, rows, validation_rows=0)
     with atomic_path(path) as tmp:
         book.save(tmp)
+
+
+def write_characteristics_xlsx(
+    frame: pd.DataFrame, path: str | os.PathLike, found: list[Subset] = (), n_total: int = 0
+) -> None:
+    """The characteristics table as an .xlsx workbook."""
+    widths = {"domain": 18, "characteristic": 46, "value": 34, "statistic": 17}
+    widths |= {"n_reported": 12, "not_reported": 13}
+    widths |= {f"value_{s.name}": 34 for s in found}
+    write_table_xlsx(frame, path, "characteristics", widths, found, n_total)

@@ -58,8 +58,9 @@ def add_dedup_command(commands) -> None:
         help="group duplicate bibliographic records",
         description="Group duplicate records. RECORDS.csv is in reviewflow's record schema "
         "(record_id, title, authors, ...) or in the bib-dedupe benchmark layout "
-        "(ID,title,year,author,journal,volume,number,pages[,doi,abstract]). GROUPS.csv gets one "
-        "row per duplicate group: merged_ids, the ';'-joined ids.",
+        "(records_pre_merged.csv: ID,ENTRYTYPE,title,year,author,journal,volume,number,pages"
+        "[,doi,abstract]), UTF-8 or latin-1. GROUPS.csv gets one row per duplicate group: "
+        "merged_ids, the ';'-joined ids (the layout of the labelled sets' merged_record_ids.csv).",
     )
     dedup.add_argument("records", metavar="RECORDS.csv")
     dedup.add_argument("--out", required=True, metavar="GROUPS.csv")
@@ -80,6 +81,8 @@ def run_dedup(args: argparse.Namespace) -> int:
         print(f"reviewflow dedup: {error}", file=sys.stderr)
         return 2
     groups = sum(1 for group in result.clusters if len(group) > 1)
+    if result.encoding not in ("", "utf-8-sig"):
+        print(f"{args.records}: not UTF-8, read as {result.encoding}")
     print(
         f"{len(result.prepared)} records, {groups} duplicate groups, "
         f"{len(result.prepared) - len(result.clusters)} duplicates, "

@@ -31,15 +31,17 @@ def build_dataset(
     rows, folds = harmonise(cases, studies, codebook, vocabulary)
     pairs = duplicate_pairs(rows, codebook, vocabulary)
     linked = duplicates_by_case(pairs)
+    marked = [c.name for c in codebook.columns if c.part == "added:possible_duplicates"]
     for row in rows:
-        row["possible_duplicate_of"] = linked.get(row["case_id"])
+        for column in marked:
+            row[column] = linked.get(row[codebook.primary_key])
     issues = (
         range_issues(cases, codebook)
         + consistency_issues(cases, studies, rows, codebook)
-        + duplicate_issues(pairs)
-        + spelling_issues(folds)
+        + duplicate_issues(pairs, *marked[:1])
+        + spelling_issues(folds, vocabulary.path)
     )
-    qc = issues_frame(issues, [r["case_id"] for r in rows])
+    qc = issues_frame(issues, [r[codebook.primary_key] for r in rows])
     return dataset_frame(rows, codebook), qc
 
 
@@ -131,7 +133,7 @@ def data_dictionary(codebook: Codebook, vocabulary: Vocabulary) -> str:
                     f.label,
                     f.type,
                     f.allowed(),
-                    _range(f.plausible_weeks or f.plausible, "weeks" if f.plausible_weeks else ""),
+                    _range(f.plausible, f.value_unit if f.type == "duration" else ""),
                     f.help,
                 ]
                 for f in sheet.fields
@@ -141,7 +143,7 @@ def data_dictionary(codebook: Codebook, vocabulary: Vocabulary) -> str:
     lines += _table(
         ["workbook column", "value", "dataset column", "dataset value"],
         [
-            [c.field, raw, c.column, value or "(empty)"]
+            [c.field, raw, coded_column(codebook, c.field), value or "(empty)"]
             for c in vocabulary.coded.values()
             for raw, value in c.values.items()
         ],
@@ -159,33 +161,45 @@ def data_dictionary(codebook: Codebook, vocabulary: Vocabulary) -> str:
         )
     if vocabulary.derived:
         lines += ["Derived columns (true if any is true, empty if all are empty):", ""]
-        lines += [f"- `{c}`: {', '.join(s)}" for c, s in vocabulary.derived.items()] + [""]
+        lines += [f"- `{d.column}`: {', '.join(d.any_of)}" for d in vocabulary.derived.values()] + [
+            ""
+        ]
     lines += ["## Quality checks (results/dataset/qc_issues.tsv)", ""]
-    lines += quality_lines(codebook.quality_checks)
+    lines += quality_lines(codebook)
     return "\n".join(lines)
 
 
-def quality_lines(checks: dict[str, Any]) -> list[str]:
+def coded_column(codebook: Codebook, field: str) -> str:
+    """The dataset column that holds a coded field's words (its status column for a number)."""
+    own = codebook.columns_of(field)
+    return next((c.name for c in own if c.part == "status"), own[0].name if own else "")
+
+
+def quality_lines(codebook: Codebook) -> list[str]:
     """The QC settings in words."""
+    checks = codebook.quality_checks
     lines = [
         "- Values outside a workbook column's plausible range (table above): warning.",
         "- Variant spellings folded by the vocabulary: info.",
-        "- Contradictions within a patient (status vs value, pattern without enhancement, "
-        "staining without pathology, source vs article): warning.",
     ]
-    upper = checks.get("csf_protein_upper_reference_mg_dl")
-    if upper is not None:
-        lines.append(f"- CSF protein upper reference limit: {upper} mg/dL.")
+    titles = [c.get("title") or c["field"] for c in checks.get("consistency") or []]
+    if titles:
+        lines.append(
+            f"- Contradictions within a patient ({', '.join(dict.fromkeys(titles))}): warning."
+        )
     dup = checks.get("duplicates")
     if dup:
-        items = dup.get("items", [])
+        marked = [c.name for c in codebook.columns if c.part == "added:possible_duplicates"]
+        flagged = f"flagged in `{marked[0]}`, " if marked else ""
+        same = [f"{e['label']} reported and equal" for e in dup["equal"]]
+        near = [f"{w['label']} differing by at most {w['at_most']}" for w in dup["within"]]
+        items = [i["label"] for i in dup["items"]]
         lines.append(
-            "- Possible duplicate patients (warning; flagged in `possible_duplicate_of`, never "
-            "removed): two patients of different articles, sex reported and equal, ages differing "
-            f"by at most {dup.get('max_age_difference_years')} year(s), at least "
-            f"{dup.get('min_matching_items')} of the {len(items)} items "
-            f"({', '.join(items)}) reported in both and equal, and at most "
-            f"{dup.get('max_conflicting_items')} reported in both and different."
+            f"- Possible duplicate patients (warning; {flagged}never removed): two patients "
+            f"with different {dup['different']}, {', '.join(same + near)}, at least "
+            f"{dup['min_matching_items']} of the {len(items)} items ({', '.join(items)}) "
+            f"reported in both and equal, and at most {dup['max_conflicting_items']} reported "
+            "in both and different."
         )
     return lines + [""]
 

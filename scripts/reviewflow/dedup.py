@@ -40,17 +40,19 @@ from reviewflow.normalise import (
     author_families,
     author_words,
     fold,
+    issues_differ,
     journals_compatible,
     load_rules,
     normalise_doi,
     normalise_identifier,
+    normalise_issue,
     normalise_title,
     normalise_volume,
     notice_kind,
     pages_relation,
     parse_pages,
     parse_year,
-    text,
+    unmarked,
 )
 
 # The record schema of results/search/records.tsv (ARCHITECTURE.md).
@@ -70,6 +72,7 @@ STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 STUDY_PREFIX = "study:"
 # Guards that show two different publications: such pairs are not even listed for reviewers.
 DIFFERENT_VOLUMES = "different volumes"
+DIFFERENT_ISSUES = "different issues of the same volume"
 YEARS_APART = "years more than one apart"
 TWO_STUDIES = "two included studies"
 DISTINCT_PUBLICATIONS = (DIFFERENT_VOLUMES, YEARS_APART, TWO_STUDIES)
@@ -90,6 +93,7 @@ class Prepared:
     years: list[int | None]
     journals: list[str]
     volumes: list[str]
+    issues: list[str]
     pages: list[Pages]
     dois: list[str]
     pmids: list[str]
@@ -119,8 +123,9 @@ def prepare(records: pd.DataFrame, rules: Rules) -> Prepared:
         families=[author_families(a, rules) for a in col["authors"]],
         name_words=[author_words(a) for a in col["authors"]],
         years=[parse_year(y) for y in col["year"]],
-        journals=[fold(text(j)) for j in col["journal"]],
+        journals=[fold(unmarked(j)) for j in col["journal"]],
         volumes=[normalise_volume(v) for v in col["volume"]],
+        issues=[normalise_issue(v) for v in col["issue"]],
         pages=[parse_pages(p) for p in col["pages"]],
         dois=[normalise_doi(d) for d in col["doi"]],
         pmids=[normalise_identifier(p) for p in col["pmid"]],
@@ -182,12 +187,18 @@ def span(pages: Pages) -> int:
     return pages.last - pages.ranges[0][0]
 
 
+def _disagree(x: set, y: set) -> bool:
+    return bool(x) and bool(y) and not (x <= y or y <= x)
+
+
 def numbers_conflict(a: Title, b: Title) -> bool:
-    """'Part I' / 'Part II', 'phase 2' / 'phase 3': the numbers in two titles disagree."""
-    if not a.numbers or not b.numbers or a.numbers == b.numbers:
-        return False
-    x, y = set(a.numbers), set(b.numbers)
-    return not (x <= y or y <= x)
+    """'Part I' / 'Part II', 'phase 2' / 'phase 3': the numbers in two titles disagree; so do
+    one-letter labels ('Factor H' / 'Factor I', 'hepatitis B' / 'hepatitis C')."""
+    if a.numbers != b.numbers and _disagree(set(a.numbers), set(b.numbers)):
+        return True
+    letters_a = {w for w in a.words.split() if len(w) == 1 and w != "a"}
+    letters_b = {w for w in b.words.split() if len(w) == 1 and w != "a"}
+    return _disagree(letters_a, letters_b)
 
 
 def _same_family(x: str, y: str) -> bool:
@@ -225,27 +236,44 @@ def authors_agree(
     return False
 
 
-def hard_conflict(p: Prepared, x: int, y: int) -> str:
-    """Why records x and y can never be merged automatically ('' if nothing forbids it)."""
+def proof_of_two(p: Prepared, x: int, y: int) -> str:
+    """A conflict that proves two publications, whatever else the records share ('' if none):
+    two different DOIs, a notice (erratum, retraction, comment, reply) against another kind of
+    record, two included studies."""
     if p.dois[x] and p.dois[y] and p.dois[x] != p.dois[y]:
         return "different DOIs"
     if p.notices[x] != p.notices[y]:
         return f"{p.notices[x] or 'article'} vs {p.notices[y] or 'article'}"
-    vx, vy = p.volumes[x], p.volumes[y]
-    if vx and vy:
-        if vx != vy:
-            return DIFFERENT_VOLUMES
-        if pages_relation(p.pages[x], p.pages[y]) == "different":
-            return "different pages in the same volume"
-    yx, yy = p.years[x], p.years[y]
-    if yx and yy and abs(yx - yy) > 1:
-        return YEARS_APART
     if p.studies[x] and p.studies[y]:
         return TWO_STUDIES
     return ""
 
 
+def citation_conflict(p: Prepared, x: int, y: int, rules: Rules) -> str:
+    """A citation that places the two records in different publications ('' if none): other
+    volumes, other pages in the same volume, other issues of one volume when no pages tell
+    the records apart, years more than one apart. Exports
+    garble these fields, so a strong identifier outweighs them (see `strong_link`)."""
+    vx, vy = p.volumes[x], p.volumes[y]
+    if vx and vy and vx != vy:
+        return DIFFERENT_VOLUMES
+    if vx == vy:
+        pages = pages_relation(p.pages[x], p.pages[y])
+        if vx and pages == "different":
+            return "different pages in the same volume"
+        # Nothing else tells apart "Editor's Comments" of issues 3 and 4 of one volume (both
+        # without pages). With pages in common the issue is more likely garbled than different.
+        issue_max = rules.thresholds["issue_max"]
+        if pages == "unknown" and issues_differ(p.issues[x], p.issues[y], issue_max):
+            return DIFFERENT_ISSUES
+    yx, yy = p.years[x], p.years[y]
+    if yx and yy and abs(yx - yy) > 1:
+        return YEARS_APART
+    return ""
+
+
 def shared_identifier(p: Prepared, i: int, j: int) -> str:
+    """The name of an identifier the two records share ('' if none)."""
     for name, values in (("PMID", p.pmids), ("WoS UT", p.wos), ("Embase id", p.embase)):
         if values[i] and values[i] == values[j]:
             return name
@@ -254,21 +282,70 @@ def shared_identifier(p: Prepared, i: int, j: int) -> str:
     return ""
 
 
+def titles_compatible(p: Prepared, x: int, y: int, minimum: float) -> bool:
+    """Close enough to name one article: similar (>= `minimum`), one title the start of the
+    other ('Chronic cough' of 'Chronic cough: a review of ...'), or every word of a short title
+    of three words or more in the long one; True when a title is missing."""
+    a, b = p.titles[x], p.titles[y]
+    if not a.compact or not b.compact:
+        return True
+    if title_similarity(a, b)[1] >= minimum:
+        return True
+    short, long = (a, b) if len(a.compact) <= len(b.compact) else (b, a)
+    short_words = short.words.split()
+    return long.compact.startswith(short.compact) or (
+        len(short_words) >= 3 and set(short_words) <= set(long.words.split())
+    )
+
+
+def strong_link(p: Prepared, x: int, y: int, rules: Rules) -> str:
+    """The identifier the two records share when it outweighs a garbled citation: the same
+    PMID, DOI, WoS UT or Embase accession with compatible titles ('' if none)."""
+    identifier = shared_identifier(p, x, y)
+    if not identifier:
+        return ""
+    minimum = rules.thresholds["doi_title_min" if identifier == "DOI" else "id_title_min"]
+    return identifier if titles_compatible(p, x, y, minimum) else ""
+
+
+def hard_conflict(p: Prepared, x: int, y: int, rules: Rules | None = None) -> str:
+    """Why records x and y can never be merged automatically ('' if nothing forbids it): a
+    proof of two publications, or a citation conflict that no strong identifier outweighs."""
+    reason = proof_of_two(p, x, y)
+    if reason:
+        return reason
+    rules = rules or load_rules()
+    reason = citation_conflict(p, x, y, rules)
+    if reason and strong_link(p, x, y, rules):
+        return ""
+    return reason
+
+
 def judge(p: Prepared, i: int, j: int, rules: Rules) -> Verdict | None:
     """Apply the stages and guards to one candidate pair."""
-    th = rules.thresholds
     whole, best = title_similarity(p.titles[i], p.titles[j])
-    guard = hard_conflict(p, i, j)
+    guard = hard_conflict(p, i, j, rules)
     identifier = shared_identifier(p, i, j)
-    has_titles = bool(p.titles[i].compact and p.titles[j].compact)
     if identifier:
         if guard:
             return Verdict(i, j, False, "identifier", f"same {identifier} but {guard}", whole)
-        minimum = th["doi_title_min"] if identifier == "DOI" else 50
-        if has_titles and best < minimum:
-            return Verdict(i, j, False, "identifier", f"same {identifier}, titles differ", whole)
-        return Verdict(i, j, True, "identifier", f"same {identifier}", whole)
+        if strong_link(p, i, j, rules):
+            return Verdict(i, j, True, "identifier", f"same {identifier}", whole)
+        # Titles too different for the identifier alone: the other rules decide (a translated
+        # title with the same full citation), else the reviewers do.
+        verdict = judge_citation(p, i, j, rules, whole, best, guard)
+        if verdict is not None and verdict.merge:
+            return verdict
+        return Verdict(i, j, False, "identifier", f"same {identifier}, titles differ", whole)
+    return judge_citation(p, i, j, rules, whole, best, guard)
 
+
+def judge_citation(
+    p: Prepared, i: int, j: int, rules: Rules, whole: float, best: float, guard: str
+) -> Verdict | None:
+    """The exact, fuzzy and citation stages for a pair without a strong identifier."""
+    th = rules.thresholds
+    has_titles = bool(p.titles[i].compact and p.titles[j].compact)
     year_i, year_j = p.years[i], p.years[j]
     same_year = year_i is not None and year_i == year_j
     volume_equal = bool(p.volumes[i]) and p.volumes[i] == p.volumes[j]
@@ -276,7 +353,17 @@ def judge(p: Prepared, i: int, j: int, rules: Rules) -> Verdict | None:
     # A range of more pages than an article has ('S1-S250') locates a supplement, not a record.
     located = span(p.pages[i]) <= th["article_pages_max"] >= span(p.pages[j])
     citation_equal = volume_equal and pages == "same" and located
-    close = whole >= th["title_uncertain"] or (citation_equal and best >= th["title_translated"])
+    last_i, last_j = p.pages[i].last, p.pages[j].last
+    full_range = pages == "same" and located and last_i is not None and last_i == last_j
+    # Journal, volume, issue and the whole page range: one article, whatever its title's
+    # language ('Spinale Pachymeningitis' / 'Spinal pachymeningitis').
+    issue_equal = bool(p.issues[i]) and p.issues[i] == p.issues[j]
+    full_citation = citation_equal and full_range and issue_equal
+    close = (
+        whole >= th["title_uncertain"]
+        or (citation_equal and best >= th["title_translated"])
+        or full_citation
+    )
     if not close or not has_titles:
         return None
     authors = authors_agree(p.families[i], p.families[j], p.name_words[i], p.name_words[j])
@@ -313,8 +400,6 @@ def judge(p: Prepared, i: int, j: int, rules: Rules) -> Verdict | None:
         blockers.append("year missing" if year_i is None or year_j is None else "years differ")
     if not venue:
         blockers.append("different journals" if journal is False else "venue unknown")
-    last_i, last_j = p.pages[i].last, p.pages[j].last
-    full_range = pages == "same" and located and last_i is not None and last_i == last_j
     if short and not (citation_equal or full_range):
         blockers.append("short title")
     if blockers:
@@ -338,6 +423,8 @@ def judge(p: Prepared, i: int, j: int, rules: Rules) -> Verdict | None:
             return Verdict(i, j, True, "citation", "", whole)
         if full_range and journal and best >= th["title_translated"]:
             return Verdict(i, j, True, "citation", "", whole)
+        if full_citation and journal:
+            return Verdict(i, j, True, "citation", "", whole)
     return ask("titles differ")
 
 
@@ -352,6 +439,8 @@ def evidence(p: Prepared, i: int, j: int, rules: Rules) -> str:
         same = journals_compatible(p.journals[i], p.journals[j], rules)
         parts.append("journal " + ("compatible" if same else "different"))
     parts.append(f"volume {p.volumes[i] or '-'}/{p.volumes[j] or '-'}")
+    if p.issues[i] or p.issues[j]:
+        parts.append(f"issue {p.issues[i] or '-'}/{p.issues[j] or '-'}")
     first_i = p.pages[i].ranges[0][0] if p.pages[i].known else "-"
     first_j = p.pages[j].ranges[0][0] if p.pages[j].known else "-"
     parts.append(f"first page {first_i}/{first_j}")
@@ -414,8 +503,9 @@ class Clusters:
     """Union-find over records that refuses any join that would put two records with a hard
     conflict (or a reviewer's `different`) into one cluster."""
 
-    def __init__(self, p: Prepared, different: set[tuple[int, int]]):
+    def __init__(self, p: Prepared, different: set[tuple[int, int]], rules: Rules):
         self.p = p
+        self.rules = rules
         self.parent = list(range(len(p)))
         self.members = {i: [i] for i in range(len(p))}
         self.different = different
@@ -436,7 +526,7 @@ class Clusters:
                 if pair in self.different:
                     return "a reviewer marked them different"
                 if automatic:
-                    reason = hard_conflict(self.p, x, y)
+                    reason = hard_conflict(self.p, x, y, self.rules)
                     if reason:
                         return f"{reason} ({self.p.ids[x]} / {self.p.ids[y]})"
         return ""
@@ -461,6 +551,7 @@ class Result:
     verdicts: dict[tuple[int, int], Verdict]
     uncertain: list[Verdict]
     candidates: int = 0  # pairs compared
+    encoding: str = ""  # how the records file was decoded, when read from one
 
 
 def deduplicate(
@@ -480,7 +571,7 @@ def deduplicate(
     pos = p.position
     different_pairs = {tuple(sorted((pos[a], pos[b]))) for a, b in different}
     same_pairs = sorted(tuple(sorted((pos[a], pos[b]))) for a, b in same)
-    clusters = Clusters(p, different_pairs)
+    clusters = Clusters(p, different_pairs, rules)
 
     verdicts: dict[tuple[int, int], Verdict] = {}
     candidates = candidate_pairs(p, rules)

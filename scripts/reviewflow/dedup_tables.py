@@ -45,23 +45,41 @@ DUPLICATE_COLUMNS = [
 ]  # fmt: skip
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    """A TSV (`.tsv`) or CSV, every cell as text, empty cells as ''."""
+def read_table(path: str | Path, encodings: Sequence[str] = ("utf-8-sig",)) -> pd.DataFrame:
+    """A TSV (`.tsv`) or CSV, every cell as text, empty cells as ''; decoded with the first of
+    `encodings` that decodes it (kept in `frame.attrs["encoding"]`)."""
     path = Path(path)
     sep = "\t" if path.suffix == ".tsv" else ","
-    try:
-        return pd.read_csv(
-            path, sep=sep, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL
-        )
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise InputProblems(str(path), [f"cannot be read as a table: {error}"]) from error
+    for encoding in encodings:
+        try:
+            frame = pd.read_csv(
+                path,
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                quoting=csv.QUOTE_MINIMAL,
+                encoding=encoding,
+            )
+        except UnicodeDecodeError as error:
+            if encoding == encodings[-1]:
+                problem = f"cannot be read as {' or '.join(encodings)} text: {error}"
+                raise InputProblems(str(path), [problem]) from error
+            continue
+        except pd.errors.ParserError as error:
+            raise InputProblems(str(path), [f"cannot be read as a table: {error}"]) from error
+        frame.attrs["encoding"] = encoding
+        return frame
+    raise AssertionError("no encoding given")
 
 
 def read_records(path: str | Path) -> pd.DataFrame:
     """Records in reviewflow's schema (`record_id`, ...) or in the bib-dedupe benchmark layout
-    (`ID,title,year,author,journal,volume,number,pages[,doi,abstract]`)."""
-    frame = read_table(path)
-    return to_record_schema(frame, str(path))
+    (`ID,ENTRYTYPE,title,year,author,journal,volume,number,pages[,doi,abstract]`), in UTF-8 or,
+    when it is not UTF-8, latin-1 (older labelled sets)."""
+    frame = read_table(path, encodings=("utf-8-sig", "latin-1"))
+    records = to_record_schema(frame, str(path))
+    records.attrs["encoding"] = frame.attrs["encoding"]
+    return records
 
 
 def to_record_schema(frame: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -418,6 +436,7 @@ def dedup_file(
     except ValueError as error:
         raise InputProblems(str(decisions_path), [str(error)]) from error
     uncertain = uncertain_pairs(records, result, rules) if uncertain_path else None
+    result.encoding = records.attrs.get("encoding", "")
     write_table(groups_table(result), out_path)
     if uncertain is not None:
         write_table(uncertain, uncertain_path)

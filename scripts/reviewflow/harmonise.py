@@ -1,8 +1,12 @@
 """Harmonisation: raw workbook values -> the typed dataset (results/dataset/cases.csv).
 
-Every interpretation of a raw phrase comes from extraction/vocabulary.yaml (coded values, phrases
-and their categories, variant spellings); thresholds and units come from the codebook. A phrase
-the vocabulary does not know is an error naming its cell; nothing is guessed.
+Each field is read by its codebook type, never by its name: a number (and, with `status:`, its
+status against a threshold), a duration in its dataset unit, a choice through the vocabulary's
+coded values, a multi-label text split into the vocabulary's phrases (one flag per category,
+then the derived flags), level codes (one flag per code and the canonical codes), a printed
+bound (low, high, qualifier), identifiers and free text as typed, and values looked up in
+another sheet through a ref field. A phrase the vocabulary does not know is an error naming its
+cell; nothing is guessed.
 """
 
 from __future__ import annotations
@@ -14,82 +18,19 @@ from typing import Any
 
 import pandas as pd
 
-from reviewflow.codebook import Codebook
+from reviewflow.codebook import Codebook, Column, Field
 from reviewflow.errors import raise_if_any
-from reviewflow.values import format_number, parse_bound, parse_duration, parse_levels, parse_number
+from reviewflow.values import format_number, parse_bound, parse_levels, parse_number
+from reviewflow.vocabulary import (  # noqa: F401  (re-exported: the vocabulary's API)
+    Coded,
+    Phrase,
+    PhraseGroup,
+    PhraseMatch,
+    Vocabulary,
+    split_phrases,
+    unknown_phrase,
+)
 from reviewflow.workbook import RawSheet
-from reviewflow.yamlfile import read_yaml
-
-SEPARATOR_CHARS = " ,"
-SEPARATOR_WORDS = ("and",)
-LEVEL_COLUMNS = {
-    "B": "level_brain",
-    "C": "level_cervical",
-    "T": "level_thoracic",
-    "L": "level_lumbar",
-    "S": "level_sacral",
-}
-
-
-@dataclass(frozen=True)
-class Phrase:
-    """A raw phrase and the categories it names; `spelling_of` marks a variant spelling."""
-
-    text: str
-    categories: tuple[str, ...]
-    spelling_of: str | None = None
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class PhraseMatch:
-    not_reported: bool
-    categories: frozenset[str]
-    hits: tuple[tuple[str, Phrase], ...]  # (text as typed, vocabulary phrase)
-    unknown: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PhraseGroup:
-    """Phrases shared by one or more workbook fields, each giving columns `<prefix><category>`."""
-
-    name: str
-    fields: dict[str, str]
-    categories: tuple[str, ...]
-    not_reported: tuple[str, ...]
-    phrases: tuple[Phrase, ...]
-
-    def columns(self, field: str) -> list[str]:
-        return [self.fields[field] + category for category in self.categories]
-
-    def match(self, text: str) -> PhraseMatch:
-        """Split `text` into known phrases; a not_reported marker (or its variant) is whole-cell."""
-        if text in self.not_reported:
-            return PhraseMatch(True, frozenset(), (), ())
-        whole = next((p for p in self.phrases if p.text == text), None)
-        if whole is not None and whole.spelling_of in self.not_reported:
-            return PhraseMatch(True, frozenset(), ((text, whole),), ())
-        hits, unknown = split_phrases(text, self.phrases)
-        categories = frozenset(c for _, phrase in hits for c in phrase.categories)
-        return PhraseMatch(False, categories, tuple(hits), tuple(unknown))
-
-
-@dataclass(frozen=True)
-class Coded:
-    field: str
-    column: str
-    values: dict[str, str]
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    path: str
-    coded: dict[str, Coded]
-    groups: tuple[PhraseGroup, ...]
-    derived: dict[str, tuple[str, ...]]
-
-    def group_for(self, field: str) -> PhraseGroup:
-        return next(g for g in self.groups if field in g.fields)
 
 
 @dataclass(frozen=True)
@@ -105,249 +46,169 @@ class Fold:
     note: str
 
 
-def first_letter_matches(text: str, pos: int, phrase: str) -> bool:
-    """Does `phrase` start at `pos`, ending at a separator or the end (first letter: any case)?"""
-    end = pos + len(phrase)
-    if end > len(text) or (end < len(text) and text[end] not in SEPARATOR_CHARS):
-        return False
-    return text[pos].lower() == phrase[0].lower() and text[pos + 1 : end] == phrase[1:]
-
-
-def split_phrases(text: str, phrases: tuple[Phrase, ...]) -> tuple[list, list[str]]:
-    """Longest known phrases of `text`, left to right; runs of unknown words are returned whole."""
-    by_length = sorted(phrases, key=lambda p: -len(p.text))
-    hits: list[tuple[str, Phrase]] = []
-    unknown: list[str] = []
-    pending: list[int] = []  # [start, end] of a run of unknown words
-
-    def flush() -> None:
-        if pending:
-            unknown.append(text[pending[0] : pending[1]])
-            pending.clear()
-
-    pos = 0
-    while pos < len(text):
-        if text[pos] in SEPARATOR_CHARS:
-            pos += 1
-            continue
-        hit = next((p for p in by_length if first_letter_matches(text, pos, p.text)), None)
-        if hit is not None:
-            flush()
-            hits.append((text[pos : pos + len(hit.text)], hit))
-            pos += len(hit.text)
-            continue
-        end = pos
-        while end < len(text) and text[end] not in SEPARATOR_CHARS:
-            end += 1
-        if text[pos:end].lower() in SEPARATOR_WORDS:
-            flush()
-        elif pending:
-            pending[1] = end
-        else:
-            pending.extend([pos, end])
-        pos = end
-    flush()
-    return hits, unknown
-
-
-# --- loading ------------------------------------------------------------------------------
-
-
 def load_vocabulary(path: str | Path, codebook: Codebook) -> Vocabulary:
-    """Read the vocabulary and check it against the codebook; all problems at once."""
-    path = str(path)
-    data = read_yaml(path) or {}
-    problems: list[str] = []
-    columns = set(codebook.column_names)
-    cases = codebook.sheet("cases")
-    coded = {}
-    for field, spec in (data.get("coded") or {}).items():
-        values = {str(k): ("" if v is None else str(v)) for k, v in spec.get("values", {}).items()}
-        coded[field] = Coded(field, spec.get("column", field), values)
-        if spec.get("column", field) not in columns:
-            problems.append(
-                f"{path}: coded.{field}: column {spec.get('column')!r} is not in the codebook's "
-                "dataset columns: a dataset column"
-            )
-        if field in cases.names:
-            missing = [w for w in cases.field(field).words if w not in values]
-            if missing:
-                problems.append(
-                    f"{path}: coded.{field}: {', '.join(missing)}: allowed by the codebook but not "
-                    "mapped: a value for every allowed word"
-                )
-        else:
-            problems.append(f"{path}: coded.{field}: not a field of sheet cases: a field name")
-    groups = tuple(
-        _group(name, spec, path, problems) for name, spec in (data.get("phrases") or {}).items()
-    )
-    for group in groups:
-        for field in group.fields:
-            if field not in cases.names:
-                problems.append(f"{path}: phrases.{group.name}: {field}: not a field of cases")
-            for column in group.columns(field):
-                if column not in columns:
-                    problems.append(
-                        f"{path}: phrases.{group.name}: column {column} is not in the codebook's "
-                        "dataset columns: a dataset column"
-                    )
-    covered = {f for g in groups for f in g.fields}
-    for field in cases.fields:
-        if field.vocabulary and field.name not in covered:
-            problems.append(f"{path}: phrases: no group reads field {field.name}: a phrase group")
-    derived = {}
-    for column, spec in (data.get("derived") or {}).items():
-        derived[column] = tuple(spec.get("any_of", []))
-        unknown = [c for c in (column, *derived[column]) if c not in columns]
-        if unknown:
-            problems.append(
-                f"{path}: derived.{column}: {', '.join(unknown)}: not dataset columns: "
-                "columns of the codebook's dataset"
-            )
-    raise_if_any(path, problems)
-    return Vocabulary(path, coded, groups, derived)
+    """The vocabulary, checked against the codebook (all problems of both files at once)."""
+    from reviewflow.codebook import load_codebook
 
-
-def _group(name: str, spec: dict, path: str, problems: list[str]) -> PhraseGroup:
-    categories = tuple(spec.get("categories", []))
-    not_reported = tuple(str(x) for x in spec.get("not_reported", []))
-    raw = {str(k): v for k, v in (spec.get("phrases") or {}).items()}
-    phrases = []
-    for text, entry in raw.items():
-        entry = {"categories": entry} if isinstance(entry, list) else dict(entry or {})
-        target = entry.get("spelling_of")
-        cats = entry.get("categories")
-        if cats is None and target is not None:
-            if target in not_reported:
-                cats = []
-            elif isinstance(raw.get(target), list):
-                cats = raw[target]
-            elif isinstance(raw.get(target), dict) and "categories" in raw[target]:
-                cats = raw[target]["categories"]
-            else:
-                problems.append(
-                    f"{path}: phrases.{name}: {text!r}: spelling_of {target!r} is neither a phrase "
-                    "nor a not_reported marker: a phrase of this group, or categories"
-                )
-                cats = []
-        if cats is None:
-            problems.append(
-                f"{path}: phrases.{name}: {text!r}: no categories: a list of categories"
-            )
-            cats = []
-        unknown = [c for c in cats if c not in categories]
-        if unknown:
-            problems.append(
-                f"{path}: phrases.{name}: {text!r}: unknown categories {', '.join(unknown)}: "
-                f"one of {', '.join(categories)}"
-            )
-        phrases.append(Phrase(text, tuple(cats), target, str(entry.get("note", ""))))
-    return PhraseGroup(name, dict(spec.get("fields", {})), categories, not_reported, tuple(phrases))
+    return load_codebook(codebook.path, path).vocabulary
 
 
 # --- harmonising --------------------------------------------------------------------------
 
 
 def harmonise(
-    cases: RawSheet, studies: RawSheet, codebook: Codebook, vocabulary: Vocabulary
+    cases: RawSheet, studies: RawSheet, codebook: Codebook, vocabulary: Vocabulary | None = None
 ) -> tuple[list[dict[str, Any]], list[Fold]]:
     """Typed rows (Python values: None = not described) in workbook order, and the variant
-    spellings folded on the way. Unknown phrases: InputProblems listing every one."""
-    study_by_id = {row["study_id"]: row for row in studies.rows}
+    spellings folded on the way. Unknown phrases and ids: InputProblems listing every one."""
+    vocabulary = vocabulary or codebook.vocabulary
+    others = {studies.name: studies}
     rows: list[dict[str, Any]] = []
     folds: list[Fold] = []
     problems: list[str] = []
     for raw, cells in zip(cases.rows, cases.cells, strict=True):
-        row = harmonise_case(raw, cells, study_by_id[raw["study_id"]], codebook, vocabulary)
-        matches = row.pop("_matches")
-        for field in (f for f in cases.fields if f in matches):  # in column order
-            group_match = matches[field]
-            for unknown in group_match.unknown:
-                problems.append(
-                    f"{cells[field]}: {raw[field]!r}: {field} has the unknown phrase {unknown!r}: "
-                    f"a phrase of group {vocabulary.group_for(field).name} in {vocabulary.path} "
-                    "(add it there with its categories)"
-                )
-            for typed, phrase in group_match.hits:
-                if phrase.spelling_of is not None:
-                    folds.append(
-                        Fold(
-                            raw["case_id"],
-                            field,
-                            raw[field],
-                            cells[field],
-                            typed,
-                            phrase.spelling_of,
-                            phrase.note,
-                        )
-                    )
+        row, matches = harmonise_case(raw, cells, others, codebook, vocabulary, problems)
+        problems += phrase_problems(raw, cells, matches, cases.fields, vocabulary)
+        folds += fold_list(raw, cells, matches, cases.fields, codebook.primary_key)
         rows.append(row)
     raise_if_any(vocabulary.path, problems)
     return rows, folds
 
 
+def phrase_problems(raw, cells, matches, order, vocabulary: Vocabulary) -> list[str]:
+    """Every unknown phrase of one row, in workbook column order."""
+    return [
+        unknown_phrase(
+            cells[field], raw[field], field, unknown, vocabulary.group_for(field), vocabulary
+        )
+        for field in order
+        if field in matches
+        for unknown in matches[field].unknown
+    ]
+
+
+def fold_list(raw, cells, matches, order, key: str) -> list[Fold]:
+    """The variant spellings of one row that the vocabulary read as their canonical phrase."""
+    return [
+        Fold(raw[key], field, raw[field], cells[field], typed, phrase.spelling_of, phrase.note)
+        for field in order
+        if field in matches
+        for typed, phrase in matches[field].hits
+        if phrase.spelling_of is not None
+    ]
+
+
 def harmonise_case(
     raw: dict[str, str],
     cells: dict[str, str],
-    study: dict[str, str],
+    others: dict[str, RawSheet],
     codebook: Codebook,
     vocabulary: Vocabulary,
-) -> dict[str, Any]:
-    spec = codebook.sheet("cases")
-    row: dict[str, Any] = {
-        "case_id": raw["case_id"],
-        "study_id": raw["study_id"],
-        "first_author": study["first_author"],
-        "year": int(raw["year"]),
-    }
-    for field, coded in vocabulary.coded.items():
-        value = coded.values.get(raw[field])
-        row[coded.column] = value if value != "" else None
-    row["age_years"] = number_or_none(raw["age"], spec.field("age").words)
-    row["onset_to_diagnosis_weeks"] = (
-        None
-        if raw["time"] in spec.field("time").words
-        else parse_duration(raw["time"], spec.field("time").unit_days())
-    )
-    if raw["involved_area"] in spec.field("involved_area").words:
-        row.update(dict.fromkeys(LEVEL_COLUMNS.values()))
-        row["levels"] = None
-    else:
-        codes = parse_levels(raw["involved_area"], list(spec.field("involved_area").codes))
-        row.update({column: code in codes for code, column in LEVEL_COLUMNS.items()})
-        row["levels"] = " ".join(codes)
-    cells_text = raw["csf_cell_count"]
-    if cells_text not in vocabulary.coded["csf_cell_count"].values:
-        count = parse_number(cells_text)
-        row["csf_cells_per_ul"] = count
-        limit = spec.field("csf_cell_count").increased_above
-        row["csf_cells_status"] = "increased" if count > limit else "normal"
-    else:
-        row["csf_cells_per_ul"] = None
-    row["csf_protein_mg_dl"] = number_or_none(
-        raw["csf_protein_mg_dl"], spec.field("csf_protein_mg_dl").words
-    )
-    for field, prefix in (("igg4_cells", "igg4_cells_hpf"), ("igg4_igg_ratio", "igg4_igg_ratio")):
-        fld = spec.field(field)
-        if raw[field] in fld.words or raw[field] == "":
-            row.update({f"{prefix}_low": None, f"{prefix}_high": None, f"{prefix}_qualifier": None})
+    problems: list[str],
+) -> tuple[dict[str, Any], dict[str, PhraseMatch]]:
+    """One typed row (column -> value) and the phrase matches of its multi-label fields."""
+    sheet = codebook.sheet(codebook.dataset_sheet)
+    row: dict[str, Any] = {}
+    matches: dict[str, PhraseMatch] = {}
+    for column in codebook.columns:
+        if column.name in row or column.part == "derived":
+            continue
+        if column.part == "added:workbook_row":
+            row[column.name] = int(re.sub(r"^.*![A-Z]+", "", cells[codebook.primary_key]))
+            continue
+        if column.part.startswith("added:"):
+            row[column.name] = None  # filled by the dataset stage (e.g. the QC's duplicates)
+            continue
+        if "." in column.source:
+            fld, text = looked_up(column.source, raw, cells, others, codebook, problems)
         else:
-            bound = parse_bound(raw[field], percent=bool(fld.percent_sign))
-            row[f"{prefix}_low"], row[f"{prefix}_high"] = bound.low, bound.high
-            row[f"{prefix}_qualifier"] = bound.qualifier
-    matches = {}
-    for group in vocabulary.groups:
-        for field in group.fields:
-            match = group.match(raw[field])
-            matches[field] = match
-            for category, column in zip(group.categories, group.columns(field), strict=True):
-                row[column] = None if match.not_reported else category in match.categories
-    for column, sources in vocabulary.derived.items():
-        values = [row[s] for s in sources]
-        row[column] = None if all(v is None for v in values) else any(v is True for v in values)
-    row["workbook_row"] = int(re.sub(r"^.*![A-Z]+", "", cells["case_id"]))
-    row["_matches"] = matches
-    return row
+            fld = sheet.field(column.field)
+            text = raw[fld.name]
+        own = [c for c in codebook.columns if c.source == column.source and c.part != "derived"]
+        values, match = field_values(fld, text, own, vocabulary)
+        row.update(values)
+        if match is not None:
+            matches[fld.name] = match
+    for derived in vocabulary.derived.values():
+        values = [row[s] for s in derived.any_of]
+        row[derived.column] = (
+            None if all(v is None for v in values) else any(v is True for v in values)
+        )
+    return row, matches
+
+
+def looked_up(source, raw, cells, others, codebook: Codebook, problems) -> tuple[Field, str]:
+    """(field, text) of `sheet.field` in the row that the ref field of this row names."""
+    ref, target = codebook.lookup(source)
+    sheet_name, _, key = ref.references.partition(".")
+    rows = {row[key]: row for row in others[sheet_name].rows}
+    found = rows.get(raw[ref.name])
+    if found is None:
+        problems.append(
+            f"{cells[ref.name]}: {raw[ref.name]!r}: {ref.name} is not in {ref.references}: "
+            f"an id listed in sheet {sheet_name}"
+        )
+        return target, ""
+    return target, found[target.name]
+
+
+def field_values(
+    fld: Field, text: str, columns: list[Column], vocabulary: Vocabulary
+) -> tuple[dict[str, Any], PhraseMatch | None]:
+    """The values of one field's dataset columns (by the field's type) and its phrase match."""
+    by_part = {c.part: c.name for c in columns}
+    group = vocabulary.group_for(fld.name)
+    if fld.type == "text" and group is not None:
+        match = group.match(text)
+        return {
+            c.name: None if match.not_reported else c.part.split(":", 1)[1] in match.categories
+            for c in columns
+        }, match
+    blank = fld.is_blank(text)
+    if fld.type == "levels":
+        codes = () if blank else parse_levels(text, list(fld.codes))
+        values = {
+            c.name: None if blank else c.part.split(":", 1)[1] in codes
+            for c in columns
+            if c.part.startswith("level:")
+        }
+        values[by_part["codes"]] = None if blank else " ".join(codes)
+        return values, None
+    if fld.type == "bound":
+        bound = None if blank else parse_bound(text, percent=bool(fld.percent_sign))
+        return {
+            by_part[part]: None if bound is None else getattr(bound, part)
+            for part in ("low", "high", "qualifier")
+        }, None
+    if fld.type == "number":
+        return number_values(fld, text, by_part, vocabulary), None
+    if fld.type == "duration":
+        return {by_part["value"]: None if blank else fld.parse(text)[0]}, None
+    if fld.type == "integer":
+        return {by_part["value"]: None if blank else int(text)}, None
+    coded = vocabulary.coded.get(fld.name)
+    if fld.type == "choice" and coded is not None:
+        return {by_part["value"]: coded.values.get(text) or None}, None
+    return {by_part["value"]: text or None}, None
+
+
+def number_values(fld: Field, text: str, by_part: dict[str, str], vocabulary) -> dict[str, Any]:
+    """A number's value column, and its status column when the field declares `status:` (a
+    word through the vocabulary's coded values, a number against the threshold)."""
+    coded = vocabulary.coded.get(fld.name)
+    values: dict[str, Any] = {by_part["value"]: None}
+    if fld.status is not None:
+        values[by_part["status"]] = None
+    if fld.is_blank(text):
+        if fld.status is not None and coded is not None:
+            values[by_part["status"]] = coded.values.get(text) or None
+        return values
+    number = parse_number(text)
+    values[by_part["value"]] = number
+    if fld.status is not None:
+        above = number > fld.status["above"]
+        values[by_part["status"]] = fld.status["above_means" if above else "at_most_means"]
+    return values
 
 
 def number_or_none(text: str, words: tuple[str, ...]) -> float | None:

@@ -9,6 +9,7 @@ Pure functions on strings. The vocabularies and patterns they use are in `dedup_
 from __future__ import annotations
 
 import functools
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -40,14 +41,31 @@ NUMBERED_WORDS = frozenset(
     "part phase stage type grade class study trial section volume series chapter".split()
 )
 
-DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi\.org/|doi:\s*|doi\s+)", re.I)
-DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
+DOI_PATTERN = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
+DOI_IN_URL = re.compile(r"[?&]doi=([^&#\s]+)", re.IGNORECASE)  # Scopus links: ...&doi=10.1%2fx&
 HTML_TAG = re.compile(r"</?[a-z][a-z0-9]*\s*/?>")
+# Inline HTML that exports leave in titles (not '<ORIGINAL>', a language separator of Ovid's)
+HTML_TAG_ANY_CASE = re.compile(
+    r"</?(?:i|b|u|em|strong|sup|sub|sc|scp|inf|br|p|span|div|font|small|a|mml:\w+)"
+    r"(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
+BRACKETED = re.compile(r"\[([^\[\]]*)\]")
 NON_WORD = re.compile(r"[^a-z0-9]+")
 ELISION = re.compile(r"\b([dl])['’`](?=[a-z])")
 APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
-PAGE_PART = re.compile(r"^([a-z]{0,3})(\d+)[a-z]?(?:\s*-\s*([a-z]{0,3})(\d+)[a-z]?)?$")
-EXCEL_PAGE = re.compile(r"^(\d+)-(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*$")
+PAGE_PART = re.compile(
+    r"^([a-z]{0,3})(\d+)[a-z]?(?:\s*-+\s*([a-z]{0,3})(\d+)[a-z]?)?(?:\.e\d+)?$"  # '527-32.e1'
+)
+MONTH_NAMES = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+DAY_MONTH_PAGE = re.compile(rf"^(\d{{1,2}})-({MONTH_NAMES})[a-z]*$")  # '21-Aug'
+MONTH_YEAR_PAGE = re.compile(rf"^({MONTH_NAMES})[a-z]*-(\d{{1,2}})$")  # 'Aug-21'
+VOLUME = re.compile(
+    r"^(\d+)(?:\s*[a-z]?\s*$|\s*[a-z]?\s*[\s(.,:/]\s*(?:suppl|sup|pt|part|no|issue|s\d|\d)|-\d+$)"
+)
+VOLUME_AFTER_TEXT = re.compile(r"^(?!suppl|sup\b|s\d)[a-z][a-z .,:&-]*[.,:]\s*(\d+)$")
+ISSUE_NUMBER = re.compile(r"^(\d+)(?:\s*[-/]\s*(\d+))?")
+SUPPLEMENT = re.compile(r"\bsuppl?\w*\.?\s*(\d*)|^s(\d+)$")
 MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 DIGITS = re.compile(r"\d+")
@@ -110,6 +128,19 @@ def text(value: object) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
+def _unmarked(value: str) -> str:
+    return (
+        HTML_TAG_ANY_CASE.sub(" ", html.unescape(value)) if "&" in value or "<" in value else value
+    )
+
+
+def unmarked(value: object) -> str:
+    """A cell without HTML markup: entities decoded ('Caf&eacute; &amp; bar' -> 'Café & bar',
+    '&#946;' -> 'β') and tags dropped ('<i>in vivo</i>' -> ' in vivo ')."""
+    return _unmarked(text(value))
+
+
+@functools.lru_cache(maxsize=65536)
 def fold(value: str) -> str:
     """Lower case ASCII: accents dropped, Greek letters spelled out (β -> beta), ß -> ss."""
     value = value.lower()
@@ -121,12 +152,18 @@ def fold(value: str) -> str:
 
 
 def normalise_doi(value: object) -> str:
-    """'https://doi.org/10.1000/ABC.' -> '10.1000/abc'; '' when it is not a DOI."""
-    doi = text(value).lower()
-    for _ in range(2):  # "doi: https://doi.org/..." happens
-        doi = DOI_PREFIX.sub("", doi).strip()
-    doi = doi.rstrip(".,;)]").strip()
-    return doi if DOI_SHAPE.match(doi) else ""
+    """The one DOI normaliser of reviewflow (importers, records and dedup use it):
+    'https://doi.org/10.1000/ABC.', 'http://dx.doi.org/...', 'doi: 10.1000/abc [doi]', a Scopus
+    link with '&doi=10.1000%2fabc&' -> '10.1000/abc'; '' when `value` holds no DOI."""
+    doi = unicodedata.normalize("NFC", text(value))
+    if not doi:
+        return ""
+    doi = doi.replace("%2F", "/").replace("%2f", "/")  # percent-encoded in URLs
+    in_url = DOI_IN_URL.search(doi)  # a DOI parameter ends at the next parameter
+    match = DOI_PATTERN.search(in_url.group(1) if in_url else doi)
+    if not match:
+        return ""
+    return match.group(0).rstrip(".,;)]}>\"'").lower()
 
 
 def normalise_identifier(value: object) -> str:
@@ -171,15 +208,29 @@ class Title:
 
 @functools.lru_cache(maxsize=65536)
 def strip_annotations(title: str, rules: Rules) -> str:
-    """The title folded (lower case ASCII) without the annotations databases add to it."""
-    return rules.title_annotations.sub(" ", fold(title))
+    """The title folded (lower case ASCII) without markup and the annotations databases add to
+    it."""
+    return rules.title_annotations.sub(" ", fold(_unmarked(title)))
+
+
+def _language_pieces(folded: str, rules: Rules) -> list[str]:
+    """The title in each language it carries: split at the separators of dedup_rules.yaml, and
+    a title in brackets apart from the rest ('Spinale Pachymeningitis [Spinal pachymeningitis]':
+    MEDLINE brackets the English translation of a title in another language)."""
+    pieces = []
+    for piece in rules.title_language_separator.split(folded):
+        inside = BRACKETED.findall(piece)
+        outside = BRACKETED.sub(" ", piece)
+        has_outside = inside and re.search(r"[a-z]", outside)
+        pieces.extend([outside, *inside] if has_outside else [piece])
+    return pieces
 
 
 def normalise_title(title: object, rules: Rules) -> Title:
     folded = rules.any_notice_marker.sub(" ", strip_annotations(text(title), rules))
     words = _words(folded, rules)
     parts = []
-    pieces = rules.title_language_separator.split(folded)
+    pieces = _language_pieces(folded, rules)
     if len(pieces) > 1:
         for piece in pieces:
             piece_words = _words(piece, rules)
@@ -208,7 +259,7 @@ def notice_kind(title: object, publication_type: object, rules: Rules) -> str:
 
 def split_authors(value: object) -> list[str]:
     """'A, B; C, D' (reviewflow), 'A, B and C, D' (BibTeX) or one name per line -> names."""
-    raw = re.sub(r"\s*,?\s*\bet al\b\.?", "", text(value))
+    raw = re.sub(r"\s*,?\s*\bet al\b\.?", "", unmarked(value))
     if not raw:
         return []
     if ";" in raw or "\n" in raw:
@@ -227,7 +278,7 @@ def family_name(name: str, rules: Rules) -> str:
     """
     original = name.strip()
     name = fold(original)
-    if "," in name:
+    if "," in name:  # 'Smith, John A', 'Smith, J. A.': given names or initials alike
         family, _, given = name.partition(",")
         family_words = NON_WORD.sub(" ", family).split()
         if family_words and all(w in rules.name_particles for w in family_words):
@@ -237,8 +288,9 @@ def family_name(name: str, rules: Rules) -> str:
     else:
         words = NON_WORD.sub(" ", name).split()
         last = original.split()[-1] if original.split() else ""
-        if len(words) >= 2 and INITIALS.fullmatch(last):
-            family_words = words[:-1]  # 'Smith JA', 'Tam CK' (MEDLINE)
+        initials = len(NON_WORD.sub(" ", fold(last)).split())  # 'J.-P.' is two words
+        if len(words) > initials and INITIALS.fullmatch(re.sub(r"[.\-]", "", last)):
+            family_words = words[:-initials]  # 'Smith JA', 'Tam CK' (MEDLINE), 'SMITH J.A.'
         else:
             family_words = words[-1:]  # 'J. A. Smith'
     kept = [
@@ -256,7 +308,7 @@ def author_families(value: object, rules: Rules) -> tuple[str, ...]:
 
 def author_words(value: object) -> frozenset:
     """Every word of three letters or more in the author names."""
-    return frozenset(w for w in NON_WORD.sub(" ", fold(text(value))).split() if len(w) >= 3)
+    return frozenset(w for w in NON_WORD.sub(" ", fold(unmarked(value))).split() if len(w) >= 3)
 
 
 # ---- journals -------------------------------------------------------------------------------
@@ -287,7 +339,7 @@ def _journal_forms(journal: str, rules: Rules) -> tuple[tuple[str, ...], ...]:
 def journal_forms(journal: object, rules: Rules) -> tuple[tuple[str, ...], ...]:
     """The ways a journal name may be written, as word tuples: the whole name, the name before a
     ':' or '=', the name without parentheses ('Medizinische Klinik (Munich, Germany : 1983)')."""
-    return _journal_forms(text(journal), rules)
+    return _journal_forms(unmarked(journal), rules)
 
 
 def _abbreviates_word(short: str, long: str) -> bool:
@@ -345,7 +397,7 @@ def journals_compatible(a: str, b: str, rules: Rules) -> bool:
     """Can two journal names be the same journal, one an abbreviation or variant of the other?
     ('J Clin Oncol' / 'Journal of clinical oncology : official journal of ...' -> True;
     'Cancer' / 'Cancer Cytopathology' -> False.)"""
-    forms_a, forms_b = _journal_forms(a, rules), _journal_forms(b, rules)
+    forms_a, forms_b = _journal_forms(_unmarked(a), rules), _journal_forms(_unmarked(b), rules)
     return any(_forms_compatible(x, y) for x in forms_a for y in forms_b)
 
 
@@ -353,12 +405,50 @@ def journals_compatible(a: str, b: str, rules: Rules) -> bool:
 
 
 def normalise_volume(value: object) -> str:
-    """The volume number: '30a' -> '30', '9 Suppl 23' -> '9', 'Suppl 2' -> ''."""
+    """The volume number: '30a' -> '30', '9 Suppl 23' -> '9', '21 (Pt 2)' -> '21', 'Drug
+    Discovery. 9' -> '9'; '' when the
+    field holds no volume ('Suppl 2', 'Apr 25 [Epub ahead of print]') or a broken one: '1)' is what
+    is left of '23(Suppl. 1)' in some Embase exports of conference supplements, not volume 1."""
     volume = fold(text(value))
-    if not volume or volume.startswith("suppl"):
+    match = VOLUME.match(volume)
+    if match:
+        return str(int(match.group(1)))
+    # 'Drug Discovery. 9': the end of a journal name that an export split into the volume
+    trailing = VOLUME_AFTER_TEXT.match(volume)
+    return str(int(trailing.group(1))) if trailing else ""
+
+
+def normalise_issue(value: object) -> str:
+    """The issue as a comparison key: '3' -> '3', '14, Sp. Iss. SI' -> '14', 'Suppl. 1',
+    'SUPPL. 1', 'S1' -> 's1', 'SUPPL' -> 's'; '' when unknown or not readable."""
+    issue = fold(text(value)).strip()
+    if not issue:
         return ""
-    match = DIGITS.search(volume)
-    return str(int(match.group())) if match else ""
+    supplement = SUPPLEMENT.search(issue)
+    if supplement:
+        number = supplement.group(1) or supplement.group(2) or ""
+        return "s" + str(int(number)) if number else "s"
+    match = ISSUE_NUMBER.match(issue)
+    if not match:
+        return ""
+    first = int(match.group(1))
+    last = int(match.group(2)) if match.group(2) else first
+    return f"{first}-{last}" if last > first else str(first)  # '11-12': a double issue
+
+
+def issues_differ(a: str, b: str, maximum: int = 10**9) -> bool:
+    """Two normalised issues that cannot be one issue: both numbers and different, or two
+    numbered supplements ('s1' / 's2'). A supplement against a plain number ('s1' / '1') is
+    left open: exports disagree on how they write supplements, and so are numbers above
+    `maximum`."""
+    if not a or not b or a == b:
+        return False
+    if a[0] == "s" or b[0] == "s":
+        return a[0] == b[0] == "s" and len(a) > 1 and len(b) > 1
+    (a1, _, a2), (b1, _, b2) = a.partition("-"), b.partition("-")
+    if max(int(a2 or a1), int(b2 or b1)) > maximum:
+        return False  # not an issue of a volume: a running number or an export's record number
+    return int(a2 or a1) < int(b1) or int(b2 or b1) < int(a1)  # no issue in common
 
 
 @dataclass(frozen=True)
@@ -403,16 +493,37 @@ def pages_relation(a: Pages, b: Pages) -> str:
     return "different"
 
 
+def _date_readings(part: str) -> list[tuple[int, int | None]] | None:
+    """The page ranges a spreadsheet may have turned into a date, each reading that fits
+    (None when `part` is not such a date). '01-Jun' was 1-6; '21-Aug' was 21-8 (= 21-28, read as
+    21 August) or 8-21 (read as August 21); 'Aug-21' was 8-21 (read as August 2021)."""
+    day_month = DAY_MONTH_PAGE.match(part)
+    if day_month:
+        day, month = int(day_month.group(1)), MONTHS[day_month.group(2)]
+        if day < month:
+            return [(day, month)]
+        readings = [(month, day)] if day > month else [(day, None)]
+        if day > month and month < 10:  # '21-8': the end page given by its last digit
+            end = day - day % 10 + month
+            readings.insert(0, (day, end + 10 if end <= day else end))
+        return readings
+    month_year = MONTH_YEAR_PAGE.match(part)
+    if month_year:
+        month, year = MONTHS[month_year.group(1)], int(month_year.group(2))
+        return [(month, year if year > month else None)]
+    return None
+
+
 @functools.lru_cache(maxsize=65536)
 def _parse_pages(value: str) -> Pages:
     ranges = []
     elocator = False
-    for part in re.split(r"\s*[,;+]\s*", fold(value).strip(" \"'")):
-        part = part.strip()
-        excel = EXCEL_PAGE.match(part)  # '5-12' shown by a spreadsheet as '12-May'
-        if excel:
-            first, last = MONTHS[excel.group(2)[:3]], int(excel.group(1))
-            ranges.append((first, last if last > first else None))
+    cleaned = fold(value).replace("\u2013", "-").replace("\u2014", "-")  # en and em dashes
+    for part in re.split(r"\s*[,;+]\s*", cleaned.strip(" \"'")):
+        part = part.strip().rstrip("-&").strip()  # WoS '95-+', '872-&': continued later
+        dates = _date_readings(part)
+        if dates:  # every reading counts: a first page in common is enough to be the same
+            ranges.extend(dates)
             continue
         match = PAGE_PART.match(part)
         if not match:

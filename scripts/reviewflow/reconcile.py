@@ -3,10 +3,11 @@
 Each reported figure is compared, number by number, at the precision it was printed with
 (`98.0%` to one decimal, `47%` to none). Status:
 - `match`: the figure computed under the article's wording gives the printed numbers;
-- `differs`: it does not; the note gives what the data give and, when another reading of the
-  data reproduces the printed figure (a denominator, > or >=, a month of 4 weeks, an IQR read as a
-  range, an outlier or zero left out, a naive text count), which one;
-- `not_derivable`: the figure needs data that Table 1 lacks.
+- `differs`: it does not; the note gives what the data give and, when one of the item's declared
+  readings reproduces the printed figure (a denominator, > or >=, a month of 4 weeks, an IQR read
+  as a range, an outlier or zero left out, a naive text count...), which one; a `quiet` reading
+  (tried on every item) is named only when it reproduces a printed percentage;
+- `not_derivable`: the figure needs data that the dataset lacks (the item says which).
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from decimal import Decimal
 
 import pandas as pd
 
-from reviewflow.analysis import Item, Reading, Values
+from reviewflow.recompute import Item, Values
 from reviewflow.reported import COUNT_FIELDS, Reported, figure_text
-from reviewflow.stats import Proportion, fmt, round_half_up
+from reviewflow.stats import fmt, round_half_up
 
 STATUSES = ("match", "differs", "not_derivable")
 COLUMNS = [
@@ -85,13 +86,13 @@ def shown(reported: Reported, values: Values) -> str:
     return figure_text(fields)
 
 
-def reconcile(items: list[Item], reported: dict[str, Reported], n_cases: int) -> list[Row]:
+def reconcile(items: list[Item], reported: dict[str, Reported]) -> list[Row]:
     """One row per reported figure, in the order of the reported-results file."""
     by_key = {item.key: item for item in items}
-    return [reconcile_one(by_key[key], figure, n_cases) for key, figure in reported.items()]
+    return [reconcile_one(by_key[key], figure) for key, figure in reported.items()]
 
 
-def reconcile_one(item: Item, figure: Reported, n_cases: int) -> Row:
+def reconcile_one(item: Item, figure: Reported) -> Row:
     def row(status: str, recomputed: str, note: str, reproduced_by: str = "") -> Row:
         return Row(
             item.key,
@@ -111,8 +112,9 @@ def reconcile_one(item: Item, figure: Reported, n_cases: int) -> Row:
     differing = differing_fields(figure, item.values)
     if not differing:
         return row("match", recomputed, join(consistency, item.remark))
-    readings = list(item.alternatives)
-    candidates = readings + denominator_readings(item, figure, n_cases)
+    readings = [reading for reading in item.alternatives if not reading.quiet]
+    quiet = [reading for reading in item.alternatives if reading.quiet]
+    candidates = readings + (quiet if figure.percent is not None else [])
     reproducing = [r for r in candidates if not differing_fields(figure, r.values)]
     as_worded = (
         f"As worded ({item.description}), the data give {recomputed} "
@@ -130,21 +132,6 @@ def reconcile_one(item: Item, figure: Reported, n_cases: int) -> Row:
     else:
         note = f"{as_worded} No other reading of the data gives the printed figure."
     return row("differs", recomputed, join(note, consistency, item.remark, item.hint))
-
-
-def denominator_readings(item: Item, figure: Reported, n_cases: int) -> list[Reading]:
-    """The printed share taken over all cases: a percentage whose denominator changed."""
-    values = item.values
-    if figure.percent is None or values.n is None or values.denominator in (None, n_cases):
-        return []
-    share = Proportion(values.n, n_cases)
-    return [
-        Reading(
-            f"the percentage taken over all {n_cases} patients ({share.text()}) instead of "
-            f"{values.denominator}",
-            Values(values.n, values.denominator, share.percent, text=share.text()),
-        )
-    ]
 
 
 def printed_consistency(figure: Reported) -> str:
@@ -168,15 +155,16 @@ def reconciliation_frame(rows: list[Row]) -> pd.DataFrame:
     return pd.DataFrame([row.__dict__ for row in rows], columns=COLUMNS)
 
 
-def reconciliation_markdown(rows: list[Row], source: str) -> str:
+def reconciliation_markdown(rows: list[Row], source: str, publication: str = "") -> str:
     """The reconciliation as a Markdown report, one table per section."""
     counts = {status: sum(row.status == status for row in rows) for status in STATUSES}
     lines = [
         "# Reconciliation of the published results with the dataset",
         "",
-        f"Reported figures: `{source}` (transcribed from sections 4.1-4.6 of the source article).",
+        f"Reported figures: `{source}`"
+        + (f" (transcribed from {publication})." if publication else "."),
         f"{len(rows)} figures: {counts['match']} match, {counts['differs']} differ, "
-        f"{counts['not_derivable']} not derivable from Table 1.",
+        f"{counts['not_derivable']} not derivable from the dataset.",
         "",
         "Numbers are compared at the precision printed (98.0% to one decimal, 47% to none). "
         "A `differs` note gives what the data give under the article's wording and, when "

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+from reviewflow.normalise import normalise_doi  # the one DOI normaliser (importers use it)
+
 RECORD_COLUMNS = [
     "record_id",  # <window>:<db>:<source_id>, stable because stored windows never change
     "window",  # <from>_<until>
@@ -45,7 +47,6 @@ DATABASE_NAMES = {
 # Fields an importer fills; the first five columns are set when a file is placed in a window.
 CONTENT_FIELDS = RECORD_COLUMNS[5:]
 
-DOI_PATTERN = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 YEAR_PATTERN = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|2100)(?!\d)")
 WHITESPACE = re.compile(r"\s+")
 LIST_SEPARATOR = "; "
@@ -59,21 +60,6 @@ def clean_text(value: object) -> str:
         return ""
     text = unicodedata.normalize("NFC", str(value))
     return WHITESPACE.sub(" ", text).strip()
-
-
-def normalise_doi(value: object) -> str:
-    """`https://doi.org/10.1/ABC.` -> `10.1/abc`; '' when `value` holds no DOI."""
-    text = clean_text(value)
-    if not text:
-        return ""
-    # Percent-encoded DOIs from URLs (Scopus links) are decoded before matching.
-    text = text.replace("%2F", "/").replace("%2f", "/")
-    in_url = re.search(r"[?&]doi=([^&#\s]+)", text)  # a DOI parameter ends at the next one
-    match = DOI_PATTERN.search(in_url.group(1) if in_url else text)
-    if not match:
-        return ""
-    doi = match.group(0).rstrip(".,;)]}>\"'")
-    return doi.lower()
 
 
 def normalise_pmid(value: object) -> str:

@@ -24,16 +24,11 @@ DAYS_PER_WEEK = 7
 
 @dataclass(frozen=True)
 class Settings:
-    """The analysis choices, from the `statistics` section of config/config.yaml."""
+    """The generic analysis choices, from the `statistics` section of config/config.yaml."""
 
-    days_per_month: float = 30.44  # a mean Gregorian month; 28 = "a month of 4 weeks"
     quantile_method: str = "weibull"  # numpy percentile method; weibull = SPSS's default
     normality_alpha: float = 0.05
     outlier_iqr_factor: float = 3.0  # SPSS box plots mark values beyond Q3 + 3 IQR as extreme
-    igg4_cells_per_hpf: float = 10  # histology criterion: more than 10 IgG4+ cells per HPF
-    igg4_ratio_percent: float = 40  # ... or an IgG4+/IgG+ ratio of more than 40%
-    csf_cells_upper_normal: float = 8  # CSF cell count reference range 0-8 per µL
-    raw_treatment_column: str = "treatment"  # the Treatment text as printed, in the raw table
 
     @classmethod
     def from_config(cls, section: dict) -> Settings:

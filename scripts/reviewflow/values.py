@@ -76,15 +76,16 @@ def parse_bound(text: str, *, percent: bool = False) -> Bound:
     return Bound(None, value, LESS_THAN)
 
 
-def parse_duration(text: str, units: dict[str, float]) -> float:
-    """Read "2d" or "48w" into weeks; `units` maps a unit letter to its length in days."""
+def parse_duration(text: str, units: dict[str, float], per_days: float = 7) -> float:
+    """Read "2d" or "48w" in units of `per_days` days (weeks by default); `units` maps a unit
+    letter to its length in days."""
     match = DURATION_RE.match(text) if isinstance(text, str) else None
     if not match:
         raise ValueProblem("is not a number followed by a unit")
     unit = match.group(2)
     if unit not in units:
         raise ValueProblem(f"has an unknown unit {unit!r}")
-    return parse_number(match.group(1)) * units[unit] / 7
+    return parse_number(match.group(1)) * units[unit] / per_days
 
 
 def parse_levels(text: str, codes: list[str]) -> tuple[str, ...]:

@@ -30,6 +30,7 @@ from reviewflow.codebook import Codebook, Field, Sheet
 from reviewflow.errors import InputProblems, raise_if_any
 from reviewflow.io import FORMULA_PREFIXES, atomic_path
 from reviewflow.spreadsheet import Column, write_sheet
+from reviewflow.vocabulary import unknown_phrase_problems
 
 # Display formats under which a stored number shows exactly the digits that were typed.
 PLAIN_NUMBER_FORMATS = {"General", "0", "0.0", "0.00", "0.000", "@"}
@@ -47,6 +48,7 @@ class RawSheet:
     fields: list[str]
     rows: list[dict[str, str]] = field(default_factory=list)
     cells: list[dict[str, str]] = field(default_factory=list)
+    complete: bool = True  # False when a column is missing (its rows are not read)
 
     def to_frame(self) -> pd.DataFrame:
         """Raw values in codebook order, then one `<field>_cell` address column per field."""
@@ -136,7 +138,9 @@ def fit_row_heights(sheet: Worksheet, columns: Sequence[Column]) -> None:
 
 
 def read_workbook(path: str | Path, codebook: Codebook) -> dict[str, RawSheet]:
-    """Read and validate every sheet of the codebook; raise InputProblems listing every problem."""
+    """Read and validate every sheet of the codebook in one pass: every cell, the references
+    between sheets and, when the codebook was loaded with its vocabulary, every phrase the
+    vocabulary does not know; raise InputProblems listing every problem."""
     path = str(path)
     try:
         book = load_workbook(path, data_only=False)
@@ -159,9 +163,10 @@ def read_workbook(path: str | Path, codebook: Codebook) -> dict[str, RawSheet]:
             )
             continue
         sheets[spec.name] = read_sheet(book[spec.name], spec, problems)
-    if not problems:
-        check_references(sheets, codebook, problems)
-        check_cases_against_studies(sheets, problems)
+    check_references(sheets, codebook, problems)
+    check_across_rows_and_sheets(sheets, codebook, problems)
+    if codebook.vocabulary is not None and codebook.dataset_sheet in sheets:
+        problems += unknown_phrase_problems(sheets[codebook.dataset_sheet], codebook.vocabulary)
     raise_if_any(path, problems)
     return sheets
 
@@ -257,7 +262,7 @@ def read_sheet(sheet: Worksheet, spec: Sheet, problems: list[str]) -> RawSheet:
                 f"{name}!{letter}1: {fld.name!r}: column {letter} is hidden: "
                 "every column is read, so unhide it"
             )
-    raw = RawSheet(name=name, fields=spec.names)
+    raw = RawSheet(name=name, fields=spec.names, complete=len(columns) == len(spec.fields))
     width = max(sheet.max_column, max(columns, default=0))
     first_seen: dict[str, dict[str, str]] = {}
     for row in range(2, sheet.max_row + 1):
@@ -351,41 +356,64 @@ def check_references(sheets: dict[str, RawSheet], codebook: Codebook, problems: 
             if fld.type != "ref" or spec.name not in sheets:
                 continue
             target_sheet, _, target_field = fld.references.partition(".")
+            if target_sheet not in sheets or not sheets[target_sheet].complete:
+                continue  # a missing sheet or column is reported already
             ids = {row[target_field] for row in sheets[target_sheet].rows}
             for row, cells in zip(sheets[spec.name].rows, sheets[spec.name].cells, strict=True):
-                if row[fld.name] and row[fld.name] not in ids:
+                value = row[fld.name]
+                if value and fld.check(value) is None and value not in ids:
                     problems.append(
                         f"{cells[fld.name]}: {row[fld.name]!r}: {fld.name} is not in "
                         f"{fld.references}: an id listed in sheet {target_sheet}"
                     )
 
 
-def check_cases_against_studies(sheets: dict[str, RawSheet], problems: list[str]) -> None:
-    """A blank source continues the article above; a case's year is its article's year."""
-    cases, studies = sheets.get("cases"), sheets.get("studies")
-    if cases is None or studies is None:
+def check_across_rows_and_sheets(
+    sheets: dict[str, RawSheet], codebook: Codebook, problems: list[str]
+) -> None:
+    """The codebook's cross-row and cross-sheet rules of the dataset sheet: a blank cell of a
+    field with `continues: <ref field>` continues the row above (same ref), a field with
+    `same_as: <sheet.field>` equals that field in the row its ref field names."""
+    sheet = sheets.get(codebook.dataset_sheet)
+    if sheet is None:
         return
-    years = {
-        row["study_id"]: (row["year"], cells["year"])
-        for row, cells in zip(studies.rows, studies.cells, strict=True)
-    }
-    previous = None
-    for row, cells in zip(cases.rows, cases.cells, strict=True):
-        if "source" in row and row["source"] == "" and row["study_id"] != previous:
+    spec = codebook.sheet(codebook.dataset_sheet)
+    previous: dict[str, str | None] = {}
+    for row, cells in zip(sheet.rows, sheet.cells, strict=True):
+        for fld in spec.fields:
+            if fld.continues and row[fld.name] == "":
+                ref = fld.continues
+                before = previous.get(ref)
+                if row[ref] != before:
+                    problems.append(
+                        f"{cells[fld.name]}: '': a blank {fld.name} means "
+                        f"{fld.blank_means or 'the row above continues'}, but this row's {ref} "
+                        f"{row[ref]} differs from {before or 'none (first row)'}: the "
+                        f"{fld.name} as printed, or the {ref} of the row above"
+                    )
+            if fld.same_as:
+                same_as_problem(fld, row, cells, sheets, codebook, problems)
+        previous = {name: row[name] for name in spec.names}
+
+
+def same_as_problem(fld: Field, row, cells, sheets, codebook: Codebook, problems) -> None:
+    """The value differs from the field it must equal in the row its ref field names."""
+    ref, target = codebook.lookup(fld.same_as)
+    other_name, _, key = ref.references.partition(".")
+    other = sheets.get(other_name)
+    if other is None or not other.complete or fld.check(row[fld.name]) is not None:
+        return  # reported already
+    for other_row, other_cells in zip(other.rows, other.cells, strict=True):
+        if other_row[key] != row[ref.name]:
+            continue
+        value = other_row[target.name]
+        if row[fld.name] != value and target.check(value) is None:
             problems.append(
-                f"{cells['source']}: '': a blank source means a further patient of the article "
-                f"in the row above, but this row's study_id {row['study_id']} differs from "
-                f"{previous or 'none (first row)'}: the source as printed, or the study_id of "
-                "the row above"
+                f"{cells[fld.name]}: {row[fld.name]!r}: {fld.name} differs from {fld.same_as} "
+                f"({other_cells[target.name]}: {value!r}): the {target.name} of {ref.name} "
+                f"{row[ref.name]}"
             )
-        previous = row["study_id"]
-        if "year" in row and row["study_id"] in years:
-            year, where = years[row["study_id"]]
-            if row["year"] != year:
-                problems.append(
-                    f"{cells['year']}: {row['year']!r}: year differs from the article's year "
-                    f"({where}: {year!r}): the year of study {row['study_id']}"
-                )
+        return
 
 
 # --- the raw tables (results/extraction/*.tsv) ----------------------------------------------

@@ -2,6 +2,7 @@
 workflow, a second run has nothing to do, one changed workbook cell re-runs only the rules
 downstream of it, and a bad workbook stops the build with every problem and nothing written."""
 
+import json
 import re
 
 import pandas as pd
@@ -79,17 +80,82 @@ def test_bad_workbook_stops_the_build_with_every_problem_and_nothing_written(wor
     book["cases"]["E12"] = "Mle"
     book["cases"]["F20"] = "=40+2"
     book["cases"].row_dimensions[30].hidden = True
+    book["cases"]["B40"] = "S99"  # an unknown study
+    book["cases"]["T41"] = "Glucocorticoid Tocilizumab"  # a phrase the vocabulary lacks
     book.save(workbook)
     proc = run_snakemake(workflow_dir, "results/dataset/cases.csv", check=False)
     assert proc.returncode != 0
+    # every kind of problem in one build: cells, references and the vocabulary
     expected = [
-        "extraction/cases.xlsx: 3 problems, nothing was written:",
+        "extraction/cases.xlsx: 5 problems, nothing was written:",
         "  cases!E12: 'Mle': sex is not an allowed value: one of Male, Female, ND",
         "  cases!F20: '=40+2': age is a formula: type the value itself, as printed in the report",
         "  cases!A30: 'C29': row 30 is hidden: every row is read, so unhide it",
+        "  cases!B40: 'S99': study_id is not in studies.study_id: an id listed in sheet studies",
+        "  cases!T41: 'Glucocorticoid Tocilizumab': treatment has the unknown phrase "
+        "'Tocilizumab': a phrase of group treatment in extraction/vocabulary.yaml (add it there "
+        "with its categories)",
     ]
     assert "\n".join(expected) in proc.stderr
     log = workflow_dir / "results" / "logs" / "extraction_read" / "extraction_read.log"
     assert log.read_text(encoding="utf-8").splitlines() == expected
     assert not (workflow_dir / "results" / "extraction").exists()
     assert not (workflow_dir / "results" / "dataset").exists()
+
+
+NEW_FIELD = """        - name: csf_igg4_index
+          label: CSF IgG4 index
+          type: number
+          unit: ratio
+          words: [ND]
+          range: [0, 100]
+          plausible: [0, 2]
+          help: CSF IgG4 index as printed, or ND.
+          dataset: {description: CSF IgG4 index (CSF/serum IgG4 over CSF/serum albumin).}
+"""
+
+
+@pytest.mark.e2e
+def test_a_field_added_to_codebook_and_workbook_reaches_every_dataset_output(workflow_dir):
+    """No code change: the codebook and the workbook only."""
+    codebook = workflow_dir / "extraction" / "codebook.yaml"
+    text = codebook.read_text(encoding="utf-8")
+    codebook.write_text(
+        text.replace("    - name: studies\n", NEW_FIELD + "    - name: studies\n", 1)
+    )
+    workbook = workflow_dir / "extraction" / "cases.xlsx"
+    book = load_workbook(workbook)
+    sheet = book["cases"]
+    sheet["V1"] = "csf_igg4_index"
+    for row in range(2, sheet.max_row + 1):
+        sheet[f"V{row}"] = "ND"
+    sheet["V2"], sheet["V3"] = "0.7", "5"  # 5: outside the plausible range
+    book.save(workbook)
+    run_snakemake(workflow_dir, *TARGETS[1:])
+    dataset = workflow_dir / "results" / "dataset"
+    cases = pd.read_csv(dataset / "cases.csv", dtype=str, keep_default_na=False)
+    assert list(cases.columns[-4:]) == [
+        "main_other", "csf_igg4_index", "possible_duplicate_of", "workbook_row",
+    ]  # fmt: skip
+    assert cases["csf_igg4_index"].tolist()[:3] == ["0.7", "5", ""]
+    package = json.loads((dataset / "datapackage.json").read_text(encoding="utf-8"))
+    [spec] = [
+        f for f in package["resources"][0]["schema"]["fields"] if f["name"] == "csf_igg4_index"
+    ]
+    assert spec == {
+        "name": "csf_igg4_index",
+        "type": "number",
+        "description": "CSF IgG4 index (CSF/serum IgG4 over CSF/serum albumin). Unit: ratio.",
+    }
+    dictionary = (dataset / "codebook.md").read_text(encoding="utf-8")
+    assert (
+        "| `csf_igg4_index` | number | ratio |  | csf_igg4_index | CSF IgG4 index (CSF/serum IgG4 "
+        "over CSF/serum albumin). |" in dictionary
+    )
+    qc = pd.read_csv(dataset / "qc_issues.tsv", sep="\t", dtype=str)
+    [issue] = qc[qc.field == "csf_igg4_index"].itertuples()
+    assert issue.message == (
+        "cases!V3: csf_igg4_index 5 ratio is outside the plausible range 0-2 ratio "
+        "(extraction/codebook.yaml), 7.1 times the largest other value (0.7): check the report "
+        "for a unit or typing error; the value is kept as printed"
+    )

@@ -56,6 +56,10 @@ REPORT_OUTPUTS = {
         "characteristics.html",
         "characteristics.md",
         "characteristics.xlsx",
+        "descriptive.html",
+        "descriptive.md",
+        "descriptive.tsv",
+        "descriptive.xlsx",
     },
     "6. Figures": {"levels.svg", "symptoms.svg", "treatments_outcomes.svg", "case_overview.svg"},
     "7. PRISMA 2020 flow diagram": {
@@ -123,4 +127,4 @@ def test_whole_workflow_report_has_every_output_captioned_and_readable(workflow_
     assert cases_page.count("<tr>") == patients + 1
     # Captions are filled in from the config.
     summary_caption = results["results/statistics/summary.tsv"]["caption"]
-    assert "weeks × 7 / 30.44" in summary_caption
+    assert "config/reported_results.yaml" in summary_caption and "p ≥ 0.05" in summary_caption

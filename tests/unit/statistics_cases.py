@@ -1,9 +1,24 @@
 """Hand-made datasets for the statistics tests: every column of the dataset contract, filled with
 "nothing reported" unless a test says otherwise (values are given as they appear in cases.csv)."""
 
+from functools import cache
+from pathlib import Path
+
 import pandas as pd
 
-from reviewflow.cases_reader import BOOL_COLUMNS, REQUIRED_COLUMNS, parse_cases
+from reviewflow.cases_reader import parse_cases
+from reviewflow.codebook import load_codebook
+from reviewflow.reported import read_declared
+
+REPO = Path(__file__).resolve().parents[2]
+CODEBOOK = load_codebook(
+    REPO / "extraction" / "codebook.yaml", REPO / "extraction" / "vocabulary.yaml"
+)
+REQUIRED_COLUMNS = CODEBOOK.column_names
+BOOL_COLUMNS = [c.name for c in CODEBOOK.columns if c.type == "boolean"]
+SCHEMA = REPO / "workflow" / "schemas" / "reported_results.schema.yaml"
+# Every column of the committed codebook's dataset (cases.csv), in its order.
+ALL_COLUMNS = REQUIRED_COLUMNS
 
 NOT_REPORTED = {
     "serum_igg4": "not_reported",
@@ -17,7 +32,7 @@ FALSE_BY_DEFAULT = [c for c in BOOL_COLUMNS if c.startswith(("level_", "treatmen
 def raw_cases(n: int, **columns) -> pd.DataFrame:
     """`n` cases as strings; each keyword is a column: a list of n values, or one for all."""
     data = {}
-    for column in REQUIRED_COLUMNS:
+    for column in [*ALL_COLUMNS, *[c for c in REQUIRED_COLUMNS if c not in ALL_COLUMNS]]:
         default = NOT_REPORTED.get(column, "false" if column in FALSE_BY_DEFAULT else "")
         data[column] = [default] * n
     data["case_id"] = [f"C{i:02d}" for i in range(1, n + 1)]
@@ -43,4 +58,10 @@ def fmt(value) -> str:
 
 def make_cases(n: int, **columns) -> pd.DataFrame:
     """The typed dataset of `raw_cases`."""
-    return parse_cases(raw_cases(n, **columns), "hand-made cases.csv")
+    return parse_cases(raw_cases(n, **columns), CODEBOOK, "hand-made cases.csv")
+
+
+@cache
+def project_declared():
+    """The committed review's config/reported_results.yaml, loaded and checked."""
+    return read_declared(REPO / "config" / "reported_results.yaml", SCHEMA)

@@ -1,15 +1,19 @@
-"""Reading results/dataset/cases.csv: typed values, and every bad cell reported at once."""
+"""Reading results/dataset/cases.csv: columns and types from the codebook; every bad cell at
+once."""
+
+import dataclasses
 
 import pandas as pd
 import pytest
 
-from reviewflow.cases_reader import levels_code, parse_cases, read_cases
+from reviewflow.cases_reader import parse_cases, read_cases
+from reviewflow.codebook import Column
 from reviewflow.errors import InputProblems
 
-from .statistics_cases import raw_cases
+from .statistics_cases import CODEBOOK, raw_cases
 
 
-def test_types_booleans_numbers_and_not_reported(tmp_path):
+def test_types_come_from_the_codebook(tmp_path):
     raw = raw_cases(
         3,
         sex=["male", "female", ""],
@@ -17,16 +21,19 @@ def test_types_booleans_numbers_and_not_reported(tmp_path):
         level_cervical=["true", "false", "true"],
         level_thoracic="true",
         path_fibrosis=["true", "false", ""],
+        igg4_cells_hpf_qualifier=["less_than", "", "exact"],  # every qualifier the codebook has
+        workbook_row=["2", "3", "4"],
     )
     path = tmp_path / "cases.csv"
     raw.to_csv(path, index=False)
-    cases = read_cases(path)
+    cases = read_cases(path, CODEBOOK)
     assert cases["age_years"].tolist()[:2] == [37.0, 46.5] and pd.isna(cases["age_years"][2])
     assert cases["path_fibrosis"].dtype == "boolean"
     assert cases["path_fibrosis"].isna().tolist() == [False, False, True]
-    assert pd.isna(cases["sex"][2])
-    assert cases["year"].tolist() == [2020, 2020, 2020]
-    assert [levels_code(row) for _, row in cases.iterrows()] == ["C T", "T", "C T"]
+    assert pd.isna(cases["sex"][2]) and pd.isna(cases["igg4_cells_hpf_qualifier"][1])
+    assert cases["igg4_cells_hpf_qualifier"][0] == "less_than"
+    assert cases["year"].tolist() == [2020, 2020, 2020] and cases["year"].dtype == "Int64"
+    assert cases["workbook_row"].tolist() == [2, 3, 4]
 
 
 def test_every_bad_cell_is_reported_with_line_column_and_value():
@@ -36,45 +43,45 @@ def test_every_bad_cell_is_reported_with_line_column_and_value():
         age_years=["37", "3,260", "forty"],
         level_thoracic=["true", "yes", "false"],
         serum_igg4=["normal", "high", "not_reported"],
+        year=["2020", "2020.0", "2020"],
     )
     raw.loc[2, "case_id"] = "C01"
     with pytest.raises(InputProblems) as error:
-        parse_cases(raw, "results/dataset/cases.csv")
-    message = str(error.value)
-    assert message.startswith("results/dataset/cases.csv: 6 problems, nothing was written")
-    assert "line 3, column sex: 'Mle': must be one of male, female, (empty)" in message
-    assert "line 3, column age_years: '3,260': must be a number" in message
-    assert "line 4, column age_years: 'forty'" in message
-    assert "line 3, column level_thoracic: 'yes': must be true, false, or empty" in message
-    assert "line 3, column serum_igg4: 'high'" in message
-    assert "'C01' is used by more than one row" in message
+        parse_cases(raw, CODEBOOK, "results/dataset/cases.csv")
+    assert error.value.problems == [
+        "column case_id: 'C01' is used by more than one row",
+        "line 3, column year: '2020.0': must be a whole number, or empty when not reported",
+        "line 3, column sex: 'Mle': must be one of male, female, (empty)",
+        "line 3, column age_years: '3,260': must be a number with '.' as decimal separator, or "
+        "empty when not reported",
+        "line 4, column age_years: 'forty': must be a number with '.' as decimal separator, or "
+        "empty when not reported",
+        "line 3, column level_thoracic: 'yes': must be true, false, or empty when not reported",
+        "line 3, column serum_igg4: 'high': must be one of normal, elevated, not_reported, (empty)",
+    ]
+    assert str(error.value).startswith("results/dataset/cases.csv: 7 problems, nothing was")
+
+
+def test_a_column_added_to_the_codebook_is_read_and_typed():
+    index = Column("csf_igg4_index", "number", "CSF IgG4 index.", "csf_igg4_index")
+    codebook = dataclasses.replace(CODEBOOK, columns=(*CODEBOOK.columns, index))
+    cases = parse_cases(raw_cases(2, csf_igg4_index=["0.7", ""]), codebook)
+    assert cases["csf_igg4_index"].tolist()[0] == 0.7 and pd.isna(cases["csf_igg4_index"][1])
+    with pytest.raises(InputProblems, match=r"missing column\(s\) csf_igg4_index \(required by"):
+        parse_cases(raw_cases(2), codebook)
 
 
 def test_missing_columns_are_named():
     raw = raw_cases(2).drop(columns=["csf_protein_mg_dl", "main_gait"])
     with pytest.raises(InputProblems, match="missing column.*csf_protein_mg_dl, main_gait"):
-        parse_cases(raw)
+        parse_cases(raw, CODEBOOK)
+
+
+def test_a_codebook_without_its_vocabulary_has_no_columns_to_read():
+    with pytest.raises(InputProblems, match="load the codebook with its vocabulary"):
+        parse_cases(raw_cases(1), dataclasses.replace(CODEBOOK, columns=()))
 
 
 def test_unreadable_file_is_a_clear_error(tmp_path):
     with pytest.raises(InputProblems, match="cannot read the dataset"):
-        read_cases(tmp_path / "absent.csv")
-
-
-def test_raw_treatment_text_is_joined_from_the_extraction_table(tmp_path):
-    from reviewflow.cases_reader import attach_raw_treatment
-    from reviewflow.cases_reader import parse_cases as parse
-
-    cases = parse(raw_cases(2))
-    raw = tmp_path / "cases.tsv"
-    raw.write_text("case_id\ttreatment\nC02\tBiopsy\nC01\tGlucocorticoids Andazathioprine\n")
-    joined, warning = attach_raw_treatment(cases, raw, "treatment")
-    assert warning == ""
-    assert joined["treatment_raw"].tolist() == ["Glucocorticoids Andazathioprine", "Biopsy"]
-    _, warning = attach_raw_treatment(cases, raw, "Treatment")
-    assert "no column Treatment" in warning
-    raw.write_text("case_id\ttreatment\nC01\tBiopsy\n")
-    unchanged, warning = attach_raw_treatment(cases, raw, "treatment")
-    assert "no row for C02" in warning and "treatment_raw" not in unchanged.columns
-    _, warning = attach_raw_treatment(cases, tmp_path / "absent.tsv", "treatment")
-    assert "cannot read the raw table" in warning
+        read_cases(tmp_path / "absent.csv", CODEBOOK)

@@ -9,7 +9,9 @@ from reviewflow.codebook import load_codebook, table_schema
 from reviewflow.errors import InputProblems
 
 REPO = Path(__file__).resolve().parents[2]
-CODEBOOK = load_codebook(REPO / "extraction" / "codebook.yaml")
+CODEBOOK = load_codebook(
+    REPO / "extraction" / "codebook.yaml", REPO / "extraction" / "vocabulary.yaml"
+)
 CASES = CODEBOOK.sheet("cases")
 STUDIES = CODEBOOK.sheet("studies")
 
@@ -84,24 +86,61 @@ def test_codebook_problems_are_reported_at_once(tmp_path):
     fields = data["workbook"]["sheets"][0]["fields"]
     fields[4]["type"] = "gender"
     fields[5]["colour"] = "red"
+    fields[5]["range"] = "zero to 120"  # used to end in "too many values to unpack"
     fields[1]["references"] = "articles.study_id"
-    data["dataset"]["columns"][18]["enum"] = [True, False, "not_reported"]  # unquoted yes/no
-    data["dataset"]["columns"].append({"name": "case_id", "type": "text"})
+    fields[6]["dataset"].pop("unit")
+    fields[11]["dataset"]["name"] = "age_years"
+    data["dataset"]["order"].append("weight")
     path = tmp_path / "codebook.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(InputProblems) as error:
-        load_codebook(path)
+        load_codebook(path, REPO / "extraction" / "vocabulary.yaml")
     problems = [p.removeprefix(f"{path}: ") for p in error.value.problems]
-    assert len(problems) == 6
     assert problems[0].startswith("cases.sex: type 'gender': unknown type: one of bound, choice")
-    assert problems[1].startswith("cases.age: unknown key(s) colour: one of ")
-    assert problems[2] == (
+    assert problems[1].startswith("cases.age: unknown key(s) colour: one of blank_means, codes")
+    assert problems[2:7] == [
+        "cases.age: range: 'zero to 120': not two numbers from low to high: [low, high], e.g. "
+        "[0, 120]",
+        "cases.time: dataset.unit: missing: the unit of its dataset column, one of days, weeks, "
+        "months, years",
         "cases.study_id: references 'articles.study_id': no such sheet.field: a field of another "
-        "sheet"
+        "sheet",
+        "cases.year: same_as: 'studies.year': sheet.field of a sheet that a ref field of sheet "
+        "cases references",
+        "dataset.order: 'studies.first_author': no ref field of sheet cases reaches it: a field "
+        "of sheet cases, or sheet.field of a sheet that a ref field references",
+    ]
+    assert problems[7].startswith("dataset.order: 'weight': not a field of sheet cases: one of")
+    assert problems[8] == (
+        "dataset: column age_years is made twice: unique column names (set dataset.name or "
+        "dataset.prefix of one field)"
     )
-    assert problems[3].startswith("dataset.mri_enhancement: enum [True, False, 'not_reported']")
-    assert problems[4].startswith("dataset.case_id: type 'text': unknown type")
-    assert problems[5] == "dataset.case_id: defined twice: unique column names"
+    # the checks that name what is gone are located too
+    assert "quality_checks.duplicates.first_author: 'first_author': not a dataset column" in (
+        problems
+    )
+
+
+def test_a_range_that_is_not_two_numbers_is_a_located_error(tmp_path):
+    text = (REPO / "extraction" / "codebook.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "codebook.yaml"
+    path.write_text(text.replace("range: [0, 120]", 'range: "zero to 120"'), encoding="utf-8")
+    with pytest.raises(InputProblems) as error:
+        load_codebook(path)
+    assert error.value.problems == [
+        f"{path}: cases.age: range: 'zero to 120': not two numbers from low to high: [low, high], "
+        "e.g. [0, 120]"
+    ]
+
+
+def test_yaml_syntax_errors_and_duplicate_keys_are_located(tmp_path):
+    text = (REPO / "extraction" / "codebook.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "codebook.yaml"
+    path.write_text(
+        text.replace("  primary_key: case_id\n", "  primary_key: case_id\n  sheet: x\n")
+    )
+    with pytest.raises(InputProblems, match=r"codebook.yaml:\d+:3: key 'sheet' given twice"):
+        load_codebook(path)
 
 
 def test_table_schema_types_booleans_and_key():
@@ -112,3 +151,18 @@ def test_table_schema_types_booleans_and_key():
     assert fields["path_fibrosis"]["trueValues"] == ["true"]
     assert fields["year"]["type"] == "integer" and fields["age_years"]["type"] == "number"
     assert fields["mri_enhancement"]["constraints"]["enum"] == ["yes", "no", "not_reported"]
+
+
+def test_cross_sheet_rules_must_name_a_ref_and_a_reachable_field(tmp_path):
+    text = (REPO / "extraction" / "codebook.yaml").read_text(encoding="utf-8")
+    text = text.replace("continues: study_id", "continues: year")
+    text = text.replace("same_as: studies.year", "same_as: articles.year")
+    path = tmp_path / "codebook.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputProblems) as error:
+        load_codebook(path)
+    assert error.value.problems == [
+        f"{path}: cases.year: same_as: 'articles.year': sheet.field of a sheet that a ref field "
+        "of sheet cases references",
+        f"{path}: cases.source: continues: 'year': a ref field of sheet cases",
+    ]

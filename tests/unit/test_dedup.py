@@ -124,6 +124,101 @@ def test_a_year_apart_merges_only_within_one_volume():
     assert "years differ" in uncertain_reasons(result)[frozenset("ab")]
 
 
+# ---- evidence weighed: strong identifiers against dirty citations (real export shapes) -----
+
+
+def test_same_doi_outweighs_an_embase_supplement_volume():
+    """Embase exports a conference supplement '23(Suppl. 1)' as volume '1)', issue 'SUPPL. 1';
+    the same DOI (one written as a URL) with the same title makes them one record."""
+    result = dedup(
+        record("a", volume="23", issue="SUPPL. 1", doi="10.1016/j.jns.2019.10.123"),
+        record(
+            "b", volume="1)", issue="SUPPL. 1", doi="http://dx.doi.org/10.1016/J.JNS.2019.10.123"
+        ),
+    )
+    assert stage_of(result, "a", "b") == "identifier"
+
+
+def test_same_doi_or_pmid_outweighs_other_volume_pages_and_year():
+    result = dedup(
+        record("a", pmid="31234567", volume="23", pages="100-110", year="2019"),
+        record("b", pmid="31234567", volume="24", pages="5-15", year="2021", journal="J Neurol"),
+    )
+    assert stage_of(result, "a", "b") == "identifier"
+
+
+def test_a_broken_supplement_volume_without_identifier_is_unknown_not_different():
+    result = dedup(record("a", volume="23", issue="SUPPL. 1"), record("b", volume="1)"))
+    assert merged(result, "a", "b")
+
+
+def test_same_doi_never_outweighs_a_proof_of_two_publications():
+    doi = "10.1000/abc"
+    erratum = record("b", title=f"Erratum: {TITLE}", doi=doi, pages="300")
+    assert not merged(dedup(record("a", doi=doi), erratum), "a", "b")
+    result = dedup(
+        record("a", pmid="123", doi="10.1000/one"), record("b", pmid="123", doi="10.1000/two")
+    )
+    assert not merged(result, "a", "b")
+    assert "different DOIs" in uncertain_reasons(result)[frozenset("ab")]
+
+
+def test_same_doi_with_unrelated_titles_is_left_to_reviewers():
+    """Abstracts of one supplement can share the supplement's DOI."""
+    result = dedup(
+        record("a", doi="10.1000/suppl", volume="23", pages="S1"),
+        record("b", title="Rituximab for orbital inflammation", doi="10.1000/suppl", pages="S2"),
+    )
+    assert not merged(result, "a", "b")
+    assert "same DOI" in uncertain_reasons(result)[frozenset("ab")]
+
+
+def test_short_title_against_its_full_form_with_the_same_doi():
+    result = dedup(
+        record("a", doi="10.1000/abc"),
+        record("b", title="Hypertrophic spinal pachymeningitis", doi="doi:10.1000/ABC"),
+    )
+    assert stage_of(result, "a", "b") == "identifier"
+
+
+def test_date_mangled_pages_are_the_same_pages():
+    """A spreadsheet turned '21-8' (pages 21-28) into '21-Aug' and '1-6' into '01-Jun'."""
+    assert merged(dedup(record("a", pages="21-28"), record("b", pages="21-Aug")), "a", "b")
+    assert merged(dedup(record("a", pages="1-6"), record("b", pages="01-Jun")), "a", "b")
+
+
+def test_abbreviated_journal_html_entities_and_given_names():
+    result = dedup(
+        record("a", journal="Current Vascular Pharmacology", title=TITLE.replace(":", " &amp;")),
+        record("b", journal="Curr Vasc Pharmacol", authors="Smith, J.; Jones, K.",
+               title=TITLE.replace(":", " &")),
+    )  # fmt: skip
+    assert stage_of(result, "a", "b") == "exact"
+
+
+def test_translated_title_with_journal_volume_issue_and_pages():
+    german = "Hypertrophe spinale Pachymeningitis bei IgG4-assoziierter Erkrankung: ein Fallbericht"
+    result = dedup(record("a", issue="2"), record("b", title=german, issue="2"))
+    assert stage_of(result, "a", "b") == "citation"
+    # a title that shares nothing with the other: the issue as well makes the citation whole
+    other = record("b", title="Ein Fallbericht", issue="2")
+    assert stage_of(dedup(record("a", issue="2"), other), "a", "b") == "citation"
+    assert not merged(dedup(record("a"), {**other, "issue": ""}), "a", "b")
+    # with a one-page range (abstracts of a supplement share pages) the title decides
+    one_page = dedup(record("a", issue="2", pages="100"), record("b", title=german, issue="2",
+                                                                 pages="100"))  # fmt: skip
+    assert not merged(one_page, "a", "b")
+
+
+def test_one_letter_labels_in_titles_disagree():
+    """Two abstracts on one page of a supplement: 'Factor H ...' and 'Factor I ...'."""
+    result = dedup(
+        record("a", title="Factor H autoantibodies are associated with MPGN", pages="2291"),
+        record("b", title="Factor I autoantibodies are associated with MPGN", pages="2291-2292"),
+    )
+    assert not merged(result, "a", "b")
+
+
 # ---- guards --------------------------------------------------------------------------------
 
 
@@ -161,6 +256,31 @@ def test_guard_two_copies_of_one_erratum_do_merge():
         record("b", title=f"{TITLE} (vol 10, pg 100, 2020)", pages="300"),
     )
     assert merged(result, "a", "b")
+
+
+def test_guard_recurring_title_in_different_issues():
+    """'Editor's Comments' by one editor in issues 3 and 4 of a volume, without pages: two
+    editorials. Listed for reviewers, and never joined through a third record."""
+    editorial = {"title": "Editor's Comments", "authors": "Rai, Arun", "journal": "MIS Quarterly",
+                 "volume": "41", "pages": ""}  # fmt: skip
+    result = dedup(
+        record("a", issue="3", **editorial),
+        record("b", issue="4", **editorial),
+        record("c", issue="", **editorial),
+    )
+    assert not merged(result, "a", "b")
+    reasons = uncertain_reasons(result)
+    assert "different issues of the same volume" in reasons.get(frozenset("ab"), "") or any(
+        "different issues" in r for r in reasons.values()
+    )
+    long_title = {**editorial, "title": TITLE}
+    result = dedup(record("a", issue="3", **long_title), record("b", issue="4", **long_title))
+    assert not merged(result, "a", "b")
+    assert uncertain_reasons(result)[frozenset("ab")] == "different issues of the same volume"
+    assert "issue 3/4" in uncertain_pairs(pd.DataFrame([]), result)["evidence"][0]
+    # with pages in common the issue number is the field more likely garbled
+    same_pages = dedup(record("a", issue="3"), record("b", issue="4"))
+    assert merged(same_pages, "a", "b")
 
 
 def test_guard_different_volumes_not_even_listed():

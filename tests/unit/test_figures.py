@@ -1,14 +1,29 @@
-"""The figures are drawn, as SVG and PNG, from a hand-made dataset (one that lacks whole
-domains too), and the SVG is reproducible."""
+"""The declared figures are drawn, as SVG and PNG, from a hand-made dataset (one that lacks whole
+domains too), the SVG is reproducible, and each panel kind draws what its declaration says."""
 
-from reviewflow.figures import FIGURES, write_figures
+from pathlib import Path
+
+import pandas as pd
+
+from reviewflow.analysis_file import Analysis, Settings, load_analysis
+from reviewflow.codebook import load_codebook
+from reviewflow.figures import combinations, write_figure, write_figures
 
 from .statistics_cases import make_cases
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+REPO = Path(__file__).resolve().parents[2]
 
 
-def test_every_figure_is_written_as_svg_and_png(tmp_path):
+def committed_analysis():
+    codebook = load_codebook(
+        REPO / "extraction" / "codebook.yaml", REPO / "extraction" / "vocabulary.yaml"
+    )
+    schema = REPO / "workflow" / "schemas" / "analysis.schema.yaml"
+    return load_analysis(REPO / "config" / "analysis.yaml", codebook.columns, schema)
+
+
+def test_every_declared_figure_is_written_as_svg_and_png(tmp_path):
     cases = make_cases(
         5,
         level_cervical=[True, True, False, True, False],
@@ -20,16 +35,74 @@ def test_every_figure_is_written_as_svg_and_png(tmp_path):
         treatment_glucocorticoid=[True, True, False, True, False],
         outcome_improved=[True, None, True, False, True],
     )
-    written = write_figures(cases, tmp_path / "figures")
+    analysis = committed_analysis()
+    written = write_figures(cases, analysis, tmp_path / "figures")
     names = {path.name for path in written}
-    assert names == {f"{name}.{ext}" for name in FIGURES for ext in ("svg", "png")}
+    assert names == {f"{name}.{ext}" for name in analysis.figures for ext in ("svg", "png")}
     for path in written:
         data = path.read_bytes()
         assert data.startswith(PNG_MAGIC) if path.suffix == ".png" else b"<svg" in data[:400]
     svg = (tmp_path / "figures" / "levels.svg").read_text()
     assert "Combinations of areas" in svg and "C + T" in svg
-    again = write_figures(cases, tmp_path / "again")
+    assert "Spinal levels involved (n = 4;" in svg  # the title's placeholder filled
+    outcomes = (tmp_path / "figures" / "treatments_outcomes.svg").read_text()
+    assert "Outcomes (of 4 described; 1 not described)" in outcomes
+    again = write_figure(cases, analysis, "case_overview", tmp_path / "again")
     assert (tmp_path / "again" / "case_overview.svg").read_bytes() == (
         tmp_path / "figures" / "case_overview.svg"
     ).read_bytes()
-    assert len(again) == len(written)
+    assert len(again) == 2
+
+
+def test_a_figure_of_another_review_from_its_declaration_alone(tmp_path):
+    cases = pd.DataFrame(
+        {
+            "case_id": ["P1", "P2", "P3"],
+            "recurrence": pd.array([True, False, None], dtype="boolean"),
+            "size": ["large", "small", "not_reported"],
+            "site_a": pd.array([True, True, False], dtype="boolean"),
+            "site_b": pd.array([False, True, True], dtype="boolean"),
+        }
+    )
+    figures = {
+        "tumours": {
+            "title": "Tumours ({n} patients; {recurrence.reported} followed)",
+            "panels": [
+                {
+                    "kind": "bars",
+                    "title": "Recurrence",
+                    "bars": [{"label": "Recurrence", "column": "recurrence"}],
+                },
+                {"kind": "combinations", "codes": {"site_a": "A", "site_b": "B"}},
+            ],
+        },
+        "grid": {
+            "panels": [
+                {
+                    "kind": "grid",
+                    "title": "All {n}",
+                    "row_label": ["case_id"],
+                    "present": ["large"],
+                    "absent": ["small"],
+                    "domains": [
+                        {
+                            "name": "Tumour",
+                            "color": "#123456",
+                            "columns": [
+                                {"label": "large", "column": "size"},
+                                {"label": "recurred", "column": "recurrence"},
+                            ],
+                        }
+                    ],
+                }
+            ]
+        },
+    }
+    analysis = Analysis("a.yaml", Settings(not_reported_values=("not_reported",)), figures=figures)
+    write_figures(cases, analysis, tmp_path)
+    svg = (tmp_path / "tumours.svg").read_text()
+    assert "Tumours (3 patients; 2 followed)" in svg and "1/2 (50.0%)" in svg
+    assert "A + B" in svg
+    assert "All 3" in (tmp_path / "grid.svg").read_text()
+    counts, denominator = combinations(cases, figures["tumours"]["panels"][1])
+    assert counts.to_dict() == {"A": 1, "A B": 1, "B": 1} and denominator == 3

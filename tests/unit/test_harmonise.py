@@ -1,5 +1,6 @@
 """Harmonisation: the vocabulary (phrase splitting, variants, unknown phrases) and typed rows."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,10 @@ from reviewflow.harmonise import Phrase, harmonise, load_vocabulary, split_phras
 from reviewflow.workbook import RawSheet
 
 REPO = Path(__file__).resolve().parents[2]
-CODEBOOK = load_codebook(REPO / "extraction" / "codebook.yaml")
-VOCABULARY = load_vocabulary(REPO / "extraction" / "vocabulary.yaml", CODEBOOK)
+CODEBOOK = load_codebook(
+    REPO / "extraction" / "codebook.yaml", REPO / "extraction" / "vocabulary.yaml"
+)
+VOCABULARY = CODEBOOK.vocabulary
 FIELDS = CODEBOOK.sheet("cases").names
 DEFAULT = {
     "case_id": "C01", "study_id": "S01", "year": "2014", "source": "Chan et al.", "sex": "Male",
@@ -151,24 +154,31 @@ def test_any_sequence_of_known_phrases_splits_back(phrases, separators, lower):
 def test_vocabulary_problems_are_reported_at_once(tmp_path):
     data = yaml.safe_load((REPO / "extraction" / "vocabulary.yaml").read_text(encoding="utf-8"))
     data["coded"]["sex"]["values"].pop("ND")
+    data["coded"]["mri_enhancement"]["values"]["Y"] = True  # an unquoted yes
     data["phrases"]["treatment"]["phrases"]["Steroid"] = ["steroids"]
     data["phrases"]["treatment"]["phrases"]["Prednisone"] = {"spelling_of": "Prednisolone"}
     data["phrases"]["outcome"]["fields"] = {"outcome": "result_"}
+    data["derived"]["treatment_immunosuppressant"]["any_of"].append("treatment_tocilizumab")
     path = tmp_path / "vocabulary.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(InputProblems) as error:
         load_vocabulary(path, CODEBOOK)
-    problems = error.value.problems
-    assert f"{path}: coded.sex: ND: allowed by the codebook but not mapped: a value for every " \
-        "allowed word" in problems  # fmt: skip
-    assert any("'Steroid': unknown categories steroids" in p for p in problems)
-    assert any(
-        "'Prednisone': spelling_of 'Prednisolone' is neither a phrase" in p for p in problems
-    )
-    assert any(
-        "column result_improved is not in the codebook's dataset columns" in p for p in problems
-    )
-    assert len(problems) == 4 + 4  # the 4 result_* columns beyond result_improved
+    assert error.value.problems == [
+        f"{path}: coded.mri_enhancement: Y: a value read as true/false (YAML reads "
+        "yes/no/true/false unquoted as booleans): a quoted value such as 'yes'",
+        f"{path}: coded.sex: ND: allowed by the codebook but not mapped: a value for every "
+        "allowed word",
+        f"{path}: phrases.treatment: 'Prednisone': spelling_of 'Prednisolone' is neither a phrase "
+        "nor a not_reported marker: a phrase of this group, or categories",
+        f"{path}: phrases.treatment: 'Steroid': unknown categories steroids: one of "
+        "decompression, biopsy, glucocorticoid, azathioprine, methotrexate, cyclophosphamide, "
+        "mycophenolate, rituximab",
+        f"{path}: derived.treatment_immunosuppressant: treatment_tocilizumab: not flag columns of "
+        "the dataset: boolean columns made from the workbook fields",
+        # the renamed outcome flags no longer carry the names a consistency check uses
+        f"{CODEBOOK.path}: quality_checks.consistency[6].when.all_true: outcome_improved, "
+        "outcome_no_improvement: not dataset columns",
+    ]
 
 
 # --- typed rows -----------------------------------------------------------------------------
@@ -249,3 +259,21 @@ def test_unknown_phrases_are_all_reported_with_their_cells():
         f"'Tocilizumab': a phrase of group treatment in {VOCABULARY.path} (add it there with its "
         "categories)",
     ]
+
+
+def test_a_duplicate_key_in_the_vocabulary_is_refused_with_its_line(tmp_path):
+    """`Male: female` after `Male: male` used to make every patient female, silently."""
+    text = (REPO / "extraction" / "vocabulary.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "vocabulary.yaml"
+    path.write_text(
+        text.replace("{Male: male, Female: female,", "{Male: male, Female: female, Male: female,"),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputProblems) as error:
+        load_vocabulary(path, CODEBOOK)
+    [problem] = error.value.problems
+    assert re.fullmatch(
+        rf"{re.escape(str(path))}:\d+:\d+: key 'Male' given twice \(first at line \d+\): each key "
+        "may appear once in a mapping",
+        problem,
+    )

@@ -299,6 +299,13 @@ def test_unrecognised_and_html_files(tmp_path):
 # path -> (format, database, records) for every bibliographic export / PubMed reply; a string
 # instead is the error it must give. Files not listed must be in NOT_RECORDS.
 REAL_FILES = {
+    # ASySD's test exports: a Zotero library of Web of Science records (end pages '+', '&'),
+    # an EndNote export mostly from Scopus (some DOIs as https://doi.org/ URLs), WoS and Scopus
+    # RIS (UTF-8 BOM; Scopus links carry the DOI percent-encoded)
+    "asysd/ris_export.txt": ("ris", "scopus", 69),
+    "asysd/scopus.ris": ("ris", "scopus", 10),
+    "asysd/wos_test.ris": ("ris", "other", 50),
+    "asysd/zotero_export.ris": ("ris", "other", 1000),
     "bibliometrix/lens_sample.csv": ("csv", "other", 8),
     "bibliometrix/openalex_sample.csv": ("csv", "other", 8),
     "bibliometrix/scopus_sample.csv": ("csv", "scopus", 8),

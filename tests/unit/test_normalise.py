@@ -8,16 +8,19 @@ from reviewflow.normalise import (
     author_families,
     family_name,
     fold,
+    issues_differ,
     journals_compatible,
     load_rules,
     normalise_doi,
     normalise_identifier,
+    normalise_issue,
     normalise_title,
     normalise_volume,
     notice_kind,
     pages_relation,
     parse_pages,
     parse_year,
+    unmarked,
 )
 
 RULES = load_rules()
@@ -162,6 +165,8 @@ def test_two_copies_of_one_erratum_compare_equal():
         ("Lazcano-Ponce, E", "lazcanoponce"),
         ("Tam CK", "tam"),  # a short family name in MEDLINE form
         ("Y Wu", "wu"),
+        ("SMITH J.A.", "smith"),  # initials with dots after the family name
+        ("Smith J.-P.", "smith"),
     ],
 )
 def test_family_names(name, family):
@@ -196,6 +201,9 @@ def test_author_lists_in_every_format():
          "Journal of Parenteral & Enteral Nutrition"),
         ("Gynaecologic Oncology", "Gynecologic Oncology"),
         ("Ann.New York Acad.Sci.", "Annals of the New York Academy of Sciences"),
+        ("Curr Vasc Pharmacol", "Current Vascular Pharmacology"),  # word prefixes
+        ("CURR. VASC. PHARMACOL.", "Current vascular pharmacology"),
+        ("Seminars in Thrombosis &amp; Hemostasis", "Seminars in Thrombosis and Hemostasis"),
     ],
 )  # fmt: skip
 def test_journals_compatible(a, b):
@@ -219,7 +227,11 @@ def test_journals_not_compatible(a, b):
 
 @pytest.mark.parametrize(
     "raw, volume", [("30a", "30"), ("9 Suppl 23", "9"), ("21 (Pt 2)", "21"), ("Suppl 2", ""),
-                    ("", ""), ("007", "7")],
+                    ("", ""), ("007", "7"),
+                    ("1)", ""),  # Embase: what is left of '23(Suppl. 1)'; not volume 1
+                    ("Drug Discovery. 9", "9"),  # a journal name split into the volume
+                    ("Apr 25 [Epub ahead of print]", ""), ("26 Suppl A", "26"),
+                    ("35 ( Pt 1)", "35"), ("S1", "")],
 )  # fmt: skip
 def test_volumes(raw, volume):
     assert normalise_volume(raw) == volume
@@ -233,7 +245,17 @@ def test_volumes(raw, volume):
         ("S27", ((27, None),)),
         ("S417-S429", ((417, 429),)),
         ("100A-101A", ((100, 101),)),
-        ("12-May", ((5, 12),)),  # '5-12' read by a spreadsheet as a date
+        # page ranges a spreadsheet turned into dates: every reading that fits is kept
+        ("12-May", ((12, 15), (5, 12))),  # '12-5' (= 12-15) or '5-12'
+        ("21-Aug", ((21, 28), (8, 21))),  # '21-8' (= 21-28) read as 21 August, or 8-21
+        ("01-Jun", ((1, 6),)),
+        ("Aug-21", ((8, 21),)),  # '8-21' read as August 2021
+        ("Sep-17", ((9, 17),)),
+        ("95-+", ((95, None),)),  # Web of Science: continued on later pages
+        ("872-&", ((872, None),)),
+        ("499\u2013711", ((499, 711),)),  # an en dash
+        ("47--65", ((47, 65),)),  # BibTeX
+        ("527-32.e1", ((527, 532),)),
         ('"233-8, 230-5, 246-51"', ((233, 238), (230, 235), (246, 251))),
         ("742-8; discussion 748-9", ((742, 748),)),
         ("Suppl-29", ()),
@@ -254,6 +276,10 @@ def test_pages(raw, ranges):
         ("1383-1392", "1393-1400", "different"),
         ("e12724", "1-6", "unknown"),  # an article number against a page range
         ("e12724", "12724", "same"),
+        ("21-Aug", "21-28", "same"),
+        ("21-Aug", "8-21", "same"),
+        ("01-Jun", "1-6", "same"),
+        ("01-Jun", "2-6", "overlap"),
         ("", "12", "unknown"),
     ],
 )
@@ -268,3 +294,77 @@ def test_page_relations(a, b, relation):
 )  # fmt: skip
 def test_years(raw, year):
     assert parse_year(raw) == year
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "https://doi.org/10.1016/j.bcp.2012.11.014",  # an EndNote export (ASySD's)
+        "http://dx.doi.org/10.1016/J.BCP.2012.11.014",
+        "doi:10.1016/j.bcp.2012.11.014",
+        "DOI: 10.1016/j.bcp.2012.11.014 [doi]",
+        "https://www.scopus.com/inward/record.uri?eid=2-s2.0-8&doi=10.1016%2fj.bcp.2012.11.014"
+        "&partnerID=40",  # a Scopus link
+    ],
+)
+def test_doi_real_export_forms(raw):
+    assert normalise_doi(raw) == "10.1016/j.bcp.2012.11.014"
+
+
+def test_doi_with_brackets_and_semicolon_kept_whole():
+    sici = "10.1892/0891-6640(2007)21[394:GCOARH]2.0.CO;2"  # Web of Science
+    assert normalise_doi(sici) == sici.lower()
+
+
+def test_one_doi_normaliser():
+    import reviewflow.records as records
+
+    assert records.normalise_doi is normalise_doi
+
+
+@pytest.mark.parametrize(
+    "raw, issue",
+    [("3", "3"), ("14, Sp. Iss. SI", "14"), ("11, Part 1", "11"), ("SUPPL. 1", "s1"),
+     ("Suppl. 2", "s2"), ("S2", "s2"), ("SUPPL", "s"), ("13 SUPPL", "s"), ("11-12", "11-12"),
+     ("Supplement 3", "s3"), ("var.pagings", ""), ("", "")],
+)  # fmt: skip
+def test_issues(raw, issue):
+    assert normalise_issue(raw) == issue
+
+
+@pytest.mark.parametrize(
+    "a, b, differ",
+    [("3", "4", True), ("3", "3", False), ("11-12", "12", False), ("11-12", "13", True),
+     ("s1", "s2", True), ("s1", "1", False), ("s", "s2", False), ("", "4", False),
+     ("1112", "1113", False)],  # above the maximum: an export's running number
+)  # fmt: skip
+def test_issues_differ(a, b, differ):
+    assert issues_differ(a, b, maximum=60) is differ
+
+
+@pytest.mark.parametrize(
+    "raw, clean",
+    [("Caf&eacute; &amp; bar", "Café & bar"), ("&#946;-blockers", "β-blockers"),
+     ("<i>In vivo</i> imaging", " In vivo  imaging"), ("a <ORIGINAL> b", "a <ORIGINAL> b"),
+     ("plain", "plain")],
+)  # fmt: skip
+def test_markup_removed(raw, clean):
+    assert unmarked(raw) == clean
+
+
+def test_titles_with_markup_compare_equal():
+    a = normalise_title("&#946;-Blockers &amp; <i>in vivo</i> imaging", RULES)
+    assert a == normalise_title("β-blockers & in vivo imaging", RULES)
+
+
+def test_translated_title_in_brackets():
+    english = normalise_title("Spinal pachymeningitis in IgG4-related disease", RULES)
+    # MEDLINE: a title in another language given as its English translation in brackets
+    assert normalise_title("[Spinal pachymeningitis in IgG4-related disease].", RULES) == english
+    both = normalise_title(
+        "Spinale Pachymeningitis bei IgG4-assoziierter Erkrankung "
+        "[Spinal pachymeningitis in IgG4-related disease]",
+        RULES,
+    )
+    assert english.words in both.parts
+    assert "spinale pachymeningitis bei igg4 assoziierter erkrankung" in both.parts

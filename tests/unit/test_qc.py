@@ -41,7 +41,7 @@ def test_implausible_value_is_flagged_with_its_comparison_and_kept():
     ]
     assert issues[1].message == (
         "cases!M3: csf_protein_mg_dl 3260 mg/dL is outside the plausible range 10-1000 mg/dL "
-        "(extraction/codebook.yaml), 3.8 times the largest other value (865): check the report "
+        f"({CODEBOOK.path}), 3.8 times the largest other value (865): check the report "
         "for a unit or typing error; the value is kept as printed"
     )
 
@@ -125,17 +125,52 @@ def test_folded_spellings_are_listed_as_info_after_warnings():
         ["pathology", "Nd", "info"],
     ]
     assert qc.loc[1, "message"] == (
-        "cases!Q2: 'Nd' read as 'ND' (lower-case d): spelling folded by extraction/vocabulary.yaml"
+        f"cases!Q2: 'Nd' read as 'ND' (lower-case d): spelling folded by {VOCABULARY.path}"
     )
 
 
 def test_unknown_duplicate_item_in_the_codebook_is_reported():
-    checks = {"duplicates": {"items": ["levels", "haircolour"]}}
+    settings = CODEBOOK.quality_checks["duplicates"]
+    items = [*settings["items"], {"column": "haircolour", "label": "hair"}]
+    checks = {**CODEBOOK.quality_checks, "duplicates": {**settings, "items": items}}
     codebook = dataclasses.replace(CODEBOOK, quality_checks=checks)
     with pytest.raises(InputProblems) as error:
         duplicate_pairs(rows_of({}, {}), codebook, VOCABULARY)
     assert error.value.problems == [
-        f"{CODEBOOK.path}: quality_checks.duplicates.items: 'haircolour': unknown item: one of "
-        "onset_to_diagnosis_weeks, levels, serum_igg4, mri_enhancement, initial_symptoms, "
-        "main_symptoms, pathology, treatment, outcome"
+        f"{CODEBOOK.path}: quality_checks.duplicates.items: {{'column': 'haircolour', 'label': "
+        "'hair'}: unknown item: a dataset column ({column, label}) or a multi-label field "
+        "({field, label})"
+    ]
+
+
+def test_consistency_checks_are_declared_not_coded():
+    """A check on a new pair of fields, declared in the codebook only."""
+    check = {
+        "field": "serum_igg4",
+        "title": "serum vs age",
+        "when": {"equals": {"serum_igg4": "elevated"}, "at_most": {"age_years": 18}},
+        "message": "serum {raw[serum_igg4]} at age {raw[age]} ({cell[age]}), at most {limit}",
+    }
+    checks = {**CODEBOOK.quality_checks, "consistency": [check]}
+    codebook = dataclasses.replace(CODEBOOK, quality_checks=checks)
+    cases = raw_cases({"serum_igg4": "Increase", "age": "12"}, {"serum_igg4": "Increase"})
+    rows = harmonise(cases, raw_studies(), codebook, VOCABULARY)[0]
+    issues = consistency_issues(cases, raw_studies(), rows, codebook)
+    assert [(i.case_id, i.field, i.message) for i in issues] == [
+        ("C01", "serum_igg4", "cases!J2: serum Increase at age 12 (cases!F2), at most 18")
+    ]
+
+
+def test_a_bad_consistency_check_is_located():
+    from reviewflow.qc import quality_check_problems
+
+    check = {"field": "serum", "when": {"equal": {"sex": "male"}}, "message": "{raw[sex}"}
+    codebook = dataclasses.replace(CODEBOOK, quality_checks={"consistency": [check]})
+    where = f"{CODEBOOK.path}: quality_checks.consistency[1]"
+    assert quality_check_problems(codebook) == [
+        f"{where}.message: '{{raw[sex}}': expected '}}' before end of string: placeholders "
+        "{raw[field]}, {cell[field]}, {row[column]}, {lookup[sheet.field]}, {limit}",
+        f"{where}.field: 'serum': not a workbook field: a field name",
+        f"{where}.when: 'equal': unknown condition: one of above, all_true, any_reported, "
+        "at_most, differs, equals, not_reported, not_starting_with, reported",
     ]

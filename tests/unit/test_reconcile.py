@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from reviewflow.analysis import Item, Reading, Values
+from reviewflow.recompute import Item, Reading, Values
 from reviewflow.reconcile import (
     agrees,
     reconcile,
@@ -25,8 +25,8 @@ def share(n, d, **kw) -> Item:
     return Item("x", "4.2", "x of patients", Values.of(Proportion(n, d)), **kw)
 
 
-def one(item, reported, n_cases=55):
-    return reconcile([item], {item.key: reported}, n_cases)[0]
+def one(item, reported):
+    return reconcile([item], {item.key: reported})[0]
 
 
 def test_numbers_are_compared_at_the_printed_precision():
@@ -78,11 +78,18 @@ def test_differs_and_nothing_reproduces_it_lists_what_was_tried():
     assert "No other reading of the data gives the printed figure." in bare.note
 
 
+def over_all(n, d, total=55) -> Reading:
+    label = f"the percentage taken over all {total} patients ({Proportion(n, total).text()})"
+    return Reading(label, Values(n, d, 100 * n / total), quiet=True)
+
+
 def test_a_percentage_over_all_cases_and_a_printed_inconsistency_are_explained():
-    row = one(share(22, 54), figure(n=22, denominator=54, percent=40))
+    row = one(
+        share(22, 54, alternatives=(over_all(22, 54),)), figure(n=22, denominator=54, percent=40)
+    )
     assert row.status == "differs"
     assert "(percent differs)" in row.note
-    assert "the percentage taken over all 55 patients (22/55 (40.0%)) instead of 54" in row.note
+    assert "the percentage taken over all 55 patients (22/55 (40.0%)) -> 22/54 (40%)" in row.note
     assert "The printed 40% does not follow from the printed 22/54 = 40.7%." in row.note
 
 
@@ -128,7 +135,7 @@ def test_tables_keep_the_file_order_and_markdown_counts_statuses():
         Item("y", "4.6", "y", not_derivable="no data"),
     ]
     reported = {"y": figure("y", n=2), "z": figure("z", n=1, denominator=2)}
-    rows = reconcile(items, reported, 2)
+    rows = reconcile(items, reported)
     frame = reconciliation_frame(rows)
     assert frame["item"].tolist() == ["y", "z"]
     assert list(frame.columns[:6]) == [
@@ -139,6 +146,16 @@ def test_tables_keep_the_file_order_and_markdown_counts_statuses():
         "status",
         "note",
     ]
-    text = reconciliation_markdown(rows, "config/reported_results.yaml")
-    assert "2 figures: 1 match, 0 differ, 1 not derivable from Table 1." in text
+    text = reconciliation_markdown(rows, "config/reported_results.yaml", "A journal, 2025")
+    assert "(transcribed from A journal, 2025)" in text
+    assert "2 figures: 1 match, 0 differ, 1 not derivable from the dataset." in text
     assert "| `z` | 1/2 | 1/2 | match |" in text
+
+
+def test_a_quiet_reading_is_named_only_when_it_reproduces_a_printed_percentage():
+    item = share(18, 40, alternatives=(over_all(18, 40),))
+    row = one(item, figure(n=16, denominator=39, percent=41.0))
+    assert "No other reading of the data gives the printed figure." in row.note
+    assert "over all" not in row.note
+    counts_only = one(share(22, 54, alternatives=(over_all(22, 54),)), figure(n=23, denominator=54))
+    assert "over all" not in counts_only.note

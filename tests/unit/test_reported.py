@@ -1,4 +1,5 @@
-"""Loading config/reported_results.yaml: printed precision kept, every problem named at once."""
+"""Loading a reported-results file: printed precision kept, every problem located and named at
+once (schema, references, printed numbers, dataset columns)."""
 
 from decimal import Decimal
 
@@ -6,97 +7,190 @@ import pytest
 import yaml
 
 from reviewflow.errors import InputProblems
-from reviewflow.reported import REQUIRED_ITEMS, read_reported
+from reviewflow.reported import check_columns, read_declared
 
-KNOWN = list(REQUIRED_ITEMS) + ["sex_ratio", "main_symptom_recorded", "mri_performed"]
+from .statistics_cases import SCHEMA, make_cases, project_declared
 
 
-def write(tmp_path, items: dict, text: str | None = None):
+def write(tmp_path, data: dict | None = None, text: str | None = None):
     path = tmp_path / "reported_results.yaml"
-    path.write_text(text if text is not None else yaml.safe_dump({"items": items}))
+    path.write_text(text if text is not None else yaml.safe_dump(data, sort_keys=False))
     return path
 
 
-def minimal() -> dict:
-    return {key: {"section": "4.1", "wording": f"the {key}", "n": 1} for key in REQUIRED_ITEMS}
+def load(tmp_path, data=None, text=None):
+    return read_declared(write(tmp_path, data, text), SCHEMA)
 
 
-def test_the_projects_file_loads_and_covers_every_required_item(repo):
-    from reviewflow.analysis import compute_items
-    from reviewflow.stats import Settings
+def problems(tmp_path, data=None, text=None) -> str:
+    with pytest.raises(InputProblems) as error:
+        load(tmp_path, data, text)
+    return str(error.value)
 
-    from .statistics_cases import make_cases
 
-    known = [item.key for item in compute_items(make_cases(3), Settings())]
-    reported = read_reported(repo / "config" / "reported_results.yaml", known)
-    assert set(REQUIRED_ITEMS) <= set(reported)
-    assert reported["mri_enhancement_positive"].percent == Decimal("98.0")
-    assert reported["onset_to_diagnosis_months_range"].low == Decimal("0.50")
-    assert reported["treatment_glucocorticoid_combined"].percent == Decimal("40")
-    assert reported["initial_pain"].text() == "38/53 (71.7%)"
+SHARE = {"statistic": "share", "where": {"is_true": "flag"}}
+
+
+def test_the_projects_file_loads_with_every_printed_figure():
+    declared = project_declared()
+    assert len(declared.reported) == 61
+    assert declared.reported["mri_enhancement_positive"].percent == Decimal("98.0")
+    assert declared.reported["onset_to_diagnosis_months_range"].low == Decimal("0.50")
+    assert declared.reported["treatment_glucocorticoid_combined"].percent == Decimal("40")
+    assert declared.reported["initial_pain"].text() == "38/53 (71.7%)"
+    assert declared.parameters["days_per_month"] == 30.44
+    assert declared.raw_columns() == ["treatment"]
+    # every printed item has a computation, a summary's detail, or says why not
+    summaries = [
+        k for k, e in declared.items.items() if e.get("compute", {}).get("statistic") == "summary"
+    ]
+    for key in declared.reported:
+        entry = declared.items[key]
+        assert "compute" in entry or "not_derivable" in entry or key.rsplit("_", 1)[0] in summaries
 
 
 def test_printed_precision_is_kept(tmp_path):
-    items = minimal()
-    items["age_mean"] = {"section": "4.1", "wording": "mean age 48.29", "value": 48.29}
-    text = yaml.safe_dump({"items": items}).replace("value: 48.29", "value: 98.0")
-    reported = read_reported(write(tmp_path, {}, text), KNOWN)
-    value = reported["age_mean"].value
+    text = (
+        "items:\n  m:\n    section: '4.1'\n    wording: mean 98.0\n    value: 98.0\n"
+        "    description: a mean\n    compute: {statistic: mean, column: age}\n"
+    )
+    value = load(tmp_path, text=text).reported["m"].value
     assert value == Decimal("98.0") and str(value) == "98.0"
 
 
-def test_a_missing_item_is_named(tmp_path):
-    items = minimal()
-    del items["csf_cells_median"]
-    with pytest.raises(InputProblems) as error:
-        read_reported(write(tmp_path, items), KNOWN)
-    assert "item 'csf_cells_median' is missing" in str(error.value)
-    assert "1 problem," in str(error.value)
-
-
-def test_malformed_values_are_all_reported_at_once(tmp_path):
-    items = minimal()
-    items["sex_male"] = {"section": "4.1", "wording": "29 men", "n": "twenty-nine"}
-    items["sex_female"] = {"section": 4.1, "wording": "26 women", "n": 26}  # a number is fine
-    items["initial_pain"] = {"section": "4.2", "wording": "pain", "n": 38, "percent": 171.7}
-    items["main_pain"] = {"section": "4.2", "wording": "pain", "n": 54, "denominator": 53}
-    items["age_min"] = {"section": "4.1", "wording": "", "value": 17}
-    items["age_max"] = {"section": "four", "wording": "to 79", "value": True}
-    items["died"] = {"section": "4.6", "wording": "three died", "n": 3, "count": 3}
-    items["level_brain"] = {"section": "4.3", "wording": "brain"}
-    items["onset_to_diagnosis_months_range"] = {
-        "section": "4.1",
-        "wording": "r",
-        "low": 6,
-        "high": 0.5,
+def test_schema_errors_are_located_by_item_and_key_and_all_reported_at_once(tmp_path):
+    data = {
+        "items": {
+            "a": {"section": "4.1", "wording": "29 men", "n": "twenty-nine", "compute": SHARE},
+            "b": {"section": "4.1", "compute": {"statistic": "meen", "column": "age"}},
+            "c": {"section": "4.1", "compute": {**SHARE, "where": {"is_ture": "flag"}}},
+            "ok": {"section": "4.1", "wording": "w", "n": 3, "denominator": 2, "compute": SHARE},
+            "d": {"section": "4.1", "compute": SHARE, "count": 3},
+            "e": {"section": "4.1", "wording": "x", "percent": 171.7, "compute": SHARE},
+            "f": {
+                "section": "4.1",
+                "compute": SHARE,
+                "readings": [{"label": "x", "thresholds": ">="}],
+            },
+        },
+        "itmes": {},
     }
-    items["sex_mael"] = {"section": "4.1", "wording": "typo", "n": 29}
-    items["recurrence"] = "six"
-    with pytest.raises(InputProblems) as error:
-        read_reported(write(tmp_path, items), KNOWN)
-    message = str(error.value)
-    assert "reported_results.yaml: 11 problems, nothing was written" in message
-    assert "item 'sex_male': n 'twenty-nine': must be a whole number >= 0" in message
-    assert "item 'initial_pain': percent 171.7: must be between 0 and 100" in message
-    assert "item 'main_pain': n 54 is larger than its denominator 53" in message
-    assert "item 'age_min': wording '': must quote the article's sentence" in message
-    assert "item 'age_max': section 'four': must be the article's section number" in message
-    assert "item 'age_max': value True: must be a number as printed" in message
-    assert "item 'died': unknown field 'count'" in message
-    assert "item 'level_brain': no number" in message
-    assert "item 'onset_to_diagnosis_months_range': low 6 is above high 0.5" in message
-    assert (
-        "item 'sex_mael': unknown item (no computation defined for it); did you mean sex_male"
-        in message
+    message = problems(tmp_path, data)
+    assert "reported_results.yaml: 7 problems, nothing was written" in message
+    assert "the file: Additional properties are not allowed ('itmes' was unexpected)" in message
+    del data["itmes"]  # with the shared sections right, the other items' checks join in
+    message = problems(tmp_path, data)
+    assert "reported_results.yaml: 7 problems, nothing was written" in message
+    assert "item 'ok': n 3 is larger than its denominator 2" in message
+    assert "item 'a': n: 'twenty-nine' is not of type 'integer'" in message
+    assert "item 'b': compute.statistic: 'meen' is not one of" in message
+    assert "item 'c': compute.where: {is_ture}: not one of the forms allowed here" in message
+    assert "item 'd': Additional properties are not allowed ('count' was unexpected)" in message
+    assert "item 'e': percent: 171.7 is greater than the maximum of 100" in message
+    assert "item 'f': readings[0]" in message and "'>=' is not one of ['inclusive'" in message
+
+
+def test_references_and_printed_numbers_are_checked_all_at_once(tmp_path):
+    data = {
+        "parameters": {"limit": 8},
+        "conditions": {"treated": {"any": [{"is_true": "t1"}, {"condition": "trated"}]}},
+        "readings": {"both": {"combine": ["one", "two"]}},
+        "items": {
+            "a": {
+                "section": "four",
+                "description": "above {limt}",
+                "compute": {
+                    "statistic": "share",
+                    "where": {"above": {"column": "x", "value": "$limt"}},
+                    "among": {"condition": "treated"},
+                },
+                "readings": ["nothing", {"label": "in {montth}", "where": {"is_true": "x"}}],
+            },
+            "b": {
+                "section": "4.1",
+                "wording": "r",
+                "low": 6,
+                "high": 0.5,
+                "compute": {"statistic": "range", "column": "x"},
+            },
+            "c": {"section": "4.1", "wording": "n", "n": 5, "denominator": 4, "compute": SHARE},
+            "d_mean": {"section": "4.1", "wording": "mean", "value": 3},
+            "e": {"section": "4.1", "compute": {"statistic": "mean"}, "description": "e"},
+            "f": {"section": "4.1", "n": 3, "compute": SHARE},
+            "g": {"section": "4.1", "compute": {"statistic": "ratio", "where": {"is_true": "x"}}},
+        },
+    }
+    message = problems(tmp_path, data)
+    expected = [
+        "condition 'treated': condition 'trated' is not declared under conditions",
+        "reading 'both'.combine: reading 'one' is not declared",
+        "reading 'both'.combine: reading 'two' is not declared",
+        "item 'a': section 'four': must be the article's section number",
+        "item 'a': description: {limt} is not a parameter",
+        "item 'a': compute.where: $limt is not a parameter; known: limit",
+        "item 'a': readings[0]: reading 'nothing' is not declared under readings",
+        "item 'a': readings[1].label: {montth} is not a parameter",
+        "item 'b': low 6 is above high 0.5",
+        "item 'c': n 5 is larger than its denominator 4",
+        "item 'd_mean': no compute: give one, or not_derivable, or declare above it the summary",
+        "item 'e': compute: statistic mean needs a column",
+        "item 'f': printed numbers without a wording",
+        "item 'g': compute: statistic ratio needs where and per",
+    ]
+    for text in expected:
+        assert text in message, text
+    assert f"{len(expected)} problems" in message
+
+
+def test_a_printed_detail_of_a_summary_declared_above_is_accepted(tmp_path):
+    data = {
+        "items": {
+            "age": {
+                "section": "4.1",
+                "description": "Age",
+                "compute": {"statistic": "summary", "column": "age"},
+            },
+            "age_mean": {"section": "4.1", "wording": "mean age 48.29", "value": 48.29},
+        }
+    }
+    assert load(tmp_path, data).reported["age_mean"].value == Decimal("48.29")
+
+
+def test_syntax_errors_and_duplicate_keys_are_located(tmp_path):
+    assert "reported_results.yaml:3:1: not valid YAML" in problems(
+        tmp_path, text="items:\n  a: [unclosed\n"
     )
-    assert "item 'recurrence': 'six': must be a mapping of fields" in message
-    assert "item 'sex_female'" not in message
+    text = "items:\n  a: {section: '1'}\n  a: {section: '2'}\n"
+    assert "key 'a' given twice" in problems(tmp_path, text=text)
 
 
-def test_not_a_mapping_and_bad_yaml(tmp_path):
-    with pytest.raises(InputProblems, match="must be a mapping with an 'items' mapping"):
-        read_reported(write(tmp_path, {}, "- just a list\n"), KNOWN)
-    with pytest.raises(InputProblems, match=r"reported_results.yaml:2:1: not valid YAML"):
-        read_reported(write(tmp_path, {}, "items: {a: [unclosed\n"), KNOWN)
-    with pytest.raises(InputProblems, match="unknown top-level key 'itmes'"):
-        read_reported(write(tmp_path, {}, yaml.safe_dump({"items": minimal(), "itmes": {}})), KNOWN)
+def test_columns_the_file_reads_must_be_in_the_dataset(tmp_path):
+    data = {
+        "conditions": {"known": {"reported": "sexx"}},
+        "items": {
+            "a": {
+                "section": "4.1",
+                "description": "a",
+                "compute": {"statistic": "mean", "column": "agee"},
+            },
+            "b": {
+                "section": "4.1",
+                "description": "b",
+                "compute": {"statistic": "share", "where": {"condition": "known"}},
+            },
+            "c": {
+                "section": "4.1",
+                "description": "c",
+                "compute": {"statistic": "count"},
+                "readings": [{"label": "l", "leave_out": {"is_true": "flagg"}}],
+            },
+        },
+    }
+    declared = load(tmp_path, data)
+    with pytest.raises(InputProblems) as error:
+        check_columns(declared, make_cases(1).columns, "reported_results.yaml")
+    message = str(error.value)
+    assert "condition 'known': column 'sexx' is not a column of the dataset" in message
+    assert "item 'a': compute.column 'agee' is not a column of the dataset" in message
+    assert "item 'c': readings[0].leave_out: column 'flagg' is not a column" in message
+    check_columns(project_declared(), make_cases(1).columns, "config/reported_results.yaml")

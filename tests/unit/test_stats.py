@@ -120,8 +120,8 @@ def test_surely_exceeds(low, qualifier, inclusive, expected):
 
 
 def test_settings_from_config_ignores_other_keys():
-    settings = Settings.from_config({"reported_results": "x.yaml", "days_per_month": 28})
-    assert settings.days_per_month == 28
+    settings = Settings.from_config({"reported_results": "x.yaml", "normality_alpha": 0.01})
+    assert settings.normality_alpha == 0.01
     assert settings.quantile_method == "weibull"
 
 

@@ -126,6 +126,8 @@ def test_wrong_values_are_reported_with_cell_value_problem_and_allowed(tmp_path)
         "cases!F3: '3 7': age is not a number: a number such as 37, 11.2 or 3,260 from 0 to 120, "
         "or ND",
         "cases!A4: 'C01': case_id repeats cases!A2: a unique id like C01",
+        # the unknown study in the same pass as the bad cells (it used to wait for a second build)
+        "cases!B4: 'S09': study_id is not in studies.study_id: an id listed in sheet studies",
     ]
 
 
@@ -142,11 +144,34 @@ def test_unknown_study_and_cross_sheet_checks(tmp_path):
         book["cases"]["C3"] = 2011
 
     assert problems_of(make_workbook(tmp_path / "b", blank_source_new_study)) == [
-        "cases!C3: '2011': year differs from the article's year (studies!C2: '2009'): the year "
-        "of study S01",
-        "cases!D4: '': a blank source means a further patient of the article in the row above, "
-        "but this row's study_id S02 differs from S01: the source as printed, or the study_id of "
-        "the row above",
+        "cases!C3: '2011': year differs from studies.year (studies!C2: '2009'): the year of "
+        "study_id S01",
+        "cases!D4: '': a blank source means a further patient of the article in the row above "
+        "(same study_id), but this row's study_id S02 differs from S01: the source as printed, or "
+        "the study_id of the row above",
+    ]
+
+
+def test_cells_references_and_vocabulary_are_checked_in_one_pass(tmp_path):
+    """A bad cell, an unknown study and an unknown phrase: one read lists all three."""
+    codebook = load_codebook(
+        REPO / "extraction" / "codebook.yaml", REPO / "extraction" / "vocabulary.yaml"
+    )
+
+    def three_kinds(book):
+        book["cases"]["E2"] = "Mle"
+        book["cases"]["B4"] = "S09"
+        book["cases"]["H3"] = "Fever, Doraslgia"
+
+    path = make_workbook(tmp_path, three_kinds)
+    with pytest.raises(InputProblems) as error:
+        read_workbook(path, codebook)
+    assert error.value.problems == [
+        "cases!E2: 'Mle': sex is not an allowed value: one of Male, Female, ND",
+        "cases!B4: 'S09': study_id is not in studies.study_id: an id listed in sheet studies",
+        "cases!H3: 'Fever, Doraslgia': initial_symptom has the unknown phrase 'Fever': a phrase "
+        f"of group symptoms in {REPO / 'extraction' / 'vocabulary.yaml'} (add it there with its "
+        "categories)",
     ]
 
 

@@ -35,6 +35,7 @@ rule dataset_package:
     input:
         cases=f"{RESULTS}/dataset/cases.csv",
         codebook=config["extraction"]["codebook"],
+        vocabulary=config["dataset"]["vocabulary"],
     output:
         report(
             f"{RESULTS}/dataset/datapackage.json",

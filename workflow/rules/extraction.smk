@@ -35,6 +35,7 @@ rule extraction_read:
     input:
         workbook=EXTRACTION_WORKBOOK,
         codebook=config["extraction"]["codebook"],
+        vocabulary=config["dataset"]["vocabulary"],
     output:
         cases=f"{RESULTS}/extraction/cases.tsv",
         studies=f"{RESULTS}/extraction/studies.tsv",

@@ -153,6 +153,7 @@ rule report_pages_statistics:
         summary=rules.statistics_summary.output.summary,
         reconciliation=rules.reconciliation.output.markdown,
         characteristics=rules.characteristics.output.markdown,
+        descriptive=rules.descriptive.output.markdown,
     output:
         summary=report(
             f"{STATISTICS_DIR}/summary.html",
@@ -169,11 +170,17 @@ rule report_pages_statistics:
             caption="../report/statistics/characteristics.rst",
             category=REPORT_STATISTICS,
         ),
+        descriptive=report(
+            f"{STATISTICS_DIR}/descriptive.html",
+            caption="../report/statistics/descriptive.rst",
+            category=REPORT_STATISTICS,
+        ),
     params:
         titles={
             "summary": "Results of sections 4.1-4.6, recomputed",
             "reconciliation": "Reconciliation of the published results",
             "characteristics": "Characteristics of the patients",
+            "descriptive": "Descriptive table of every dataset column",
         },
         notes={},
     log:

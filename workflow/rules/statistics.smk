@@ -1,11 +1,25 @@
 # Stage: statistics. See ARCHITECTURE.md for its inputs and outputs.
 # From the harmonised dataset: the results of sections 4.1-4.6 (summary), their reconciliation
-# with the published figures (config/reported_results.yaml), the characteristics table and figures.
+# with the published figures (config/reported_results.yaml), the descriptive table of every
+# dataset column, and the characteristics table and figures the analysis file declares
+# (config/analysis.yaml), with its sensitivity analyses.
+from reviewflow.analysis_file import figure_names, optional_inputs
 
 STATISTICS_CASES = f"{RESULTS}/dataset/cases.csv"
 STATISTICS_DIR = f"{RESULTS}/statistics"
 FIGURES_DIR = f"{RESULTS}/figures"
-STATISTICS_FIGURES = ["levels", "symptoms", "treatments_outcomes", "case_overview"]
+STATISTICS_REPORTED = config["statistics"]["reported_results"]
+STATISTICS_REPORTED_SCHEMA = f"{workflow.basedir}/workflow/schemas/reported_results.schema.yaml"
+ANALYSIS = config["statistics"]["analysis"]
+ANALYSIS_INPUTS = {
+    "cases": STATISTICS_CASES,
+    "codebook": config["extraction"]["codebook"],
+    "vocabulary": config["dataset"]["vocabulary"],
+    "analysis": ANALYSIS,
+    "schema": f"{workflow.basedir}/workflow/schemas/analysis.schema.yaml",
+}
+# One job per figure the analysis file declares.
+STATISTICS_FIGURES = figure_names(ANALYSIS)
 
 STATISTICS_TARGETS = [
     f"{STATISTICS_DIR}/summary.tsv",
@@ -13,6 +27,9 @@ STATISTICS_TARGETS = [
     f"{STATISTICS_DIR}/reconciliation.md",
     f"{STATISTICS_DIR}/characteristics.md",
     f"{STATISTICS_DIR}/characteristics.xlsx",
+    f"{STATISTICS_DIR}/descriptive.tsv",
+    f"{STATISTICS_DIR}/descriptive.md",
+    f"{STATISTICS_DIR}/descriptive.xlsx",
     *expand(f"{FIGURES_DIR}/{{name}}.{{ext}}", name=STATISTICS_FIGURES, ext=["svg", "png"]),
 ]
 
@@ -20,6 +37,9 @@ STATISTICS_TARGETS = [
 rule statistics_summary:
     input:
         cases=STATISTICS_CASES,
+        codebook=config["extraction"]["codebook"],
+        vocabulary=config["dataset"]["vocabulary"],
+        reported=STATISTICS_REPORTED,
     output:
         summary=report(
             f"{STATISTICS_DIR}/summary.tsv",
@@ -27,7 +47,10 @@ rule statistics_summary:
             category=REPORT_STATISTICS,
         ),
     params:
-        settings=config["statistics"],
+        schema=STATISTICS_REPORTED_SCHEMA,
+        quantile_method=config["statistics"]["quantile_method"],
+        normality_alpha=config["statistics"]["normality_alpha"],
+        outlier_iqr_factor=config["statistics"]["outlier_iqr_factor"],
     log:
         f"{LOGS}/statistics_summary/statistics_summary.log",
     benchmark:
@@ -41,7 +64,9 @@ rule statistics_summary:
 rule reconciliation:
     input:
         cases=STATISTICS_CASES,
-        reported=config["statistics"]["reported_results"],
+        codebook=config["extraction"]["codebook"],
+        vocabulary=config["dataset"]["vocabulary"],
+        reported=STATISTICS_REPORTED,
         raw=f"{RESULTS}/extraction/cases.tsv",
     output:
         table=report(
@@ -55,7 +80,10 @@ rule reconciliation:
             category=REPORT_STATISTICS,
         ),
     params:
-        settings=config["statistics"],
+        schema=STATISTICS_REPORTED_SCHEMA,
+        quantile_method=config["statistics"]["quantile_method"],
+        normality_alpha=config["statistics"]["normality_alpha"],
+        outlier_iqr_factor=config["statistics"]["outlier_iqr_factor"],
     log:
         f"{LOGS}/reconciliation/reconciliation.log",
     benchmark:
@@ -66,9 +94,43 @@ rule reconciliation:
         "../../scripts/reconciliation.py"
 
 
+rule descriptive:
+    input:
+        **ANALYSIS_INPUTS,
+        # The appraisal (contract C5) when the analysis file reads it (optional until it exists).
+        quality=optional_inputs(ANALYSIS),
+    output:
+        table=report(
+            f"{STATISTICS_DIR}/descriptive.tsv",
+            caption="../report/statistics/descriptive.rst",
+            category=REPORT_STATISTICS,
+        ),
+        markdown=report(
+            f"{STATISTICS_DIR}/descriptive.md",
+            caption="../report/statistics/descriptive.rst",
+            category=REPORT_STATISTICS,
+        ),
+        xlsx=report(
+            f"{STATISTICS_DIR}/descriptive.xlsx",
+            caption="../report/statistics/descriptive.rst",
+            category=REPORT_STATISTICS,
+        ),
+    params:
+        statistics=config["statistics"],
+    log:
+        f"{LOGS}/descriptive/descriptive.log",
+    benchmark:
+        f"{BENCHMARKS}/descriptive.tsv"
+    conda:
+        "../../envs/statistics.yaml"
+    script:
+        "../../scripts/descriptive.py"
+
+
 rule characteristics:
     input:
-        cases=STATISTICS_CASES,
+        **ANALYSIS_INPUTS,
+        quality=optional_inputs(ANALYSIS),
     output:
         markdown=report(
             f"{STATISTICS_DIR}/characteristics.md",
@@ -81,7 +143,7 @@ rule characteristics:
             category=REPORT_STATISTICS,
         ),
     params:
-        settings=config["statistics"],
+        statistics=config["statistics"],
     log:
         f"{LOGS}/characteristics/characteristics.log",
     benchmark:
@@ -94,18 +156,20 @@ rule characteristics:
 
 rule statistics_figures:
     input:
-        cases=STATISTICS_CASES,
+        **ANALYSIS_INPUTS,
     output:
         svg=report(
-            expand(f"{FIGURES_DIR}/{{name}}.svg", name=STATISTICS_FIGURES),
+            f"{FIGURES_DIR}/{{name}}.svg",
             caption="../report/statistics/figures.rst",
             category=REPORT_FIGURES,
         ),
-        png=expand(f"{FIGURES_DIR}/{{name}}.png", name=STATISTICS_FIGURES),
+        png=f"{FIGURES_DIR}/{{name}}.png",
+    wildcard_constraints:
+        name="|".join(STATISTICS_FIGURES) or "(?!)",
     log:
-        f"{LOGS}/statistics_figures/statistics_figures.log",
+        f"{LOGS}/statistics_figures/{{name}}.log",
     benchmark:
-        f"{BENCHMARKS}/statistics_figures.tsv"
+        f"{BENCHMARKS}/statistics_figures/{{name}}.tsv"
     conda:
         "../../envs/statistics.yaml"
     script:

@@ -1,11 +1,12 @@
-"""The figures of sections 4.1-4.6 on small hand-made datasets with known answers, each reading."""
+"""The committed review's declared figures (config/reported_results.yaml, sections 4.1-4.6) on
+small hand-made datasets with known answers, each reading."""
 
 import pytest
 
-from reviewflow.analysis import compute_items, summary_frame
-from reviewflow.stats import Proportion, Settings
+from reviewflow.recompute import compute_items, raw_text_column, summary_frame
+from reviewflow.stats import Proportion
 
-from .statistics_cases import make_cases
+from .statistics_cases import make_cases, project_declared
 
 T, F, NA = True, False, None
 
@@ -56,7 +57,7 @@ def items():
         initial_sensory_or_weakness=[F, F, T, F, F, NA, NA, NA],
         initial_gait=[F, F, F, T, F, NA, NA, NA],
     )
-    return {item.key: item for item in compute_items(cases, Settings())}
+    return {item.key: item for item in compute_items(cases, project_declared())}
 
 
 def share(item):
@@ -148,7 +149,7 @@ def test_treatments_biopsy_alone_is_not_a_treatment(items):
     assert reading(immuno, "the article names").n == 2  # mycophenolate left out
     combined = items["treatment_glucocorticoid_combined"]
     assert share(combined) == Proportion(4, 6)
-    assert "treatment_raw" in immuno.hint  # no raw text column: the naive count is not checked
+    assert "'treatment' is not available" in immuno.hint  # no raw text: no naive count
 
 
 def test_outcomes_and_lost_to_follow_up_read_as_outcome_not_described(items):
@@ -167,12 +168,12 @@ def test_naive_text_count_misses_a_run_together_drug_name():
         treatment_glucocorticoid=[T, T, T],
         treatment_azathioprine=[T, T, F],
     )
-    cases["treatment_raw"] = [
+    cases[raw_text_column("treatment")] = [
         "Glucocorticoids Andazathioprine",
         "Glucocorticoid Azathioprine.",
         "Glucocorticoid",
     ]
-    items = {i.key: i for i in compute_items(cases, Settings())}
+    items = {i.key: i for i in compute_items(cases, project_declared())}
     immuno = items["treatment_immunosuppressant"]
     assert share(immuno) == Proportion(2, 3)
     naive = reading(immuno, "naive text count")
@@ -190,7 +191,7 @@ def test_csf_readings_outlier_zero_and_threshold():
         csf_protein_mg_dl=[40, 50, 60, 70, 80, 90, 100, 5000],
         csf_protein_status=["normal"] + ["increased"] * 7,
     )
-    items = {i.key: i for i in compute_items(cases, Settings())}
+    items = {i.key: i for i in compute_items(cases, project_declared())}
     outlier = (
         "extreme CSF value left out of the CSF analysis: C08 (5000 mg/dL), above Q3 + 3 IQR = 232.5"
     )
@@ -230,7 +231,7 @@ def test_csf_readings_outlier_zero_and_threshold():
 
 def test_csf_threshold_remark_when_no_count_sits_at_the_limit():
     cases = make_cases(2, csf_cells_per_ul=[3, 30], csf_cells_status=["normal", "increased"])
-    items = {i.key: i for i in compute_items(cases, Settings())}
+    items = {i.key: i for i in compute_items(cases, project_declared())}
     assert "gives the same count" in items["csf_cells_increased"].remark
     assert not items["csf_cells_increased"].alternatives
 

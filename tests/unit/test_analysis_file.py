@@ -1,0 +1,197 @@
+"""The analysis file: the committed one loads against the committed codebook; a bad one is refused
+with every problem at once, each located as file: key path: what is wrong; derived flags and
+title placeholders give known answers."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from reviewflow.analysis_file import (
+    Settings,
+    figure_names,
+    fill_title,
+    load_analysis,
+    optional_inputs,
+    settings_disagreements,
+    with_derived,
+)
+from reviewflow.codebook import Column, load_codebook
+from reviewflow.errors import InputProblems
+
+REPO = Path(__file__).resolve().parents[2]
+SCHEMA = REPO / "workflow" / "schemas" / "analysis.schema.yaml"
+COLUMNS = (
+    Column("case_id", "string", ""),
+    Column("study_id", "string", ""),
+    Column("age", "number", ""),
+    Column("sex", "string", "", enum=("male", "female")),
+    Column("pain", "boolean", ""),
+    Column("pain_back", "boolean", ""),
+    Column("ratio_low", "number", ""),
+    Column("ratio_qualifier", "string", "", enum=("exact", "greater_than")),
+)
+GOOD = """
+settings:
+  normality_rule: shapiro_wilk
+  normality_alpha: 0.05
+  quantile_method: weibull
+  decimals: {continuous: 2, percent: 1}
+derived:
+  painful: {any_of: [pain, pain_back]}
+  ratio_high: {any_exceeds: [{column: ratio_low, qualifier: ratio_qualifier, above: 40}]}
+characteristics:
+  groups:
+    - name: Demographics
+      rows:
+        - {label: Men, count: sex, value: male}
+        - {label: Age, summary: age}
+        - {label: Back pain, count: pain_back, of: painful, indent: true}
+figures:
+  pain:
+    title: "Pain ({painful.true} of {n})"
+    panels:
+      - {kind: bars, of: painful, bars: [{label: Back, column: pain_back}]}
+sensitivity:
+  - name: appraised
+    label: Without low quality
+    exclude_studies_judged: [exclude]
+    study_quality: QUALITY
+    study_quality_optional: true
+"""
+
+
+def write(tmp_path, text: str) -> Path:
+    path = tmp_path / "analysis.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems_of(tmp_path, text: str) -> list[str]:
+    with pytest.raises(InputProblems) as caught:
+        load_analysis(write(tmp_path, text), COLUMNS, SCHEMA)
+    return caught.value.problems
+
+
+def test_the_committed_analysis_file_loads_against_the_committed_codebook():
+    codebook = load_codebook(
+        REPO / "extraction" / "codebook.yaml", REPO / "extraction" / "vocabulary.yaml"
+    )
+    analysis = load_analysis(REPO / "config" / "analysis.yaml", codebook.columns, SCHEMA)
+    assert list(analysis.figures) == ["levels", "symptoms", "treatments_outcomes", "case_overview"]
+    assert sum(len(g.rows) for g in analysis.groups) == 59
+    assert [s.name for s in analysis.sensitivity] == ["without_duplicates", "without_low_quality"]
+    assert analysis.settings.normality_alpha == 0.05
+
+
+def test_a_good_file_loads(tmp_path):
+    analysis = load_analysis(write(tmp_path, GOOD), COLUMNS, SCHEMA)
+    row = analysis.groups[0].rows[2]
+    assert (row.count, row.of, row.indent) == ("pain_back", "painful", True)
+    assert analysis.sensitivity[0].study_quality_optional is True
+
+
+def test_schema_problems_are_all_reported_located_by_key(tmp_path):
+    text = GOOD.replace("normality_rule: shapiro_wilk", "normality_rule: shapiro")
+    text = text.replace("{label: Men, count: sex, value: male}", "{label: Men, cuont: sex}")
+    text = text.replace("{label: Age, summary: age}", "{label: Age, summary: age, count: age}")
+    text = text.replace("kind: bars,", "kind: pie,")
+    problems = problems_of(tmp_path, text)
+    source = str(tmp_path / "analysis.yaml")
+    assert (
+        f"{source}: settings.normality_rule: 'shapiro' is not allowed: one of shapiro_wilk, "
+        "mean_sd, median_iqr" in problems
+    )
+    assert any(
+        p.startswith(f"{source}: characteristics.groups[0].rows[0]: unknown key(s) cuont")
+        for p in problems
+    )
+    assert any(
+        p.startswith(f"{source}: characteristics.groups[0].rows[1]: a row has either `count`")
+        for p in problems
+    )
+    assert any(p.startswith(f"{source}: figures.pain.panels[0].kind: 'pie'") for p in problems)
+
+
+def test_names_are_checked_against_the_dataset_with_a_suggestion(tmp_path):
+    text = GOOD.replace("any_of: [pain, pain_back]", "any_of: [pain, pain_bak]")
+    text = text.replace("value: male", "value: man")
+    text = text.replace("summary: age", "summary: sex")
+    text = text.replace("{painful.true}", "{paniful.true}")
+    problems = problems_of(tmp_path, text)
+    source = str(tmp_path / "analysis.yaml")
+    assert problems == [
+        f"{source}: derived.painful.any_of[1]: 'pain_bak': no such dataset column or derived "
+        "flag (did you mean pain_back?)",
+        f"{source}: characteristics.groups[0].rows[0].value: 'man': not a value of sex: one of "
+        "male, female",
+        f"{source}: characteristics.groups[0].rows[1].summary: 'sex' is a category column: must "
+        "be number",
+        f"{source}: figures.pain.title: 'paniful': no such dataset column or derived flag (did "
+        "you mean painful?)",
+    ]
+
+
+def test_a_panel_must_have_what_its_kind_needs(tmp_path):
+    text = GOOD.replace(
+        "- {kind: bars, of: painful, bars: [{label: Back, column: pain_back}]}",
+        "- {kind: paired_bars, of: painful, bars: [{label: Back, column: pain_back}]}",
+    )
+    problems = problems_of(tmp_path, text)
+    assert any("figures.pain.panels[0]: a paired_bars panel needs `series`" in p for p in problems)
+    assert any("figures.pain.panels[0].of: paired bars need two flags" in p for p in problems)
+    assert any("panels[0].bars[0]: a paired bar needs `columns`: two flags" in p for p in problems)
+
+
+def test_yaml_errors_are_located(tmp_path):
+    problems = problems_of(tmp_path, GOOD + "settings: {}\n")
+    assert problems[0].endswith(
+        "key 'settings' given twice (first at line 2): each key may appear once in a mapping"
+    )
+
+
+def test_figure_names_and_optional_inputs(tmp_path):
+    path = write(tmp_path, GOOD.replace("QUALITY", str(tmp_path / "quality.tsv")))
+    assert figure_names(path) == ["pain"]
+    assert optional_inputs(path) == []  # optional and absent
+    (tmp_path / "quality.tsv").write_text("study_id\tjudgement\treason\n")
+    assert optional_inputs(path) == [str(tmp_path / "quality.tsv")]
+    assert figure_names(tmp_path / "missing.yaml") == []
+
+
+def test_derived_flags_and_title_placeholders():
+    cases = pd.DataFrame(
+        {
+            "pain": pd.array([True, False, None, False], dtype="boolean"),
+            "pain_back": pd.array([False, True, None, None], dtype="boolean"),
+            "ratio_low": [50.0, 40.0, 40.0, None],
+            "ratio_qualifier": ["exact", "exact", "greater_than", ""],
+        }
+    )
+    derived = {
+        "painful": {"any_of": ["pain", "pain_back"]},
+        "both": {"all_of": ["pain", "pain_back"]},
+        "known": {"any_reported": ["pain", "pain_back"]},
+        "ratio_high": {
+            "any_exceeds": [{"column": "ratio_low", "qualifier": "ratio_qualifier", "above": 40}]
+        },
+    }
+    frame = with_derived(cases, derived, Settings())
+    assert frame["painful"].tolist() == [True, True, False, False]
+    assert frame["both"].tolist() == [False, False, False, False]
+    assert frame["known"].tolist() == [True, True, False, True]
+    # 50 > 40; exactly 40 does not exceed; "> 40" does
+    assert frame["ratio_high"].tolist() == [True, False, True, False]
+    title = "{painful.true} of {n}; {pain_back.reported} reported, {pain_back.not_reported} not"
+    assert fill_title(title, frame, Settings()) == "2 of 4; 2 reported, 2 not"
+
+
+def test_settings_must_agree_with_the_config_statistics_section():
+    assert settings_disagreements(Settings(), {"normality_alpha": 0.05}, "a.yaml") == []
+    problems = settings_disagreements(
+        Settings(), {"normality_alpha": 0.1, "quantile_method": "weibull"}, "a.yaml"
+    )
+    assert problems == [
+        "a.yaml: settings.normality_alpha: 0.05 but config.yaml statistics.normality_alpha is "
+        "0.1: give both the same value"
+    ]
