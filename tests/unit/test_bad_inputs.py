@@ -404,23 +404,28 @@ def test_pages_a_failed_build_did_not_remake_are_marked_and_keep_their_time(tmp_
     results/extraction/cases.tsv deleted by snakemake; cases.csv itself still there)."""
     import os
 
-    page, table, raw = tmp_path / "cases.html", tmp_path / "cases.csv", tmp_path / "cases.tsv"
+    results = tmp_path / "results"
+    results.mkdir()
+    page, table, raw = results / "cases.html", results / "cases.csv", results / "cases.tsv"
     table.write_text("id\n")
     page.write_text("<html><body><p>55 patients</p></body></html>")
     producers = {str(page): [str(table)], str(table): [str(raw)], str(raw): []}
     old = page.stat().st_mtime
-    marked = buildcheck.mark_stale_pages([str(page)], producers, {"finished_utc": "T"})
+    window_log = tmp_path / "2025-04-01_2025-09-30" / "search_log.json"  # a failed fetch
+    producers[str(page)].append(str(window_log))
+    state = {"finished_utc": "T"}
+    marked = buildcheck.mark_stale_pages([str(page)], producers, state, results)
     assert marked == [str(page)]
     assert "Out of date: the build of T failed before remaking this page." in page.read_text()
     assert page.stat().st_mtime == old
-    assert buildcheck.mark_stale_pages([str(page)], producers, {"finished_utc": "T"}) == []
-    fresh = tmp_path / "fresh.html"
+    assert buildcheck.mark_stale_pages([str(page)], producers, state, results) == []
+    fresh = results / "fresh.html"
     fresh.write_text("<html><body></body></html>")
     raw.write_text("x")
     os.utime(raw, (old - 10, old - 10))
     os.utime(table, (old - 5, old - 5))
-    producers[str(fresh)] = [str(table)]
-    assert buildcheck.mark_stale_pages([str(fresh)], producers, {"finished_utc": "T"}) == []
+    producers[str(fresh)] = [str(table), str(window_log)]
+    assert buildcheck.mark_stale_pages([str(fresh)], producers, state, results) == []
 
 
 def test_a_deleted_source_file_is_named_with_the_rules_reading_it(tmp_path, monkeypatch):

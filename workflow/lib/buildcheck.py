@@ -512,20 +512,24 @@ def report_problems(state_path: str | Path, sources: list[str | Path]) -> list[s
     return []
 
 
-def out_of_date(path: str, producers: dict[str, list[str]], seen: dict | None = None) -> bool:
-    """Whether a file is missing, or older than an input of the rule that makes it, or made
-    from a file that is out of date itself (through the whole chain of rules)."""
+def out_of_date(
+    path: str, producers: dict[str, list[str]], generated: str, seen: dict | None = None
+) -> bool:
+    """Whether a file is older than an input of the rule that makes it, or made from a file that
+    is out of date itself (through the whole chain of rules), or is a missing result (under
+    `generated`: deleted by snakemake after its rule failed). A missing file elsewhere (a search
+    window whose fetch failed) leaves the results made without it as they were."""
     seen = {} if seen is None else seen
     if path in seen:
         return seen[path]
     seen[path] = False  # no cycles in a workflow; this guards the recursion anyway
     target = Path(path)
     if not target.exists():
-        seen[path] = True
-        return True
+        seen[path] = Path(path).is_relative_to(generated)
+        return seen[path]
     mtime = target.stat().st_mtime
     result = any(
-        out_of_date(source, producers, seen)
+        out_of_date(source, producers, generated, seen)
         or (Path(source).exists() and Path(source).stat().st_mtime > mtime)
         for source in producers.get(path, [])
     )
@@ -533,7 +537,9 @@ def out_of_date(path: str, producers: dict[str, list[str]], seen: dict | None = 
     return result
 
 
-def mark_stale_pages(pages: list[str], producers: dict[str, list[str]], state: dict) -> list[str]:
+def mark_stale_pages(
+    pages: list[str], producers: dict[str, list[str]], state: dict, generated: str = "results"
+) -> list[str]:
     """After a failed build, mark each HTML page that is out of date (see `out_of_date`: it
     shows an earlier build's results): a banner at its top, its time stamp kept so that the next
     build still remakes it. `producers`: each output -> the inputs of the rule that makes it.
@@ -548,7 +554,7 @@ def mark_stale_pages(pages: list[str], producers: dict[str, list[str]], state: d
     seen: dict = {}
     for page in pages:
         page_path = Path(page)
-        if not page_path.is_file() or not out_of_date(page, producers, seen):
+        if not page_path.is_file() or not out_of_date(page, producers, generated, seen):
             continue
         text = page_path.read_text(encoding="utf-8")
         if STALE_MARK in text:

@@ -62,7 +62,7 @@ onerror:
     _state = buildcheck.write_run_state(RUN_STATE, "failed", log=str(log))
     _producers = run_producers()
     _pages = [path for path in _producers if path.endswith(".html")]
-    _marked = buildcheck.mark_stale_pages(_pages, _producers, _state)
+    _marked = buildcheck.mark_stale_pages(_pages, _producers, _state, generated=RESULTS)
     _files = buildcheck.input_problem_files(LOGS, _state["started"])
     buildcheck.print_summary(buildcheck.console_summary(_files))
     if _marked:
