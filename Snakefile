@@ -49,7 +49,9 @@ include: "workflow/rules/search.smk"
 include: "workflow/rules/dedup.smk"
 include: "workflow/rules/screening.smk"
 include: "workflow/rules/extraction.smk"
+include: "workflow/rules/double_extraction.smk"
 include: "workflow/rules/dataset.smk"
+include: "workflow/rules/appraisal.smk"
 include: "workflow/rules/statistics.smk"
 include: "workflow/rules/prisma.smk"
 include: "workflow/rules/report.smk"
@@ -62,7 +64,9 @@ rule all:
         DEDUP_TARGETS,
         SCREENING_TARGETS,
         EXTRACTION_TARGETS,
+        DOUBLE_EXTRACTION_TARGETS,
         DATASET_TARGETS,
+        APPRAISAL_TARGETS,
         STATISTICS_TARGETS,
         PRISMA_TARGETS,
         REPORT_TARGETS,

@@ -79,3 +79,29 @@ def test_readme_starts_with_run_and_test_commands_and_ci_runs_the_test_one():
     assert "snakemake --cores 4" in run
     assert "pytest" in test
     assert test in (REPO / ".ci" / "run").read_text()
+
+
+# Words of the first review (its condition, tests, drugs, symptoms): review knowledge lives in its
+# files (config/, extraction/), never in the library.
+FIRST_REVIEW_WORDS = [
+    "igg4",
+    "csf",
+    "rituximab",
+    "dorsalgia",
+    "cervicalgia",
+    "pachymening",
+    "glucocorticoid",
+    "azathioprine",
+    "phlebitis",
+]
+
+
+def test_the_library_holds_no_knowledge_of_the_first_review():
+    library = REPO / "scripts" / "reviewflow"
+    found = []
+    for path in sorted(library.rglob("*")):
+        if path.suffix not in {".py", ".yaml", ".md"} or "__pycache__" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8").lower()
+        found += [f"{path.relative_to(REPO)}: {w}" for w in FIRST_REVIEW_WORDS if w in text]
+    assert found == []

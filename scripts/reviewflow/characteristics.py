@@ -125,6 +125,12 @@ def characteristics_markdown(
         "range (min–max). Indented rows are shares of the row above.",
         "",
     ]
+    if frame.empty:
+        lines.append(
+            "No characteristics table is declared (`characteristics.groups` of the analysis "
+            "file); the descriptive table describes every dataset column."
+        )
+        return "\n".join(lines) + "\n"
     extra = [s.header for s in found]
     header = ["Domain", "Characteristic", "Value", "Statistic", "Reported", "Not reported", *extra]
     lines.append("| " + " | ".join(header) + " |")

@@ -23,6 +23,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(func=check_export)
     add_dedup_command(commands)
+    new = commands.add_parser(
+        "new-review",
+        help="write the skeleton of a new review (config, starter codebook, vocabulary, empty "
+        "analysis file, the workbook generated from the codebook) that builds at once",
+    )
+    new.add_argument("folder", metavar="DIR", help="a new or empty folder")
+    new.add_argument("--title", help="the review's title (config/config.yaml)")
+    new.set_defaults(func=new_review)
     return parser
 
 
@@ -36,6 +44,24 @@ def find_config(start: Path | None = None) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def new_review(args: argparse.Namespace) -> int:
+    from reviewflow.errors import InputProblems
+    from reviewflow.new_review import create_review, workflow_snakefile
+
+    try:
+        written = create_review(args.folder, args.title)
+    except InputProblems as error:
+        print(f"reviewflow new-review: {error}", file=sys.stderr)
+        return 2
+    print(f"{args.folder}: new review, {len(written)} files:")
+    for path in written:
+        print(f"  {path}")
+    snakefile = workflow_snakefile() or "/path/to/reviewflow/Snakefile"
+    print(f"Build it: snakemake -s {snakefile} --directory {args.folder} --cores 4")
+    print(f"Then make it yours: {args.folder}/README.md")
+    return 0
 
 
 def check_export(args: argparse.Namespace) -> int:

@@ -356,7 +356,7 @@ def judge_citation(
     last_i, last_j = p.pages[i].last, p.pages[j].last
     full_range = pages == "same" and located and last_i is not None and last_i == last_j
     # Journal, volume, issue and the whole page range: one article, whatever its title's
-    # language ('Spinale Pachymeningitis' / 'Spinal pachymeningitis').
+    # language ('Akute Meningitis' / 'Acute meningitis').
     issue_equal = bool(p.issues[i]) and p.issues[i] == p.issues[j]
     full_citation = citation_equal and full_range and issue_equal
     close = (

@@ -215,7 +215,7 @@ def strip_annotations(title: str, rules: Rules) -> str:
 
 def _language_pieces(folded: str, rules: Rules) -> list[str]:
     """The title in each language it carries: split at the separators of dedup_rules.yaml, and
-    a title in brackets apart from the rest ('Spinale Pachymeningitis [Spinal pachymeningitis]':
+    a title in brackets apart from the rest ('Akute Meningitis [Acute meningitis]':
     MEDLINE brackets the English translation of a title in another language)."""
     pieces = []
     for piece in rules.title_language_separator.split(folded):

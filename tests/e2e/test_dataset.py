@@ -117,7 +117,8 @@ NEW_FIELD = """        - name: csf_igg4_index
 
 @pytest.mark.e2e
 def test_a_field_added_to_codebook_and_workbook_reaches_every_dataset_output(workflow_dir):
-    """No code change: the codebook and the workbook only."""
+    """No code change: the codebook and the workbook only; the field reaches the dataset, its
+    dictionary and package, QC, and the descriptive table."""
     codebook = workflow_dir / "extraction" / "codebook.yaml"
     text = codebook.read_text(encoding="utf-8")
     codebook.write_text(
@@ -131,9 +132,19 @@ def test_a_field_added_to_codebook_and_workbook_reaches_every_dataset_output(wor
         sheet[f"V{row}"] = "ND"
     sheet["V2"], sheet["V3"] = "0.7", "5"  # 5: outside the plausible range
     book.save(workbook)
-    run_snakemake(workflow_dir, *TARGETS[1:])
+    run_snakemake(workflow_dir, *TARGETS[1:], "results/statistics/descriptive.tsv")
     dataset = workflow_dir / "results" / "dataset"
     cases = pd.read_csv(dataset / "cases.csv", dtype=str, keep_default_na=False)
+    described = pd.read_csv(
+        workflow_dir / "results" / "statistics" / "descriptive.tsv", sep="\t", dtype=str
+    ).set_index("variable")
+    index = described.loc["csf_igg4_index"]
+    assert (index["label"], index["n_reported"], index["not_reported"]) == (
+        "CSF IgG4 index (ratio)",
+        "2",
+        "53",
+    )
+    assert index["statistic"] in {"mean_sd", "median_iqr"}
     assert list(cases.columns[-4:]) == [
         "main_other", "csf_igg4_index", "possible_duplicate_of", "workbook_row",
     ]  # fmt: skip

@@ -75,7 +75,7 @@ def test_descriptive_and_characteristics_with_sensitivity_columns(workflow_dir):
 
 @pytest.mark.e2e
 def test_a_bad_analysis_file_stops_the_run_with_every_problem_located(workflow_dir):
-    place_dataset(workflow_dir, appraisal=False)
+    place_dataset(workflow_dir)  # the appraisal stage's study_quality.tsv is an input
     analysis = workflow_dir / "config" / "analysis.yaml"
     text = analysis.read_text()
     text = text.replace("count: sex, value: male}", "count: sex, value: man}")

@@ -46,6 +46,11 @@ REPORT_OUTPUTS = {
         "codebook.html",
         "codebook.md",
         "datapackage.json",
+        "appraisal.html",
+        "agreement.html",
+        "conflicts.html",
+        "methods.html",
+        "traffic_light.png",
     },
     "5. Statistics": {
         "summary.html",

@@ -44,6 +44,10 @@ def place_dataset(workdir):
     treatments = ["Glucocorticoids Andazathioprine"] + ["Glucocorticoid"] * 3
     lines = ["case_id\ttreatment"] + [f"C0{i}\t{t}" for i, t in enumerate(treatments, 1)]
     extraction.write_text("\n".join(lines) + "\n")
+    quality = workdir / "results" / "appraisal" / "study_quality.tsv"  # no appraisal (C5)
+    quality.parent.mkdir(parents=True)
+    rows = [f"{study}\tnot_appraised\tnot appraised" for study in sorted(set(raw["study_id"]))]
+    quality.write_text("\n".join(["study_id\tjudgement\treason", *rows]) + "\n")
 
 
 def read_tsv(path):

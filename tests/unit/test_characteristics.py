@@ -125,3 +125,13 @@ def test_without_sensitivity_analyses_the_markdown_is_the_plain_table():
     text = characteristics_markdown(table(), 4, committed_analysis().settings)
     assert "| Domain | Characteristic | Value | Statistic | Reported | Not reported |" in text
     assert "Sensitivity" not in text
+
+
+def test_no_declared_groups_gives_an_empty_table_that_says_so():
+    analysis = committed_analysis()
+    empty = analysis.__class__(**{**analysis.__dict__, "groups": ()})
+    frame = characteristics_frame(cases(), empty)
+    assert frame.empty
+    text = characteristics_markdown(frame, 4, analysis.settings)
+    assert "No characteristics table is declared" in text
+    assert "| Domain |" not in text

@@ -1,0 +1,43 @@
+"""Rule appraisal: the appraisers' workbooks read and checked, conflicts settled by the
+adjudication file, the overall judgement per study, agreement per item."""
+
+import logging
+
+from reviewflow.appraisal import (
+    agreement_table,
+    appraisal_markdown,
+    appraisal_table,
+    combine,
+    conflict_table,
+    conflicts_of,
+    load_checklist,
+    quality_table,
+    read_appraisal_adjudication,
+    read_appraisals,
+)
+from reviewflow.io import write_table, write_text
+from reviewflow.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.workbook import read_raw_table
+
+
+def main(sm) -> None:
+    start_rule_log(sm.log[0])
+    studies = read_raw_table(sm.input.studies, "studies").to_frame()  # formula guards undone
+    study_ids = list(studies["study_id"])
+    with stop_on_input_problems():
+        checklist = load_checklist(sm.input.checklist)
+        files = read_appraisals(sm.params.workbooks, checklist, study_ids)
+        conflicts = conflicts_of(files, checklist)
+        settled = read_appraisal_adjudication(sm.params.adjudication, conflicts, checklist)
+    appraisals = combine(study_ids, files, settled, checklist)
+    table = appraisal_table(appraisals, studies, checklist)
+    write_table(table, sm.output.table)
+    write_text(appraisal_markdown(table, checklist), sm.output.markdown)
+    write_table(quality_table(appraisals), sm.output.quality)
+    write_table(agreement_table(files, checklist), sm.output.agreement)
+    write_table(conflict_table(conflicts, settled, list(files)), sm.output.conflicts)
+    for status, n in table["status"].value_counts().items():
+        logging.info("%s: %d studies", status, n)
+
+
+main(snakemake)

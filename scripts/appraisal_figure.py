@@ -1,0 +1,21 @@
+"""Rule appraisal_figure: the traffic-light figure of the appraisal (PNG and SVG)."""
+
+import logging
+
+import pandas as pd
+
+from reviewflow.appraisal import load_checklist
+from reviewflow.appraisal_figure import write_traffic_light
+from reviewflow.rulelog import start_rule_log, stop_on_input_problems
+
+
+def main(sm) -> None:
+    start_rule_log(sm.log[0])
+    with stop_on_input_problems():
+        checklist = load_checklist(sm.input.checklist)
+    table = pd.read_csv(sm.input.table, sep="\t", dtype=str, keep_default_na=False)
+    write_traffic_light(table, checklist, sm.output.png, sm.output.svg)
+    logging.info("%s: %d appraised studies", sm.output.png, (table["status"] == "appraised").sum())
+
+
+main(snakemake)

@@ -1,0 +1,22 @@
+"""Rule appraisal_template: an appraiser's workbook, generated from the checklist, one row per
+included study (results/extraction/studies.tsv)."""
+
+import logging
+
+from reviewflow.appraisal import load_checklist, write_appraisal_workbook
+from reviewflow.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.workbook import read_raw_table
+
+
+def main(sm) -> None:
+    start_rule_log(sm.log[0])
+    with stop_on_input_problems():
+        checklist = load_checklist(sm.input.checklist)
+    studies = read_raw_table(sm.input.studies, "studies").to_frame()  # formula guards undone
+    write_appraisal_workbook(
+        checklist, studies, sm.wildcards.appraiser, sm.output[0], sm.params.save_as
+    )
+    logging.info("%s: %d studies, %d items", sm.output[0], len(studies), len(checklist.items))
+
+
+main(snakemake)

@@ -1,0 +1,37 @@
+"""Rule extraction_agreed (double extraction, in place of extraction_read): the raw tables
+results/extraction/cases.tsv and studies.tsv built from the extractors' agreed values and the
+adjudications; a disagreement still open stops the build with the list."""
+
+import logging
+
+from reviewflow.codebook import load_codebook
+from reviewflow.double_extraction import (
+    agreed_sheets,
+    compare,
+    read_adjudications,
+    read_extractions,
+)
+from reviewflow.io import write_table
+from reviewflow.rulelog import start_rule_log, stop_on_input_problems
+
+
+def main(sm) -> None:
+    start_rule_log(sm.log[0])
+    extractors = list(sm.params.workbooks)
+    with stop_on_input_problems():
+        codebook = load_codebook(sm.input.codebook, sm.input.vocabulary)
+        extractions = read_extractions(sm.params.workbooks, codebook)
+        comparisons = compare(extractions, codebook, sm.params.workbooks)
+        settled = read_adjudications(sm.params.adjudication, comparisons, codebook)
+        sheets = agreed_sheets(comparisons, settled, codebook, extractors)
+    for name in ("cases", "studies"):
+        write_table(sheets[name].to_frame(), sm.output[name])
+        logging.info(
+            "%s: %d rows (agreed by %s)",
+            sm.output[name],
+            len(sheets[name].rows),
+            " and ".join(extractors),
+        )
+
+
+main(snakemake)

@@ -1,0 +1,38 @@
+"""Rule extraction_compare: the extractors' workbooks compared cell by cell (double extraction);
+writes the disagreements (with their adjudication status) and the agreement per field."""
+
+import logging
+
+from reviewflow.codebook import load_codebook
+from reviewflow.double_extraction import (
+    agreement_table,
+    compare,
+    disagreement_table,
+    read_adjudications,
+    read_extractions,
+)
+from reviewflow.io import write_table
+from reviewflow.rulelog import start_rule_log, stop_on_input_problems
+
+
+def main(sm) -> None:
+    start_rule_log(sm.log[0])
+    extractors = list(sm.params.workbooks)
+    with stop_on_input_problems():
+        codebook = load_codebook(sm.input.codebook, sm.input.vocabulary)
+        extractions = read_extractions(sm.params.workbooks, codebook)
+        comparisons = compare(extractions, codebook, sm.params.workbooks)
+        settled = read_adjudications(sm.params.adjudication, comparisons, codebook)
+    disagreements = disagreement_table(comparisons, settled, extractors)
+    write_table(disagreements, sm.output.disagreements)
+    write_table(agreement_table(comparisons, codebook, extractors), sm.output.agreement)
+    counts = disagreements["status"].value_counts().to_dict()
+    logging.info(
+        "%d cells compared, %d in disagreement (%s)",
+        len(comparisons),
+        len(disagreements),
+        ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none",
+    )
+
+
+main(snakemake)

@@ -1,0 +1,172 @@
+# Stage: appraisal. Critical appraisal of the included studies with a checklist declared in a
+# file (appraisal.checklist: items, answers, overall rule). A workbook per appraiser is generated
+# (results/templates/appraisal_<appraiser>.xlsx: one row per included study, drop-downs); the
+# appraisers save theirs as extraction/appraisal/<appraiser>.xlsx and settle conflicts in
+# extraction/appraisal/adjudication.tsv (no rule writes there). With no appraisal file every study
+# is `not_appraised`: nothing is invented.
+
+APPRAISAL = config.get("appraisal") or {}
+# A review without its own checklist gets the shipped default (JBI), from the workflow's folder.
+APPRAISAL_CHECKLIST = (
+    APPRAISAL.get("checklist")
+    or f"{workflow.basedir}/config/appraisal/jbi_case_reports.yaml"
+)
+APPRAISERS = list(APPRAISAL.get("appraisers") or [])
+APPRAISAL_WORKBOOK = APPRAISAL.get("workbooks", "extraction/appraisal/{appraiser}.xlsx")
+APPRAISAL_WORKBOOKS = {name: APPRAISAL_WORKBOOK.format(appraiser=name) for name in APPRAISERS}
+APPRAISAL_ADJUDICATION = APPRAISAL.get("adjudication", "extraction/appraisal/adjudication.tsv")
+APPRAISAL_DIR = f"{RESULTS}/appraisal"
+
+
+wildcard_constraints:
+    appraiser="[A-Za-z0-9-]+",
+
+
+rule appraisal_template:
+    input:
+        studies=f"{RESULTS}/extraction/studies.tsv",
+        checklist=APPRAISAL_CHECKLIST,
+    output:
+        f"{RESULTS}/templates/appraisal_{{appraiser}}.xlsx",
+    params:
+        save_as=lambda wildcards: APPRAISAL_WORKBOOK.format(appraiser=wildcards.appraiser),
+    log:
+        f"{LOGS}/appraisal_template/{{appraiser}}.log",
+    benchmark:
+        f"{BENCHMARKS}/appraisal_template/{{appraiser}}.tsv"
+    conda:
+        "../../envs/appraisal.yaml"
+    script:
+        "../../scripts/appraisal_template.py"
+
+
+rule appraisal:
+    input:
+        studies=f"{RESULTS}/extraction/studies.tsv",
+        checklist=APPRAISAL_CHECKLIST,
+        workbooks=lambda wildcards: existing_files(APPRAISAL_WORKBOOKS.values()),
+        adjudication=lambda wildcards: existing_files([APPRAISAL_ADJUDICATION]),
+    output:
+        table=f"{APPRAISAL_DIR}/appraisal.tsv",
+        markdown=f"{APPRAISAL_DIR}/appraisal.md",
+        quality=f"{APPRAISAL_DIR}/study_quality.tsv",
+        agreement=f"{APPRAISAL_DIR}/agreement.tsv",
+        conflicts=f"{APPRAISAL_DIR}/conflicts.tsv",
+    params:
+        workbooks=APPRAISAL_WORKBOOKS,
+        adjudication=APPRAISAL_ADJUDICATION,
+    log:
+        f"{LOGS}/appraisal/appraisal.log",
+    benchmark:
+        f"{BENCHMARKS}/appraisal.tsv"
+    conda:
+        "../../envs/appraisal.yaml"
+    script:
+        "../../scripts/appraisal.py"
+
+
+rule appraisal_figure:
+    input:
+        table=rules.appraisal.output.table,
+        checklist=APPRAISAL_CHECKLIST,
+    output:
+        png=report(
+            f"{APPRAISAL_DIR}/traffic_light.png",
+            caption="../report/appraisal/traffic_light.rst",
+            category=REPORT_DATASET,
+        ),
+        svg=f"{APPRAISAL_DIR}/traffic_light.svg",
+    log:
+        f"{LOGS}/appraisal_figure/appraisal_figure.log",
+    benchmark:
+        f"{BENCHMARKS}/appraisal_figure.tsv"
+    conda:
+        "../../envs/appraisal.yaml"
+    script:
+        "../../scripts/appraisal_figure.py"
+
+
+rule appraisal_methods:
+    input:
+        table=rules.appraisal.output.table,
+        agreement=rules.appraisal.output.agreement,
+        conflicts=rules.appraisal.output.conflicts,
+        checklist=APPRAISAL_CHECKLIST,
+        extraction_agreement=(
+            [f"{RESULTS}/extraction/agreement.tsv"] if EXTRACTORS else []
+        ),
+        extraction_disagreements=(
+            [f"{RESULTS}/extraction/disagreements.tsv"] if EXTRACTORS else []
+        ),
+        # the dataset is built: the methods describe the extraction it was built from
+        cases=f"{RESULTS}/extraction/cases.tsv",
+    output:
+        f"{APPRAISAL_DIR}/methods.md",
+    params:
+        extractors=EXTRACTORS,
+        workbook=config["extraction"]["workbook"],
+        appraisers=APPRAISERS,
+    log:
+        f"{LOGS}/appraisal_methods/appraisal_methods.log",
+    benchmark:
+        f"{BENCHMARKS}/appraisal_methods.tsv"
+    conda:
+        "../../envs/appraisal.yaml"
+    script:
+        "../../scripts/appraisal_methods.py"
+
+
+rule report_pages_appraisal:
+    input:
+        table=rules.appraisal.output.markdown,
+        agreement=rules.appraisal.output.agreement,
+        conflicts=rules.appraisal.output.conflicts,
+        methods=rules.appraisal_methods.output[0],
+    output:
+        table=report(
+            f"{APPRAISAL_DIR}/appraisal.html",
+            caption="../report/appraisal/appraisal.rst",
+            category=REPORT_DATASET,
+        ),
+        agreement=report(
+            f"{APPRAISAL_DIR}/agreement.html",
+            caption="../report/appraisal/agreement.rst",
+            category=REPORT_DATASET,
+        ),
+        conflicts=report(
+            f"{APPRAISAL_DIR}/conflicts.html",
+            caption="../report/appraisal/conflicts.rst",
+            category=REPORT_DATASET,
+        ),
+        methods=report(
+            f"{APPRAISAL_DIR}/methods.html",
+            caption="../report/appraisal/methods.rst",
+            category=REPORT_DATASET,
+        ),
+    params:
+        titles={
+            "table": "Critical appraisal of the included studies",
+            "agreement": "Agreement between appraisers, per item",
+            "conflicts": "Appraisers' conflicts and their adjudication",
+            "methods": "Methods: data extraction and critical appraisal",
+        },
+        notes={
+            "table": "not_appraised: no complete, agreed appraisal of the study (see its reason).",
+            "agreement": "Empty: fewer than two appraisers have appraised the same study.",
+            "conflicts": "Empty: no two appraisers answered an item of a study differently.",
+        },
+    log:
+        f"{LOGS}/report_pages_appraisal/report_pages_appraisal.log",
+    conda:
+        "../../envs/report.yaml"
+    script:
+        "../../scripts/report_pages.py"
+
+
+APPRAISAL_TARGETS = [
+    *expand(f"{RESULTS}/templates/appraisal_{{appraiser}}.xlsx", appraiser=APPRAISERS or ["template"]),
+    *rules.appraisal.output,
+    *rules.appraisal_figure.output,
+    *rules.appraisal_methods.output,
+    *rules.report_pages_appraisal.output,
+]
