@@ -433,16 +433,19 @@ def test_a_deleted_source_file_is_named_with_the_rules_reading_it(tmp_path, monk
 
     class Rule:
         def __init__(self, name, inputs, outputs=()):
-            self.name, self.input, self.outputs = name, inputs, outputs
+            self.name, self.input, self.output = name, inputs, list(outputs)
 
         def is_producer(self, path):
-            return path in self.outputs
+            return path in self.output
 
     monkeypatch.chdir(tmp_path)
     rules = [
         Rule("extraction_read", ["extraction/codebook.yaml", "extraction/cases.xlsx"]),
         Rule("dataset_codebook", ["extraction/codebook.yaml", "results/x.tsv"]),
         Rule("make_x", [], ["results/x.tsv"]),
+        # another way to make results/y.tsv exists: a missing input of this one is no problem
+        Rule("make_y_single", ["extraction/absent.xlsx"], ["results/y.tsv"]),
+        Rule("make_y_double", ["extraction/cases.xlsx"], ["results/y.tsv"]),
     ]
     Path("extraction").mkdir()
     Path("extraction/cases.xlsx").write_bytes(b"")

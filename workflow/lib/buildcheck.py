@@ -277,8 +277,21 @@ def missing_inputs(rules) -> list[str]:
     """Declared input files that no rule makes and that are not there (a deleted codebook,
     vocabulary, ...). Snakemake itself says "Nothing to be done" when the outputs exist."""
     rules = list(rules)
+
+    def replaceable(rule) -> bool:
+        """Every output of `rule` can also be made by another rule (e.g. extraction_read when
+        double extraction's extraction_agreed comes first in ruleorder): its inputs may be
+        absent, snakemake then uses the other rule."""
+        outputs = [str(item) for item in rule.output if "{" not in str(item)]
+        return bool(outputs) and all(
+            any(other is not rule and other.is_producer(path) for other in rules)
+            for path in outputs
+        )
+
     needed: dict[str, list[str]] = {}
     for rule in rules:
+        if replaceable(rule):
+            continue
         for item in rule.input:
             if isinstance(item, str) and "{" not in item:
                 needed.setdefault(str(item), []).append(rule.name)
