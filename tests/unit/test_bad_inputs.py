@@ -444,7 +444,7 @@ def test_a_deleted_source_file_is_named_with_the_rules_reading_it(tmp_path, monk
         Rule("dataset_codebook", ["extraction/codebook.yaml", "results/x.tsv"]),
         Rule("make_x", [], ["results/x.tsv"]),
         # another way to make results/y.tsv exists: a missing input of this one is no problem
-        Rule("make_y_single", ["extraction/absent.xlsx"], ["results/y.tsv"]),
+        Rule("make_y_single", ["extraction/absent.xlsx"], ["results/y.tsv", "results/y.txt"]),
         Rule("make_y_double", ["extraction/cases.xlsx"], ["results/y.tsv"]),
     ]
     Path("extraction").mkdir()

@@ -279,13 +279,12 @@ def missing_inputs(rules) -> list[str]:
     rules = list(rules)
 
     def replaceable(rule) -> bool:
-        """Every output of `rule` can also be made by another rule (e.g. extraction_read when
-        double extraction's extraction_agreed comes first in ruleorder): its inputs may be
-        absent, snakemake then uses the other rule."""
+        """Another rule can make an output of `rule` too (e.g. extraction_read when double
+        extraction's extraction_agreed comes first in ruleorder): its inputs may be absent,
+        snakemake then uses the other rule."""
         outputs = [str(item) for item in rule.output if "{" not in str(item)]
-        return bool(outputs) and all(
-            any(other is not rule and other.is_producer(path) for other in rules)
-            for path in outputs
+        return any(
+            other is not rule and other.is_producer(path) for other in rules for path in outputs
         )
 
     needed: dict[str, list[str]] = {}
