@@ -7,13 +7,20 @@ import os
 import re
 from datetime import date
 
-import yaml
-
 from reviewflow.windows import new_window, search_inputs, stored_windows
 
 SEARCH_DIR = config["search"]["windows_dir"]
-with open(config["review"]["first_version"], encoding="utf-8") as _handle:
-    SEARCH_FIRST_UNTIL = date.fromisoformat(str(yaml.safe_load(_handle)["search"]["until"]))
+# read strictly (duplicate keys, syntax errors located) by the parse-time copy of read_yaml
+_first_version, _problems = buildcheck.read_yaml_strict(config["review"]["first_version"])
+try:
+    SEARCH_FIRST_UNTIL = date.fromisoformat(str(_first_version["search"]["until"]))
+except (TypeError, KeyError, ValueError):
+    _problems = _problems or [
+        f"{config['review']['first_version']}: search.until: missing or not a date (YYYY-MM-DD): "
+        "the last day the first version's search covered"
+    ]
+if _problems:
+    raise buildcheck.BuildStop("The first version's file cannot be used", _problems)
 SEARCH_STORED = stored_windows(SEARCH_DIR)
 SEARCH_NEW = new_window(
     SEARCH_STORED,
