@@ -1,14 +1,44 @@
 # reviewflow: a living systematic review of case reports, rebuilt end to end by one command.
 # Thin entry point: the rules live in workflow/rules/, one file per stage.
+import sys
+from pathlib import Path
+
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
+
+# Parse-time checks (standard library + PyYAML only; see workflow/lib/buildcheck.py).
+sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "lib"))
+import buildcheck
+
+# Snakemake's own config loader lets a second `normality_alpha:` win silently, ends a syntax error
+# without its line and dumps the whole schema on a typo: every config file (--configfile ones
+# after config/config.yaml) is read strictly first, and every problem is listed, located.
+CONFIG_FILES = ["config/config.yaml", *map(buildcheck.short_path, workflow.config_settings.configfiles)]
+_config_problems = buildcheck.yaml_problems(CONFIG_FILES)
+if _config_problems:
+    raise buildcheck.BuildStop("The configuration cannot be used", _config_problems)
 
 
 configfile: "config/config.yaml"
 
 
-validate(config, "workflow/schemas/config.schema.yaml")
+_config_problems = buildcheck.config_problems(
+    config,
+    CONFIG_FILES,
+    Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml",
+    overrides=dict(workflow.config_settings.config),
+)
+if _config_problems:
+    raise buildcheck.BuildStop("The configuration cannot be used", _config_problems)
+validate(config, "workflow/schemas/config.schema.yaml")  # also fills in the schema's defaults
+
+# Stored search windows are verified on every build (sizes and SHA-256 against search_log.json),
+# not only when their import reruns; empty window folders of a killed fetch are removed.
+buildcheck.remove_empty_window_folders(config["search"]["windows_dir"])
+_window_problems = buildcheck.window_problems(config["search"]["windows_dir"])
+if _window_problems:
+    raise buildcheck.BuildStop("A stored search window was changed", _window_problems)
 
 
 report: "workflow/report/workflow.rst"
@@ -26,6 +56,7 @@ include: "workflow/rules/statistics.smk"
 include: "workflow/rules/prisma.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/living.smk"
+include: "workflow/rules/runstate.smk"
 
 
 rule all:
@@ -42,3 +73,10 @@ rule all:
         REPORT_TARGETS,
         LIVING_TARGETS,
     default_target: True
+
+
+# Every file the review is made from is a declared input of the rules that read it; a deleted one
+# stops every build, named (Snakemake alone would say "Nothing to be done" when outputs exist).
+_missing = buildcheck.missing_inputs(workflow.rules)
+if _missing:
+    raise buildcheck.BuildStop("A file the review is made from is missing", _missing)

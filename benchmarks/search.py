@@ -26,7 +26,6 @@ from datetime import date
 from pathlib import Path
 
 import rispy
-import yaml
 from Bio import Entrez, Medline
 from pytest_httpserver import HTTPServer
 
@@ -37,11 +36,12 @@ sys.path.insert(0, str(REPO / "scripts"))
 from reviewflow.entrez import EntrezClient, EntrezSettings, minimum_requests  # noqa: E402
 from reviewflow.importers import import_file  # noqa: E402
 from reviewflow.windows import Window, fetch_window  # noqa: E402
+from reviewflow.yamlfile import read_yaml  # noqa: E402
 from tests.fake_eutils import FakeEutils, real_articles  # noqa: E402
 
 SHARED = Path(os.environ.get("REVIEWFLOW_SHARED", REPO.parent / "shared"))
 FORMATS = SHARED / "data" / "formats"
-CSV_COLUMNS = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["search"]["csv_columns"]
+CSV_COLUMNS = read_yaml(REPO / "config" / "config.yaml")["search"]["csv_columns"]
 REPEATS = 5
 
 

@@ -3,16 +3,14 @@
 import json
 import logging
 
-import yaml
-
 from reviewflow.dedup_tables import read_records, read_studies, run_stage, search_windows
 from reviewflow.io import write_json, write_table
 from reviewflow.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.yamlfile import read_yaml
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():
-    with open(snakemake.input.first_version, encoding="utf-8") as handle:
-        first_version = yaml.safe_load(handle)
+    first_version = read_yaml(snakemake.input.first_version)
     with open(snakemake.input.search_counts, encoding="utf-8") as handle:
         windows = search_windows(json.load(handle), snakemake.input.search_counts)
     outputs = run_stage(

@@ -3,7 +3,7 @@
 import logging
 
 from reviewflow.codebook import load_codebook
-from reviewflow.io import write_table
+from reviewflow.io import write_table, write_text
 from reviewflow.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.workbook import read_workbook
 
@@ -14,3 +14,5 @@ with stop_on_input_problems():
 for name in ("cases", "studies"):
     write_table(sheets[name].to_frame(), snakemake.output[name])
     logging.info("%s: %d rows", snakemake.output[name], len(sheets[name].rows))
+# the content digest taken when the workflow was read (workflow/lib/buildcheck.py)
+write_text(snakemake.params.digest + "\n", snakemake.output.digest)

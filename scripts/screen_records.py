@@ -2,8 +2,6 @@
 
 import logging
 
-import yaml
-
 from reviewflow.io import write_json, write_table
 from reviewflow.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.screening import (
@@ -16,6 +14,7 @@ from reviewflow.screening import (
 )
 from reviewflow.screening_files import read_decisions
 from reviewflow.screening_sheets import new_studies, read_studies
+from reviewflow.yamlfile import read_yaml
 
 start_rule_log(snakemake.log[0])
 log = logging.getLogger("screen_records")
@@ -25,8 +24,7 @@ with stop_on_input_problems():
     settings = ScreeningSettings.from_config(snakemake.params.settings)
     records = read_unique_records(snakemake.input.records)
     decisions = read_decisions(snakemake.params.decisions_dir, record_id_index(records), settings)
-    with open(snakemake.input.first_version, encoding="utf-8") as handle:
-        first_version = yaml.safe_load(handle)
+    first_version = read_yaml(snakemake.input.first_version)
     result = screen(records, decisions, settings)
     _, workbook = new_studies(records, result.states, read_studies(snakemake.input.studies))
     counts = build_counts(result, first_version, settings, workbook=workbook)

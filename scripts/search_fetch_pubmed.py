@@ -2,6 +2,7 @@
 nothing; stored windows are never touched)."""
 
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -10,8 +11,20 @@ from reviewflow.rulelog import start_rule_log
 from reviewflow.windows import Window, fetch_window
 
 
+def stop_on_sigterm(signum, frame) -> None:
+    """Snakemake stops a job with SIGTERM (Ctrl-C, a failed job elsewhere): exit through
+    Python so that the fetch removes its temporary folder."""
+    raise SystemExit("search_fetch_pubmed: stopped; nothing was stored")
+
+
+def remove_if_empty(folder: Path) -> None:
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+
+
 def main(sm) -> None:
     start_rule_log(sm.log[0], console=True)
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     window = Window.from_id(sm.wildcards.window)
     target = Path(sm.output[0]).parent
     try:
@@ -20,12 +33,14 @@ def main(sm) -> None:
             window, sm.params.windows_dir, query=sm.params.pubmed["query"], client=client
         )
     except (EntrezError, OSError, ValueError) as error:
-        if target.is_dir() and not any(target.iterdir()):
-            target.rmdir()
+        remove_if_empty(target)
         logging.error(
             "PubMed search for window %s failed; nothing was stored: %s", window.id, error
         )
         sys.exit(f"search_fetch_pubmed: window {window.id} not fetched, nothing stored: {error}")
+    except BaseException:
+        remove_if_empty(target)  # no empty window folder left behind
+        raise
     logging.info(
         "window %s stored: %d records, %d requests (minimum %d)",
         window.id,

@@ -3,17 +3,16 @@
 import json
 import logging
 
-import yaml
-
 from reviewflow.io import write_json, write_text
-from reviewflow.rulelog import start_rule_log
+from reviewflow.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.windows import FileSummary, search_counts, search_report
+from reviewflow.yamlfile import read_yaml
 
 
 def main(sm) -> None:
     start_rule_log(sm.log[0])
-    with open(sm.input.first_version, encoding="utf-8") as handle:
-        first_version = yaml.safe_load(handle)
+    with stop_on_input_problems():
+        first_version = read_yaml(sm.input.first_version)
     with open(sm.input.summary, encoding="utf-8") as handle:
         imported = json.load(handle)
     summaries = [FileSummary(**entry) for entry in imported["files"]]

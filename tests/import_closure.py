@@ -25,6 +25,8 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 SCRIPTS = REPO / "scripts"
 LIBRARY = "reviewflow"
+# Modules of the workflow's own that the Snakefile puts on sys.path (parse-time helpers).
+WORKFLOW_LIB = REPO / "workflow" / "lib"
 RULE_FILES = sorted((REPO / "workflow" / "rules").glob("*.smk"))
 # conda-forge names of distributions whose name there differs from PyPI's (lower case)
 PYPI_TO_CONDA = {"matplotlib": "matplotlib-base"}
@@ -50,8 +52,10 @@ def imported_names(source: str, module: str | None = None) -> set[str]:
 
 
 def library_file(name: str) -> Path | None:
-    """The file of library module `name` (reviewflow.x or reviewflow.x.y), None if not one."""
-    path = SCRIPTS.joinpath(*name.split("."))
+    """The file of library module `name` (reviewflow.x or reviewflow.x.y, or a module of
+    workflow/lib), None if not one."""
+    root = SCRIPTS if name.split(".")[0] == LIBRARY else WORKFLOW_LIB
+    path = root.joinpath(*name.split("."))
     for candidate in (path.with_suffix(".py"), path / "__init__.py"):
         if candidate.is_file():
             return candidate
@@ -59,14 +63,15 @@ def library_file(name: str) -> Path | None:
 
 
 def module_name(path: Path) -> str:
-    parts = path.relative_to(SCRIPTS).with_suffix("").parts
+    root = WORKFLOW_LIB if path.is_relative_to(WORKFLOW_LIB) else SCRIPTS
+    parts = path.relative_to(root).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 @dataclass(frozen=True)
 class Closure:
     third_party: frozenset[str]  # top-level import names outside the standard library
-    library: frozenset[str]  # library modules reached (dotted names)
+    library: frozenset[str]  # library (and workflow/lib) modules reached (dotted names)
 
 
 def closure(names: set[str]) -> Closure:
@@ -79,7 +84,7 @@ def closure(names: set[str]) -> Closure:
         top = name.split(".")[0]
         if top == "__future__" or top in sys.stdlib_module_names:
             continue
-        if top != LIBRARY:
+        if top != LIBRARY and library_file(top) is None:
             third_party.add(top)
             continue
         parts = name.split(".")

@@ -165,7 +165,7 @@ def read_labelled_export(file: DecisionFile, checker: Checker) -> list[Decision]
     if file.path.suffix.lower() == ".ris":
         header, rows = read_ris_rows(file.path)
     else:
-        header, rows = read_table_rows(file.path)
+        header, rows = read_table_rows(file.path, (*ID_COLUMNS, *LABEL_COLUMNS, *NOTE_COLUMNS))
     id_column = next((c for c in ID_COLUMNS if c in header), None)
     label_column = next((c for c in LABEL_COLUMNS if c in header), None)
     note_column = next((c for c in NOTE_COLUMNS if c in header), None)

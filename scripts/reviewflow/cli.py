@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -15,7 +16,11 @@ def build_parser() -> argparse.ArgumentParser:
         "window folder): format, database, record count, or every problem found",
     )
     check.add_argument("files", nargs="+", help="export files (RIS, WoS, CSV, MEDLINE, ...)")
-    check.add_argument("--config", default="config/config.yaml", help="for the CSV alias table")
+    check.add_argument(
+        "--config",
+        help="the review's config/config.yaml (for the CSV column names); default: the one of "
+        "the review this directory is in, else of the installed workflow",
+    )
     check.set_defaults(func=check_export)
     add_dedup_command(commands)
     add_living_commands(commands)
@@ -28,6 +33,18 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--title", help="the review's title (config/config.yaml)")
     new.set_defaults(func=new_review)
     return parser
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """config/config.yaml of the review `start` (default: the current directory) is in, else
+    of the checkout the reviewflow package was installed from; None when there is none."""
+    start = (start or Path.cwd()).resolve()
+    package_root = Path(__file__).resolve().parents[2]
+    for folder in [start, *start.parents, package_root]:
+        candidate = folder / "config" / "config.yaml"
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def new_review(args: argparse.Namespace) -> int:
@@ -49,9 +66,15 @@ def new_review(args: argparse.Namespace) -> int:
 
 
 def check_export(args: argparse.Namespace) -> int:
+    from reviewflow.errors import InputProblems
     from reviewflow.windows import describe_exports
 
-    text, ok = describe_exports(args.files, args.config)
+    config = Path(args.config) if args.config else find_config()
+    try:
+        text, ok = describe_exports(args.files, config)
+    except InputProblems as error:  # the config itself
+        print(f"reviewflow check-export: {InputProblems(error.source, error.problems, '')}")
+        return 2
     print(text)
     return 0 if ok else 1
 

@@ -25,6 +25,7 @@ import math
 import os
 import re
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -76,7 +77,9 @@ class EntrezSettings:
     api_key: str | None = field(default=None, repr=False)
     batch_size: int = 200
     retrieval_cap: int = RETRIEVAL_CAP
-    timeout: float = 60.0
+    timeout: float = 60.0  # per connect or read: a server that says nothing
+    request_deadline: float = 300.0  # per request, however the bytes trickle in
+    window_deadline: float = 3600.0  # a whole window's fetch (every request and wait)
     max_retries: int = 5
     backoff: float = 2.0  # first retry waits this long, then doubles
     backoff_max: float = 60.0
@@ -105,6 +108,8 @@ class EntrezSettings:
             batch_size=int(pubmed.get("batch_size", 200)),
             retrieval_cap=int(pubmed.get("retrieval_cap", RETRIEVAL_CAP)),
             timeout=float(pubmed.get("timeout_seconds", 60)),
+            request_deadline=float(pubmed.get("request_deadline_seconds", 300)),
+            window_deadline=float(pubmed.get("window_deadline_seconds", 3600)),
             max_retries=int(pubmed.get("max_retries", 5)),
             backoff=float(pubmed.get("backoff_seconds", 2)),
             backoff_max=float(pubmed.get("backoff_max_seconds", 60)),
@@ -168,8 +173,29 @@ class EntrezClient:
             )
         self.settings = settings
         self.sleep = sleep
+        self.clock = clock
         self.limiter = RateLimiter(settings.rate, clock, sleep)
         self.requests = 0
+        self.opener = urllib.request.build_opener(_WatchedHTTPHandler(), _WatchedHTTPSHandler())
+        self.deadline_at: float | None = None  # the window's deadline (clock time), once started
+
+    def start_deadline(self, seconds: float | None = None) -> None:
+        """Every request and wait from now on must end within `seconds` (default: the
+        window deadline of the settings)."""
+        seconds = self.settings.window_deadline if seconds is None else seconds
+        self.deadline_at = self.clock() + seconds
+
+    def _remaining(self, utility: str) -> float:
+        """Seconds left before the window's deadline; EntrezError once it has passed."""
+        if self.deadline_at is None:
+            return math.inf
+        left = self.deadline_at - self.clock()
+        if left <= 0:
+            raise EntrezError(
+                f"{utility}: the window's deadline of {self.settings.window_deadline:g} s has "
+                "passed (search.pubmed.window_deadline_seconds); nothing was stored"
+            )
+        return left
 
     # -- HTTP ---------------------------------------------------------------------------------
 
@@ -198,16 +224,29 @@ class EntrezClient:
         for attempt in range(self.settings.max_retries + 1):
             if attempt:
                 log.info("retrying %s (attempt %d): %s", utility, attempt + 1, last_problem)
+            self._remaining(utility)
             self.limiter.wait()
             self.requests += 1
             request = self._request(utility, params)
             retry_after = None
+            allowed = min(self.settings.request_deadline, self._remaining(utility))
+            watchdog = _Watchdog(allowed)
             try:
-                with urllib.request.urlopen(request, timeout=self.settings.timeout) as reply:  # noqa: S310
-                    body = reply.read()
+                with watchdog:
+                    try:
+                        with self.opener.open(request, timeout=self.settings.timeout) as reply:
+                            body = reply.read()
+                    except (OSError, http.client.HTTPException):
+                        if watchdog.fired:
+                            raise _DeadlinePassed() from None
+                        raise
+                    if watchdog.fired:
+                        raise _DeadlinePassed()
                 if check is not None:
                     check(body)
                 return body
+            except _DeadlinePassed:
+                last_problem = f"no complete reply within {allowed:g} s (overall deadline)"
             except urllib.error.HTTPError as error:
                 if error.code != 429 and error.code < 500:
                     raise EntrezError(
@@ -235,6 +274,11 @@ class EntrezClient:
                 if retry_after is not None:
                     delay = retry_after
                 log.warning("%s: %s; waiting %.2f s", utility, last_problem, delay)
+                if delay >= self._remaining(utility):
+                    raise EntrezError(
+                        f"{utility} ({shown}): {last_problem}; the next try would pass the "
+                        f"window's deadline of {self.settings.window_deadline:g} s"
+                    )
                 self.sleep(delay)
         raise EntrezError(
             f"{utility} ({shown}) failed {self.settings.max_retries + 1} times; "
@@ -280,6 +324,82 @@ class EntrezClient:
             check_efetch(body, retmax)
 
         return self.get("efetch", params, check=check)
+
+
+class _DeadlinePassed(Exception):
+    """A request's overall deadline passed (its sockets were shut)."""
+
+
+_watched = threading.local()  # the watchdog of the request this thread is making
+
+
+class _Watchdog:
+    """Shuts the sockets of one request when its overall deadline passes: a socket timeout
+    applies to each read, so a server trickling one byte a second would never time out."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.sockets: list[socket.socket] = []
+        self.fired = False
+        self.lock = threading.Lock()
+
+    def add(self, sock: socket.socket) -> None:
+        with self.lock:
+            self.sockets.append(sock)
+            if self.fired:
+                _shut(sock)
+
+    def fire(self) -> None:
+        with self.lock:
+            self.fired = True
+            for sock in self.sockets:
+                _shut(sock)
+
+    def __enter__(self) -> _Watchdog:
+        _watched.current = self
+        self.timer = threading.Timer(self.seconds, self.fire)
+        self.timer.daemon = True
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.timer.cancel()
+        _watched.current = None
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+def _watch(sock: socket.socket) -> None:
+    watchdog = getattr(_watched, "current", None)
+    if watchdog is not None:
+        watchdog.add(sock)
+
+
+class _WatchedHTTPConnection(http.client.HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _watch(self.sock)
+
+
+class _WatchedHTTPSConnection(http.client.HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        _watch(self.sock)
+
+
+class _WatchedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_WatchedHTTPConnection, req)
+
+
+class _WatchedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_WatchedHTTPSConnection, req, context=self._context)
 
 
 def parse_retry_after(value: str | None) -> float | None:

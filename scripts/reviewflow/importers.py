@@ -42,6 +42,7 @@ from reviewflow.records import (
     make_record,
     normalise_doi,
     pages_of,
+    year_of,
 )
 
 FORMATS = ("pubmed_xml", "medline", "ris", "wos_plain", "wos_tab", "csv", "bibtex")
@@ -75,6 +76,31 @@ def file_bytes(path: Path) -> bytes:
         except (OSError, EOFError) as error:
             raise InputProblems(path, [f"not a readable gzip file: {error}"]) from None
     return data
+
+
+# Files that are not bibliographic exports, by their first bytes: what they are, what to do.
+NOT_EXPORTS = (
+    (
+        b"PK\x03\x04",
+        "an Excel workbook (.xlsx) or another zip archive, not an export: export the records "
+        "as RIS, plain text (Web of Science), MEDLINE, BibTeX or CSV",
+    ),
+    (
+        bytes.fromhex("d0cf11e0a1b11ae1"),
+        "an old Excel (.xls) or Word file, not an export: export the records as RIS, plain "
+        "text, MEDLINE, BibTeX or CSV",
+    ),
+    (b"%PDF", "a PDF document, not an export: export the records from the database itself"),
+)
+
+
+def what_it_is(data: bytes) -> str | None:
+    """What a file is when its first bytes show it is not an export (an HTML page is found by
+    sniff_format), else None."""
+    for magic, what in NOT_EXPORTS:
+        if data.startswith(magic):
+            return what
+    return None
 
 
 def decode(data: bytes, path: Path) -> tuple[str, str]:
@@ -189,6 +215,9 @@ def import_file(
     """Read one export or PubMed reply into records; InputProblems if anything is wrong."""
     path = Path(path)
     data = file_bytes(path)
+    what = what_it_is(data)
+    if what:
+        raise InputProblems(path, [f"{path.name}: {what}"])
     text, encoding = decode(data, path)
     fmt = fmt or sniff_format(text, path)
     if fmt == "pubmed_xml":
@@ -379,6 +408,9 @@ def read_medline(text: str, path: Path) -> tuple[list[dict[str, str]], int]:
         if "PMID" not in entry:
             problems.append(f"record {number}: no PMID")
             continue
+        problems += year_problem(
+            entry.get("DP", ""), f"record {number} (PMID {entry['PMID']})", "DP"
+        )
         records.append(medline_record(entry))
     _raise(path, problems)
     return records, declared
@@ -477,6 +509,8 @@ def read_ris(text: str, path: Path) -> tuple[list[dict[str, str]], int | None]:
         if len(parsed) != 1:
             problems.append(f"line {start}: record {number} could not be read by rispy")
             continue
+        raw_year = _first(parsed[0], "year", "publication_year")
+        problems += year_problem(raw_year, f"line {start}, record {number}", "PY")
         records.append(ris_record(parsed[0]))
     _raise(path, problems)
     return records, declared
@@ -586,6 +620,9 @@ def read_wos_plain(text: str, path: Path) -> tuple[list[dict[str, str]], int]:
                 problems.append(f"line {number}: ER outside a record")
             else:
                 entries.append(current)
+                problems += year_problem(
+                    " ".join(current.get("PY", [])), f"line {start}, record {declared}", "PY"
+                )
             current, tag = None, None
         elif tag == "EF":
             saw_end = True
@@ -660,6 +697,9 @@ def read_wos_tab(text: str, path: Path) -> tuple[list[dict[str, str]], int]:
             )
             continue
         entry = {tag: [cell] for tag, cell in zip(header, cells, strict=False) if cell.strip()}
+        problems += year_problem(
+            " ".join(entry.get("PY", [])), f"line {number}, record {declared}", "PY"
+        )
         for tag in WOS_MULTI & set(entry):
             entry[tag] = entry[tag][0].split("; ")
         records.append(wos_record(entry))
@@ -735,6 +775,11 @@ def read_csv(
                 continue
             cells = dict(zip(header, row, strict=True))
             values = {name: cells[column] for name, column in columns.items()}
+            problems += year_problem(
+                values.get("year", ""),
+                f"line {reader.line_num}, record {declared}",
+                columns.get("year", "year"),
+            )
             records.append(csv_record(values))
     except csv.Error as error:
         problems.append(f"line {reader.line_num}: {error}")
@@ -840,7 +885,9 @@ def _bibtex_fields(body: str) -> tuple[dict[str, str], str]:
 def read_bibtex(text: str, path: Path) -> tuple[list[dict[str, str]], int]:
     declared = sum(1 for m in BIBTEX_ENTRY.finditer(text) if m.group(1).lower() not in BIBTEX_SKIP)
     records = []
-    for _line, kind, fields in parse_bibtex(text, path):
+    problems: list[str] = []
+    for line, kind, fields in parse_bibtex(text, path):
+        problems += year_problem(fields.get("year", ""), f"line {line}", "year")
         eid = re.search(r"eid=([\w.-]+)", fields.get("url", ""))
         keywords = re.split(r";\s*", fields.get("author_keywords", ""))
         keywords += re.split(r";\s*", fields.get("keywords", ""))
@@ -862,7 +909,19 @@ def read_bibtex(text: str, path: Path) -> tuple[list[dict[str, str]], int]:
                 keywords=join_list(keywords),
             )
         )
+    _raise(path, problems)
     return records, declared
+
+
+def year_problem(raw: object, where: str, field: str) -> list[str]:
+    """A year field whose value holds no year (`PY twenty`) is a problem, never a dropped year."""
+    text = clean_text(raw)
+    if text and not year_of(text):
+        return [
+            f"{where}: {field} {text!r}: not a year: a four-digit year (e.g. 2021), or no "
+            f"{field} at all when the year is unknown"
+        ]
+    return []
 
 
 READERS: dict[str, Callable[[str, Path], tuple[list[dict[str, str]], int | None]]] = {

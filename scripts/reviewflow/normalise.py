@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from reviewflow.yamlfile import read_yaml
 
 RULES_FILE = Path(__file__).with_name("dedup_rules.yaml")
 
@@ -97,7 +97,7 @@ def _alternation(patterns: list[str]) -> re.Pattern:
 
 @functools.lru_cache(maxsize=4)
 def load_rules(path: str | Path = RULES_FILE) -> Rules:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = read_yaml(path)
     return Rules(
         thresholds=dict(data["thresholds"]),
         title_annotations=_alternation(data["title_annotations"]),

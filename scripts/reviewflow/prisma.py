@@ -28,12 +28,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from reviewflow.errors import InputProblems, raise_if_any
 from reviewflow.io import atomic_write, guard_cell
 from reviewflow.report import Section, write_html_page
 from reviewflow.screening import COUNT_KEYS
+from reviewflow.yamlfile import read_yaml
 
 # How the app's CSV writes a count that is not a number (not reported, or not applicable). `NA`
 # is R's missing value: `read.csv` (which the PRISMA2020 package and its Shiny app use) reads it
@@ -486,7 +486,7 @@ def read_dataset(path: str | os.PathLike, study_column: str = "study_id") -> Dat
 
 def read_first_version_patients(path: str | os.PathLike) -> Count:
     """The patients the first version reported (`included.patients`; null: not reported)."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     value = (data.get("included") or {}).get("patients")
     where = f"{path}: included.patients"
     if value is not None and (not _is_count(value)):

@@ -34,7 +34,7 @@ from __future__ import annotations
 import csv
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +42,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from reviewflow.errors import raise_if_any
+from reviewflow.errors import InputProblems, raise_if_any
 from reviewflow.rule_inputs import decision_file_paths, is_ignored  # noqa: F401
 from reviewflow.screening import (
     DECISIONS,
@@ -63,6 +63,8 @@ TABLE_SUFFIXES = ("tsv", "csv", "xlsx")
 ASREVIEW_SUFFIXES = ("csv", "tsv", "xlsx", "ris")
 REQUIRED_COLUMNS = ("record_id", "decision")
 # What reading a damaged or mislabelled file raises (a zip that is not a workbook, bad UTF-8, ...)
+# The columns of a reviewer's table that are read (a formula in them is refused).
+DECISION_COLUMNS = ("record_id", "decision", "reason", "note")
 UNREADABLE = (OSError, ValueError, KeyError, csv.Error, zipfile.BadZipFile, InvalidFileException)
 BOTH_STAGES = "screening"  # the file-name stage of a workbook with a sheet per stage
 OPTIONAL_COLUMNS = ("reason", "note")
@@ -162,10 +164,11 @@ def cell_text(value: object) -> str:
 Table = tuple[list[str], list[Row]]  # normalised header, non-blank rows
 
 
-def read_table_rows(path: Path) -> Table:
-    """Header and rows of a .tsv, .csv, or .xlsx file (its first visible sheet)."""
+def read_table_rows(path: Path, read_columns: Collection[str] = DECISION_COLUMNS) -> Table:
+    """Header and rows of a .tsv, .csv, or .xlsx file (its first visible sheet); a formula in
+    one of `read_columns` is refused (see read_xlsx_sheets)."""
     if path.suffix.lower() == ".xlsx":
-        sheets = read_xlsx_sheets(path)
+        sheets = read_xlsx_sheets(path, read_columns)
         return next(iter(sheets.values()), ([], []))
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     with open(path, encoding="utf-8-sig", newline="") as handle:
@@ -183,26 +186,37 @@ def read_table_rows(path: Path) -> Table:
     return header, rows
 
 
-def read_xlsx_sheets(path: Path) -> dict[str, Table]:
-    """Every visible sheet of a workbook, in order: title -> (header, rows)."""
-    book = load_workbook(path, read_only=True, data_only=True)
+def read_xlsx_sheets(
+    path: Path, read_columns: Collection[str] = DECISION_COLUMNS
+) -> dict[str, Table]:
+    """Every visible sheet of a workbook, in order: title -> (header, rows). A formula in a
+    header or in one of `read_columns` is refused, its cell named (its cached value is whatever
+    the program that saved it computed, or nothing): InputProblems listing every such cell."""
+    book = load_workbook(path, read_only=True, data_only=False)
+    formulas: list[str] = []
     try:
-        return {
-            sheet.title: read_sheet(sheet)
+        sheets = {
+            sheet.title: read_sheet(sheet, formulas, read_columns)
             for sheet in book.worksheets
             if sheet.sheet_state == "visible"
         }
     finally:
         book.close()
+    raise_if_any(str(path), formulas)
+    return sheets
 
 
-def read_sheet(sheet) -> Table:
-    rows_iter = sheet.iter_rows(values_only=True)
-    header = [normalise_header(h) for h in next(rows_iter, ())]
+def read_sheet(sheet, formulas: list[str], read_columns: Collection[str]) -> Table:
+    rows_iter = sheet.iter_rows()
+    header_cells = next(rows_iter, ())
+    check_formulas(sheet.title, header_cells, formulas)
+    header = [normalise_header(c.value) for c in header_cells]
+    read = {i for i, name in enumerate(header) if name in read_columns}
     rows = []
     for number, cells in enumerate(rows_iter, start=2):
+        check_formulas(sheet.title, [c for i, c in enumerate(cells) if i in read], formulas)
         values = {
-            name: cell_text(cells[i] if i < len(cells) else None)
+            name: cell_text(cells[i].value if i < len(cells) else None)
             for i, name in enumerate(header)
             if name
         }
@@ -214,6 +228,16 @@ def read_sheet(sheet) -> Table:
             }
             rows.append(Row(values, places, f"{sheet.title} row {number}"))
     return header, rows
+
+
+def check_formulas(title: str, cells, formulas: list[str]) -> None:
+    """A cell holding a formula is a problem, named by its cell."""
+    for cell in cells:
+        if getattr(cell, "data_type", None) == "f":
+            formulas.append(
+                f"{title}!{cell.coordinate}: {str(cell.value)!r}: a formula: type the value "
+                "itself (a decision, reason or record id), not a formula"
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -375,6 +399,8 @@ def read_decisions(
                 decisions += read_labelled_export(file, checker)
             else:
                 decisions += read_reviewer_table(file, checker)
+        except InputProblems as error:
+            problems += [f"{file.display}, {problem}" for problem in error.problems]
         except UNREADABLE as error:
             problems.append(
                 f"{file.display}: cannot be read as a {file.path.suffix} file "

@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import yaml
-
 from reviewflow import __version__
 from reviewflow.entrez import (
     EntrezClient,
@@ -51,6 +49,7 @@ from reviewflow.rule_inputs import (  # noqa: F401  (re-exported: windows is the
     stored_windows,
     window_inputs,
 )
+from reviewflow.yamlfile import read_yaml
 
 EXPORT_INFO_KEYS = {"database", "platform", "date_run", "query", "limits", "notes"}
 # Counts reported for every window, even when a database was not searched (null).
@@ -85,9 +84,11 @@ def fetch_window(
     if target.exists() and any(target.iterdir()):
         raise FileExistsError(f"{target} already holds files: a stored window is never rewritten")
     windows_dir.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(windows_dir, window)
     started = datetime.now(UTC)
     partial = Path(tempfile.mkdtemp(prefix=f".{window.id}.partial-", dir=windows_dir))
     try:
+        client.start_deadline()
         whole = client.esearch(query, window.start, window.until)
         slices = plan_slices(client, query, window.start, window.until, whole)
         with tqdm(
@@ -114,6 +115,16 @@ def fetch_window(
         shutil.rmtree(partial, ignore_errors=True)
         raise
     return log
+
+
+def remove_leftovers(windows_dir: Path, window: Window) -> list[Path]:
+    """Temporary folders of an earlier fetch of `window` that was killed before it could clean
+    up (`.<window>.partial-*`): removed before a new fetch starts. Only one fetch of a window
+    runs at a time (snakemake locks the working directory)."""
+    leftovers = sorted(p for p in windows_dir.glob(f".{window.id}.partial-*") if p.is_dir())
+    for folder in leftovers:
+        shutil.rmtree(folder, ignore_errors=True)
+    return leftovers
 
 
 def _store(path: Path, data: bytes, role: str, records: int | None) -> dict:
@@ -196,10 +207,7 @@ def read_exports_info(folder: Path) -> dict[str, dict]:
     path = folder / EXPORTS_INFO
     if not path.is_file():
         return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as error:
-        raise InputProblems(path, [f"not readable YAML: {error}"]) from None
+    data = read_yaml(path) or {}
     problems = []
     if not isinstance(data, dict):
         raise InputProblems(path, ["must map each export's file name to its description"])
@@ -501,16 +509,29 @@ def build_records(
     return records, summaries, logs
 
 
-def describe_exports(files: Sequence[str | Path], config_path: str | Path) -> tuple[str, bool]:
-    """What the import would make of each export (for `reviewflow check-export`)."""
-    search = yaml.safe_load(Path(config_path).read_text(encoding="utf-8"))["search"]
+def describe_exports(
+    files: Sequence[str | Path], config_path: str | Path | None
+) -> tuple[str, bool]:
+    """What the import would make of each export (for `reviewflow check-export`); without a
+    config, CSV exports cannot be read (their column names are in config search.csv_columns)."""
+    search = read_yaml(config_path)["search"] if config_path else {}
     lines, ok = [], True
     for name in files:
         path = Path(name)
         try:
-            imported = import_file(path, csv_columns=search["csv_columns"])
-        except (InputProblems, OSError) as error:
-            lines.append(str(error))
+            if not path.is_file():
+                raise InputProblems(path, [f"{path}: no such file"])
+            imported = import_file(path, csv_columns=search.get("csv_columns"))
+        except InputProblems as error:
+            lines.append(str(InputProblems(error.source, error.problems, consequence="")))
+            ok = False
+            continue
+        except ValueError as error:  # a CSV export without the alias table
+            lines.append(f"{path}: {error}: give the review's config with --config")
+            ok = False
+            continue
+        except OSError as error:
+            lines.append(f"{path}: cannot be read: {error}")
             ok = False
             continue
         database = export_database(path, imported, {}, search.get("exports", []))

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
@@ -143,10 +144,8 @@ def read_workbook(path: str | Path, codebook: Codebook) -> dict[str, RawSheet]:
     path = str(path)
     try:
         book = load_workbook(path, data_only=False)
-    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError) as error:
-        raise InputProblems(
-            path, [f"{path}: cannot be read as an .xlsx workbook ({error}): an Excel workbook"]
-        ) from error
+    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ParseError) as error:
+        raise InputProblems(path, [unreadable_workbook(path, error)]) from None
     problems: list[str] = []
     expected = [s.name for s in codebook.sheets]
     for name in book.sheetnames:
@@ -170,6 +169,31 @@ def read_workbook(path: str | Path, codebook: Codebook) -> dict[str, RawSheet]:
         problems += unknown_phrase_problems(sheets[codebook.dataset_sheet], codebook.vocabulary)
     raise_if_any(path, problems)
     return sheets
+
+
+OLE2_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")  # an encrypted .xlsx, or an old .xls
+
+
+def unreadable_workbook(path: str, error: Exception) -> str:
+    """Why a workbook cannot be opened, in a reviewer's words."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(8)
+    except OSError:
+        start = b""
+    if start == OLE2_SIGNATURE:
+        what = (
+            "is password-protected (encrypted) or an old .xls file: save it as an Excel 2007-365 "
+            ".xlsx workbook without a password"
+        )
+    elif isinstance(error, ParseError | KeyError) or zipfile.is_zipfile(path):
+        what = (
+            f"is damaged ({type(error).__name__}: {error}): restore the last good version "
+            "(git checkout -- the file) and redo the latest edits"
+        )
+    else:
+        what = f"cannot be read as an .xlsx workbook ({error}): an Excel workbook"
+    return f"{path}: {what}"
 
 
 def cell_text(cell) -> tuple[str, str | None, str | None]:

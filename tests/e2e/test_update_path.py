@@ -256,7 +256,8 @@ def update_config(workdir: Path) -> None:
 
 # ---------------------------------------------------------------------------------- the path
 
-SKIP_RUN_FILES = ("results/logs", "results/benchmarks", ".snakemake")
+# what every run writes about itself (results/run_state.json: the state of the last build)
+SKIP_RUN_FILES = ("results/logs", "results/benchmarks", ".snakemake", "results/run_state.json")
 
 
 def test_living_review_update_path(workflow_dir, httpserver, monkeypatch):
@@ -493,6 +494,8 @@ def a_failed_fetch_changes_nothing(review: Path) -> None:
     before = digest(review, skip=SKIP_RUN_FILES)
     failed = run_snakemake(review, "--config", "search_until=2025-09-30", check=False)
     assert failed.returncode != 0
+    state = json.loads((review / "results" / "run_state.json").read_text(encoding="utf-8"))
+    assert state["state"] == "failed"  # recorded as failed: no report until a build succeeds
     assert f"window {WC} not fetched, nothing stored" in failed.stderr
     assert digest(review, skip=SKIP_RUN_FILES) == before
     searches = review / "resources/searches"

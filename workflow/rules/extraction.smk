@@ -22,14 +22,29 @@ rule extraction_template:
         "../../scripts/extraction_template.py"
 
 
+# A workbook saved again without a change gets new bytes and a new time stamp, but the same
+# content (sheets, cells, formats, hidden and merged cells: buildcheck.workbook_content, whichever
+# program saved it). Its digest is taken here and written by the rule (params.digest); when the
+# workbook still holds what was last read, its time stamp is ignored (ancient), so that nothing
+# after the extraction is rebuilt.
+EXTRACTION_WORKBOOK = config["extraction"]["workbook"]
+EXTRACTION_DIGEST = f"{RESULTS}/extraction/workbook_digest.txt"
+EXTRACTION_CONTENT = buildcheck.workbook_digest(EXTRACTION_WORKBOOK)
+if EXTRACTION_CONTENT and buildcheck.recorded_digest(EXTRACTION_DIGEST) == EXTRACTION_CONTENT:
+    EXTRACTION_WORKBOOK = ancient(EXTRACTION_WORKBOOK)
+
+
 rule extraction_read:
     input:
-        workbook=config["extraction"]["workbook"],
+        workbook=EXTRACTION_WORKBOOK,
         codebook=config["extraction"]["codebook"],
         vocabulary=config["dataset"]["vocabulary"],
     output:
         cases=f"{RESULTS}/extraction/cases.tsv",
         studies=f"{RESULTS}/extraction/studies.tsv",
+        digest=EXTRACTION_DIGEST,
+    params:
+        digest=EXTRACTION_CONTENT,
     resources:
         mem_mb=1000,
         runtime=5,

@@ -7,13 +7,20 @@ import os
 import re
 from datetime import date
 
-import yaml
-
 from reviewflow.rule_inputs import new_window, search_inputs, stored_windows
 
 SEARCH_DIR = config["search"]["windows_dir"]
-with open(config["review"]["first_version"], encoding="utf-8") as _handle:
-    SEARCH_FIRST_UNTIL = date.fromisoformat(str(yaml.safe_load(_handle)["search"]["until"]))
+# read strictly (duplicate keys, syntax errors located) by the parse-time copy of read_yaml
+_first_version, _problems = buildcheck.read_yaml_strict(config["review"]["first_version"])
+try:
+    SEARCH_FIRST_UNTIL = date.fromisoformat(str(_first_version["search"]["until"]))
+except (TypeError, KeyError, ValueError):
+    _problems = _problems or [
+        f"{config['review']['first_version']}: search.until: missing or not a date (YYYY-MM-DD): "
+        "the last day the first version's search covered"
+    ]
+if _problems:
+    raise buildcheck.BuildStop("The first version's file cannot be used", _problems)
 SEARCH_STORED = stored_windows(SEARCH_DIR)
 SEARCH_NEW = new_window(
     SEARCH_STORED,
@@ -38,9 +45,9 @@ rule search_fetch_pubmed:
         pubmed=config["search"]["pubmed"],
         windows_dir=lambda wildcards, output: os.path.dirname(os.path.dirname(output[0])),
     resources:
-        # E-utilities allow 3 requests/s (10 with an API key): a large window takes a while
         mem_mb=500,
-        runtime=60,
+        # minutes: the fetch gives up after search.pubmed.window_deadline_seconds
+        runtime=int(config["search"]["pubmed"].get("window_deadline_seconds", 3600)) // 60 + 5,
     log:
         f"{LOGS}/search_fetch_pubmed/{{window}}.log",
     benchmark:

@@ -1,0 +1,104 @@
+"""End to end (issue 12): a built review met with bad inputs. Each step names the input it breaks
+and the exact message the console ends with; a failed build is never reported as a good one,
+and a workbook saved again without a change rebuilds nothing."""
+
+import json
+import time
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.e2e.conftest import run_snakemake
+
+RULE = "=" * 78
+
+
+def console_end(proc, lines: int) -> list[str]:
+    """The last lines of the console, without snakemake's own closing lines."""
+    text = (proc.stdout + proc.stderr).splitlines()
+    end = next(i for i in range(len(text) - 1, -1, -1) if text[i] == RULE)
+    return text[end - lines + 1 : end + 1]
+
+
+def parse_error(proc) -> list[str]:
+    return (proc.stdout + proc.stderr).strip().splitlines()[-2:]
+
+
+@pytest.mark.e2e
+def test_bad_inputs_against_a_built_review(workflow_dir):
+    run_snakemake(workflow_dir)
+    state_file = workflow_dir / "results" / "run_state.json"
+    assert json.loads(state_file.read_text())["state"] == "succeeded"
+    run_snakemake(workflow_dir, "--report", "results/report.html")
+
+    # extraction/cases.xlsx saved again without a change: nothing to rebuild
+    workbook = workflow_dir / "extraction" / "cases.xlsx"
+    before = workbook.read_bytes()
+    time.sleep(1.1)
+    load_workbook(workbook).save(workbook)
+    assert workbook.read_bytes() != before
+    assert "Nothing to be done" in run_snakemake(workflow_dir, "--dry-run").stdout
+
+    # config/config.yaml: a second normality_alpha, then a typo: located, at parse time
+    config = workflow_dir / "config" / "config.yaml"
+    original = config.read_text(encoding="utf-8")
+    lines = original.splitlines()
+    at = next(n for n, line in enumerate(lines, 1) if line.startswith("  normality_alpha:"))
+    second = "  normality_alpha: 0.5\n  normality_alpha:"
+    config.write_text(original.replace("  normality_alpha:", second))
+    proc = run_snakemake(workflow_dir, "--dry-run", check=False)
+    assert proc.returncode != 0
+    assert parse_error(proc) == [
+        "The configuration cannot be used: 1 problem:",
+        f"  config/config.yaml:{at + 1}:3: key 'normality_alpha' given twice (first at line "
+        f"{at}): each key may appear once in a mapping",
+    ]
+    config.write_text(original.replace("  overlap_days:", "  overlap_day:"))
+    proc = run_snakemake(workflow_dir, "--dry-run", check=False)
+    typo = next(n for n, line in enumerate(lines, 1) if line.startswith("  overlap_days:"))
+    assert parse_error(proc)[-1] == (
+        f"  config/config.yaml:{typo}: search.overlap_day: unknown key (did you mean "
+        "overlap_days?); allowed here: csv_columns, exports, overlap_days, pubmed, windows_dir"
+    )
+    config.write_text(original)
+
+    # extraction/codebook.yaml deleted from the built tree: named, not "Nothing to be done"
+    codebook = workflow_dir / "extraction" / "codebook.yaml"
+    kept = codebook.read_bytes()
+    codebook.unlink()
+    proc = run_snakemake(workflow_dir, "--dry-run", check=False)
+    assert proc.returncode != 0
+    assert parse_error(proc) == [
+        "A file the review is made from is missing: 1 problem:",
+        "  extraction/codebook.yaml: missing (read by characteristics, dataset_codebook, "
+        "dataset_harmonise, dataset_package, descriptive, extraction_read, extraction_template, "
+        "reconciliation, statistics_figures, statistics_summary): restore it (git checkout -- "
+        "extraction/codebook.yaml) or correct its path in config/config.yaml",
+    ]
+    codebook.write_bytes(kept)
+
+    # a bad workbook cell: the build fails, its console ends with the located problem
+    book = load_workbook(workbook)
+    header = [cell.value for cell in book["cases"][1]]
+    book["cases"].cell(row=2, column=header.index("sex") + 1).value = "Mle"
+    book.save(workbook)
+    proc = run_snakemake(workflow_dir, check=False)
+    assert proc.returncode != 0
+    assert console_end(proc, 5) == [
+        RULE,
+        "The build stopped on problems in the review's files:",
+        "extraction/cases.xlsx: 1 problem, nothing was written:",
+        "  cases!E2: 'Mle': sex is not an allowed value: one of Male, Female, ND",
+        RULE,
+    ]
+    state = json.loads(state_file.read_text())
+    assert state["state"] == "failed"
+    page = (workflow_dir / "results" / "dataset" / "cases.html").read_text(encoding="utf-8")
+    assert "Out of date: the build of" in page
+    proc = run_snakemake(workflow_dir, "--report", "results/report.html", check=False)
+    assert proc.returncode != 0
+    assert parse_error(proc) == [
+        "No report made: 1 problem:",
+        f"  results/run_state.json: the last build failed ({state['finished_utc']}): fix what "
+        "it reported and run snakemake --cores 4 again",
+    ]

@@ -1,0 +1,609 @@
+"""Checks that the Snakefile runs while snakemake reads it, and the state of the last build.
+
+Parse-time code may import only the standard library, PyYAML and snakemake's own dependencies
+(jsonschema, referencing): `snakemake -n` must work in an environment that holds snakemake
+alone, without the reviewflow package. So this module keeps a small copy of the strict YAML
+reading of `reviewflow.yamlfile` (duplicate keys refused, syntax errors located); the library's
+reader stays the one used by the rules.
+
+- `config_problems`: the config files read strictly, then checked against the JSON schema, every
+  problem at once, each located `file:line: key: what is wrong` (no schema dump).
+- `window_problems`: every stored search window's files against its `search_log.json` (present,
+  same size and SHA-256), on every build.
+- `write_run_state` / `report_problems` / `mark_stale_pages`: the state of the last build
+  (`results/run_state.json`), so that a failed or out-of-date build is never reported as good.
+- `input_problem_files` / `console_summary`: the located problems the rules found, printed once
+  more at the very end of a failed build.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import hashlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+RUN_STATE_VERSION = 1
+PROBLEMS_SUFFIX = ".problems.txt"  # written by reviewflow.rulelog beside a rule's log
+STALE_MARK = "<!-- reviewflow:stale -->"
+
+
+class BuildStop(SystemExit):
+    """Stops snakemake while it reads the workflow, with a short located list (no traceback)."""
+
+    def __init__(self, title: str, problems: list[str]):
+        n = len(problems)
+        lines = [f"{title}: {n} problem{'s' if n != 1 else ''}:", *(f"  {p}" for p in problems)]
+        super().__init__("\n".join(lines))
+
+
+# ------------------------------------------------------------------------------------------
+# Strict YAML (a copy of reviewflow.yamlfile's rules: duplicate keys refused, errors located)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    def __init__(self, stream, source: str):
+        super().__init__(stream)
+        self.source = source
+        self.duplicates: list[str] = []
+
+
+def _construct_mapping(loader: _StrictLoader, node, deep: bool = False) -> dict:
+    loader.flatten_mapping(node)
+    seen: dict = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            continue
+        if key in seen:
+            mark, first = key_node.start_mark, seen[key].start_mark
+            loader.duplicates.append(
+                f"{loader.source}:{mark.line + 1}:{mark.column + 1}: key {key!r} given twice "
+                f"(first at line {first.line + 1}): each key may appear once in a mapping"
+            )
+        else:
+            seen[key] = key_node
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml_strict(path: str | os.PathLike) -> tuple[object, list[str]]:
+    """(data, problems) of a YAML file: duplicate keys and syntax errors located."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [f"{source}: file not found"]
+    except UnicodeDecodeError as error:
+        return None, [f"{source}: byte {error.start}: not UTF-8 text: save the file as UTF-8"]
+    loader = _StrictLoader(text, source)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
+        what = " ".join(part for part in (error.context, error.problem) if part)
+        return None, [f"{where}: not valid YAML: {what}"]
+    except yaml.YAMLError as error:
+        return None, [f"{source}: not valid YAML: {error}"]
+    finally:
+        loader.dispose()
+    return data, loader.duplicates
+
+
+# ------------------------------------------------------------------------------------------
+# Config: strict reading and a short, located schema check
+
+
+def _node_line(node, keys: list) -> int | None:
+    """Line (1-based) of the mapping key at `keys` in a composed YAML node, or of its parent."""
+    line = None
+    for key in keys:
+        if isinstance(node, yaml.MappingNode):
+            found = next((kv for kv in node.value if kv[0].value == str(key)), None)
+            if found is None:
+                return line
+            line, node = found[0].start_mark.line + 1, found[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _locate(config_files: list[str], keys: list, overrides: dict | None = None) -> str:
+    """Where `keys` is set: `--config` on the command line, else `file:line` of the last config
+    file that sets it (or its nearest parent)."""
+    node = overrides or {}
+    for key in keys:
+        if not isinstance(node, dict) or key not in node:
+            break
+        node = node[key]
+    else:
+        if keys:
+            return f"--config {keys[0]}=..."
+    best = None
+    for path in config_files:
+        try:
+            root = yaml.compose(Path(path).read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            continue
+        line = _node_line(root, keys) if root is not None else None
+        if line is not None:
+            best = f"{path}:{line}"
+    return best or (config_files[-1] if config_files else "config")
+
+
+def short_path(path: str | os.PathLike) -> str:
+    """`path` relative to the working directory when it lies inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _dotted(keys) -> str:
+    return ".".join(str(k) for k in keys) or "(top level)"
+
+
+def _schema_validator(schema_path: Path):
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
+    def load(path: Path) -> dict:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    schema = load(schema_path)
+    schema["$id"] = schema_path.resolve().as_uri()
+
+    def retrieve(uri: str):
+        from urllib.parse import urlparse
+        from urllib.request import url2pathname
+
+        return Resource.from_contents(load(Path(url2pathname(urlparse(uri).path))))
+
+    registry = Registry(retrieve=retrieve).with_resource(
+        uri=schema["$id"], resource=Resource.from_contents(schema)
+    )
+    return Draft202012Validator(schema, registry=registry)
+
+
+def _schema_message(error, config_files: list[str], overrides: dict) -> list[str]:
+    keys = list(error.absolute_path)
+    if error.validator == "additionalProperties":
+        allowed = sorted((error.schema.get("properties") or {}).keys())
+        unknown = [k for k in error.instance if k not in allowed]
+        messages = []
+        for key in unknown:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            where = _locate(config_files, [*keys, key], overrides)
+            messages.append(
+                f"{where}: {_dotted([*keys, key])}: unknown key{hint}; "
+                f"allowed here: {', '.join(allowed)}"
+            )
+        return messages
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        where = _locate(config_files, keys, overrides)
+        return [f"{where}: {_dotted([*keys, missing])}: missing (required)"]
+    message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
+    return [f"{_locate(config_files, keys, overrides)}: {_dotted(keys)}: {message}"]
+
+
+def yaml_problems(paths: list[str]) -> list[str]:
+    """Duplicate keys and syntax errors of each YAML file, located."""
+    problems: list[str] = []
+    for path in paths:
+        problems += read_yaml_strict(path)[1]
+    return problems
+
+
+def config_problems(
+    config: dict,
+    config_files: list[str],
+    schema_path: str | Path,
+    overrides: dict | None = None,
+) -> list[str]:
+    """Every problem of the config: each file read strictly (duplicate keys, syntax), then the
+    merged config (with the `--config` `overrides`) against the schema, each problem located.
+    `config_files` in the order they apply (the last one wins)."""
+    problems = yaml_problems(config_files)
+    if problems:
+        return problems
+    validator = _schema_validator(Path(schema_path))
+    errors = sorted(validator.iter_errors(copy.deepcopy(config)), key=lambda e: list(e.path))
+    for error in errors:
+        problems += _schema_message(error, config_files, overrides or {})
+    return problems
+
+
+# ------------------------------------------------------------------------------------------
+# Stored search windows: verified on every build
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def window_problems(windows_dir: str | Path) -> list[str]:
+    """Each stored window's listed files must be there, unchanged (size when recorded, then
+    SHA-256 against search_log.json). A window is never edited: restore it from git."""
+    problems = []
+    for log_path in sorted(Path(windows_dir).glob("*/search_log.json")):
+        folder = log_path.parent
+        try:
+            log = json.loads(log_path.read_text(encoding="utf-8"))
+            entries = list(log.get("files", []))
+        except (OSError, ValueError, AttributeError) as error:
+            problems.append(f"{log_path}: not readable JSON ({error}): restore it from git")
+            continue
+        for entry in entries:
+            path = folder / str(entry.get("file", ""))
+            if not path.is_file():
+                problems.append(
+                    f"{path}: listed in {log_path.name} but missing: a stored window is never "
+                    "edited; restore it (git checkout -- {folder})".replace("{folder}", str(folder))
+                )
+                continue
+            size = entry.get("bytes")
+            if (size is not None and path.stat().st_size != size) or (
+                entry.get("sha256") and _sha256(path) != entry["sha256"]
+            ):
+                problems.append(
+                    f"{path}: changed since it was fetched (SHA-256 differs from "
+                    f"{log_path.name}): a stored window is never edited; restore it "
+                    f"(git checkout -- {path})"
+                )
+    return problems
+
+
+def missing_inputs(rules) -> list[str]:
+    """Declared input files that no rule makes and that are not there (a deleted codebook,
+    vocabulary, ...). Snakemake itself says "Nothing to be done" when the outputs exist."""
+    rules = list(rules)
+
+    def replaceable(rule) -> bool:
+        """Another rule can make an output of `rule` too (e.g. extraction_read when double
+        extraction's extraction_agreed comes first in ruleorder): its inputs may be absent,
+        snakemake then uses the other rule."""
+        outputs = [str(item) for item in rule.output if "{" not in str(item)]
+        return any(
+            other is not rule and other.is_producer(path) for other in rules for path in outputs
+        )
+
+    needed: dict[str, list[str]] = {}
+    for rule in rules:
+        if replaceable(rule):
+            continue
+        for item in rule.input:
+            if isinstance(item, str) and "{" not in item:
+                needed.setdefault(str(item), []).append(rule.name)
+    problems = []
+    for path, users in sorted(needed.items()):
+        if os.path.exists(path) or any(rule.is_producer(path) for rule in rules):
+            continue
+        problems.append(
+            f"{path}: missing (read by {', '.join(sorted(set(users)))}): restore it "
+            f"(git checkout -- {path}) or correct its path in config/config.yaml"
+        )
+    return problems
+
+
+def remove_empty_window_folders(windows_dir: str | Path) -> list[Path]:
+    """Empty `<from>_<until>/` folders (left by a fetch that was killed) are removed."""
+    removed = []
+    for folder in Path(windows_dir).glob("????-??-??_????-??-??"):
+        if folder.is_dir() and not any(folder.iterdir()):
+            try:
+                folder.rmdir()
+                removed.append(folder)
+            except OSError:
+                pass
+    return removed
+
+
+# ------------------------------------------------------------------------------------------
+# The extraction workbook saved again without a change
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# Built-in number formats (ECMA-376 18.8.30) that programs also write out as custom ones.
+_BUILTIN_FORMATS = {"0": "General", "1": "0", "2": "0.00", "9": "0%", "10": "0.00%", "49": "@"}
+
+
+def _xml(archive, name: str):
+    from xml.etree import ElementTree
+
+    try:
+        data = archive.read(name)
+    except KeyError:
+        return None
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:  # never in a workbook: no entity tricks
+        raise ValueError(f"{name}: a DOCTYPE or an entity declaration")
+    return ElementTree.fromstring(data)  # noqa: S314 - no DOCTYPE, so no entities to expand
+
+
+def _text(element) -> str:
+    """The text of a shared or inline string (rich text runs joined)."""
+    return "".join(node.text or "" for node in element.iter(f"{_MAIN}t"))
+
+
+def workbook_content(path: str | Path) -> list:
+    """What the extraction reader sees of a workbook, whichever program saved it: each sheet in
+    order with its name and state, every cell's address, type, value, formula and number format,
+    hidden rows and columns, merged ranges. Not the program's own bookkeeping (styles order,
+    zip time stamps, time of saving, calculation chain)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        book = _xml(archive, "xl/workbook.xml")
+        rels = _xml(archive, "xl/_rels/workbook.xml.rels")
+        targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL}Relationship")}
+        strings_xml = _xml(archive, "xl/sharedStrings.xml")
+        strings = (
+            [_text(si) for si in strings_xml.iter(f"{_MAIN}si")] if strings_xml is not None else []
+        )
+        styles = _xml(archive, "xl/styles.xml")
+        formats, cell_formats = {}, []
+        if styles is not None:
+            for fmt in styles.iter(f"{_MAIN}numFmt"):
+                formats[fmt.get("numFmtId")] = fmt.get("formatCode")
+            xfs = styles.find(f"{_MAIN}cellXfs")
+            for xf in xfs if xfs is not None else []:
+                fmt_id = xf.get("numFmtId", "0")
+                code = formats.get(fmt_id) or _BUILTIN_FORMATS.get(fmt_id, f"builtin:{fmt_id}")
+                cell_formats.append("General" if code.lower() == "general" else code)
+        content = []
+        for sheet in book.iter(f"{_MAIN}sheet"):
+            target = targets.get(sheet.get(f"{_REL}id"), "")
+            name = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            root = _xml(archive, name)
+            cells, hidden_rows, hidden_cols, merged = [], [], [], []
+            if root is not None:
+                for row in root.iter(f"{_MAIN}row"):
+                    if row.get("hidden") in ("1", "true"):
+                        hidden_rows.append(row.get("r"))
+                for col in root.iter(f"{_MAIN}col"):
+                    if col.get("hidden") in ("1", "true"):
+                        hidden_cols.append((col.get("min"), col.get("max")))
+                for merge in root.iter(f"{_MAIN}mergeCell"):
+                    merged.append(merge.get("ref"))
+                for cell in root.iter(f"{_MAIN}c"):
+                    kind = cell.get("t", "n")
+                    value = cell.findtext(f"{_MAIN}v")
+                    if kind == "s" and value is not None:
+                        value = strings[int(value)]
+                    elif kind == "inlineStr":
+                        node = cell.find(f"{_MAIN}is")
+                        kind, value = "s", _text(node) if node is not None else ""
+                    formula = cell.find(f"{_MAIN}f")
+                    style = int(cell.get("s", "0"))
+                    fmt = cell_formats[style] if style < len(cell_formats) else "General"
+                    if value in (None, "") and formula is None:
+                        continue  # an empty cell, styled or holding "" (openpyxl reads None)
+                    shown = None if formula is None else (formula.text or "", dict(formula.attrib))
+                    cells.append((cell.get("r"), kind, value, shown, fmt))
+            content.append(
+                {
+                    "sheet": sheet.get("name"),
+                    "state": sheet.get("state", "visible"),
+                    "cells": cells,
+                    "hidden_rows": hidden_rows,
+                    "hidden_cols": hidden_cols,
+                    "merged": sorted(merged),
+                }
+            )
+    return content
+
+
+def workbook_digest(path: str | Path) -> str:
+    """SHA-256 of `workbook_content`; "" when the file cannot be read as a workbook."""
+    try:
+        content = workbook_content(path)
+    except Exception:  # noqa: BLE001 - any unreadable workbook: not the same, read it again
+        return ""
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def recorded_digest(digest_file: str | Path) -> str:
+    """The workbook digest the last extraction wrote, or ""."""
+    try:
+        return Path(digest_file).read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+# ------------------------------------------------------------------------------------------
+# The state of the last build
+
+
+def read_run_state(path: str | Path) -> dict | None:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_run_state(path: str | Path, state: str, **extra) -> dict:
+    """Write `results/run_state.json` atomically: running | succeeded | failed, with times."""
+    path = Path(path)
+    previous = read_run_state(path) or {}
+    now = time.time()
+    data = {"version": RUN_STATE_VERSION, "state": state}
+    if state == "running":
+        data["started"] = now
+    else:
+        data["started"] = previous.get("started", now)
+        data["finished"] = now
+    data["started_utc"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(data["started"]))
+    if "finished" in data:
+        data["finished_utc"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(now))
+    data.update(extra)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return data
+
+
+def _files_under(paths: list[str | Path]):
+    for item in paths:
+        item = Path(item)
+        if item.is_file():
+            yield item
+        elif item.is_dir():
+            for path in item.rglob("*"):
+                skipped = "__pycache__" in path.parts or ".egg-info" in str(path)
+                if path.is_file() and not skipped:
+                    yield path
+
+
+def source_hashes(sources: list[str | Path]) -> dict[str, str]:
+    """SHA-256 of every file the review is made from (config, reviewers' files, stored windows,
+    code), recorded by a complete build that succeeded."""
+    return {str(path): _sha256(path) for path in sorted(set(_files_under(sources)))}
+
+
+def report_problems(state_path: str | Path, sources: list[str | Path]) -> list[str]:
+    """Why `snakemake --report` must not make a report now: the last build failed, is still
+    running, never ran, or a file the review is made from changed (in content: a file only
+    touched is the same) after it finished. A build of some targets only ("partial") is
+    reported, its landing page saying so (workflow/report/workflow.rst)."""
+    state = read_run_state(state_path)
+    rerun = "fix what it reported and run snakemake --cores 4 again"
+    if state is None:
+        return [
+            f"{state_path}: no record of a finished build here: run snakemake --cores 4 (when it "
+            "says there is nothing to be done, snakemake --cores 4 --forceall records one)"
+        ]
+    when = state.get("finished_utc") or state.get("started_utc", "?")
+    if state.get("state") == "failed":
+        return [f"{state_path}: the last build failed ({when}): {rerun}"]
+    if state.get("state") == "running":
+        return [f"{state_path}: a build started at {when} has not finished: wait for it or rerun"]
+    if state.get("state") not in ("succeeded", "partial"):
+        return [f"{state_path}: the last build ({when}) ended as {state.get('state')!r}: {rerun}"]
+    recorded = state.get("sources") or {}
+    finished = float(state.get("finished", 0))
+    changed = []
+    current = set()
+    for path in _files_under(sources):
+        name = str(path)
+        current.add(name)
+        if name not in recorded:
+            changed.append(f"{name} (new)")
+        elif path.stat().st_mtime > finished and _sha256(path) != recorded[name]:
+            changed.append(name)
+    changed += [f"{name} (deleted)" for name in recorded if name not in current]
+    if changed:
+        changed.sort()
+        shown = ", ".join(changed[:10])
+        more = f" and {len(changed) - 10} more" if len(changed) > 10 else ""
+        return [
+            f"changed since the last build finished ({when}): {shown}{more}: "
+            "run snakemake --cores 4 again"
+        ]
+    return []
+
+
+def out_of_date(
+    path: str, producers: dict[str, list[str]], generated: str, seen: dict | None = None
+) -> bool:
+    """Whether a file is older than an input of the rule that makes it, or made from a file that
+    is out of date itself (through the whole chain of rules), or is a missing result (under
+    `generated`: deleted by snakemake after its rule failed). A missing file elsewhere (a search
+    window whose fetch failed) leaves the results made without it as they were."""
+    seen = {} if seen is None else seen
+    if path in seen:
+        return seen[path]
+    seen[path] = False  # no cycles in a workflow; this guards the recursion anyway
+    target = Path(path)
+    if not target.exists():
+        seen[path] = Path(path).is_relative_to(generated)
+        return seen[path]
+    mtime = target.stat().st_mtime
+    result = any(
+        out_of_date(source, producers, generated, seen)
+        or (Path(source).exists() and Path(source).stat().st_mtime > mtime)
+        for source in producers.get(path, [])
+    )
+    seen[path] = result
+    return result
+
+
+def mark_stale_pages(
+    pages: list[str], producers: dict[str, list[str]], state: dict, generated: str = "results"
+) -> list[str]:
+    """After a failed build, mark each HTML page that is out of date (see `out_of_date`: it
+    shows an earlier build's results): a banner at its top, its time stamp kept so that the next
+    build still remakes it. `producers`: each output -> the inputs of the rule that makes it.
+    Returns the pages marked."""
+    marked = []
+    banner = (
+        f"{STALE_MARK}<div style='background:#fdd;border:2px solid #a00;padding:8px;"
+        f"margin:8px 0;font-weight:bold'>Out of date: the build of {state.get('finished_utc')} "
+        "failed before remaking this page. It shows an earlier build's results; do not "
+        "circulate it.</div>"
+    )
+    seen: dict = {}
+    for page in pages:
+        page_path = Path(page)
+        if not page_path.is_file() or not out_of_date(page, producers, generated, seen):
+            continue
+        text = page_path.read_text(encoding="utf-8")
+        if STALE_MARK in text:
+            continue
+        mtime = page_path.stat().st_mtime
+        at = text.find("<body")
+        at = text.find(">", at) + 1 if at >= 0 else 0
+        page_path.write_text(text[:at] + banner + text[at:], encoding="utf-8")
+        os.utime(page_path, (mtime, mtime))
+        marked.append(page)
+    return marked
+
+
+# ------------------------------------------------------------------------------------------
+# The console at the end of a failed build
+
+
+def input_problem_files(logs_dir: str | Path, since: float) -> list[Path]:
+    """Problem lists (`<rule log>.problems.txt`) that rules of this build wrote."""
+    return sorted(
+        path
+        for path in Path(logs_dir).rglob(f"*{PROBLEMS_SUFFIX}")
+        if path.stat().st_mtime >= since - 1
+    )
+
+
+def console_summary(files: list[Path]) -> str:
+    """The located problems of the failed rules, for the end of the console."""
+    if not files:
+        return ""
+    parts = ["", "=" * 78, "The build stopped on problems in the review's files:"]
+    for path in files:
+        parts.append(path.read_text(encoding="utf-8").rstrip())
+    parts.append("=" * 78)
+    return "\n".join(parts)
+
+
+def print_summary(text: str) -> None:
+    if text:
+        print(text, file=sys.stderr)

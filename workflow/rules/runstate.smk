@@ -1,0 +1,83 @@
+# The state of the last build: results/run_state.json (running | succeeded | partial | failed),
+# written by the onstart/onsuccess/onerror handlers (workflow/lib/buildcheck.py).
+# - A failed build ends with the located problems its rules found (not a temporary script's
+#   traceback), and the HTML pages it did not remake say so at their top.
+# - `snakemake --report` refuses to make a report unless the last build succeeded and no file the
+#   review is made from has changed since (by content); after a build of some targets only
+#   ("partial"), the report's landing page says which.
+
+RUN_STATE = f"{RESULTS}/run_state.json"
+# What the results are made from: a change here makes the last build's results out of date.
+RUN_SOURCES = [
+    *CONFIG_FILES,
+    "config",
+    "extraction",
+    config["search"]["windows_dir"],
+    # the workflow's code, wherever it is (snakemake -s .../Snakefile --directory DIR)
+    f"{workflow.basedir}/Snakefile",
+    f"{workflow.basedir}/scripts",
+    f"{workflow.basedir}/workflow/rules",
+    f"{workflow.basedir}/workflow/schemas",
+    f"{workflow.basedir}/workflow/lib",
+]
+
+
+def run_producers():
+    """Each output of the workflow -> the (file) inputs of the rule that makes it."""
+    producers = {}
+    for rule_ in workflow.rules:
+        inputs = [str(item) for item in rule_.input if isinstance(item, str)]
+        for item in rule_.output:
+            producers[str(item)] = inputs
+        # a report page is made from the input of its own name only (report.smk)
+        named_inputs = dict(rule_.input.items())
+        for name, value in rule_.output.items():
+            if isinstance(named_inputs.get(name), str):
+                producers[str(value)] = [str(named_inputs[name])]
+    return producers
+
+
+def run_targets():
+    """The rules of this run's targets (["all"] for a complete build)."""
+    try:
+        return sorted({job.rule.name for job in workflow.dag.targetjobs})
+    except AttributeError:
+        return []
+
+
+onstart:
+    buildcheck.write_run_state(RUN_STATE, "running")
+
+
+onsuccess:
+    buildcheck.write_run_state(
+        RUN_STATE,
+        "succeeded" if "all" in run_targets() else "partial",
+        targets=run_targets(),
+        sources=buildcheck.source_hashes(RUN_SOURCES),
+    )
+
+
+onerror:
+    _state = buildcheck.write_run_state(RUN_STATE, "failed", log=str(log))
+    _producers = run_producers()
+    _pages = [path for path in _producers if path.endswith(".html")]
+    _marked = buildcheck.mark_stale_pages(_pages, _producers, _state, generated=RESULTS)
+    _files = buildcheck.input_problem_files(LOGS, _state["started"])
+    buildcheck.print_summary(buildcheck.console_summary(_files))
+    if _marked:
+        print(
+            f"{len(_marked)} HTML pages of an earlier build are marked out of date.",
+            file=sys.stderr,
+        )
+
+
+# `snakemake --report`: refused unless the last build succeeded and is current.
+if any(arg == "--report" or arg.startswith("--report=") for arg in sys.argv) and (
+    "--report-after-run" not in sys.argv
+):
+    _report_problems = buildcheck.report_problems(RUN_STATE, RUN_SOURCES)
+    if _report_problems:
+        raise buildcheck.BuildStop("No report made", _report_problems)
+    # shown on the report's landing page (workflow/report/workflow.rst)
+    config["build"] = buildcheck.read_run_state(RUN_STATE)
