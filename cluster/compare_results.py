@@ -3,7 +3,8 @@
     python cluster/compare_results.py LOCAL/results SLURM/results
 
 Every file must exist in both and be identical, except what a build may not reproduce:
-results/logs/ and results/benchmarks/ (per run), and the creation/modification times that an
+results/logs/, results/benchmarks/ and results/run_state.json (per run: times, absolute paths),
+and the creation/modification times that an
 .xlsx file carries in docProps/core.xml (its other members are compared one by one). Prints
 one line per difference and a summary; exits 1 when anything differs.
 """
@@ -14,7 +15,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-PER_RUN = ("logs", "benchmarks")  # top-level folders of results/ that differ per run
+# top-level folders and files of results/ that differ per run
+PER_RUN = ("logs", "benchmarks", "run_state.json")
 XLSX_TIMESTAMPS = "docProps/core.xml"
 
 
@@ -61,7 +63,7 @@ def main(argv: list[str]) -> int:
     for line in problems:
         print(line)
     print(
-        f"{compared} files compared (results/logs and results/benchmarks left out; .xlsx "
+        f"{compared} files compared ({', '.join(PER_RUN)} left out; .xlsx "
         f"without {XLSX_TIMESTAMPS}): "
         + ("identical" if not problems else f"{len(problems)} difference(s)")
     )

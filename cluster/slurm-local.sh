@@ -3,8 +3,8 @@
 # Debian's packages (munge, slurmctld, slurmd, and slurmdbd with a MariaDB server, because the
 # Slurm executor plugin follows its jobs through `sacct`), runs the whole build through the
 # Slurm executor (workflow/profiles/slurm), runs the same build locally, and compares the two
-# results/ trees (cluster/compare_results.py: identical outputs; logs, benchmarks and the
-# timestamps that xlsx and svg files carry are left out).
+# results/ trees (cluster/compare_results.py: identical outputs; logs, benchmarks, the run state
+# and the timestamps that xlsx files carry are left out).
 #
 #   sudo bash cluster/slurm-local.sh            # Debian 12, run as root; takes ~5 minutes
 #
@@ -38,7 +38,18 @@ wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...: retry COMMAND once a se
     return 1
 }
 
+stop_daemons() {  # on any exit, unless SLURM_LOCAL_KEEP=1
+    [[ ${SLURM_LOCAL_KEEP:-0} == 1 ]] && return
+    say "stopping the daemons"
+    for daemon in slurmd slurmctld slurmdbd; do
+        [[ -f /run/$daemon.pid ]] && kill "$(cat /run/$daemon.pid)" 2>/dev/null || true
+    done
+    mariadb-admin shutdown 2>/dev/null || true
+    [[ -f /run/munge/munged.pid ]] && kill "$(cat /run/munge/munged.pid)" 2>/dev/null || true
+}
+
 [[ $(id -u) -eq 0 ]] || { echo "run as root (it installs packages and starts daemons)" >&2; exit 1; }
+trap stop_daemons EXIT
 rm -rf "$WORK"
 mkdir -p "$WORK/log"
 chown slurm:slurm "$WORK/log" 2>/dev/null || true
@@ -168,11 +179,3 @@ echo "local build: $(($(date +%s) - start)) s"
 say "comparison"
 "$PYTHON" "$REPO/cluster/compare_results.py" "$WORK/local/results" "$WORK/slurm/results"
 
-if [[ ${SLURM_LOCAL_KEEP:-0} != 1 ]]; then
-    say "stopping the daemons"
-    for daemon in slurmd slurmctld slurmdbd; do
-        [[ -f /run/$daemon.pid ]] && kill "$(cat /run/$daemon.pid)" 2>/dev/null || true
-    done
-    mariadb-admin shutdown 2>/dev/null || true
-    [[ -f /run/munge/munged.pid ]] && kill "$(cat /run/munge/munged.pid)" 2>/dev/null || true
-fi

@@ -26,6 +26,7 @@ def build(root: Path, *, created: str, cell: str = "55", log: str = "run") -> Pa
     (root / "dataset" / "cases.csv").write_text("id\n1\n")
     (root / "logs" / "x" / "x.log").write_text(log)
     (root / "benchmarks" / "x.tsv").write_text(log)
+    (root / "run_state.json").write_text(f'{{"started": "{log}"}}')
     write_xlsx(root / "dataset" / "table.xlsx", created, cell)
     return root
 
