@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 import yaml
+from packaging.specifiers import SpecifierSet
 
 REPO = Path(__file__).resolve().parents[1]
 RULE_FILES = sorted((REPO / "workflow" / "rules").glob("*.smk"))
@@ -28,7 +29,7 @@ def rule_blocks() -> list[tuple[str, str, str]]:
     blocks = []
     for path in RULE_FILES:
         text = path.read_text()
-        starts = list(re.finditer(r"^rule (\w+):", text, flags=re.M))
+        starts = list(re.finditer(r"^\s*rule (\w+):", text, flags=re.M))
         for i, match in enumerate(starts):
             end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
             blocks.append((path.name, match.group(1), text[match.end() : end]))
@@ -48,7 +49,22 @@ def test_every_rule_has_log_and_conda_env():
     assert not problems, "\n".join(problems)
 
 
+def test_every_rule_has_a_benchmark_and_declares_memory_and_runtime():
+    problems = []
+    for file, name, body in rule_blocks():
+        if not re.search(r"^\s+benchmark:", body, flags=re.M):
+            problems.append(f"{file}: rule {name} has no benchmark:")
+        resources = re.search(r"^\s+resources:\n((?:\s{8,}.*\n)+)", body, flags=re.M)
+        declared = re.findall(r"^\s+(\w+)=", resources.group(1), flags=re.M) if resources else []
+        for resource in ("mem_mb", "runtime"):
+            if resource not in declared:
+                problems.append(f"{file}: rule {name} declares no {resource} in resources:")
+    assert not problems, "\n".join(problems)
+
+
 def test_conda_envs_agree_with_pyproject():
+    """Every env's pinned version lies within pyproject.toml's bounds, every package an env
+    holds is a dependency there, and every dependency is in some env."""
     deps = pyproject_dependencies()
     used = set()
     problems = []
@@ -59,10 +75,11 @@ def test_conda_envs_agree_with_pyproject():
                 continue
             pypi = CONDA_TO_PYPI.get(name, name).lower()
             used.add(pypi)
+            pinned = spec.replace(" ", "").removeprefix("==")
             if pypi not in deps:
                 problems.append(f"{env.name}: {name} is not a dependency in pyproject.toml")
-            elif spec.replace(" ", "") != deps[pypi]:
-                problems.append(f"{env.name}: {name} {spec!r} but pyproject says {deps[pypi]!r}")
+            elif not SpecifierSet(deps[pypi]).contains(pinned):
+                problems.append(f"{env.name}: {name} {spec!r} outside pyproject's {deps[pypi]!r}")
     missing = set(deps) - used - NOT_IN_RULE_ENVS
     problems += [f"{dep} (pyproject.toml) is in no conda env" for dep in sorted(missing)]
     assert not problems, "\n".join(problems)
@@ -79,6 +96,51 @@ def test_readme_starts_with_run_and_test_commands_and_ci_runs_the_test_one():
     assert "snakemake --cores 4" in run
     assert "pytest" in test
     assert test in (REPO / ".ci" / "run").read_text()
+
+
+def config_keys(mapping: dict, prefix: str = "", depth: int = 3) -> set[str]:
+    """Dotted paths of a config's keys, `depth` levels deep (lists and their items not)."""
+    keys = set()
+    for key, value in mapping.items():
+        path = f"{prefix}{key}"
+        keys.add(path)
+        if isinstance(value, dict) and depth > 1 and key != "csv_columns":
+            keys |= config_keys(value, f"{path}.", depth - 1)
+    return keys
+
+
+def schema_keys(schema: dict, prefix: str = "") -> set[str]:
+    """Dotted paths of the keys a config schema declares (following $ref to sibling files)."""
+    if "$ref" in schema and not schema["$ref"].startswith("#"):
+        schema = yaml.safe_load((REPO / "workflow" / "schemas" / schema["$ref"]).read_text())
+    keys = set()
+    for key, sub in (schema.get("properties") or {}).items():
+        keys.add(f"{prefix}{key}")
+        keys |= schema_keys(sub, f"{prefix}{key}.")
+    return keys
+
+
+def test_config_readme_documents_every_key_of_the_config():
+    """Every key of config.yaml is described in config/README.md (a key's description covers
+    the keys under it), and every key described there exists in the config's schema."""
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    schema = yaml.safe_load((REPO / "workflow" / "schemas" / "config.schema.yaml").read_text())
+    readme = (REPO / "config" / "README.md").read_text()
+    keys = config_keys(config)
+    documented = set(re.findall(r"`([a-z0-9_]+(?:\.[a-z0-9_]+)*)`", readme))
+    problems = [
+        f"config/README.md: {key} not described"
+        for key in sorted(keys)
+        if not any(key == d or key.startswith(d + ".") for d in documented)
+        and not any(other.startswith(key + ".") for other in keys)
+    ]
+    known = schema_keys(schema)
+    problems += [
+        f"config/README.md describes {key}, which the config's schema does not declare"
+        for key in sorted(documented)
+        if "." in key and key.split(".")[0] in config and key not in known
+    ]
+    assert not problems, "\n".join(problems)
 
 
 # Words of the first review (its condition, tests, drugs, symptoms): review knowledge lives in its

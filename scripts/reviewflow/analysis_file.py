@@ -14,7 +14,6 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -22,7 +21,8 @@ import pandas as pd
 
 from reviewflow.cases_reader import read_cases
 from reviewflow.codebook import Codebook, load_codebook
-from reviewflow.errors import InputProblems, raise_if_any
+from reviewflow.errors import raise_if_any
+from reviewflow.rule_inputs import figure_names, optional_inputs  # noqa: F401  (re-exported)
 from reviewflow.stats import surely_exceeds
 from reviewflow.yamlfile import read_yaml
 
@@ -104,34 +104,6 @@ def load_analysis(
         problems = Checker(data, columns, source).problems()
     raise_if_any(source, problems)
     return build(data, source)
-
-
-def figure_names(path: str | os.PathLike) -> list[str]:
-    """The figures declared in the analysis file (for the workflow's targets); [] when the file
-    cannot be read, so that the rule that checks the file reports why."""
-    try:
-        data = read_yaml(path)
-    except InputProblems:
-        return []
-    figures = data.get("figures") if isinstance(data, dict) else None
-    return [str(name) for name in figures] if isinstance(figures, dict) else []
-
-
-def optional_inputs(path: str | os.PathLike) -> list[str]:
-    """Files the sensitivity analyses read: each required one, and each optional one that exists."""
-    try:
-        data = read_yaml(path)
-    except InputProblems:
-        return []
-    analyses = data.get("sensitivity") if isinstance(data, dict) else None
-    files = []
-    for analysis in analyses if isinstance(analyses, list) else []:
-        if not isinstance(analysis, dict) or not analysis.get("study_quality"):
-            continue
-        file = str(analysis["study_quality"])
-        if not analysis.get("study_quality_optional") or Path(file).exists():
-            files.append(file)
-    return files
 
 
 def where(parts: Any) -> str:

@@ -43,6 +43,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from reviewflow.errors import InputProblems, raise_if_any
+from reviewflow.rule_inputs import decision_file_paths, is_ignored  # noqa: F401
 from reviewflow.screening import (
     DECISIONS,
     EXCLUDE,
@@ -67,20 +68,6 @@ DECISION_COLUMNS = ("record_id", "decision", "reason", "note")
 UNREADABLE = (OSError, ValueError, KeyError, csv.Error, zipfile.BadZipFile, InvalidFileException)
 BOTH_STAGES = "screening"  # the file-name stage of a workbook with a sheet per stage
 OPTIONAL_COLUMNS = ("reason", "note")
-
-
-def is_ignored(path: Path) -> bool:
-    """Files the workflow does not read: notes for people, editor lock files, hidden files."""
-    name = path.name
-    return path.is_dir() or name.startswith((".", "~$")) or name.lower().startswith("readme")
-
-
-def decision_file_paths(folder: str | Path) -> list[str]:
-    """The files of `folder` that the workflow reads (badly named ones too: to report them)."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    return sorted(str(path) for path in folder.iterdir() if not is_ignored(path))
 
 
 @dataclass(frozen=True)

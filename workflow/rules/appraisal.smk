@@ -30,6 +30,9 @@ rule appraisal_template:
         f"{RESULTS}/templates/appraisal_{{appraiser}}.xlsx",
     params:
         save_as=lambda wildcards: APPRAISAL_WORKBOOK.format(appraiser=wildcards.appraiser),
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/appraisal_template/{{appraiser}}.log",
     benchmark:
@@ -55,6 +58,9 @@ rule appraisal:
     params:
         workbooks=APPRAISAL_WORKBOOKS,
         adjudication=APPRAISAL_ADJUDICATION,
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/appraisal/appraisal.log",
     benchmark:
@@ -76,6 +82,9 @@ rule appraisal_figure:
             category=REPORT_DATASET,
         ),
         svg=f"{APPRAISAL_DIR}/traffic_light.svg",
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/appraisal_figure/appraisal_figure.log",
     benchmark:
@@ -106,6 +115,9 @@ rule appraisal_methods:
         extractors=EXTRACTORS,
         workbook=config["extraction"]["workbook"],
         appraisers=APPRAISERS,
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/appraisal_methods/appraisal_methods.log",
     benchmark:
@@ -155,8 +167,13 @@ rule report_pages_appraisal:
             "agreement": "Empty: fewer than two appraisers have appraised the same study.",
             "conflicts": "Empty: no two appraisers answered an item of a study differently.",
         },
+    resources:
+        mem_mb=500,
+        runtime=5,
     log:
         f"{LOGS}/report_pages_appraisal/report_pages_appraisal.log",
+    benchmark:
+        f"{BENCHMARKS}/report_pages_appraisal.tsv"
     conda:
         "../../envs/report.yaml"
     script:

@@ -21,6 +21,9 @@ rule dataset_harmonise:
             caption="../report/dataset/qc_issues.rst",
             category=REPORT_DATASET,
         ),
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/dataset_harmonise/dataset_harmonise.log",
     benchmark:
@@ -44,6 +47,9 @@ rule dataset_package:
         ),
     params:
         title=config["review"]["title"],
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/dataset_package/dataset_package.log",
     benchmark:
@@ -64,8 +70,13 @@ rule dataset_codebook:
             caption="../report/dataset/codebook.rst",
             category=REPORT_DATASET,
         ),
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/dataset_codebook/dataset_codebook.log",
+    benchmark:
+        f"{BENCHMARKS}/dataset_codebook.tsv"
     conda:
         "../../envs/dataset.yaml"
     script:

@@ -5,7 +5,7 @@
 # the cells in disagreement and the agreement per field; extraction_agreed builds the raw tables
 # from the agreed values and the reviewers' adjudication file (extraction.adjudication, never
 # written by a rule) and stops, listing them, while a disagreement is open.
-from pathlib import Path
+from reviewflow.rule_inputs import existing_files
 
 EXTRACTORS = list(config["extraction"].get("extractors") or [])
 EXTRACTOR_WORKBOOKS = {
@@ -15,13 +15,6 @@ EXTRACTOR_WORKBOOKS = {
     for name in EXTRACTORS
 }
 EXTRACTION_ADJUDICATION = config["extraction"].get("adjudication", "extraction/adjudication.tsv")
-
-
-def existing_files(paths):
-    """The paths that exist now: a missing workbook or adjudication file is the script's to
-    report (or, for the adjudication file, means nothing is settled yet), and its later creation
-    changes the rule's input set, so the rule runs again."""
-    return [p for p in paths if Path(p).exists()]
 
 
 DOUBLE_EXTRACTION_TARGETS = []
@@ -40,6 +33,9 @@ if EXTRACTORS:
         params:
             workbooks=EXTRACTOR_WORKBOOKS,
             adjudication=EXTRACTION_ADJUDICATION,
+        resources:
+            mem_mb=1000,
+            runtime=5,
         log:
             f"{LOGS}/extraction_compare/extraction_compare.log",
         benchmark:
@@ -63,6 +59,9 @@ if EXTRACTORS:
         params:
             workbooks=EXTRACTOR_WORKBOOKS,
             adjudication=EXTRACTION_ADJUDICATION,
+        resources:
+            mem_mb=1000,
+            runtime=5,
         log:
             f"{LOGS}/extraction_agreed/extraction_agreed.log",
         benchmark:
@@ -99,8 +98,13 @@ if EXTRACTORS:
             notes={
                 "agreement": "kappa: Cohen's kappa (choice fields only); empty when undefined.",
             },
+        resources:
+            mem_mb=500,
+            runtime=5,
         log:
             f"{LOGS}/report_pages_extraction/report_pages_extraction.log",
+        benchmark:
+            f"{BENCHMARKS}/report_pages_extraction.tsv"
         conda:
             "../../envs/report.yaml"
         script:

@@ -9,6 +9,9 @@ rule extraction_template:
         codebook=config["extraction"]["codebook"],
     output:
         f"{RESULTS}/templates/cases_template.xlsx",
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/extraction_template/extraction_template.log",
     benchmark:
@@ -42,6 +45,9 @@ rule extraction_read:
         digest=EXTRACTION_DIGEST,
     params:
         digest=EXTRACTION_CONTENT,
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/extraction_read/extraction_read.log",
     benchmark:
@@ -52,8 +58,4 @@ rule extraction_read:
         "../../scripts/extraction_read.py"
 
 
-EXTRACTION_TARGETS = [
-    f"{RESULTS}/templates/cases_template.xlsx",
-    f"{RESULTS}/extraction/cases.tsv",
-    f"{RESULTS}/extraction/studies.tsv",
-]
+EXTRACTION_TARGETS = [*rules.extraction_template.output, *rules.extraction_read.output]

@@ -2,7 +2,7 @@
 # The living review: What's new against the last published version (versions/v<N>/), the digest
 # of the search windows since it (for the update's pull request), and the PRISMA 2020 / PRISMA-S
 # / PRISMA-LSR checklists filled from the workflow. Included after every stage it reads.
-from reviewflow.versions import (
+from reviewflow.version_index import (
     last_published,
     published_numbers,
     read_versions,
@@ -59,6 +59,9 @@ rule living_whats_new:
         ),
     params:
         version=config["review"]["version"],
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/living_whats_new/living_whats_new.log",
     benchmark:
@@ -85,6 +88,9 @@ rule living_update_digest:
             caption="../report/living/update_digest.rst",
             category=REPORT_LIVING,
         ),
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/living_update_digest/living_update_digest.log",
     benchmark:
@@ -122,6 +128,9 @@ rule reporting_checklists:
         screening=config["screening"],
         statistics=config["statistics"],
         overlap_days=config["search"]["overlap_days"],
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/reporting_checklists/reporting_checklists.log",
     benchmark:

@@ -9,21 +9,13 @@ PRISMA_DATASET = (
 
 # Published versions (versions/v<N>/): an update after a published version N > 1 draws version N's
 # studies, reports and patients as the previous version (reviewflow.prisma.previous_published).
-from reviewflow.versions import published_numbers
+from reviewflow.version_index import published_numbers
 
 PRISMA_VERSIONS_DIR = config.get("living", {}).get("versions_dir", "versions")
 PRISMA_VERSION_FILES = [
     f"{PRISMA_VERSIONS_DIR}/v{number}/{name}"
     for number in published_numbers(PRISMA_VERSIONS_DIR)
     for name in ("version.json", "prisma_counts.csv", "cases.csv")
-]
-
-PRISMA_TARGETS = [
-    f"{RESULTS}/prisma/prisma_counts.csv",
-    f"{RESULTS}/prisma/prisma.svg",
-    f"{RESULTS}/prisma/prisma.pdf",
-    f"{RESULTS}/prisma/prisma.png",
-    f"{RESULTS}/prisma/prisma_checks.html",
 ]
 
 
@@ -55,6 +47,9 @@ rule prisma:
         ),
     params:
         title=config["review"]["title"],
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/prisma/prisma.log",
     benchmark:
@@ -63,3 +58,6 @@ rule prisma:
         "../../envs/prisma.yaml"
     script:
         "../../scripts/prisma.py"
+
+
+PRISMA_TARGETS = [*rules.prisma.output]

@@ -18,8 +18,13 @@ rule report_pages_search:
     params:
         titles={"search_report": "Search report (PRISMA-S)"},
         notes={},
+    resources:
+        mem_mb=500,
+        runtime=5,
     log:
         f"{LOGS}/report_pages_search/report_pages_search.log",
+    benchmark:
+        f"{BENCHMARKS}/report_pages_search.tsv"
     conda:
         "../../envs/report.yaml"
     script:
@@ -56,8 +61,13 @@ rule report_pages_dedup:
         notes={
             "counts": "null: the count was not reported (first version) or does not apply.",
         },
+    resources:
+        mem_mb=500,
+        runtime=5,
     log:
         f"{LOGS}/report_pages_dedup/report_pages_dedup.log",
+    benchmark:
+        f"{BENCHMARKS}/report_pages_dedup.tsv"
     conda:
         "../../envs/report.yaml"
     script:
@@ -102,8 +112,13 @@ rule report_pages_screening:
             "counts": "null: not reported by the first version's article (previous_version), "
             "or no search update yet (update).",
         },
+    resources:
+        mem_mb=500,
+        runtime=5,
     log:
         f"{LOGS}/report_pages_screening/report_pages_screening.log",
+    benchmark:
+        f"{BENCHMARKS}/report_pages_screening.tsv"
     conda:
         "../../envs/report.yaml"
     script:
@@ -140,8 +155,13 @@ rule report_pages_dataset:
         notes={
             "cases": "Empty cell: not described in the case report (never a guessed false).",
         },
+    resources:
+        mem_mb=500,
+        runtime=5,
     log:
         f"{LOGS}/report_pages_dataset/report_pages_dataset.log",
+    benchmark:
+        f"{BENCHMARKS}/report_pages_dataset.tsv"
     conda:
         "../../envs/report.yaml"
     script:
@@ -183,8 +203,13 @@ rule report_pages_statistics:
             "descriptive": "Descriptive table of every dataset column",
         },
         notes={},
+    resources:
+        mem_mb=500,
+        runtime=5,
     log:
         f"{LOGS}/report_pages_statistics/report_pages_statistics.log",
+    benchmark:
+        f"{BENCHMARKS}/report_pages_statistics.tsv"
     conda:
         "../../envs/report.yaml"
     script:
@@ -207,8 +232,13 @@ rule report_pages_prisma:
             "(shown second); NA: not a number (not reported, or no such step in this review).",
         },
         first_columns={"counts": ["data", "n", "description"]},
+    resources:
+        mem_mb=500,
+        runtime=5,
     log:
         f"{LOGS}/report_pages_prisma/report_pages_prisma.log",
+    benchmark:
+        f"{BENCHMARKS}/report_pages_prisma.tsv"
     conda:
         "../../envs/report.yaml"
     script:

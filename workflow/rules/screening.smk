@@ -2,10 +2,16 @@
 # Reviewers' decisions (extraction/screening/, only read) + unique records -> the screening log,
 # conflicts, agreement, PRISMA counts, the sheet of records still to screen (+ ASReview export)
 # and the rows that studies newly included need in the extraction workbook.
-from reviewflow.screening_files import decision_file_paths
+from reviewflow.rule_inputs import decision_file_paths
 
 SCREENING = f"{RESULTS}/screening"
 SCREENING_DECISIONS_DIR = config["screening"]["decisions_dir"]
+# What ScreeningSettings reads: these keys, not the whole section (decisions_dir is an input)
+SCREENING_SETTINGS = {
+    key: config["screening"][key]
+    for key in ("exclusion_reasons", "reviewers_required", "asreview")
+    if key in config["screening"]
+}
 
 
 rule screen_records:
@@ -38,7 +44,10 @@ rule screen_records:
         ),
     params:
         decisions_dir=SCREENING_DECISIONS_DIR,
-        settings=config["screening"],
+        settings=SCREENING_SETTINGS,
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/screen_records/screen_records.log",
     benchmark:
@@ -52,7 +61,7 @@ rule screen_records:
 rule screening_sheet:
     input:
         records=f"{RESULTS}/dedup/unique_records.tsv",
-        log=f"{SCREENING}/screening_log.tsv",
+        log=rules.screen_records.output.log,
     output:
         xlsx=report(
             f"{SCREENING}/to_screen.xlsx",
@@ -63,7 +72,10 @@ rule screening_sheet:
         asreview_ris=f"{SCREENING}/asreview/to_screen.ris",
     params:
         decisions_dir=SCREENING_DECISIONS_DIR,
-        settings=config["screening"],
+        settings=SCREENING_SETTINGS,
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/screening_sheet/screening_sheet.log",
     benchmark:
@@ -77,7 +89,7 @@ rule screening_sheet:
 rule screening_new_studies:
     input:
         records=f"{RESULTS}/dedup/unique_records.tsv",
-        log=f"{SCREENING}/screening_log.tsv",
+        log=rules.screen_records.output.log,
         studies=f"{RESULTS}/extraction/studies.tsv",
     output:
         tsv=f"{SCREENING}/new_studies.tsv",
@@ -88,8 +100,13 @@ rule screening_new_studies:
         ),
     params:
         decisions_dir=SCREENING_DECISIONS_DIR,
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/screening_new_studies/screening_new_studies.log",
+    benchmark:
+        f"{BENCHMARKS}/screening_new_studies.tsv"
     conda:
         "../../envs/screening.yaml"
     script:

@@ -7,7 +7,7 @@ import os
 import re
 from datetime import date
 
-from reviewflow.windows import new_window, search_inputs, stored_windows
+from reviewflow.rule_inputs import new_window, search_inputs, stored_windows
 
 SEARCH_DIR = config["search"]["windows_dir"]
 # read strictly (duplicate keys, syntax errors located) by the parse-time copy of read_yaml
@@ -36,13 +36,6 @@ SEARCH_FETCHABLE = re.escape(SEARCH_NEW.id) if SEARCH_NEW else "(?!)"
 # run again) and the search log of the window being fetched.
 SEARCH_INPUTS = search_inputs(SEARCH_DIR, SEARCH_STORED, SEARCH_NEW)
 
-SEARCH_TARGETS = [
-    f"{RESULTS}/search/records.tsv",
-    f"{RESULTS}/search/search_counts.json",
-    f"{RESULTS}/search/search_report.md",
-]
-
-
 rule search_fetch_pubmed:
     output:
         protected(f"{SEARCH_DIR}/{{window}}/search_log.json"),
@@ -51,6 +44,10 @@ rule search_fetch_pubmed:
     params:
         pubmed=config["search"]["pubmed"],
         windows_dir=lambda wildcards, output: os.path.dirname(os.path.dirname(output[0])),
+    resources:
+        mem_mb=500,
+        # minutes: the fetch gives up after search.pubmed.window_deadline_seconds
+        runtime=int(config["search"]["pubmed"].get("window_deadline_seconds", 3600)) // 60 + 5,
     log:
         f"{LOGS}/search_fetch_pubmed/{{window}}.log",
     benchmark:
@@ -76,6 +73,9 @@ rule search_records:
         windows=SEARCH_WINDOWS,
         csv_columns=config["search"]["csv_columns"],
         exports=config["search"]["exports"],
+    resources:
+        mem_mb=1000,
+        runtime=10,
     log:
         f"{LOGS}/search_records/search_records.log",
     benchmark:
@@ -88,7 +88,7 @@ rule search_records:
 
 rule search_summary:
     input:
-        summary=f"{RESULTS}/search/import_summary.json",
+        summary=rules.search_records.output.summary,
         first_version=config["review"]["first_version"],
     output:
         counts=f"{RESULTS}/search/search_counts.json",
@@ -100,9 +100,21 @@ rule search_summary:
     params:
         windows_dir=SEARCH_DIR,
         windows=SEARCH_WINDOWS,
+    resources:
+        mem_mb=500,
+        runtime=5,
     log:
         f"{LOGS}/search_summary/search_summary.log",
+    benchmark:
+        f"{BENCHMARKS}/search_summary.tsv"
     conda:
         "../../envs/search.yaml"
     script:
         "../../scripts/search_summary.py"
+
+
+SEARCH_TARGETS = [
+    rules.search_records.output.records,
+    rules.search_summary.output.counts,
+    rules.search_summary.output.report,
+]

@@ -3,7 +3,7 @@
 # with the published figures (config/reported_results.yaml), the descriptive table of every
 # dataset column, and the characteristics table and figures the analysis file declares
 # (config/analysis.yaml), with its sensitivity analyses.
-from reviewflow.analysis_file import figure_names, optional_inputs
+from reviewflow.rule_inputs import figure_names, optional_inputs
 
 STATISTICS_CASES = f"{RESULTS}/dataset/cases.csv"
 STATISTICS_DIR = f"{RESULTS}/statistics"
@@ -51,6 +51,9 @@ rule statistics_summary:
         quantile_method=config["statistics"]["quantile_method"],
         normality_alpha=config["statistics"]["normality_alpha"],
         outlier_iqr_factor=config["statistics"]["outlier_iqr_factor"],
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/statistics_summary/statistics_summary.log",
     benchmark:
@@ -84,6 +87,9 @@ rule reconciliation:
         quantile_method=config["statistics"]["quantile_method"],
         normality_alpha=config["statistics"]["normality_alpha"],
         outlier_iqr_factor=config["statistics"]["outlier_iqr_factor"],
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/reconciliation/reconciliation.log",
     benchmark:
@@ -117,6 +123,9 @@ rule descriptive:
         ),
     params:
         statistics=config["statistics"],
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/descriptive/descriptive.log",
     benchmark:
@@ -144,6 +153,9 @@ rule characteristics:
         ),
     params:
         statistics=config["statistics"],
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/characteristics/characteristics.log",
     benchmark:
@@ -166,6 +178,9 @@ rule statistics_figures:
         png=f"{FIGURES_DIR}/{{name}}.png",
     wildcard_constraints:
         name="|".join(STATISTICS_FIGURES) or "(?!)",
+    resources:
+        mem_mb=1000,
+        runtime=5,
     log:
         f"{LOGS}/statistics_figures/{{name}}.log",
     benchmark:
