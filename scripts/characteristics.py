@@ -3,28 +3,19 @@ sensitivity columns -> characteristics.md and .xlsx."""
 
 import logging
 
-from reviewflow.analysis_file import load_analysis, settings_disagreements
-from reviewflow.cases_reader import read_cases
+from reviewflow.analysis_file import load_analysed_cases
 from reviewflow.characteristics import (
     characteristics_markdown,
     characteristics_table,
     write_characteristics_xlsx,
 )
-from reviewflow.codebook import load_codebook
-from reviewflow.errors import raise_if_any
 from reviewflow.io import write_text
 from reviewflow.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.sensitivity import subsets
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():
-    source = snakemake.input.analysis
-    codebook = load_codebook(snakemake.input.codebook, snakemake.input.vocabulary)
-    analysis = load_analysis(source, codebook.columns, snakemake.input.schema)
-    raise_if_any(
-        source, settings_disagreements(analysis.settings, snakemake.params.statistics, source)
-    )
-    cases = read_cases(snakemake.input.cases, codebook)
+    _, analysis, cases = load_analysed_cases(snakemake.input, snakemake.params.statistics)
     found = subsets(cases, analysis.sensitivity, snakemake.input.cases)
     table = characteristics_table(cases, analysis, found)
     write_text(

@@ -3,29 +3,20 @@ columns -> descriptive.tsv, .md and .xlsx."""
 
 import logging
 
-from reviewflow.analysis_file import load_analysis, settings_disagreements
-from reviewflow.cases_reader import read_cases
-from reviewflow.codebook import load_codebook
+from reviewflow.analysis_file import load_analysed_cases
 from reviewflow.descriptive import (
     described_columns,
     descriptive_markdown,
     descriptive_table,
     write_descriptive_xlsx,
 )
-from reviewflow.errors import raise_if_any
 from reviewflow.io import write_table, write_text
 from reviewflow.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.sensitivity import subsets
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():
-    source = snakemake.input.analysis
-    codebook = load_codebook(snakemake.input.codebook, snakemake.input.vocabulary)
-    analysis = load_analysis(source, codebook.columns, snakemake.input.schema)
-    raise_if_any(
-        source, settings_disagreements(analysis.settings, snakemake.params.statistics, source)
-    )
-    cases = read_cases(snakemake.input.cases, codebook)
+    codebook, analysis, cases = load_analysed_cases(snakemake.input, snakemake.params.statistics)
     columns = described_columns(codebook.columns, analysis.skip, codebook.primary_key)
     found = subsets(cases, analysis.sensitivity, snakemake.input.cases)
     table = descriptive_table(cases, columns, analysis.settings, found)

@@ -7,9 +7,7 @@ import logging
 from reviewflow.codebook import load_codebook
 from reviewflow.double_extraction import (
     agreed_sheets,
-    compare,
-    read_adjudications,
-    read_extractions,
+    compare_and_settle,
 )
 from reviewflow.io import write_table
 from reviewflow.rulelog import start_rule_log, stop_on_input_problems
@@ -20,9 +18,9 @@ def main(sm) -> None:
     extractors = list(sm.params.workbooks)
     with stop_on_input_problems():
         codebook = load_codebook(sm.input.codebook, sm.input.vocabulary)
-        extractions = read_extractions(sm.params.workbooks, codebook)
-        comparisons = compare(extractions, codebook, sm.params.workbooks)
-        settled = read_adjudications(sm.params.adjudication, comparisons, codebook)
+        comparisons, settled = compare_and_settle(
+            sm.params.workbooks, sm.params.adjudication, codebook
+        )
         sheets = agreed_sheets(comparisons, settled, codebook, extractors)
     for name in ("cases", "studies"):
         write_table(sheets[name].to_frame(), sm.output[name])

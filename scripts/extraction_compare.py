@@ -6,10 +6,8 @@ import logging
 from reviewflow.codebook import load_codebook
 from reviewflow.double_extraction import (
     agreement_table,
-    compare,
+    compare_and_settle,
     disagreement_table,
-    read_adjudications,
-    read_extractions,
 )
 from reviewflow.io import write_table
 from reviewflow.rulelog import start_rule_log, stop_on_input_problems
@@ -20,9 +18,9 @@ def main(sm) -> None:
     extractors = list(sm.params.workbooks)
     with stop_on_input_problems():
         codebook = load_codebook(sm.input.codebook, sm.input.vocabulary)
-        extractions = read_extractions(sm.params.workbooks, codebook)
-        comparisons = compare(extractions, codebook, sm.params.workbooks)
-        settled = read_adjudications(sm.params.adjudication, comparisons, codebook)
+        comparisons, settled = compare_and_settle(
+            sm.params.workbooks, sm.params.adjudication, codebook
+        )
     disagreements = disagreement_table(comparisons, settled, extractors)
     write_table(disagreements, sm.output.disagreements)
     write_table(agreement_table(comparisons, codebook, extractors), sm.output.agreement)

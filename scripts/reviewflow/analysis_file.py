@@ -12,13 +12,15 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import jsonschema
 import pandas as pd
 
+from reviewflow.cases_reader import read_cases
+from reviewflow.codebook import Codebook, load_codebook
 from reviewflow.errors import raise_if_any
 from reviewflow.rule_inputs import figure_names, optional_inputs  # noqa: F401  (re-exported)
 from reviewflow.stats import surely_exceeds
@@ -452,3 +454,18 @@ def settings_disagreements(settings: Settings, statistics: dict, source: str) ->
                 f"{theirs!r}: give both the same value"
             )
     return problems
+
+
+def load_analysed_cases(
+    inputs: Mapping[str, str], statistics: dict | None = None
+) -> tuple[Codebook, Analysis, pd.DataFrame]:
+    """What every table and figure rule reads, from the paths `inputs` names (`cases`,
+    `codebook`, `vocabulary`, `analysis`, `schema`): the codebook (with the vocabulary's flags),
+    the analysis file checked against it (and against config.yaml's `statistics` settings, when
+    given) and the dataset typed by the codebook."""
+    book = load_codebook(inputs["codebook"], inputs["vocabulary"])
+    declared = load_analysis(inputs["analysis"], book.columns, inputs["schema"])
+    if statistics is not None:
+        source = str(inputs["analysis"])
+        raise_if_any(source, settings_disagreements(declared.settings, statistics, source))
+    return book, declared, read_cases(inputs["cases"], book)

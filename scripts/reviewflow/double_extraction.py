@@ -177,6 +177,15 @@ def agreement_table(
     return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
 
 
+def compare_and_settle(
+    paths: Mapping[str, str], adjudication: str | Path, codebook: Codebook
+) -> tuple[list[CellComparison], dict[tuple[str, str, str], AdjudicationRow]]:
+    """Every extractor's workbook read and compared cell by cell, and the adjudication file read
+    against the disagreements found (what both double-extraction rules start from)."""
+    comparisons = compare(read_extractions(paths, codebook), codebook, paths)
+    return comparisons, read_adjudications(adjudication, comparisons, codebook)
+
+
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 

@@ -11,6 +11,7 @@ from reviewflow.analysis_file import (
     Settings,
     figure_names,
     fill_title,
+    load_analysed_cases,
     load_analysis,
     optional_inputs,
     settings_disagreements,
@@ -195,3 +196,19 @@ def test_settings_must_agree_with_the_config_statistics_section():
         "a.yaml: settings.normality_alpha: 0.05 but config.yaml statistics.normality_alpha is "
         "0.1: give both the same value"
     ]
+
+
+def test_load_analysed_cases_reads_what_the_table_rules_read(tmp_path):
+    cases = tmp_path / "cases.csv"
+    cases.write_text("case_id,sex\nC01,male\n", encoding="utf-8")
+    inputs = {
+        "cases": cases,
+        "codebook": REPO / "extraction" / "codebook.yaml",
+        "vocabulary": REPO / "extraction" / "vocabulary.yaml",
+        "analysis": REPO / "config" / "analysis.yaml",
+        "schema": REPO / "workflow" / "schemas" / "analysis.schema.yaml",
+    }
+    with pytest.raises(InputProblems, match="cases.csv"):  # not the codebook's columns
+        load_analysed_cases(inputs)
+    with pytest.raises(InputProblems, match="statistics.normality_alpha is 0.1"):
+        load_analysed_cases(inputs, {"normality_alpha": 0.1})
