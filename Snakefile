@@ -14,7 +14,10 @@ import buildcheck
 # Snakemake's own config loader lets a second `normality_alpha:` win silently, ends a syntax error
 # without its line and dumps the whole schema on a typo: every config file (--configfile ones
 # after config/config.yaml) is read strictly first, and every problem is listed, located.
-CONFIG_FILES = ["config/config.yaml", *map(buildcheck.short_path, workflow.config_settings.configfiles)]
+CONFIG_FILES = [
+    "config/config.yaml",
+    *map(buildcheck.short_path, workflow.config_settings.configfiles),
+]
 _config_problems = buildcheck.yaml_problems(CONFIG_FILES)
 if _config_problems:
     raise buildcheck.BuildStop("The configuration cannot be used", _config_problems)
@@ -60,6 +63,7 @@ include: "workflow/rules/runstate.smk"
 
 
 rule all:
+    default_target: True
     input:
         SEARCH_TARGETS,
         DEDUP_TARGETS,
@@ -72,7 +76,6 @@ rule all:
         PRISMA_TARGETS,
         REPORT_TARGETS,
         LIVING_TARGETS,
-    default_target: True
 
 
 # Every file the review is made from is a declared input of the rules that read it; a deleted one

@@ -8,8 +8,7 @@
 APPRAISAL = config.get("appraisal") or {}
 # A review without its own checklist gets the shipped default (JBI), from the workflow's folder.
 APPRAISAL_CHECKLIST = (
-    APPRAISAL.get("checklist")
-    or f"{workflow.basedir}/config/appraisal/jbi_case_reports.yaml"
+    APPRAISAL.get("checklist") or f"{workflow.basedir}/config/appraisal/jbi_case_reports.yaml"
 )
 APPRAISERS = list(APPRAISAL.get("appraisers") or [])
 APPRAISAL_WORKBOOK = APPRAISAL.get("workbooks", "extraction/appraisal/{appraiser}.xlsx")
@@ -28,17 +27,17 @@ rule appraisal_template:
         checklist=APPRAISAL_CHECKLIST,
     output:
         f"{RESULTS}/templates/appraisal_{{appraiser}}.xlsx",
-    params:
-        save_as=lambda wildcards: APPRAISAL_WORKBOOK.format(appraiser=wildcards.appraiser),
-    resources:
-        mem_mb=1000,
-        runtime=5,
     log:
         f"{LOGS}/appraisal_template/{{appraiser}}.log",
     benchmark:
         f"{BENCHMARKS}/appraisal_template/{{appraiser}}.tsv"
     conda:
         "../../envs/appraisal.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        save_as=lambda wildcards: APPRAISAL_WORKBOOK.format(appraiser=wildcards.appraiser),
     script:
         "../../scripts/appraisal_template.py"
 
@@ -55,18 +54,18 @@ rule appraisal:
         quality=f"{APPRAISAL_DIR}/study_quality.tsv",
         agreement=f"{APPRAISAL_DIR}/agreement.tsv",
         conflicts=f"{APPRAISAL_DIR}/conflicts.tsv",
-    params:
-        workbooks=APPRAISAL_WORKBOOKS,
-        adjudication=APPRAISAL_ADJUDICATION,
-    resources:
-        mem_mb=1000,
-        runtime=5,
     log:
         f"{LOGS}/appraisal/appraisal.log",
     benchmark:
         f"{BENCHMARKS}/appraisal.tsv"
     conda:
         "../../envs/appraisal.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        workbooks=APPRAISAL_WORKBOOKS,
+        adjudication=APPRAISAL_ADJUDICATION,
     script:
         "../../scripts/appraisal.py"
 
@@ -82,15 +81,15 @@ rule appraisal_figure:
             category=REPORT_DATASET,
         ),
         svg=f"{APPRAISAL_DIR}/traffic_light.svg",
-    resources:
-        mem_mb=1000,
-        runtime=5,
     log:
         f"{LOGS}/appraisal_figure/appraisal_figure.log",
     benchmark:
         f"{BENCHMARKS}/appraisal_figure.tsv"
     conda:
         "../../envs/appraisal.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
     script:
         "../../scripts/appraisal_figure.py"
 
@@ -101,29 +100,25 @@ rule appraisal_methods:
         agreement=rules.appraisal.output.agreement,
         conflicts=rules.appraisal.output.conflicts,
         checklist=APPRAISAL_CHECKLIST,
-        extraction_agreement=(
-            [f"{RESULTS}/extraction/agreement.tsv"] if EXTRACTORS else []
-        ),
-        extraction_disagreements=(
-            [f"{RESULTS}/extraction/disagreements.tsv"] if EXTRACTORS else []
-        ),
+        extraction_agreement=([f"{RESULTS}/extraction/agreement.tsv"] if EXTRACTORS else []),
+        extraction_disagreements=([f"{RESULTS}/extraction/disagreements.tsv"] if EXTRACTORS else []),
         # the dataset is built: the methods describe the extraction it was built from
         cases=f"{RESULTS}/extraction/cases.tsv",
     output:
         f"{APPRAISAL_DIR}/methods.md",
-    params:
-        extractors=EXTRACTORS,
-        workbook=config["extraction"]["workbook"],
-        appraisers=APPRAISERS,
-    resources:
-        mem_mb=1000,
-        runtime=5,
     log:
         f"{LOGS}/appraisal_methods/appraisal_methods.log",
     benchmark:
         f"{BENCHMARKS}/appraisal_methods.tsv"
     conda:
         "../../envs/appraisal.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        extractors=EXTRACTORS,
+        workbook=config["extraction"]["workbook"],
+        appraisers=APPRAISERS,
     script:
         "../../scripts/appraisal_methods.py"
 
@@ -155,6 +150,15 @@ rule report_pages_appraisal:
             caption="../report/appraisal/methods.rst",
             category=REPORT_DATASET,
         ),
+    log:
+        f"{LOGS}/report_pages_appraisal/report_pages_appraisal.log",
+    benchmark:
+        f"{BENCHMARKS}/report_pages_appraisal.tsv"
+    conda:
+        "../../envs/report.yaml"
+    resources:
+        mem_mb=500,
+        runtime=5,
     params:
         titles={
             "table": "Critical appraisal of the included studies",
@@ -167,21 +171,14 @@ rule report_pages_appraisal:
             "agreement": "Empty: fewer than two appraisers have appraised the same study.",
             "conflicts": "Empty: no two appraisers answered an item of a study differently.",
         },
-    resources:
-        mem_mb=500,
-        runtime=5,
-    log:
-        f"{LOGS}/report_pages_appraisal/report_pages_appraisal.log",
-    benchmark:
-        f"{BENCHMARKS}/report_pages_appraisal.tsv"
-    conda:
-        "../../envs/report.yaml"
     script:
         "../../scripts/report_pages.py"
 
 
 APPRAISAL_TARGETS = [
-    *expand(f"{RESULTS}/templates/appraisal_{{appraiser}}.xlsx", appraiser=APPRAISERS or ["template"]),
+    *expand(
+        f"{RESULTS}/templates/appraisal_{{appraiser}}.xlsx", appraiser=APPRAISERS or ["template"]
+    ),
     *rules.appraisal.output,
     *rules.appraisal_figure.output,
     *rules.appraisal_methods.output,

@@ -21,15 +21,15 @@ rule dataset_harmonise:
             caption="../report/dataset/qc_issues.rst",
             category=REPORT_DATASET,
         ),
-    resources:
-        mem_mb=1000,
-        runtime=5,
     log:
         f"{LOGS}/dataset_harmonise/dataset_harmonise.log",
     benchmark:
         f"{BENCHMARKS}/dataset_harmonise.tsv"
     conda:
         "../../envs/dataset.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
     script:
         "../../scripts/dataset_harmonise.py"
 
@@ -45,17 +45,17 @@ rule dataset_package:
             caption="../report/dataset/datapackage.rst",
             category=REPORT_DATASET,
         ),
-    params:
-        title=config["review"]["title"],
-    resources:
-        mem_mb=1000,
-        runtime=5,
     log:
         f"{LOGS}/dataset_package/dataset_package.log",
     benchmark:
         f"{BENCHMARKS}/dataset_package.tsv"
     conda:
         "../../envs/dataset.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        title=config["review"]["title"],
     script:
         "../../scripts/dataset_package.py"
 
@@ -70,15 +70,15 @@ rule dataset_codebook:
             caption="../report/dataset/codebook.rst",
             category=REPORT_DATASET,
         ),
-    resources:
-        mem_mb=1000,
-        runtime=5,
     log:
         f"{LOGS}/dataset_codebook/dataset_codebook.log",
     benchmark:
         f"{BENCHMARKS}/dataset_codebook.tsv"
     conda:
         "../../envs/dataset.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
     script:
         "../../scripts/dataset_codebook.py"
 

@@ -3,6 +3,7 @@
 # windows and against the studies already included; reviewers settle the uncertain pairs in
 # extraction/dedup_decisions.tsv (read here, never written).
 
+
 rule dedup:
     input:
         records=f"{RESULTS}/search/records.tsv",
@@ -32,16 +33,16 @@ rule dedup:
             caption="../report/dedup/dedup_counts.rst",
             category=REPORT_DEDUP,
         ),
-    resources:
-        # the 100,000-record scale set of benchmarks/dedup.py needs more than the review's 362
-        mem_mb=4000,
-        runtime=60,
     log:
         f"{LOGS}/dedup/dedup.log",
     benchmark:
         f"{BENCHMARKS}/dedup.tsv"
     conda:
         "../../envs/dedup.yaml"
+    resources:
+        # the 100,000-record scale set of benchmarks/dedup.py needs more than the review's 362
+        mem_mb=4000,
+        runtime=60,
     script:
         "../../scripts/dedup.py"
 

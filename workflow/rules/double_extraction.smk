@@ -30,18 +30,18 @@ if EXTRACTORS:
         output:
             disagreements=f"{RESULTS}/extraction/disagreements.tsv",
             agreement=f"{RESULTS}/extraction/agreement.tsv",
-        params:
-            workbooks=EXTRACTOR_WORKBOOKS,
-            adjudication=EXTRACTION_ADJUDICATION,
-        resources:
-            mem_mb=1000,
-            runtime=5,
         log:
             f"{LOGS}/extraction_compare/extraction_compare.log",
         benchmark:
             f"{BENCHMARKS}/extraction_compare.tsv"
         conda:
             "../../envs/extraction.yaml"
+        resources:
+            mem_mb=1000,
+            runtime=5,
+        params:
+            workbooks=EXTRACTOR_WORKBOOKS,
+            adjudication=EXTRACTION_ADJUDICATION,
         script:
             "../../scripts/extraction_compare.py"
 
@@ -56,18 +56,18 @@ if EXTRACTORS:
         output:
             cases=f"{RESULTS}/extraction/cases.tsv",
             studies=f"{RESULTS}/extraction/studies.tsv",
-        params:
-            workbooks=EXTRACTOR_WORKBOOKS,
-            adjudication=EXTRACTION_ADJUDICATION,
-        resources:
-            mem_mb=1000,
-            runtime=5,
         log:
             f"{LOGS}/extraction_agreed/extraction_agreed.log",
         benchmark:
             f"{BENCHMARKS}/extraction_agreed.tsv"
         conda:
             "../../envs/extraction.yaml"
+        resources:
+            mem_mb=1000,
+            runtime=5,
+        params:
+            workbooks=EXTRACTOR_WORKBOOKS,
+            adjudication=EXTRACTION_ADJUDICATION,
         script:
             "../../scripts/extraction_agreed.py"
 
@@ -90,6 +90,15 @@ if EXTRACTORS:
                 caption="../report/extraction/agreement.rst",
                 category=REPORT_DATASET,
             ),
+        log:
+            f"{LOGS}/report_pages_extraction/report_pages_extraction.log",
+        benchmark:
+            f"{BENCHMARKS}/report_pages_extraction.tsv"
+        conda:
+            "../../envs/report.yaml"
+        resources:
+            mem_mb=500,
+            runtime=5,
         params:
             titles={
                 "disagreements": "Double extraction: cells in disagreement",
@@ -98,15 +107,6 @@ if EXTRACTORS:
             notes={
                 "agreement": "kappa: Cohen's kappa (choice fields only); empty when undefined.",
             },
-        resources:
-            mem_mb=500,
-            runtime=5,
-        log:
-            f"{LOGS}/report_pages_extraction/report_pages_extraction.log",
-        benchmark:
-            f"{BENCHMARKS}/report_pages_extraction.tsv"
-        conda:
-            "../../envs/report.yaml"
         script:
             "../../scripts/report_pages.py"
 

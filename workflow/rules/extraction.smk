@@ -9,15 +9,15 @@ rule extraction_template:
         codebook=config["extraction"]["codebook"],
     output:
         f"{RESULTS}/templates/cases_template.xlsx",
-    resources:
-        mem_mb=1000,
-        runtime=5,
     log:
         f"{LOGS}/extraction_template/extraction_template.log",
     benchmark:
         f"{BENCHMARKS}/extraction_template.tsv"
     conda:
         "../../envs/extraction.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
     script:
         "../../scripts/extraction_template.py"
 
@@ -43,17 +43,17 @@ rule extraction_read:
         cases=f"{RESULTS}/extraction/cases.tsv",
         studies=f"{RESULTS}/extraction/studies.tsv",
         digest=EXTRACTION_DIGEST,
-    params:
-        digest=EXTRACTION_CONTENT,
-    resources:
-        mem_mb=1000,
-        runtime=5,
     log:
         f"{LOGS}/extraction_read/extraction_read.log",
     benchmark:
         f"{BENCHMARKS}/extraction_read.tsv"
     conda:
         "../../envs/extraction.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        digest=EXTRACTION_CONTENT,
     script:
         "../../scripts/extraction_read.py"
 

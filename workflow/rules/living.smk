@@ -57,17 +57,17 @@ rule living_whats_new:
             caption="../report/living/whats_new.rst",
             category=REPORT_LIVING,
         ),
-    params:
-        version=config["review"]["version"],
-    resources:
-        mem_mb=1000,
-        runtime=5,
     log:
         f"{LOGS}/living_whats_new/living_whats_new.log",
     benchmark:
         f"{BENCHMARKS}/living_whats_new.tsv"
     conda:
         "../../envs/living.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        version=config["review"]["version"],
     script:
         "../../scripts/living_whats_new.py"
 
@@ -88,15 +88,15 @@ rule living_update_digest:
             caption="../report/living/update_digest.rst",
             category=REPORT_LIVING,
         ),
-    resources:
-        mem_mb=1000,
-        runtime=5,
     log:
         f"{LOGS}/living_update_digest/living_update_digest.log",
     benchmark:
         f"{BENCHMARKS}/living_update_digest.tsv"
     conda:
         "../../envs/living.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
     script:
         "../../scripts/living_update_digest.py"
 
@@ -121,6 +121,15 @@ rule reporting_checklists:
             caption="../report/living/checklists.rst",
             category=REPORT_REPORTING,
         ),
+    log:
+        f"{LOGS}/reporting_checklists/reporting_checklists.log",
+    benchmark:
+        f"{BENCHMARKS}/reporting_checklists.tsv"
+    conda:
+        "../../envs/living.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         title=config["review"]["title"],
         version=config["review"]["version"],
@@ -128,15 +137,6 @@ rule reporting_checklists:
         screening=config["screening"],
         statistics=config["statistics"],
         overlap_days=config["search"]["overlap_days"],
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    log:
-        f"{LOGS}/reporting_checklists/reporting_checklists.log",
-    benchmark:
-        f"{BENCHMARKS}/reporting_checklists.tsv"
-    conda:
-        "../../envs/living.yaml"
     script:
         "../../scripts/reporting_checklists.py"
 

@@ -3,9 +3,7 @@
 # the dataset; every arithmetic check between boxes must hold, or the build stops.
 
 # A case-report review also draws its patients (rows of the dataset).
-PRISMA_DATASET = (
-    [f"{RESULTS}/dataset/cases.csv"] if config["prisma"].get("patients", True) else []
-)
+PRISMA_DATASET = [f"{RESULTS}/dataset/cases.csv"] if config["prisma"].get("patients", True) else []
 
 # Published versions (versions/v<N>/): an update after a published version N > 1 draws version N's
 # studies, reports and patients as the previous version (reviewflow.prisma.previous_published).
@@ -45,17 +43,17 @@ rule prisma:
             caption="../report/prisma/prisma_checks.rst",
             category=REPORT_PRISMA,
         ),
-    params:
-        title=config["review"]["title"],
-    resources:
-        mem_mb=1000,
-        runtime=5,
     log:
         f"{LOGS}/prisma/prisma.log",
     benchmark:
         f"{BENCHMARKS}/prisma.tsv"
     conda:
         "../../envs/prisma.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        title=config["review"]["title"],
     script:
         "../../scripts/prisma.py"
 

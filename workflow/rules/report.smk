@@ -15,18 +15,18 @@ rule report_pages_search:
             caption="../report/search/search_report.rst",
             category=REPORT_SEARCH,
         ),
-    params:
-        titles={"search_report": "Search report (PRISMA-S)"},
-        notes={},
-    resources:
-        mem_mb=500,
-        runtime=5,
     log:
         f"{LOGS}/report_pages_search/report_pages_search.log",
     benchmark:
         f"{BENCHMARKS}/report_pages_search.tsv"
     conda:
         "../../envs/report.yaml"
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        titles={"search_report": "Search report (PRISMA-S)"},
+        notes={},
     script:
         "../../scripts/report_pages.py"
 
@@ -52,6 +52,15 @@ rule report_pages_dedup:
             caption="../report/dedup/uncertain_pairs.rst",
             category=REPORT_DEDUP,
         ),
+    log:
+        f"{LOGS}/report_pages_dedup/report_pages_dedup.log",
+    benchmark:
+        f"{BENCHMARKS}/report_pages_dedup.tsv"
+    conda:
+        "../../envs/report.yaml"
+    resources:
+        mem_mb=500,
+        runtime=5,
     params:
         titles={
             "counts": "Deduplication counts per search window",
@@ -61,15 +70,6 @@ rule report_pages_dedup:
         notes={
             "counts": "null: the count was not reported (first version) or does not apply.",
         },
-    resources:
-        mem_mb=500,
-        runtime=5,
-    log:
-        f"{LOGS}/report_pages_dedup/report_pages_dedup.log",
-    benchmark:
-        f"{BENCHMARKS}/report_pages_dedup.tsv"
-    conda:
-        "../../envs/report.yaml"
     script:
         "../../scripts/report_pages.py"
 
@@ -101,6 +101,15 @@ rule report_pages_screening:
             caption="../report/screening/agreement.rst",
             category=REPORT_SCREENING,
         ),
+    log:
+        f"{LOGS}/report_pages_screening/report_pages_screening.log",
+    benchmark:
+        f"{BENCHMARKS}/report_pages_screening.tsv"
+    conda:
+        "../../envs/report.yaml"
+    resources:
+        mem_mb=500,
+        runtime=5,
     params:
         titles={
             "counts": "Screening counts (PRISMA)",
@@ -112,15 +121,6 @@ rule report_pages_screening:
             "counts": "null: not reported by the first version's article (previous_version), "
             "or no search update yet (update).",
         },
-    resources:
-        mem_mb=500,
-        runtime=5,
-    log:
-        f"{LOGS}/report_pages_screening/report_pages_screening.log",
-    benchmark:
-        f"{BENCHMARKS}/report_pages_screening.tsv"
-    conda:
-        "../../envs/report.yaml"
     script:
         "../../scripts/report_pages.py"
 
@@ -146,6 +146,15 @@ rule report_pages_dataset:
             caption="../report/dataset/codebook.rst",
             category=REPORT_DATASET,
         ),
+    log:
+        f"{LOGS}/report_pages_dataset/report_pages_dataset.log",
+    benchmark:
+        f"{BENCHMARKS}/report_pages_dataset.tsv"
+    conda:
+        "../../envs/report.yaml"
+    resources:
+        mem_mb=500,
+        runtime=5,
     params:
         titles={
             "cases": "Dataset: one row per patient",
@@ -155,15 +164,6 @@ rule report_pages_dataset:
         notes={
             "cases": "Empty cell: not described in the case report (never a guessed false).",
         },
-    resources:
-        mem_mb=500,
-        runtime=5,
-    log:
-        f"{LOGS}/report_pages_dataset/report_pages_dataset.log",
-    benchmark:
-        f"{BENCHMARKS}/report_pages_dataset.tsv"
-    conda:
-        "../../envs/report.yaml"
     script:
         "../../scripts/report_pages.py"
 
@@ -195,6 +195,15 @@ rule report_pages_statistics:
             caption="../report/statistics/descriptive.rst",
             category=REPORT_STATISTICS,
         ),
+    log:
+        f"{LOGS}/report_pages_statistics/report_pages_statistics.log",
+    benchmark:
+        f"{BENCHMARKS}/report_pages_statistics.tsv"
+    conda:
+        "../../envs/report.yaml"
+    resources:
+        mem_mb=500,
+        runtime=5,
     params:
         titles={
             "summary": "Results of sections 4.1-4.6, recomputed",
@@ -203,15 +212,6 @@ rule report_pages_statistics:
             "descriptive": "Descriptive table of every dataset column",
         },
         notes={},
-    resources:
-        mem_mb=500,
-        runtime=5,
-    log:
-        f"{LOGS}/report_pages_statistics/report_pages_statistics.log",
-    benchmark:
-        f"{BENCHMARKS}/report_pages_statistics.tsv"
-    conda:
-        "../../envs/report.yaml"
     script:
         "../../scripts/report_pages.py"
 
@@ -225,6 +225,15 @@ rule report_pages_prisma:
             caption="../report/prisma/prisma_counts.rst",
             category=REPORT_PRISMA,
         ),
+    log:
+        f"{LOGS}/report_pages_prisma/report_pages_prisma.log",
+    benchmark:
+        f"{BENCHMARKS}/report_pages_prisma.tsv"
+    conda:
+        "../../envs/report.yaml"
+    resources:
+        mem_mb=500,
+        runtime=5,
     params:
         titles={"counts": "PRISMA 2020 counts (PRISMA2020 app upload format)"},
         notes={
@@ -232,15 +241,6 @@ rule report_pages_prisma:
             "(shown second); NA: not a number (not reported, or no such step in this review).",
         },
         first_columns={"counts": ["data", "n", "description"]},
-    resources:
-        mem_mb=500,
-        runtime=5,
-    log:
-        f"{LOGS}/report_pages_prisma/report_pages_prisma.log",
-    benchmark:
-        f"{BENCHMARKS}/report_pages_prisma.tsv"
-    conda:
-        "../../envs/report.yaml"
     script:
         "../../scripts/report_pages.py"
 

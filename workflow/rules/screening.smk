@@ -42,18 +42,18 @@ rule screen_records:
             caption="../report/screening/counts.rst",
             category=REPORT_SCREENING,
         ),
-    params:
-        decisions_dir=SCREENING_DECISIONS_DIR,
-        settings=SCREENING_SETTINGS,
-    resources:
-        mem_mb=1000,
-        runtime=5,
     log:
         f"{LOGS}/screen_records/screen_records.log",
     benchmark:
         f"{BENCHMARKS}/screen_records.tsv"
     conda:
         "../../envs/screening.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        decisions_dir=SCREENING_DECISIONS_DIR,
+        settings=SCREENING_SETTINGS,
     script:
         "../../scripts/screen_records.py"
 
@@ -70,18 +70,18 @@ rule screening_sheet:
         ),
         asreview_csv=f"{SCREENING}/asreview/to_screen.csv",
         asreview_ris=f"{SCREENING}/asreview/to_screen.ris",
-    params:
-        decisions_dir=SCREENING_DECISIONS_DIR,
-        settings=SCREENING_SETTINGS,
-    resources:
-        mem_mb=1000,
-        runtime=5,
     log:
         f"{LOGS}/screening_sheet/screening_sheet.log",
     benchmark:
         f"{BENCHMARKS}/screening_sheet.tsv"
     conda:
         "../../envs/screening.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        decisions_dir=SCREENING_DECISIONS_DIR,
+        settings=SCREENING_SETTINGS,
     script:
         "../../scripts/screening_sheet.py"
 
@@ -98,17 +98,17 @@ rule screening_new_studies:
             caption="../report/screening/new_studies.rst",
             category=REPORT_SCREENING,
         ),
-    params:
-        decisions_dir=SCREENING_DECISIONS_DIR,
-    resources:
-        mem_mb=1000,
-        runtime=5,
     log:
         f"{LOGS}/screening_new_studies/screening_new_studies.log",
     benchmark:
         f"{BENCHMARKS}/screening_new_studies.tsv"
     conda:
         "../../envs/screening.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        decisions_dir=SCREENING_DECISIONS_DIR,
     script:
         "../../scripts/screening_new_studies.py"
 

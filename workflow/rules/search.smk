@@ -36,24 +36,25 @@ SEARCH_FETCHABLE = re.escape(SEARCH_NEW.id) if SEARCH_NEW else "(?!)"
 # run again) and the search log of the window being fetched.
 SEARCH_INPUTS = search_inputs(SEARCH_DIR, SEARCH_STORED, SEARCH_NEW)
 
+
 rule search_fetch_pubmed:
     output:
         protected(f"{SEARCH_DIR}/{{window}}/search_log.json"),
-    wildcard_constraints:
-        window=SEARCH_FETCHABLE,
-    params:
-        pubmed=config["search"]["pubmed"],
-        windows_dir=lambda wildcards, output: os.path.dirname(os.path.dirname(output[0])),
-    resources:
-        mem_mb=500,
-        # minutes: the fetch gives up after search.pubmed.window_deadline_seconds
-        runtime=int(config["search"]["pubmed"].get("window_deadline_seconds", 3600)) // 60 + 5,
     log:
         f"{LOGS}/search_fetch_pubmed/{{window}}.log",
     benchmark:
         f"{BENCHMARKS}/search_fetch_pubmed/{{window}}.tsv"
+    wildcard_constraints:
+        window=SEARCH_FETCHABLE,
     conda:
         "../../envs/search.yaml"
+    resources:
+        mem_mb=500,
+        # minutes: the fetch gives up after search.pubmed.window_deadline_seconds
+        runtime=int(config["search"]["pubmed"].get("window_deadline_seconds", 3600)) // 60 + 5,
+    params:
+        pubmed=config["search"]["pubmed"],
+        windows_dir=lambda wildcards, output: os.path.dirname(os.path.dirname(output[0])),
     script:
         "../../scripts/search_fetch_pubmed.py"
 
@@ -68,20 +69,20 @@ rule search_records:
             category=REPORT_SEARCH,
         ),
         summary=f"{RESULTS}/search/import_summary.json",
-    params:
-        windows_dir=SEARCH_DIR,
-        windows=SEARCH_WINDOWS,
-        csv_columns=config["search"]["csv_columns"],
-        exports=config["search"]["exports"],
-    resources:
-        mem_mb=1000,
-        runtime=10,
     log:
         f"{LOGS}/search_records/search_records.log",
     benchmark:
         f"{BENCHMARKS}/search_records.tsv"
     conda:
         "../../envs/search.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        windows_dir=SEARCH_DIR,
+        windows=SEARCH_WINDOWS,
+        csv_columns=config["search"]["csv_columns"],
+        exports=config["search"]["exports"],
     script:
         "../../scripts/search_records.py"
 
@@ -97,18 +98,18 @@ rule search_summary:
             caption="../report/search/search_report.rst",
             category=REPORT_SEARCH,
         ),
-    params:
-        windows_dir=SEARCH_DIR,
-        windows=SEARCH_WINDOWS,
-    resources:
-        mem_mb=500,
-        runtime=5,
     log:
         f"{LOGS}/search_summary/search_summary.log",
     benchmark:
         f"{BENCHMARKS}/search_summary.tsv"
     conda:
         "../../envs/search.yaml"
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        windows_dir=SEARCH_DIR,
+        windows=SEARCH_WINDOWS,
     script:
         "../../scripts/search_summary.py"
 

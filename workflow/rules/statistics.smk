@@ -46,20 +46,20 @@ rule statistics_summary:
             caption="../report/statistics/summary.rst",
             category=REPORT_STATISTICS,
         ),
-    params:
-        schema=STATISTICS_REPORTED_SCHEMA,
-        quantile_method=config["statistics"]["quantile_method"],
-        normality_alpha=config["statistics"]["normality_alpha"],
-        outlier_iqr_factor=config["statistics"]["outlier_iqr_factor"],
-    resources:
-        mem_mb=1000,
-        runtime=5,
     log:
         f"{LOGS}/statistics_summary/statistics_summary.log",
     benchmark:
         f"{BENCHMARKS}/statistics_summary.tsv"
     conda:
         "../../envs/statistics.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        schema=STATISTICS_REPORTED_SCHEMA,
+        quantile_method=config["statistics"]["quantile_method"],
+        normality_alpha=config["statistics"]["normality_alpha"],
+        outlier_iqr_factor=config["statistics"]["outlier_iqr_factor"],
     script:
         "../../scripts/statistics_summary.py"
 
@@ -82,20 +82,20 @@ rule reconciliation:
             caption="../report/statistics/reconciliation.rst",
             category=REPORT_STATISTICS,
         ),
-    params:
-        schema=STATISTICS_REPORTED_SCHEMA,
-        quantile_method=config["statistics"]["quantile_method"],
-        normality_alpha=config["statistics"]["normality_alpha"],
-        outlier_iqr_factor=config["statistics"]["outlier_iqr_factor"],
-    resources:
-        mem_mb=1000,
-        runtime=5,
     log:
         f"{LOGS}/reconciliation/reconciliation.log",
     benchmark:
         f"{BENCHMARKS}/reconciliation.tsv"
     conda:
         "../../envs/statistics.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        schema=STATISTICS_REPORTED_SCHEMA,
+        quantile_method=config["statistics"]["quantile_method"],
+        normality_alpha=config["statistics"]["normality_alpha"],
+        outlier_iqr_factor=config["statistics"]["outlier_iqr_factor"],
     script:
         "../../scripts/reconciliation.py"
 
@@ -121,17 +121,17 @@ rule descriptive:
             caption="../report/statistics/descriptive.rst",
             category=REPORT_STATISTICS,
         ),
-    params:
-        statistics=config["statistics"],
-    resources:
-        mem_mb=1000,
-        runtime=5,
     log:
         f"{LOGS}/descriptive/descriptive.log",
     benchmark:
         f"{BENCHMARKS}/descriptive.tsv"
     conda:
         "../../envs/statistics.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        statistics=config["statistics"],
     script:
         "../../scripts/descriptive.py"
 
@@ -151,17 +151,17 @@ rule characteristics:
             caption="../report/statistics/characteristics.rst",
             category=REPORT_STATISTICS,
         ),
-    params:
-        statistics=config["statistics"],
-    resources:
-        mem_mb=1000,
-        runtime=5,
     log:
         f"{LOGS}/characteristics/characteristics.log",
     benchmark:
         f"{BENCHMARKS}/characteristics.tsv"
     conda:
         "../../envs/statistics.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        statistics=config["statistics"],
     script:
         "../../scripts/characteristics.py"
 
@@ -176,16 +176,16 @@ rule statistics_figures:
             category=REPORT_FIGURES,
         ),
         png=f"{FIGURES_DIR}/{{name}}.png",
-    wildcard_constraints:
-        name="|".join(STATISTICS_FIGURES) or "(?!)",
-    resources:
-        mem_mb=1000,
-        runtime=5,
     log:
         f"{LOGS}/statistics_figures/{{name}}.log",
     benchmark:
         f"{BENCHMARKS}/statistics_figures/{{name}}.tsv"
+    wildcard_constraints:
+        name="|".join(STATISTICS_FIGURES) or "(?!)",
     conda:
         "../../envs/statistics.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
     script:
         "../../scripts/statistics_figures.py"
