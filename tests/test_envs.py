@@ -119,3 +119,23 @@ def test_distribution_names_are_conda_forge_names():
     assert distribution("Bio") == "biopython"
     assert distribution("markdown_it") == "markdown-it-py"
     assert distribution("matplotlib") == "matplotlib-base"
+
+
+def test_envs_pins_are_the_constraints_the_tests_install_with():
+    """constraints.txt (pip -c in README's commands and .ci/run) and the envs pin one version."""
+    pinned = {}
+    for line in (REPO / "constraints.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, number = line.partition("==")
+            pinned[name.lower()] = number
+    problems = []
+    for env in sorted((REPO / "envs").glob("*.yaml")):
+        for name, spec in env_dependencies(env).items():
+            if name == "python":
+                continue
+            wanted = pinned.get(CONDA_TO_PYPI.get(name, name).lower())
+            if spec != f"=={wanted}":
+                problems.append(
+                    f"{env.relative_to(REPO)}: {name} {spec!r}, constraints.txt {wanted}"
+                )
+    assert not problems, "\n".join(problems)
