@@ -44,61 +44,19 @@ class BuildStop(SystemExit):
 
 
 # ------------------------------------------------------------------------------------------
-# Strict YAML (a copy of reviewflow.yamlfile's rules: duplicate keys refused, errors located)
+# Strict YAML: the library's one reader (reviewflow.yamlfile needs only PyYAML, as parse time may)
 
-
-class _StrictLoader(yaml.SafeLoader):
-    def __init__(self, stream, source: str):
-        super().__init__(stream)
-        self.source = source
-        self.duplicates: list[str] = []
-
-
-def _construct_mapping(loader: _StrictLoader, node, deep: bool = False) -> dict:
-    loader.flatten_mapping(node)
-    seen: dict = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            continue
-        if key in seen:
-            mark, first = key_node.start_mark, seen[key].start_mark
-            loader.duplicates.append(
-                f"{loader.source}:{mark.line + 1}:{mark.column + 1}: key {key!r} given twice "
-                f"(first at line {first.line + 1}): each key may appear once in a mapping"
-            )
-        else:
-            seen[key] = key_node
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+from reviewflow.errors import InputProblems  # noqa: E402
+from reviewflow.yamlfile import read_yaml  # noqa: E402
 
 
 def read_yaml_strict(path: str | os.PathLike) -> tuple[object, list[str]]:
     """(data, problems) of a YAML file: duplicate keys and syntax errors located."""
-    source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, [f"{source}: file not found"]
-    except UnicodeDecodeError as error:
-        return None, [f"{source}: byte {error.start}: not UTF-8 text: save the file as UTF-8"]
-    loader = _StrictLoader(text, source)
-    try:
-        data = loader.get_single_data()
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
-        what = " ".join(part for part in (error.context, error.problem) if part)
-        return None, [f"{where}: not valid YAML: {what}"]
-    except yaml.YAMLError as error:
-        return None, [f"{source}: not valid YAML: {error}"]
-    finally:
-        loader.dispose()
-    return data, loader.duplicates
+        return read_yaml(path), []
+    except InputProblems as error:
+        return None, error.problems
 
 
 # ------------------------------------------------------------------------------------------
