@@ -4,7 +4,6 @@ adjudications; a disagreement still open stops the build with the list."""
 
 import logging
 
-from reviewflow.codebook import load_codebook
 from reviewflow.double_extraction import (
     agreed_sheets,
     compare_and_settle,
@@ -17,9 +16,8 @@ def main(sm) -> None:
     start_rule_log(sm.log[0])
     extractors = list(sm.params.workbooks)
     with stop_on_input_problems():
-        codebook = load_codebook(sm.input.codebook, sm.input.vocabulary)
-        comparisons, settled = compare_and_settle(
-            sm.params.workbooks, sm.params.adjudication, codebook
+        codebook, comparisons, settled = compare_and_settle(
+            sm.params.workbooks, sm.params.adjudication, sm.input.codebook, sm.input.vocabulary
         )
         sheets = agreed_sheets(comparisons, settled, codebook, extractors)
     for name in ("cases", "studies"):

@@ -3,7 +3,6 @@ writes the disagreements (with their adjudication status) and the agreement per 
 
 import logging
 
-from reviewflow.codebook import load_codebook
 from reviewflow.double_extraction import (
     agreement_table,
     compare_and_settle,
@@ -17,9 +16,8 @@ def main(sm) -> None:
     start_rule_log(sm.log[0])
     extractors = list(sm.params.workbooks)
     with stop_on_input_problems():
-        codebook = load_codebook(sm.input.codebook, sm.input.vocabulary)
-        comparisons, settled = compare_and_settle(
-            sm.params.workbooks, sm.params.adjudication, codebook
+        codebook, comparisons, settled = compare_and_settle(
+            sm.params.workbooks, sm.params.adjudication, sm.input.codebook, sm.input.vocabulary
         )
     disagreements = disagreement_table(comparisons, settled, extractors)
     write_table(disagreements, sm.output.disagreements)

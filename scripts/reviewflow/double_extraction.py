@@ -24,7 +24,7 @@ import pandas as pd
 
 from reviewflow.adjudication import AdjudicationRow, one_row_per_key, read_adjudication_rows
 from reviewflow.agreement import cohen_kappa
-from reviewflow.codebook import Codebook, Sheet
+from reviewflow.codebook import Codebook, Sheet, load_codebook
 from reviewflow.errors import InputProblems, raise_if_any
 from reviewflow.vocabulary import unknown_phrase_problems
 from reviewflow.workbook import (
@@ -178,12 +178,17 @@ def agreement_table(
 
 
 def compare_and_settle(
-    paths: Mapping[str, str], adjudication: str | Path, codebook: Codebook
-) -> tuple[list[CellComparison], dict[tuple[str, str, str], AdjudicationRow]]:
-    """Every extractor's workbook read and compared cell by cell, and the adjudication file read
-    against the disagreements found (what both double-extraction rules start from)."""
-    comparisons = compare(read_extractions(paths, codebook), codebook, paths)
-    return comparisons, read_adjudications(adjudication, comparisons, codebook)
+    paths: Mapping[str, str],
+    adjudication: str | Path,
+    codebook: str | Path,
+    vocabulary: str | Path,
+) -> tuple[Codebook, list[CellComparison], dict[tuple[str, str, str], AdjudicationRow]]:
+    """What both double-extraction rules start from: the codebook (with the vocabulary), every
+    extractor's workbook read and compared cell by cell, and the adjudication file read against
+    the disagreements found."""
+    book = load_codebook(codebook, vocabulary)
+    comparisons = compare(read_extractions(paths, book), book, paths)
+    return book, comparisons, read_adjudications(adjudication, comparisons, book)
 
 
 def _rounded(value: float | None) -> float | None:

@@ -19,14 +19,20 @@ import difflib
 import os
 import re
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
+import pandas as pd
 from jsonschema import Draft202012Validator
 
 from reviewflow import recompute
+from reviewflow.cases_reader import read_cases
+from reviewflow.codebook import load_codebook
 from reviewflow.conditions import columns_used, references
 from reviewflow.errors import raise_if_any
+from reviewflow.stats import Settings
 from reviewflow.yamlfile import read_yaml
 
 COUNT_FIELDS = ("n", "denominator")
@@ -394,3 +400,22 @@ def parse_item(key: str, entry: dict) -> tuple[Reported | None, list[str]]:
         **values,
     )
     return figure, []
+
+
+def load_declared_cases(
+    inputs: Mapping[str, str], params: Mapping[str, Any]
+) -> tuple[Declared, pd.DataFrame, Settings]:
+    """What the summary and reconciliation rules read, from the paths `inputs` names
+    (`reported`, `cases`, `codebook`, `vocabulary`) and the `params` (`schema`,
+    `quantile_method`, `normality_alpha`, `outlier_iqr_factor`): the reported-results file
+    checked, the dataset typed by the codebook (its columns checked against the file) and the
+    statistical settings."""
+    declared = read_declared(inputs["reported"], params["schema"])
+    cases = read_cases(inputs["cases"], load_codebook(inputs["codebook"], inputs["vocabulary"]))
+    check_columns(declared, cases.columns, inputs["reported"])
+    settings = Settings(
+        quantile_method=params["quantile_method"],
+        normality_alpha=params["normality_alpha"],
+        outlier_iqr_factor=params["outlier_iqr_factor"],
+    )
+    return declared, cases, settings
