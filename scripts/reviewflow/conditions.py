@@ -159,6 +159,14 @@ def explain(condition: dict, cases: pd.DataFrame, context: Context) -> str:
     return f"{shown}, above Q3 + {factor:g} IQR = {fmt(high, 1)}"
 
 
+def parts_of(condition: dict) -> list[dict]:
+    """The conditions an `all`, `any` or `not` combines (none for the other forms)."""
+    kind = kind_of(condition)
+    if kind in ("all", "any"):
+        return list(condition[kind])
+    return [condition["not"]] if kind == "not" else []
+
+
 def columns_used(condition: dict, named: dict) -> list[str]:
     """Every dataset column a condition reads (named conditions followed)."""
     found: list[str] = []
@@ -166,11 +174,9 @@ def columns_used(condition: dict, named: dict) -> list[str]:
     def walk(node):
         kind = kind_of(node)
         body = node[kind]
-        if kind in ("all", "any"):
-            for part in body:
+        if kind in ("all", "any", "not"):
+            for part in parts_of(node):
                 walk(part)
-        elif kind == "not":
-            walk(body)
         elif kind == "condition":
             if body in named:
                 walk(named[body])
@@ -197,11 +203,9 @@ def references(condition: dict) -> tuple[list[str], list[str]]:
     def walk(node):
         kind = kind_of(node)
         body = node[kind]
-        if kind in ("all", "any"):
-            for part in body:
+        if kind in ("all", "any", "not"):
+            for part in parts_of(node):
                 walk(part)
-        elif kind == "not":
-            walk(body)
         elif kind == "condition":
             names.append(body)
         elif kind == "column":

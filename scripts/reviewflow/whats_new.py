@@ -20,7 +20,7 @@ the unchanged figures.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,18 +163,38 @@ def study_text(study: Mapping) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def compare_rows(
+    part: str,
+    id_column: str,
+    before: str,
+    after: str,
+    describe: Callable[[Mapping], str],
+    origin: Callable[[Mapping], tuple[str, str]],
+) -> list[dict]:
+    """Rows (studies or patients) new in `after` (with the window and source they came from) or
+    removed from `before`, keyed on `id_column`, each described by `describe`."""
+    old = read_table(before).set_index(id_column, drop=False)
+    new = read_table(after).set_index(id_column, drop=False)
+    rows = []
+    for key in new.index.difference(old.index, sort=False):
+        window, source = origin(new.loc[key])
+        rows.append(row(part, key, part, "", describe(new.loc[key]), window, source))
+    for key in old.index.difference(new.index, sort=False):
+        rows.append(row(part, key, part, describe(old.loc[key]), ""))
+    return rows
+
+
 def compare_studies(
     before: Snapshot, after: Snapshot, origins: Mapping[str, tuple[str, str]]
 ) -> list[dict]:
-    old = read_table(before.studies).set_index("study_id", drop=False)
-    new = read_table(after.studies).set_index("study_id", drop=False)
-    rows = []
-    for study in new.index.difference(old.index, sort=False):
-        window, source = origins.get(study, ("", ""))
-        rows.append(row("study", study, "study", "", study_text(new.loc[study]), window, source))
-    for study in old.index.difference(new.index, sort=False):
-        rows.append(row("study", study, "study", study_text(old.loc[study]), ""))
-    return rows
+    return compare_rows(
+        "study",
+        "study_id",
+        before.studies,
+        after.studies,
+        study_text,
+        lambda study: origins.get(study["study_id"], ("", "")),
+    )
 
 
 def patient_text(case: Mapping) -> str:
@@ -185,16 +205,14 @@ def patient_text(case: Mapping) -> str:
 def compare_patients(
     before: Snapshot, after: Snapshot, origins: Mapping[str, tuple[str, str]]
 ) -> list[dict]:
-    old = read_table(before.cases).set_index("case_id", drop=False)
-    new = read_table(after.cases).set_index("case_id", drop=False)
-    rows = []
-    for case in new.index.difference(old.index, sort=False):
-        window, source = origins.get(new.loc[case, "study_id"], ("", ""))
-        text = patient_text(new.loc[case])
-        rows.append(row("patient", case, "patient", "", text, window, source))
-    for case in old.index.difference(new.index, sort=False):
-        rows.append(row("patient", case, "patient", patient_text(old.loc[case]), ""))
-    return rows
+    return compare_rows(
+        "patient",
+        "case_id",
+        before.cases,
+        after.cases,
+        patient_text,
+        lambda case: origins.get(case["study_id"], ("", "")),
+    )
 
 
 # ------------------------------------------------------------------------- cells of old patients
