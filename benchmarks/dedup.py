@@ -91,8 +91,8 @@ def run_ours(source: str, out: str) -> None:
     """Child process: time reviewflow from reading the CSV to the groups; print JSON."""
     import resource
 
-    from reviewflow.dedup import deduplicate
-    from reviewflow.dedup_tables import groups_table, read_records
+    from reviewflow.dedup.match import deduplicate
+    from reviewflow.dedup.tables import groups_table, read_records
 
     start = time.perf_counter()
     result = deduplicate(read_records(source))
@@ -144,8 +144,8 @@ def score(found: set, truth: set) -> tuple[float, float]:
 
 def recall_after_review(source: Path, truth: set) -> tuple[float, int]:
     """Recall once a reviewer answered every uncertain pair (answers from the labels)."""
-    from reviewflow.dedup import deduplicate, duplicate_groups
-    from reviewflow.dedup_tables import read_records
+    from reviewflow.dedup.match import deduplicate, duplicate_groups
+    from reviewflow.dedup.tables import read_records
 
     records = read_records(source)
     result = deduplicate(records)
@@ -161,9 +161,9 @@ def guard_blocked(source: Path, truth: set) -> dict[tuple[str, str], str]:
     """The labelled pairs that the issue's guards forbid merging automatically (different DOIs,
     different pages in the same volume, a notice such as an erratum or reply vs its article),
     with the guard's reason: no tool that keeps to those guards can find them unaided."""
-    from reviewflow.dedup import hard_conflict, prepare
-    from reviewflow.dedup_tables import read_records
-    from reviewflow.normalise import load_rules
+    from reviewflow.dedup.match import hard_conflict, prepare
+    from reviewflow.dedup.prep import load_rules
+    from reviewflow.dedup.tables import read_records
 
     p = prepare(read_records(source), load_rules())
     blocked = {}

@@ -16,17 +16,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from reviewflow import asreview
-from reviewflow.io import write_json, write_table
-from reviewflow.screening import (
+from reviewflow.core.io import write_json, write_table
+from reviewflow.screening import asreview
+from reviewflow.screening.decisions import (
     RECORD_COLUMNS,
     ScreeningSettings,
     build_counts,
     record_id_index,
     screen,
 )
-from reviewflow.screening_files import read_decisions
-from reviewflow.screening_sheets import write_to_screen
+from reviewflow.screening.files import read_decisions
+from reviewflow.screening.sheets import write_to_screen
 
 WINDOW = "2024-10-01_2025-03-31"
 SETTINGS = ScreeningSettings.from_config(

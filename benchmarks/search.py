@@ -33,10 +33,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from reviewflow.entrez import EntrezClient, EntrezSettings, minimum_requests  # noqa: E402
-from reviewflow.importers import import_file  # noqa: E402
-from reviewflow.windows import Window, fetch_window  # noqa: E402
-from reviewflow.yamlfile import read_yaml  # noqa: E402
+from reviewflow.core.yamlfile import read_yaml  # noqa: E402
+from reviewflow.search.entrez import EntrezClient, EntrezSettings, minimum_requests  # noqa: E402
+from reviewflow.search.importers import import_file  # noqa: E402
+from reviewflow.search.windows import Window, fetch_window  # noqa: E402
 from tests.fake_eutils import FakeEutils, real_articles  # noqa: E402
 
 SHARED = Path(os.environ.get("REVIEWFLOW_SHARED", REPO.parent / "shared"))

@@ -3,7 +3,7 @@ adjudication file, the overall judgement per study, agreement per item."""
 
 import logging
 
-from reviewflow.appraisal import (
+from reviewflow.appraisal.appraise import (
     agreement_table,
     appraisal_markdown,
     appraisal_table,
@@ -15,9 +15,9 @@ from reviewflow.appraisal import (
     read_appraisal_adjudication,
     read_appraisals,
 )
-from reviewflow.io import write_table, write_text
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.workbook import read_raw_table
+from reviewflow.core.io import write_table, write_text
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.extraction.workbook import read_raw_table
 
 
 def main(sm) -> None:

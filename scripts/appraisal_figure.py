@@ -4,9 +4,9 @@ import logging
 
 import pandas as pd
 
-from reviewflow.appraisal import load_checklist
-from reviewflow.appraisal_figure import write_traffic_light
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.appraisal.appraise import load_checklist
+from reviewflow.appraisal.figure import write_traffic_light
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
 
 
 def main(sm) -> None:

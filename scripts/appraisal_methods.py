@@ -5,10 +5,14 @@ import logging
 
 import pandas as pd
 
-from reviewflow.appraisal import load_checklist
-from reviewflow.io import write_text
-from reviewflow.methods_text import appraisal_methods, extraction_methods, methods_markdown
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.appraisal.appraise import load_checklist
+from reviewflow.appraisal.methods_text import (
+    appraisal_methods,
+    extraction_methods,
+    methods_markdown,
+)
+from reviewflow.core.io import write_text
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
 
 
 def read_tsv(path: str) -> pd.DataFrame:

@@ -3,9 +3,9 @@ included study (results/extraction/studies.tsv)."""
 
 import logging
 
-from reviewflow.appraisal import load_checklist, write_appraisal_workbook
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.workbook import read_raw_table
+from reviewflow.appraisal.appraise import load_checklist, write_appraisal_workbook
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.extraction.workbook import read_raw_table
 
 
 def main(sm) -> None:

@@ -3,15 +3,15 @@ sensitivity columns -> characteristics.md and .xlsx."""
 
 import logging
 
-from reviewflow.analysis_file import load_analysed_cases
-from reviewflow.characteristics import (
+from reviewflow.core.io import write_text
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.statistics.analysis_file import load_analysed_cases
+from reviewflow.statistics.characteristics import (
     characteristics_markdown,
     characteristics_table,
     write_characteristics_xlsx,
 )
-from reviewflow.io import write_text
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.sensitivity import subsets
+from reviewflow.statistics.sensitivity import subsets
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():

@@ -2,10 +2,10 @@
 
 import logging
 
-from reviewflow.codebook import load_codebook
-from reviewflow.dataset import data_dictionary
-from reviewflow.io import write_text
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.core.io import write_text
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.dataset.build import data_dictionary
+from reviewflow.extraction.codebook import load_codebook
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():

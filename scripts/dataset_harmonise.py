@@ -2,11 +2,11 @@
 
 import logging
 
-from reviewflow.codebook import load_codebook
-from reviewflow.dataset import build_dataset
-from reviewflow.io import write_table
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.workbook import read_raw_table
+from reviewflow.core.io import write_table
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.dataset.build import build_dataset
+from reviewflow.extraction.codebook import load_codebook
+from reviewflow.extraction.workbook import read_raw_table
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():

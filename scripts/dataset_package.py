@@ -2,9 +2,9 @@
 
 import logging
 
-from reviewflow.codebook import load_codebook
-from reviewflow.dataset import write_package
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.dataset.build import write_package
+from reviewflow.extraction.codebook import load_codebook
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():

@@ -1,12 +1,12 @@
-"""Snakemake adapter of the `dedup` rule: reviewflow.dedup_tables does the work."""
+"""Snakemake adapter of the `dedup` rule: reviewflow.dedup.tables does the work."""
 
 import json
 import logging
 
-from reviewflow.dedup_tables import read_records, read_studies, run_stage, search_windows
-from reviewflow.io import write_json, write_table
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.yamlfile import read_yaml
+from reviewflow.core.io import write_json, write_table
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.core.yamlfile import read_yaml
+from reviewflow.dedup.tables import read_records, read_studies, run_stage, search_windows
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():

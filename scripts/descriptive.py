@@ -3,16 +3,16 @@ columns -> descriptive.tsv, .md and .xlsx."""
 
 import logging
 
-from reviewflow.analysis_file import load_analysed_cases
-from reviewflow.descriptive import (
+from reviewflow.core.io import write_table, write_text
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.statistics.analysis_file import load_analysed_cases
+from reviewflow.statistics.descriptive import (
     described_columns,
     descriptive_markdown,
     descriptive_table,
     write_descriptive_xlsx,
 )
-from reviewflow.io import write_table, write_text
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.sensitivity import subsets
+from reviewflow.statistics.sensitivity import subsets
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():

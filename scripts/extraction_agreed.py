@@ -4,12 +4,12 @@ adjudications; a disagreement still open stops the build with the list."""
 
 import logging
 
-from reviewflow.double_extraction import (
+from reviewflow.core.io import write_table
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.extraction.double_extraction import (
     agreed_sheets,
     compare_and_settle,
 )
-from reviewflow.io import write_table
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
 
 
 def main(sm) -> None:

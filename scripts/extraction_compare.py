@@ -3,13 +3,13 @@ writes the disagreements (with their adjudication status) and the agreement per 
 
 import logging
 
-from reviewflow.double_extraction import (
+from reviewflow.core.io import write_table
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.extraction.double_extraction import (
     agreement_table,
     compare_and_settle,
     disagreement_table,
 )
-from reviewflow.io import write_table
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
 
 
 def main(sm) -> None:

@@ -2,10 +2,10 @@
 
 import logging
 
-from reviewflow.codebook import load_codebook
-from reviewflow.io import write_table, write_text
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.workbook import read_workbook
+from reviewflow.core.io import write_table, write_text
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.extraction.codebook import load_codebook
+from reviewflow.extraction.workbook import read_workbook
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():

@@ -2,9 +2,9 @@
 
 import logging
 
-from reviewflow.codebook import load_codebook
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.workbook import write_workbook
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.extraction.codebook import load_codebook
+from reviewflow.extraction.workbook import write_workbook
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():

@@ -1,15 +1,15 @@
 """Snakemake adapter of rule living_update_digest: what the search windows since the last
-published version brought (reviewflow.digest), as Markdown for a pull request."""
+published version brought (reviewflow.living.digest), as Markdown for a pull request."""
 
 import json
 import logging
 from pathlib import Path
 
-from reviewflow.digest import build_digest
-from reviewflow.io import write_table, write_text
-from reviewflow.report import markdown_file_page
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.versions import FIRST_WINDOW, METADATA, read_metadata
+from reviewflow.core.io import write_table, write_text
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.living.digest import build_digest
+from reviewflow.living.versions import FIRST_WINDOW, METADATA, read_metadata
+from reviewflow.report.pages import markdown_file_page
 
 
 def version_dir(files) -> str:

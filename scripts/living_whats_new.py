@@ -1,16 +1,15 @@
 """Snakemake adapter of rule living_whats_new: the build against the last published version
-(reviewflow.whats_new)."""
+(reviewflow.living.whats_new)."""
 
 import logging
 from pathlib import Path
 
 import pandas as pd
 
-from reviewflow.io import write_table, write_text
-from reviewflow.report import markdown_file_page
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.versions import METADATA, read_metadata
-from reviewflow.whats_new import (
+from reviewflow.core.io import write_table, write_text
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.living.versions import METADATA, read_metadata
+from reviewflow.living.whats_new import (
     WHATS_NEW_COLUMNS,
     Snapshot,
     compare,
@@ -18,6 +17,7 @@ from reviewflow.whats_new import (
     no_version_markdown,
     version_snapshot,
 )
+from reviewflow.report.pages import markdown_file_page
 
 
 def version_dir(files) -> str:
@@ -27,7 +27,7 @@ def version_dir(files) -> str:
 
 def main(sm) -> None:
     start_rule_log(sm.log[0])
-    log = logging.getLogger("reviewflow.whats_new")
+    log = logging.getLogger("reviewflow.living.whats_new")
     current = "this build"
     if not version_dir(sm.input.version_files):
         table, text = pd.DataFrame(columns=WHATS_NEW_COLUMNS), no_version_markdown()

@@ -1,14 +1,14 @@
-"""Snakemake adapter of rule `prisma`: reviewflow.prisma.build does the work."""
+"""Snakemake adapter of rule `prisma`: reviewflow.prisma.outputs.build does the work."""
 
 import logging
 import os
 
-from reviewflow.prisma import build
-from reviewflow.prisma_diagram import LayoutError
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.prisma.diagram import LayoutError
+from reviewflow.prisma.outputs import build
 
 start_rule_log(snakemake.log[0])
-log = logging.getLogger("reviewflow.prisma")
+log = logging.getLogger("reviewflow.prisma.flow")
 with stop_on_input_problems():
     try:
         build(

@@ -2,11 +2,11 @@
 
 import logging
 
-from reviewflow.io import write_table, write_text
-from reviewflow.recompute import attach_raw_columns, compute_items
-from reviewflow.reconcile import reconcile, reconciliation_frame, reconciliation_markdown
-from reviewflow.reported import load_declared_cases
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.core.io import write_table, write_text
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.statistics.recompute import attach_raw_columns, compute_items
+from reviewflow.statistics.reconcile import reconcile, reconciliation_frame, reconciliation_markdown
+from reviewflow.statistics.reported import load_declared_cases
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():

@@ -1,12 +1,12 @@
 """Snakemake adapter of the report_pages_* rules: each named output is the HTML page of the input
-of the same name (reviewflow.report.file_page), for the review's HTML report. Params: `titles`
+of the same name (reviewflow.report.pages.file_page), for the review's HTML report. Params: `titles`
 and `notes` by output name; optional `first_columns` by name, the columns a table page shows
 first."""
 
 import logging
 
-from reviewflow.report import file_page
-from reviewflow.rulelog import start_rule_log
+from reviewflow.core.rulelog import start_rule_log
+from reviewflow.report.pages import file_page
 
 
 def main(sm) -> None:

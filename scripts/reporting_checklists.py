@@ -1,5 +1,5 @@
 """Snakemake adapter of rule reporting_checklists: PRISMA 2020, PRISMA-S and PRISMA-LSR filled
-from the workflow's files (reviewflow.checklists)."""
+from the workflow's files (reviewflow.report.checklists)."""
 
 import csv
 import json
@@ -7,10 +7,10 @@ import logging
 
 import pandas as pd
 
-from reviewflow.checklists import Facts, fill, load_checklist, write_checklist
-from reviewflow.report import markdown_file_page
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.versions import read_versions
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.living.versions import read_versions
+from reviewflow.report.checklists import Facts, fill, load_checklist, write_checklist
+from reviewflow.report.pages import markdown_file_page
 
 CHECKLISTS = {
     "prisma2020_checklist": "prisma2020",

@@ -2,9 +2,10 @@
 
 import logging
 
-from reviewflow.io import write_json, write_table
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.screening import (
+from reviewflow.core.io import write_json, write_table
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.core.yamlfile import read_yaml
+from reviewflow.screening.decisions import (
     ScreeningSettings,
     build_counts,
     check_outputs_outside,
@@ -12,9 +13,8 @@ from reviewflow.screening import (
     record_id_index,
     screen,
 )
-from reviewflow.screening_files import read_decisions
-from reviewflow.screening_sheets import new_studies, read_studies
-from reviewflow.yamlfile import read_yaml
+from reviewflow.screening.files import read_decisions
+from reviewflow.screening.sheets import new_studies, read_studies
 
 start_rule_log(snakemake.log[0])
 log = logging.getLogger("screen_records")

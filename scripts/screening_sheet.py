@@ -2,16 +2,16 @@
 
 import logging
 
-from reviewflow import asreview
-from reviewflow.rulelog import start_rule_log
-from reviewflow.screening import (
+from reviewflow.core.rulelog import start_rule_log
+from reviewflow.screening import asreview
+from reviewflow.screening.decisions import (
     ScreeningSettings,
     check_outputs_outside,
     read_log,
     read_unique_records,
     states_from_log,
 )
-from reviewflow.screening_sheets import pending_states, write_to_screen
+from reviewflow.screening.sheets import pending_states, write_to_screen
 
 start_rule_log(snakemake.log[0])
 log = logging.getLogger("screening_sheet")

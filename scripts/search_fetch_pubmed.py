@@ -6,9 +6,9 @@ import signal
 import sys
 from pathlib import Path
 
-from reviewflow.entrez import EntrezClient, EntrezError, EntrezSettings
-from reviewflow.rulelog import start_rule_log
-from reviewflow.windows import Window, fetch_window
+from reviewflow.core.rulelog import start_rule_log
+from reviewflow.search.entrez import EntrezClient, EntrezError, EntrezSettings
+from reviewflow.search.windows import Window, fetch_window
 
 
 def stop_on_sigterm(signum, frame) -> None:

@@ -4,10 +4,10 @@ import logging
 
 import pandas as pd
 
-from reviewflow.io import write_json, write_table
-from reviewflow.records import RECORD_COLUMNS
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.windows import build_records
+from reviewflow.core.io import write_json, write_table
+from reviewflow.core.records import RECORD_COLUMNS
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.search.windows import build_records
 
 
 def main(sm) -> None:

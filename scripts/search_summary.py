@@ -3,10 +3,10 @@
 import json
 import logging
 
-from reviewflow.io import write_json, write_text
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.windows import FileSummary, search_counts, search_report
-from reviewflow.yamlfile import read_yaml
+from reviewflow.core.io import write_json, write_text
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.core.yamlfile import read_yaml
+from reviewflow.search.windows import FileSummary, search_counts, search_report
 
 
 def main(sm) -> None:

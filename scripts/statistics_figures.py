@@ -3,9 +3,9 @@
 import logging
 from pathlib import Path
 
-from reviewflow.analysis_file import load_analysed_cases
-from reviewflow.figures import write_figure
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.statistics.analysis_file import load_analysed_cases
+from reviewflow.statistics.figures import write_figure
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():

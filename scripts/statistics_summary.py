@@ -3,10 +3,10 @@ summary.tsv."""
 
 import logging
 
-from reviewflow.io import write_table
-from reviewflow.recompute import compute_items, summary_frame
-from reviewflow.reported import load_declared_cases
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.core.io import write_table
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.statistics.recompute import compute_items, summary_frame
+from reviewflow.statistics.reported import load_declared_cases
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():

@@ -25,9 +25,14 @@ RULES = rules()
 
 
 def test_the_closure_follows_library_imports_transitively(tmp_path):
-    # prisma.py -> reviewflow.prisma -> reviewflow.report -> markdown_it (the env once lacked it)
+    # prisma.py -> reviewflow.prisma.outputs -> reviewflow.report.pages -> markdown_it
+    # (the env once lacked it)
     found = file_closure(REPO / "scripts" / "prisma.py")
-    assert {"reviewflow.prisma", "reviewflow.report", "reviewflow.io"} <= found.library
+    assert {
+        "reviewflow.prisma.outputs",
+        "reviewflow.report.pages",
+        "reviewflow.core.io",
+    } <= found.library
     assert {"markdown_it", "matplotlib", "pandas", "yaml"} <= found.third_party
     assert "json" not in found.third_party  # the standard library is left out
 
@@ -51,10 +56,10 @@ def test_imported_names_reads_every_form_of_import():
 def test_snakefile_imports_reads_multi_line_imports(tmp_path):
     rule_file = tmp_path / "x.smk"
     rule_file.write_text(
-        "from reviewflow.rule_inputs import (\n    new_window,\n    stored_windows,\n)\n"
+        "from reviewflow.core.rule_inputs import (\n    new_window,\n    stored_windows,\n)\n"
         "rule a:\n    run:\n        import pandas\n"
     )
-    assert {"reviewflow.rule_inputs", "pandas"} <= snakefile_imports(rule_file)
+    assert {"reviewflow.core.rule_inputs", "pandas"} <= snakefile_imports(rule_file)
     assert "pandas" in closure(snakefile_imports(rule_file)).third_party
 
 

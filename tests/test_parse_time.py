@@ -55,7 +55,7 @@ def test_rule_files_import_only_the_standard_library_and_snakemake_with_its_requ
     assert not outsiders, (
         f"{path.relative_to(REPO)} needs {outsiders} when snakemake parses it (through "
         f"{sorted(found.library)}); move that into a rule script or into a stdlib-only module "
-        "(reviewflow.rule_inputs, reviewflow.version_index, workflow/lib/buildcheck.py)"
+        "(reviewflow.core.rule_inputs, reviewflow.core.version_index, workflow/lib/buildcheck.py)"
     )
 
 

@@ -48,7 +48,7 @@ def find_config(start: Path | None = None) -> Path | None:
 
 
 def new_review(args: argparse.Namespace) -> int:
-    from reviewflow.errors import InputProblems
+    from reviewflow.core.errors import InputProblems
     from reviewflow.new_review import create_review, workflow_snakefile
 
     try:
@@ -66,8 +66,8 @@ def new_review(args: argparse.Namespace) -> int:
 
 
 def check_export(args: argparse.Namespace) -> int:
-    from reviewflow.errors import InputProblems
-    from reviewflow.windows import describe_exports
+    from reviewflow.core.errors import InputProblems
+    from reviewflow.search.windows import describe_exports
 
     config = Path(args.config) if args.config else find_config()
     try:
@@ -97,8 +97,8 @@ def add_dedup_command(commands) -> None:
 
 
 def run_dedup(args: argparse.Namespace) -> int:
-    from reviewflow.dedup_tables import dedup_file
-    from reviewflow.errors import InputProblems
+    from reviewflow.core.errors import InputProblems
+    from reviewflow.dedup.tables import dedup_file
 
     try:
         result = dedup_file(
@@ -147,8 +147,8 @@ def add_living_commands(commands) -> None:
 def run_publish(args: argparse.Namespace) -> int:
     import subprocess
 
-    from reviewflow.errors import InputProblems
-    from reviewflow.versions import publish_version
+    from reviewflow.core.errors import InputProblems
+    from reviewflow.living.versions import publish_version
 
     try:
         commit = subprocess.run(

@@ -18,10 +18,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from reviewflow.codebook import Codebook, load_codebook
-from reviewflow.errors import InputProblems
-from reviewflow.workbook import write_workbook
-from reviewflow.yamlfile import read_yaml
+from reviewflow.core.errors import InputProblems
+from reviewflow.core.yamlfile import read_yaml
+from reviewflow.extraction.codebook import Codebook, load_codebook
+from reviewflow.extraction.workbook import write_workbook
 
 STARTER = Path(__file__).resolve().parent / "starter"
 EXAMPLE_ROWS = "example_rows.yaml"  # turned into the workbook, not copied

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from reviewflow.io import write_table
+from reviewflow.core.io import write_table
 
 from ..unit.test_screening import W1, W2, make_records, rid, write_decisions
 from .conftest import run_snakemake

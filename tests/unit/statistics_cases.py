@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from reviewflow.cases_reader import parse_cases
-from reviewflow.codebook import load_codebook
-from reviewflow.reported import read_declared
+from reviewflow.dataset.cases import parse_cases
+from reviewflow.extraction.codebook import load_codebook
+from reviewflow.statistics.reported import read_declared
 
 REPO = Path(__file__).resolve().parents[2]
 CODEBOOK = load_codebook(

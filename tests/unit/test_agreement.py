@@ -2,7 +2,7 @@
 
 import pytest
 
-from reviewflow.agreement import cohen_kappa
+from reviewflow.core.agreement import cohen_kappa
 
 
 def table(cells: dict[tuple[str, str], int]) -> list[tuple[str, str]]:

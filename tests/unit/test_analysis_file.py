@@ -7,7 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reviewflow.analysis_file import (
+from reviewflow.core.errors import InputProblems
+from reviewflow.extraction.codebook import Column, load_codebook
+from reviewflow.statistics.analysis_file import (
     Settings,
     figure_names,
     fill_title,
@@ -17,8 +19,6 @@ from reviewflow.analysis_file import (
     settings_disagreements,
     with_derived,
 )
-from reviewflow.codebook import Column, load_codebook
-from reviewflow.errors import InputProblems
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = REPO / "workflow" / "schemas" / "analysis.schema.yaml"

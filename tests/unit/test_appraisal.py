@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from reviewflow.appraisal import (
+from reviewflow.appraisal.appraise import (
     NOT_APPRAISED,
     agreement_table,
     appraisal_table,
@@ -23,9 +23,9 @@ from reviewflow.appraisal import (
     read_appraisals,
     write_appraisal_workbook,
 )
-from reviewflow.appraisal_figure import write_traffic_light
-from reviewflow.errors import InputProblems
-from reviewflow.methods_text import appraisal_methods, extraction_methods
+from reviewflow.appraisal.figure import write_traffic_light
+from reviewflow.appraisal.methods_text import appraisal_methods, extraction_methods
+from reviewflow.core.errors import InputProblems
 
 REPO = Path(__file__).resolve().parents[2]
 JBI = load_checklist(REPO / "config" / "appraisal" / "jbi_case_reports.yaml")

@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 import rispy
 
-from reviewflow import asreview
-from reviewflow.errors import InputProblems
-from reviewflow.io import guard_cell
-from reviewflow.screening import record_id_index
-from reviewflow.screening_files import Checker, DecisionFile, read_decisions
+from reviewflow.core.errors import InputProblems
+from reviewflow.core.io import guard_cell
+from reviewflow.screening import asreview
+from reviewflow.screening.decisions import record_id_index
+from reviewflow.screening.files import Checker, DecisionFile, read_decisions
 
 from .asreview_exports.make_exports import LABELS, tricky_records
 from .test_screening import TA_REASONS, W1, make_records, rid

@@ -13,14 +13,14 @@ import pytest
 from openpyxl import Workbook
 
 from reviewflow.cli import main as cli_main
-from reviewflow.codebook import load_codebook
-from reviewflow.entrez import EntrezClient, EntrezError, EntrezSettings
-from reviewflow.errors import InputProblems
-from reviewflow.importers import import_file
-from reviewflow.screening_files import read_decisions
-from reviewflow.windows import Window, fetch_window
-from reviewflow.workbook import read_workbook
-from reviewflow.yamlfile import read_yaml
+from reviewflow.core.errors import InputProblems
+from reviewflow.core.yamlfile import read_yaml
+from reviewflow.extraction.codebook import load_codebook
+from reviewflow.extraction.workbook import read_workbook
+from reviewflow.screening.files import read_decisions
+from reviewflow.search.entrez import EntrezClient, EntrezError, EntrezSettings
+from reviewflow.search.importers import import_file
+from reviewflow.search.windows import Window, fetch_window
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "workflow" / "lib"))
@@ -206,8 +206,8 @@ def test_screening_workbook_formula_is_refused_with_its_cell(tmp_path):
     sheet.append(["record_id", "decision", "reason"])
     sheet.append(["2025-01-01_2025-03-31:pubmed:1", '=IF(1,"include","exclude")', None])
     book.save(tmp_path / "title_abstract_alice.xlsx")
-    from reviewflow.screening import ScreeningSettings
-    from reviewflow.yamlfile import read_yaml as strict
+    from reviewflow.core.yamlfile import read_yaml as strict
+    from reviewflow.screening.decisions import ScreeningSettings
 
     settings = ScreeningSettings.from_config(strict(REPO / "config" / "config.yaml")["screening"])
     ids = {"2025-01-01_2025-03-31:pubmed:1": "2025-01-01_2025-03-31:pubmed:1"}

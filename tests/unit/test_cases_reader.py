@@ -6,9 +6,9 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from reviewflow.cases_reader import parse_cases, read_cases
-from reviewflow.codebook import Column
-from reviewflow.errors import InputProblems
+from reviewflow.core.errors import InputProblems
+from reviewflow.dataset.cases import parse_cases, read_cases
+from reviewflow.extraction.codebook import Column
 
 from .statistics_cases import CODEBOOK, raw_cases
 

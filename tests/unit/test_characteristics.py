@@ -7,15 +7,15 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import load_workbook
 
-from reviewflow.analysis_file import load_analysis
-from reviewflow.characteristics import (
+from reviewflow.extraction.codebook import load_codebook
+from reviewflow.statistics.analysis_file import load_analysis
+from reviewflow.statistics.characteristics import (
     characteristics_frame,
     characteristics_markdown,
     characteristics_table,
     write_characteristics_xlsx,
 )
-from reviewflow.codebook import load_codebook
-from reviewflow.sensitivity import subsets
+from reviewflow.statistics.sensitivity import subsets
 
 from .statistics_cases import make_cases
 

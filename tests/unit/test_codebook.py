@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reviewflow.codebook import load_codebook, table_schema
-from reviewflow.errors import InputProblems
+from reviewflow.core.errors import InputProblems
+from reviewflow.extraction.codebook import load_codebook, table_schema
 
 REPO = Path(__file__).resolve().parents[2]
 CODEBOOK = load_codebook(

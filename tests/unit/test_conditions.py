@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from reviewflow.conditions import Context, columns_used, evaluate, explain, references
+from reviewflow.statistics.conditions import Context, columns_used, evaluate, explain, references
 
 NA = None
 

@@ -7,10 +7,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reviewflow.dataset import build_dataset, data_dictionary, package_descriptor, write_package
-from reviewflow.errors import InputProblems
-from reviewflow.io import write_table
-from reviewflow.workbook import read_workbook
+from reviewflow.core.errors import InputProblems
+from reviewflow.core.io import write_table
+from reviewflow.dataset.build import (
+    build_dataset,
+    data_dictionary,
+    package_descriptor,
+    write_package,
+)
+from reviewflow.extraction.workbook import read_workbook
 from tests.unit.test_harmonise import CODEBOOK, VOCABULARY
 
 REPO = Path(__file__).resolve().parents[2]

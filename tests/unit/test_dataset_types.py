@@ -5,9 +5,9 @@ import textwrap
 
 import pytest
 
-from reviewflow.codebook import load_codebook
-from reviewflow.dataset import build_dataset
-from reviewflow.workbook import RawSheet
+from reviewflow.dataset.build import build_dataset
+from reviewflow.extraction.codebook import load_codebook
+from reviewflow.extraction.workbook import RawSheet
 
 CODEBOOK = """
 workbook:

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewflow.dedup import deduplicate, duplicate_groups
-from reviewflow.dedup_tables import (
+from reviewflow.core.errors import InputProblems
+from reviewflow.dedup.match import deduplicate, duplicate_groups
+from reviewflow.dedup.tables import (
     duplicates,
     read_decisions,
     run_stage,
@@ -15,7 +16,6 @@ from reviewflow.dedup_tables import (
     unique_records,
     window_counts,
 )
-from reviewflow.errors import InputProblems
 
 W1, W2 = "2024-10-01_2025-03-31", "2025-04-01_2025-09-30"
 TITLE = "Hypertrophic spinal pachymeningitis related to IgG4: a case report"

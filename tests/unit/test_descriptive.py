@@ -6,9 +6,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from reviewflow.analysis_file import Settings
-from reviewflow.codebook import Column
-from reviewflow.descriptive import (
+from reviewflow.core.errors import InputProblems
+from reviewflow.extraction.codebook import Column
+from reviewflow.statistics.analysis_file import Settings
+from reviewflow.statistics.descriptive import (
     COLUMNS,
     described_columns,
     descriptive_frame,
@@ -17,8 +18,7 @@ from reviewflow.descriptive import (
     typed,
     write_descriptive_xlsx,
 )
-from reviewflow.errors import InputProblems
-from reviewflow.sensitivity import Subset
+from reviewflow.statistics.sensitivity import Subset
 
 SETTINGS = Settings(not_reported_values=("not_reported",))
 CODEBOOK = (

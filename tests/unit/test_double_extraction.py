@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewflow.adjudication import read_adjudication_rows
-from reviewflow.double_extraction import (
+from reviewflow.core.errors import InputProblems
+from reviewflow.extraction.adjudication import read_adjudication_rows
+from reviewflow.extraction.double_extraction import (
     NO_ROW,
     agreed_sheets,
     agreement_table,
@@ -19,8 +20,7 @@ from reviewflow.double_extraction import (
     read_adjudications,
     read_extractions,
 )
-from reviewflow.errors import InputProblems
-from reviewflow.workbook import write_workbook
+from reviewflow.extraction.workbook import write_workbook
 from tests.unit.test_workbook import CASE_1, CASE_2, CASE_3, CODEBOOK, STUDIES
 
 HEADER = "sheet\tid\tfield\tvalue\treviewer\tnote\n"

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from reviewflow.entrez import (
+from reviewflow.search.entrez import (
     EntrezClient,
     EntrezError,
     EntrezSettings,

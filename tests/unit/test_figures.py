@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from reviewflow.analysis_file import Analysis, Settings, load_analysis
-from reviewflow.codebook import load_codebook
-from reviewflow.figures import combinations, write_figure, write_figures
+from reviewflow.extraction.codebook import load_codebook
+from reviewflow.statistics.analysis_file import Analysis, Settings, load_analysis
+from reviewflow.statistics.figures import combinations, write_figure, write_figures
 
 from .statistics_cases import make_cases
 

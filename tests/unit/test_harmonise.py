@@ -8,10 +8,10 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviewflow.codebook import load_codebook
-from reviewflow.errors import InputProblems
-from reviewflow.harmonise import Phrase, harmonise, load_vocabulary, split_phrases
-from reviewflow.workbook import RawSheet
+from reviewflow.core.errors import InputProblems
+from reviewflow.dataset.harmonise import Phrase, harmonise, load_vocabulary, split_phrases
+from reviewflow.extraction.codebook import load_codebook
+from reviewflow.extraction.workbook import RawSheet
 
 REPO = Path(__file__).resolve().parents[2]
 CODEBOOK = load_codebook(

@@ -11,8 +11,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewflow.errors import InputProblems
-from reviewflow.importers import import_file, split_csv_authors
+from reviewflow.core.errors import InputProblems
+from reviewflow.search.importers import import_file, split_csv_authors
 
 REPO = Path(__file__).resolve().parents[2]
 CSV_COLUMNS = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["search"]["csv_columns"]

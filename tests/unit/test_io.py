@@ -2,8 +2,8 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from reviewflow.io import atomic_write, guard_cell, write_table
-from reviewflow.spreadsheet import Column, write_sheet
+from reviewflow.core.io import atomic_write, guard_cell, write_table
+from reviewflow.core.spreadsheet import Column, write_sheet
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+A1", "-2+3", "@SUM(A1)", "\tx", "\rx"])

@@ -7,7 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reviewflow.checklists import (
+from reviewflow.living.digest import build_digest
+from reviewflow.living.whats_new import Snapshot, compare
+from reviewflow.living.whats_new import markdown as whats_new_markdown
+from reviewflow.report.checklists import (
     ANSWERERS,
     CHECKLISTS,
     FOR_AUTHORS,
@@ -16,9 +19,6 @@ from reviewflow.checklists import (
     load_checklist,
     markdown,
 )
-from reviewflow.digest import build_digest
-from reviewflow.whats_new import Snapshot, compare
-from reviewflow.whats_new import markdown as whats_new_markdown
 
 W = "2025-01-01_2025-02-01"
 
@@ -249,7 +249,8 @@ def test_checklists_fill_what_the_workflow_knows_and_leave_the_rest_to_the_autho
 
 def test_every_checklist_file_is_listed():
     files = {
-        p.name for p in (Path(__file__).parents[2] / "scripts/reviewflow/checklists").iterdir()
+        p.name
+        for p in (Path(__file__).parents[2] / "scripts/reviewflow/report/checklists").iterdir()
     }
     assert files == set(CHECKLISTS.values())
     assert pd.Series(list(CHECKLISTS)).is_unique
@@ -274,8 +275,8 @@ def test_the_scheduled_update_runs_the_tested_command_and_opens_a_pr_with_the_di
 def test_prisma_after_a_published_update_draws_that_version_as_the_previous_one():
     """Version 2 (v1 + window U) published; window W2 since: the diagram's previous version is
     version 2 (its studies, reports and patients), the new studies are W2's alone."""
-    from reviewflow import prisma
-    from reviewflow.prisma import Count, DatasetSummary, PublishedVersion
+    from reviewflow.prisma import flow as prisma
+    from reviewflow.prisma.flow import Count, DatasetSummary, PublishedVersion
     from tests.unit.test_prisma import UPDATE, updated_inputs
 
     search, dedup, screening = updated_inputs()

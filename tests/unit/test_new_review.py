@@ -4,10 +4,10 @@ folder that is never written over."""
 import pytest
 from openpyxl import load_workbook
 
-from reviewflow.codebook import load_codebook
-from reviewflow.errors import InputProblems
+from reviewflow.core.errors import InputProblems
+from reviewflow.extraction.codebook import load_codebook
+from reviewflow.extraction.workbook import read_workbook
 from reviewflow.new_review import STARTER, cell_value, create_review, workbook_rows
-from reviewflow.workbook import read_workbook
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 import pytest
 import yaml
 
-from reviewflow.normalise import (
+from reviewflow.dedup.prep import (
     RULES_FILE,
     author_families,
     family_name,
@@ -317,7 +317,7 @@ def test_doi_with_brackets_and_semicolon_kept_whole():
 
 
 def test_one_doi_normaliser():
-    import reviewflow.records as records
+    import reviewflow.core.records as records
 
     assert records.normalise_doi is normalise_doi
 

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewflow import prisma
-from reviewflow import prisma_diagram as diagram
-from reviewflow.errors import InputProblems
-from reviewflow.prisma import Count, DatasetSummary
+from reviewflow.core.errors import InputProblems
+from reviewflow.prisma import diagram, outputs
+from reviewflow.prisma import flow as prisma
+from reviewflow.prisma.flow import Count, DatasetSummary
 
 UPDATE = "2024-10-01_2025-06-30"
 
@@ -819,7 +819,7 @@ def test_build_writes_every_output_and_refuses_counts_that_do_not_add_up(tmp_pat
     out = tmp_path / "results/prisma"
 
     def run(**extra):
-        return prisma.build(
+        return outputs.build(
             title="t",
             search_path=str(tmp_path / "results/search/search_counts.json"),
             dedup_path=str(tmp_path / "results/dedup/dedup_counts.json"),
@@ -848,7 +848,7 @@ def test_build_writes_every_output_and_refuses_counts_that_do_not_add_up(tmp_pat
 
 
 def test_report_table_page_escapes_cells(tmp_path):
-    from reviewflow import report
+    from reviewflow.report import pages as report
 
     table = tmp_path / "t.tsv"
     table.write_text("item\tvalue\nx\t<script>alert(1)</script>\ny\t\n")

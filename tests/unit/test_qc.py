@@ -4,10 +4,10 @@ import dataclasses
 
 import pytest
 
-from reviewflow.dataset import build_dataset
-from reviewflow.errors import InputProblems
-from reviewflow.harmonise import harmonise
-from reviewflow.qc import (
+from reviewflow.core.errors import InputProblems
+from reviewflow.dataset.build import build_dataset
+from reviewflow.dataset.harmonise import harmonise
+from reviewflow.dataset.qc import (
     consistency_issues,
     duplicate_pairs,
     duplicates_by_case,
@@ -162,7 +162,7 @@ def test_consistency_checks_are_declared_not_coded():
 
 
 def test_a_bad_consistency_check_is_located():
-    from reviewflow.qc import quality_check_problems
+    from reviewflow.dataset.qc import quality_check_problems
 
     check = {"field": "serum", "when": {"equal": {"sex": "male"}}, "message": "{raw[sex}"}
     codebook = dataclasses.replace(CODEBOOK, quality_checks={"consistency": [check]})

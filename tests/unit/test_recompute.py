@@ -4,10 +4,15 @@ kind of reading, the summary's details, remarks and the summary table."""
 import pandas as pd
 import pytest
 
-from reviewflow.recompute import attach_raw_columns, compute_items, raw_text_column, summary_frame
-from reviewflow.reported import parse_declared
-from reviewflow.stats import Proportion
-from reviewflow.yamlfile import read_yaml
+from reviewflow.core.yamlfile import read_yaml
+from reviewflow.statistics.measures import Proportion
+from reviewflow.statistics.recompute import (
+    attach_raw_columns,
+    compute_items,
+    raw_text_column,
+    summary_frame,
+)
+from reviewflow.statistics.reported import parse_declared
 
 from .statistics_cases import SCHEMA
 

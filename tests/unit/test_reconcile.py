@@ -2,15 +2,15 @@
 
 from decimal import Decimal
 
-from reviewflow.recompute import Item, Reading, Values
-from reviewflow.reconcile import (
+from reviewflow.statistics.measures import Proportion
+from reviewflow.statistics.recompute import Item, Reading, Values
+from reviewflow.statistics.reconcile import (
     agrees,
     reconcile,
     reconciliation_frame,
     reconciliation_markdown,
 )
-from reviewflow.reported import Reported
-from reviewflow.stats import Proportion
+from reviewflow.statistics.reported import Reported
 
 
 def figure(key="x", **numbers) -> Reported:

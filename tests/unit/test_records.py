@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviewflow.records import (
+from reviewflow.core.records import (
     RECORD_COLUMNS,
     make_record,
     normalise_author,

@@ -1,12 +1,12 @@
-"""Report pages (reviewflow.report): tables, Markdown and JSON outputs as self-contained HTML pages
-that Snakemake's report shows inline."""
+"""Report pages (reviewflow.report.pages): tables, Markdown and JSON outputs as self-contained
+HTML pages that Snakemake's report shows inline."""
 
 import json
 import re
 
 import pytest
 
-from reviewflow import report
+from reviewflow.report import pages as report
 
 
 def assert_self_contained(page: str) -> None:

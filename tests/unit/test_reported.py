@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from reviewflow.errors import InputProblems
-from reviewflow.reported import check_columns, read_declared
+from reviewflow.core.errors import InputProblems
+from reviewflow.statistics.reported import check_columns, read_declared
 
 from .statistics_cases import SCHEMA, make_cases, project_declared
 

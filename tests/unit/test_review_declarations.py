@@ -3,8 +3,8 @@ small hand-made datasets with known answers, each reading."""
 
 import pytest
 
-from reviewflow.recompute import compute_items, raw_text_column, summary_frame
-from reviewflow.stats import Proportion
+from reviewflow.statistics.measures import Proportion
+from reviewflow.statistics.recompute import compute_items, raw_text_column, summary_frame
 
 from .statistics_cases import make_cases, project_declared
 

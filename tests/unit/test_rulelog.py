@@ -2,8 +2,8 @@ import logging
 
 import pytest
 
-from reviewflow.errors import InputProblems
-from reviewflow.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.core.errors import InputProblems
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
 
 
 @pytest.fixture
@@ -31,6 +31,6 @@ def test_other_errors_are_logged_with_their_traceback_and_raised(rule_log):
 
 
 def test_library_lines_reach_the_log_but_not_plotting_chatter(rule_log):
-    logging.getLogger("reviewflow.entrez").info("QueryTranslation: igg4[All Fields]")
+    logging.getLogger("reviewflow.search.entrez").info("QueryTranslation: igg4[All Fields]")
     logging.getLogger("fontTools.subset").info("pruned")
     assert rule_log.read_text() == "QueryTranslation: igg4[All Fields]\n"

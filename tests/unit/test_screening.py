@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from reviewflow.errors import InputProblems
-from reviewflow.io import write_json, write_table
-from reviewflow.screening import (
+from reviewflow.core.errors import InputProblems
+from reviewflow.core.io import write_json, write_table
+from reviewflow.screening.decisions import (
     LOG_COLUMNS,
     RECORD_COLUMNS,
     ScreeningSettings,
@@ -23,7 +23,7 @@ from reviewflow.screening import (
     screen,
     states_from_log,
 )
-from reviewflow.screening_files import read_decisions
+from reviewflow.screening.files import read_decisions
 
 REPO = Path(__file__).resolve().parents[2]
 W1 = "2024-10-01_2025-03-31"

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from reviewflow.errors import InputProblems
-from reviewflow.screening import record_id_index
-from reviewflow.screening_files import find_decision_files, read_decisions
+from reviewflow.core.errors import InputProblems
+from reviewflow.screening.decisions import record_id_index
+from reviewflow.screening.files import find_decision_files, read_decisions
 
 from .test_screening import FT_REASONS, TA_REASONS, W1, make_records, rid, write_decisions
 from .test_screening import settings as screening_settings

@@ -4,9 +4,9 @@ the rows for studies newly included in a later window."""
 import pandas as pd
 from openpyxl import load_workbook
 
-from reviewflow.screening import record_id_index, screen
-from reviewflow.screening_files import read_decisions
-from reviewflow.screening_sheets import (
+from reviewflow.screening.decisions import record_id_index, screen
+from reviewflow.screening.files import read_decisions
+from reviewflow.screening.sheets import (
     new_studies,
     read_studies,
     suggest_study_ids,

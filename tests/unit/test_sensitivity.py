@@ -5,9 +5,9 @@ exists), and the columns and notes they add."""
 import pandas as pd
 import pytest
 
-from reviewflow.analysis_file import Sensitivity
-from reviewflow.errors import InputProblems
-from reviewflow.sensitivity import moves, subsets, with_subset_columns
+from reviewflow.core.errors import InputProblems
+from reviewflow.statistics.analysis_file import Sensitivity
+from reviewflow.statistics.sensitivity import moves, subsets, with_subset_columns
 
 CASES = pd.DataFrame(
     {

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviewflow.stats import (
+from reviewflow.statistics.measures import (
     Proportion,
     Settings,
     describe,

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviewflow.values import (
+from reviewflow.extraction.values import (
     Bound,
     ValueProblem,
     format_number,

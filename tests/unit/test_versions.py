@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewflow.errors import InputProblems
-from reviewflow.versions import (
+from reviewflow.core.errors import InputProblems
+from reviewflow.living.versions import (
     FROZEN_FILES,
     METADATA,
     OPTIONAL_FILES,
@@ -168,7 +168,7 @@ def test_version_label_says_published_or_draft():
         {"number": 1, "date": "", "trigger": "article", "windows": ["v1"]},
         {"number": 2, "date": "2025-04-15", "trigger": "update", "windows": ["v1", WA]},
     ]
-    from reviewflow.versions import Version
+    from reviewflow.living.versions import Version
 
     versions = [Version(**{**v, "windows": tuple(v["windows"])}) for v in path_versions]
     assert version_label(versions, [1])["title"] == "version 2 (draft, not yet published)"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reviewflow.entrez import EntrezClient, EntrezError, EntrezSettings
-from reviewflow.errors import InputProblems
-from reviewflow.windows import (
+from reviewflow.core.errors import InputProblems
+from reviewflow.search.entrez import EntrezClient, EntrezError, EntrezSettings
+from reviewflow.search.windows import (
     SEARCH_LOG,
     Window,
     build_records,

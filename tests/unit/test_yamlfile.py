@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from reviewflow.errors import InputProblems
-from reviewflow.yamlfile import parse_yaml, read_yaml
+from reviewflow.core.errors import InputProblems
+from reviewflow.core.yamlfile import parse_yaml, read_yaml
 
 
 def test_duplicate_key_is_refused_with_both_lines():

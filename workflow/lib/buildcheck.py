@@ -3,7 +3,7 @@
 Parse-time code may import only the standard library, PyYAML and snakemake's own dependencies
 (jsonschema, referencing): `snakemake -n` must work in an environment that holds snakemake
 alone, without the reviewflow package. So this module keeps a small copy of the strict YAML
-reading of `reviewflow.yamlfile` (duplicate keys refused, syntax errors located); the library's
+reading of `reviewflow.core.yamlfile` (duplicate keys refused, syntax errors located); the library's
 reader stays the one used by the rules.
 
 - `config_problems`: the config files read strictly, then checked against the JSON schema, every
@@ -30,7 +30,7 @@ from pathlib import Path
 import yaml
 
 RUN_STATE_VERSION = 1
-PROBLEMS_SUFFIX = ".problems.txt"  # written by reviewflow.rulelog beside a rule's log
+PROBLEMS_SUFFIX = ".problems.txt"  # written by reviewflow.core.rulelog beside a rule's log
 STALE_MARK = "<!-- reviewflow:stale -->"
 
 
@@ -44,11 +44,12 @@ class BuildStop(SystemExit):
 
 
 # ------------------------------------------------------------------------------------------
-# Strict YAML: the library's one reader (reviewflow.yamlfile needs only PyYAML, as parse time may)
+# Strict YAML: the library's one reader (reviewflow.core.yamlfile needs only PyYAML, as parse
+# time may)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-from reviewflow.errors import InputProblems  # noqa: E402
-from reviewflow.yamlfile import read_yaml  # noqa: E402
+from reviewflow.core.errors import InputProblems  # noqa: E402
+from reviewflow.core.yamlfile import read_yaml  # noqa: E402
 
 
 def read_yaml_strict(path: str | os.PathLike) -> tuple[object, list[str]]:

@@ -5,7 +5,7 @@
 # the cells in disagreement and the agreement per field; extraction_agreed builds the raw tables
 # from the agreed values and the reviewers' adjudication file (extraction.adjudication, never
 # written by a rule) and stops, listing them, while a disagreement is open.
-from reviewflow.rule_inputs import existing_files
+from reviewflow.core.rule_inputs import existing_files
 
 EXTRACTORS = list(config["extraction"].get("extractors") or [])
 EXTRACTOR_WORKBOOKS = {

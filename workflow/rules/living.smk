@@ -2,7 +2,7 @@
 # The living review: What's new against the last published version (versions/v<N>/), the digest
 # of the search windows since it (for the update's pull request), and the PRISMA 2020 / PRISMA-S
 # / PRISMA-LSR checklists filled from the workflow. Included after every stage it reads.
-from reviewflow.version_index import (
+from reviewflow.core.version_index import (
     last_published,
     published_numbers,
     read_versions,

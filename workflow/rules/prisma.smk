@@ -6,8 +6,8 @@
 PRISMA_DATASET = [f"{RESULTS}/dataset/cases.csv"] if config["prisma"].get("patients", True) else []
 
 # Published versions (versions/v<N>/): an update after a published version N > 1 draws version N's
-# studies, reports and patients as the previous version (reviewflow.prisma.previous_published).
-from reviewflow.version_index import published_numbers
+# studies, reports and patients as the previous version (reviewflow.prisma.flow.previous_published).
+from reviewflow.core.version_index import published_numbers
 
 PRISMA_VERSIONS_DIR = config.get("living", {}).get("versions_dir", "versions")
 PRISMA_VERSION_FILES = [

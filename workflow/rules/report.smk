@@ -1,7 +1,7 @@
 # Report pages: the review's HTML report (`snakemake --report results/report.html`) shows images,
 # PDFs and HTML inline but offers TSV, CSV, Markdown and JSON only as downloads. So every table or
 # document a reader of the review reads is also written, next to it, as a small self-contained
-# HTML page (scripts/reviewflow/report.py), which carries the caption of the file it shows.
+# HTML page (scripts/reviewflow/report/pages.py), which carries the caption of the file it shows.
 # Each rule's named outputs are the pages of its inputs of the same name; titles and notes are
 # given per name. Included after the stage rule files, whose outputs these rules read.
 

@@ -2,7 +2,7 @@
 # Reviewers' decisions (extraction/screening/, only read) + unique records -> the screening log,
 # conflicts, agreement, PRISMA counts, the sheet of records still to screen (+ ASReview export)
 # and the rows that studies newly included need in the extraction workbook.
-from reviewflow.rule_inputs import decision_file_paths
+from reviewflow.core.rule_inputs import decision_file_paths
 
 SCREENING = f"{RESULTS}/screening"
 SCREENING_DECISIONS_DIR = config["screening"]["decisions_dir"]

@@ -7,7 +7,7 @@ import os
 import re
 from datetime import date
 
-from reviewflow.rule_inputs import new_window, search_inputs, stored_windows
+from reviewflow.core.rule_inputs import new_window, search_inputs, stored_windows
 
 SEARCH_DIR = config["search"]["windows_dir"]
 # read strictly (duplicate keys, syntax errors located) by the parse-time copy of read_yaml

@@ -3,7 +3,7 @@
 # with the published figures (config/reported_results.yaml), the descriptive table of every
 # dataset column, and the characteristics table and figures the analysis file declares
 # (config/analysis.yaml), with its sensitivity analyses.
-from reviewflow.rule_inputs import figure_names, optional_inputs
+from reviewflow.core.rule_inputs import figure_names, optional_inputs
 
 STATISTICS_CASES = f"{RESULTS}/dataset/cases.csv"
 STATISTICS_DIR = f"{RESULTS}/statistics"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reviewflow import asreview as reviewflow_asreview
+from reviewflow.screening import asreview as reviewflow_asreview
 from tests.unit.test_screening import W1, make_records
 
 # (record number, ASReview label, ASReview note) given in ASReview

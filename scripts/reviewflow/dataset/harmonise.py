@@ -1,0 +1,236 @@
+"""Harmonisation: raw workbook values -> the typed dataset (results/dataset/cases.csv).
+
+Each field is read by its codebook type, never by its name: a number (and, with `status:`, its
+status against a threshold), a duration in its dataset unit, a choice through the vocabulary's
+coded values, a multi-label text split into the vocabulary's phrases (one flag per category,
+then the derived flags), level codes (one flag per code and the canonical codes), a printed
+bound (low, high, qualifier), identifiers and free text as typed, and values looked up in
+another sheet through a ref field. A phrase the vocabulary does not know is an error naming its
+cell; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from reviewflow.core.errors import raise_if_any
+from reviewflow.extraction.codebook import Codebook, Column, Field
+from reviewflow.extraction.values import format_number, parse_bound, parse_levels, parse_number
+from reviewflow.extraction.vocabulary import (  # noqa: F401  (re-exported: the vocabulary's API)
+    Coded,
+    Phrase,
+    PhraseGroup,
+    PhraseMatch,
+    Vocabulary,
+    split_phrases,
+    unknown_phrase,
+)
+from reviewflow.extraction.workbook import RawSheet
+
+
+@dataclass(frozen=True)
+class Fold:
+    """A variant spelling read as its canonical phrase (listed in qc_issues.tsv)."""
+
+    case_id: str
+    field: str
+    raw_value: str
+    cell: str
+    typed: str
+    canonical: str
+    note: str
+
+
+def load_vocabulary(path: str | Path, codebook: Codebook) -> Vocabulary:
+    """The vocabulary, checked against the codebook (all problems of both files at once)."""
+    from reviewflow.extraction.codebook import load_codebook
+
+    return load_codebook(codebook.path, path).vocabulary
+
+
+# --- harmonising --------------------------------------------------------------------------
+
+
+def harmonise(
+    cases: RawSheet, studies: RawSheet, codebook: Codebook, vocabulary: Vocabulary | None = None
+) -> tuple[list[dict[str, Any]], list[Fold]]:
+    """Typed rows (Python values: None = not described) in workbook order, and the variant
+    spellings folded on the way. Unknown phrases and ids: InputProblems listing every one."""
+    vocabulary = vocabulary or codebook.vocabulary
+    others = {studies.name: studies}
+    rows: list[dict[str, Any]] = []
+    folds: list[Fold] = []
+    problems: list[str] = []
+    for raw, cells in zip(cases.rows, cases.cells, strict=True):
+        row, matches = harmonise_case(raw, cells, others, codebook, vocabulary, problems)
+        problems += phrase_problems(raw, cells, matches, cases.fields, vocabulary)
+        folds += fold_list(raw, cells, matches, cases.fields, codebook.primary_key)
+        rows.append(row)
+    raise_if_any(vocabulary.path, problems)
+    return rows, folds
+
+
+def phrase_problems(raw, cells, matches, order, vocabulary: Vocabulary) -> list[str]:
+    """Every unknown phrase of one row, in workbook column order."""
+    return [
+        unknown_phrase(
+            cells[field], raw[field], field, unknown, vocabulary.group_for(field), vocabulary
+        )
+        for field in order
+        if field in matches
+        for unknown in matches[field].unknown
+    ]
+
+
+def fold_list(raw, cells, matches, order, key: str) -> list[Fold]:
+    """The variant spellings of one row that the vocabulary read as their canonical phrase."""
+    return [
+        Fold(raw[key], field, raw[field], cells[field], typed, phrase.spelling_of, phrase.note)
+        for field in order
+        if field in matches
+        for typed, phrase in matches[field].hits
+        if phrase.spelling_of is not None
+    ]
+
+
+def harmonise_case(
+    raw: dict[str, str],
+    cells: dict[str, str],
+    others: dict[str, RawSheet],
+    codebook: Codebook,
+    vocabulary: Vocabulary,
+    problems: list[str],
+) -> tuple[dict[str, Any], dict[str, PhraseMatch]]:
+    """One typed row (column -> value) and the phrase matches of its multi-label fields."""
+    sheet = codebook.sheet(codebook.dataset_sheet)
+    row: dict[str, Any] = {}
+    matches: dict[str, PhraseMatch] = {}
+    for column in codebook.columns:
+        if column.name in row or column.part == "derived":
+            continue
+        if column.part == "added:workbook_row":
+            row[column.name] = int(re.sub(r"^.*![A-Z]+", "", cells[codebook.primary_key]))
+            continue
+        if column.part.startswith("added:"):
+            row[column.name] = None  # filled by the dataset stage (e.g. the QC's duplicates)
+            continue
+        if "." in column.source:
+            fld, text = looked_up(column.source, raw, cells, others, codebook, problems)
+        else:
+            fld = sheet.field(column.field)
+            text = raw[fld.name]
+        own = [c for c in codebook.columns if c.source == column.source and c.part != "derived"]
+        values, match = field_values(fld, text, own, vocabulary)
+        row.update(values)
+        if match is not None:
+            matches[fld.name] = match
+    for derived in vocabulary.derived.values():
+        values = [row[s] for s in derived.any_of]
+        row[derived.column] = (
+            None if all(v is None for v in values) else any(v is True for v in values)
+        )
+    return row, matches
+
+
+def looked_up(source, raw, cells, others, codebook: Codebook, problems) -> tuple[Field, str]:
+    """(field, text) of `sheet.field` in the row that the ref field of this row names."""
+    ref, target = codebook.lookup(source)
+    sheet_name, _, key = ref.references.partition(".")
+    rows = {row[key]: row for row in others[sheet_name].rows}
+    found = rows.get(raw[ref.name])
+    if found is None:
+        problems.append(
+            f"{cells[ref.name]}: {raw[ref.name]!r}: {ref.name} is not in {ref.references}: "
+            f"an id listed in sheet {sheet_name}"
+        )
+        return target, ""
+    return target, found[target.name]
+
+
+def field_values(
+    fld: Field, text: str, columns: list[Column], vocabulary: Vocabulary
+) -> tuple[dict[str, Any], PhraseMatch | None]:
+    """The values of one field's dataset columns (by the field's type) and its phrase match."""
+    by_part = {c.part: c.name for c in columns}
+    group = vocabulary.group_for(fld.name)
+    if fld.type == "text" and group is not None:
+        match = group.match(text)
+        return {
+            c.name: None if match.not_reported else c.part.split(":", 1)[1] in match.categories
+            for c in columns
+        }, match
+    blank = fld.is_blank(text)
+    if fld.type == "levels":
+        codes = () if blank else parse_levels(text, list(fld.codes))
+        values = {
+            c.name: None if blank else c.part.split(":", 1)[1] in codes
+            for c in columns
+            if c.part.startswith("level:")
+        }
+        values[by_part["codes"]] = None if blank else " ".join(codes)
+        return values, None
+    if fld.type == "bound":
+        bound = None if blank else parse_bound(text, percent=bool(fld.percent_sign))
+        return {
+            by_part[part]: None if bound is None else getattr(bound, part)
+            for part in ("low", "high", "qualifier")
+        }, None
+    if fld.type == "number":
+        return number_values(fld, text, by_part, vocabulary), None
+    if fld.type == "duration":
+        return {by_part["value"]: None if blank else fld.parse(text)[0]}, None
+    if fld.type == "integer":
+        return {by_part["value"]: None if blank else int(text)}, None
+    coded = vocabulary.coded.get(fld.name)
+    if fld.type == "choice" and coded is not None:
+        return {by_part["value"]: coded.values.get(text) or None}, None
+    return {by_part["value"]: text or None}, None
+
+
+def number_values(fld: Field, text: str, by_part: dict[str, str], vocabulary) -> dict[str, Any]:
+    """A number's value column, and its status column when the field declares `status:` (a
+    word through the vocabulary's coded values, a number against the threshold)."""
+    coded = vocabulary.coded.get(fld.name)
+    values: dict[str, Any] = {by_part["value"]: None}
+    if fld.status is not None:
+        values[by_part["status"]] = None
+    if fld.is_blank(text):
+        if fld.status is not None and coded is not None:
+            values[by_part["status"]] = coded.values.get(text) or None
+        return values
+    number = parse_number(text)
+    values[by_part["value"]] = number
+    if fld.status is not None:
+        above = number > fld.status["above"]
+        values[by_part["status"]] = fld.status["above_means" if above else "at_most_means"]
+    return values
+
+
+def number_or_none(text: str, words: tuple[str, ...]) -> float | None:
+    """A number, or None for a blank cell or a word such as ND."""
+    return None if text == "" or text in words else parse_number(text)
+
+
+def dataset_frame(rows: list[dict[str, Any]], codebook: Codebook) -> pd.DataFrame:
+    """The dataset as text cells in codebook column order: true/false, "" for missing."""
+    out = {}
+    for column in codebook.columns:
+        out[column.name] = [cell_text(row.get(column.name), column.type) for row in rows]
+    return pd.DataFrame(out, dtype=object)
+
+
+def cell_text(value: Any, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "number":
+        return format_number(value)
+    if kind == "integer":
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,465 @@
+"""Quality checks of the harmonised dataset: results/dataset/qc_issues.tsv.
+
+Checks flag, they never change or delete a value: values outside a field's plausible range (from
+the codebook), variant spellings folded by the vocabulary, contradictions within one patient
+(declared in the codebook's `quality_checks.consistency`, as conditions on the patient's values),
+and possible duplicate patients (the same patient published twice; the compared items, their
+labels and thresholds in `quality_checks.duplicates`), each pair with its evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from reviewflow.core.errors import raise_if_any
+from reviewflow.extraction.values import format_number
+from reviewflow.extraction.workbook import RawSheet
+
+if TYPE_CHECKING:
+    from reviewflow.dataset.harmonise import Fold
+    from reviewflow.extraction.codebook import Codebook
+    from reviewflow.extraction.vocabulary import Vocabulary
+
+QC_COLUMNS = ["case_id", "field", "raw_value", "severity", "message"]
+WARNING, INFO = "warning", "info"
+NOT_REPORTED = "not_reported"  # the vocabulary's coded value for "not described"
+# Conditions of a consistency check: on dataset columns, or on workbook fields.
+COLUMN_CONDITIONS = {"equals", "differs", "above", "at_most", "all_true"}
+FIELD_CONDITIONS = {"reported", "not_reported", "any_reported", "not_starting_with"}
+CHECK_KEYS = {"field", "title", "when", "message"}
+DUPLICATE_KEYS = {
+    "different",
+    "equal",
+    "within",
+    "min_matching_items",
+    "max_conflicting_items",
+    "items",
+    "patient",
+    "published",
+    "first_author",
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    case_id: str
+    field: str
+    raw_value: str
+    severity: str
+    message: str
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    first: str  # case_id of the earlier row
+    second: str
+    matching: tuple[str, ...]
+    conflicting: tuple[str, ...]
+    not_comparable: tuple[str, ...]
+    evidence: str
+
+
+def range_issues(cases: RawSheet, codebook: Codebook) -> list[Issue]:
+    """Values outside the codebook's plausible range, with how they compare to the others."""
+    issues = []
+    for fld in codebook.sheet(cases.name).fields:
+        limits = fld.plausible
+        if limits is None:
+            continue
+        unit = fld.value_unit
+        values = []
+        for row, cells in zip(cases.rows, cases.cells, strict=True):
+            text = row[fld.name]
+            if fld.is_blank(text):
+                continue
+            numbers = [v for v in fld.parse(text) if v is not None]
+            values.append((row, cells, text, numbers))
+        for row, cells, text, numbers in values:
+            outside = [v for v in numbers if not limits[0] <= v <= limits[1]]
+            if not outside:
+                continue
+            value = outside[0]
+            others = [v for r, _, _, ns in values if r is not row for v in ns]
+            message = (
+                f"{cells[fld.name]}: {fld.name} {format_number(value)} {unit} is outside the "
+                f"plausible range {format_number(limits[0])}-{format_number(limits[1])} {unit} "
+                f"({codebook.path})"
+            )
+            if others and value > max(others):
+                ratio = value / max(others)
+                message += (
+                    f", {ratio:.1f} times the largest other value ({format_number(max(others))})"
+                )
+            message += ": check the report for a unit or typing error; the value is kept as printed"
+            issues.append(Issue(row[codebook.primary_key], fld.name, text, WARNING, message))
+    return issues
+
+
+def spelling_issues(folds: list[Fold], vocabulary_path: str) -> list[Issue]:
+    """Every variant spelling that the vocabulary folded into its canonical phrase."""
+    return [
+        Issue(
+            fold.case_id,
+            fold.field,
+            fold.raw_value,
+            INFO,
+            f"{fold.cell}: {fold.typed!r} read as {fold.canonical!r}"
+            + (f" ({fold.note})" if fold.note else "")
+            + f": spelling folded by {vocabulary_path}",
+        )
+        for fold in folds
+    ]
+
+
+# --- consistency within a patient ---------------------------------------------------------
+
+
+def consistency_issues(
+    cases: RawSheet, studies: RawSheet, rows: list[dict[str, Any]], codebook: Codebook
+) -> list[Issue]:
+    """Each declared consistency check (`quality_checks.consistency`) whose conditions all hold
+    for a patient: a warning on the check's field, its message filled from the patient's raw
+    values (`{raw[field]}`), cells (`{cell[field]}`), dataset values (`{row[column]}`), looked-up
+    values (`{lookup[sheet.field]}`) and the threshold of its numeric condition (`{limit}`)."""
+    checks = codebook.quality_checks.get("consistency") or []
+    others = {studies.name: studies}
+    issues = []
+    for raw, cells, row in zip(cases.rows, cases.cells, rows, strict=True):
+        lookups = {
+            target: looked_up_text(codebook, target, raw, others)
+            for check in checks
+            for target in (check["when"].get("not_starting_with") or {}).values()
+        }
+        for check in checks:
+            if not all(
+                condition_holds(kind, arg, raw, row, lookups, codebook)
+                for kind, arg in check["when"].items()
+            ):
+                continue
+            field = check["field"]
+            text = check["message"].format(
+                raw=raw, cell=cells, row=row, lookup=lookups, limit=limit_of(check)
+            )
+            issues.append(
+                Issue(
+                    raw[codebook.primary_key], field, raw[field], WARNING, f"{cells[field]}: {text}"
+                )
+            )
+    return issues
+
+
+def limit_of(check: dict) -> str:
+    """The threshold of a check's `above` or `at_most` condition, as printed."""
+    for kind in ("above", "at_most"):
+        for value in (check["when"].get(kind) or {}).values():
+            return format_number(value)
+    return ""
+
+
+def looked_up_text(codebook: Codebook, target: str, raw: dict, others: dict) -> str:
+    ref, fld = codebook.lookup(target)
+    sheet_name, _, key = ref.references.partition(".")
+    found = next((r for r in others[sheet_name].rows if r[key] == raw[ref.name]), {})
+    return found.get(fld.name, "")
+
+
+def field_reported(field: str, row: dict[str, Any], codebook: Codebook) -> bool:
+    """Does any dataset column of `field` hold a value (not empty, not not_reported)?"""
+    return any(
+        row.get(c.name) not in (None, NOT_REPORTED)
+        for c in codebook.columns_of(field)
+        if c.part != "derived"
+    )
+
+
+def condition_holds(kind, arg, raw, row, lookups, codebook: Codebook) -> bool:
+    """One condition of a consistency check (see `quality_checks.consistency` in the codebook)."""
+    if kind == "equals":
+        return all(row.get(c) == v for c, v in arg.items())
+    if kind == "differs":
+        return all(row.get(c) != v for c, v in arg.items())
+    if kind == "above":
+        return all(row.get(c) is not None and row[c] > v for c, v in arg.items())
+    if kind == "at_most":
+        return all(row.get(c) is not None and row[c] <= v for c, v in arg.items())
+    if kind == "all_true":
+        return all(row.get(c) is True for c in arg)
+    if kind == "reported":
+        return all(field_reported(f, row, codebook) for f in arg)
+    if kind == "not_reported":
+        return not any(field_reported(f, row, codebook) for f in arg)
+    if kind == "any_reported":
+        return any(field_reported(f, row, codebook) for f in arg)
+    if kind == "not_starting_with":
+        return all(
+            raw[f] != "" and not raw[f].casefold().startswith(lookups[t].casefold())
+            for f, t in arg.items()
+        )
+    raise ValueError(kind)  # refused when the codebook is loaded
+
+
+# --- possible duplicate patients ----------------------------------------------------------
+
+
+def item_value(row: dict[str, Any], item: dict, codebook: Codebook) -> Any:
+    """The comparable value of one item, or None when not reported: a column's value, or the
+    set of categories flagged true among a field's flags."""
+    if "field" in item:
+        flags = [c for c in codebook.columns_of(item["field"]) if c.part.startswith("flag:")]
+        values = [row[c.name] for c in flags]
+        if all(v is None for v in values):
+            return None
+        return frozenset(c.part[5:] for c, v in zip(flags, values, strict=True) if v)
+    value = row.get(item["column"])
+    return None if value in (None, NOT_REPORTED) else value
+
+
+def item_name(item: dict) -> str:
+    """The dataset column or the workbook field an item compares."""
+    return item.get("column") or item["field"]
+
+
+def describe(item: dict, value: Any, codebook: Codebook) -> str:
+    if isinstance(value, frozenset):
+        return ", ".join(sorted(value)) or "none"
+    column = codebook.column(item["column"])
+    if column.type == "number":
+        return f"{format_number(value)} {column.unit or ''}".strip()
+    return str(value)
+
+
+def duplicate_pairs(
+    rows: list[dict[str, Any]], codebook: Codebook, vocabulary: Vocabulary | None = None
+) -> list[DuplicatePair]:
+    """Pairs of patients of different articles that may be one patient published twice."""
+    settings = codebook.quality_checks.get("duplicates")
+    if not settings:
+        return []
+    raise_if_any(codebook.path, duplicate_problems(settings, codebook))
+    items = settings["items"]
+    pairs = []
+    for a, b in combinations(rows, 2):
+        if a[settings["different"]] == b[settings["different"]]:
+            continue  # patients of one article are listed as distinct by its authors
+        if any(
+            a[e["column"]] is None or a[e["column"]] != b[e["column"]] for e in settings["equal"]
+        ):
+            continue
+        if any(
+            a[w["column"]] is None
+            or b[w["column"]] is None
+            or abs(a[w["column"]] - b[w["column"]]) > w["at_most"]
+            for w in settings["within"]
+        ):
+            continue
+        matching, conflicting, missing = [], [], []
+        for item in items:
+            va, vb = item_value(a, item, codebook), item_value(b, item, codebook)
+            if va is None or vb is None:
+                missing.append(item)
+            elif va == vb:
+                matching.append(item)
+            else:
+                conflicting.append(item)
+        if (
+            len(matching) < settings["min_matching_items"]
+            or len(conflicting) > settings["max_conflicting_items"]
+        ):
+            continue
+        pairs.append(
+            DuplicatePair(
+                a[codebook.primary_key],
+                b[codebook.primary_key],
+                tuple(item_name(i) for i in matching),
+                tuple(item_name(i) for i in conflicting),
+                tuple(item_name(i) for i in missing),
+                evidence(a, b, matching, conflicting, missing, settings, codebook),
+            )
+        )
+    return pairs
+
+
+def evidence(a, b, matching, conflicting, missing, settings, codebook: Codebook) -> str:
+    def value(row, item):
+        return describe(item, item_value(row, item, codebook), codebook)
+
+    same = [f"same {e['label']} ({a[e['column']]})" for e in settings["equal"]]
+    near = [
+        f"{w['label']} {format_number(a[w['column']])} and {format_number(b[w['column']])}"
+        for w in settings["within"]
+    ]
+    parts = [
+        f"{settings['patient'].format(**b)} may be the same patient as "
+        f"{settings['patient'].format(**a)}",
+        ", ".join(same + near),
+        "equal: " + "; ".join(f"{i['label']} {value(a, i)}" for i in matching),
+    ]
+    if conflicting:
+        parts.append(
+            "different: "
+            + "; ".join(f"{i['label']} {value(a, i)} vs {value(b, i)}" for i in conflicting)
+        )
+    if missing:
+        parts.append("not reported in one or both: " + ", ".join(i["label"] for i in missing))
+    author = settings["first_author"]
+    same_author = str(a[author]).casefold() == str(b[author]).casefold()
+    year = settings["published"]
+    parts.append(
+        f"published {a[year]} and {b[year]}"
+        + ("; same first author" if same_author else "; other co-authors not recorded")
+    )
+    return "; ".join(parts) + ": check both reports (flagged, never removed)"
+
+
+def duplicate_issues(
+    pairs: list[DuplicatePair], column: str = "possible_duplicate_of"
+) -> list[Issue]:
+    return [Issue(pair.second, column, pair.first, WARNING, pair.evidence) for pair in pairs]
+
+
+def duplicates_by_case(pairs: list[DuplicatePair]) -> dict[str, str]:
+    """case_id -> ";"-joined case_ids it may duplicate (both directions)."""
+    linked: dict[str, list[str]] = {}
+    for pair in pairs:
+        linked.setdefault(pair.first, []).append(pair.second)
+        linked.setdefault(pair.second, []).append(pair.first)
+    return {case: ";".join(sorted(others)) for case, others in linked.items()}
+
+
+def issues_frame(issues: list[Issue], case_order: list[str]) -> pd.DataFrame:
+    """qc_issues.tsv: warnings before infos within each case, cases in workbook order."""
+    order = {case: i for i, case in enumerate(case_order)}
+    rank = {WARNING: 0, INFO: 1}
+    ordered = sorted(
+        enumerate(issues), key=lambda x: (order.get(x[1].case_id, 0), rank[x[1].severity], x[0])
+    )
+    return pd.DataFrame(
+        [[getattr(issue, c) for c in QC_COLUMNS] for _, issue in ordered],
+        columns=QC_COLUMNS,
+        dtype=object,
+    )
+
+
+# --- checking the declarations --------------------------------------------------------------
+
+
+def quality_check_problems(codebook: Codebook) -> list[str]:
+    """Every problem in `quality_checks` (unknown columns, fields, conditions, items)."""
+    where = f"{codebook.path}: quality_checks"
+    checks = codebook.quality_checks
+    problems = [
+        f"{where}: {key}: unknown key: consistency, duplicates"
+        for key in checks
+        if key not in {"consistency", "duplicates"}
+    ]
+    for number, check in enumerate(checks.get("consistency") or [], start=1):
+        problems += consistency_problems(check, f"{where}.consistency[{number}]", codebook)
+    if checks.get("duplicates"):
+        problems += duplicate_problems(checks["duplicates"], codebook)
+    return problems
+
+
+def consistency_problems(check: Any, where: str, codebook: Codebook) -> list[str]:
+    if (
+        not isinstance(check, dict)
+        or set(check) - CHECK_KEYS
+        or not {"field", "when", "message"} <= set(check)
+    ):
+        return [f"{where}: {check!r}: a mapping with field, when, message (and title)"]
+    columns = set(codebook.column_names)
+    fields = set(codebook.sheet(codebook.dataset_sheet).names)
+    problems = []
+    try:
+        blank = _Blank()
+        check["message"].format(raw=blank, cell=blank, row=blank, lookup=blank, limit="")
+    except (KeyError, IndexError, ValueError, AttributeError) as error:
+        problems.append(
+            f"{where}.message: {check['message']!r}: {error}: placeholders {{raw[field]}}, "
+            "{cell[field]}, {row[column]}, {lookup[sheet.field]}, {limit}"
+        )
+    if check["field"] not in fields:
+        problems.append(f"{where}.field: {check['field']!r}: not a workbook field: a field name")
+    for kind, arg in (check["when"] or {}).items():
+        if kind in COLUMN_CONDITIONS:
+            names = list(arg) if isinstance(arg, dict | list) else [arg]
+            bad = [n for n in names if n not in columns]
+            if bad:
+                problems.append(
+                    f"{where}.when.{kind}: {', '.join(map(str, bad))}: not dataset columns"
+                )
+        elif kind in FIELD_CONDITIONS:
+            names = list(arg) if isinstance(arg, dict | list) else [arg]
+            bad = [n for n in names if n not in fields]
+            if kind == "not_starting_with" and isinstance(arg, dict):
+                bad += [t for t in arg.values() if codebook.lookup(str(t)) is None]
+            if bad:
+                problems.append(
+                    f"{where}.when.{kind}: {', '.join(map(str, bad))}: not workbook fields"
+                )
+        else:
+            problems.append(
+                f"{where}.when: {kind!r}: unknown condition: one of "
+                + ", ".join(sorted(COLUMN_CONDITIONS | FIELD_CONDITIONS))
+            )
+    return problems
+
+
+class _Blank(dict):
+    """Any key: empty text (to try a message template)."""
+
+    def __missing__(self, key):
+        return ""
+
+
+def duplicate_problems(settings: Any, codebook: Codebook) -> list[str]:
+    where = f"{codebook.path}: quality_checks.duplicates"
+    if not isinstance(settings, dict):
+        return [f"{where}: {settings!r}: a mapping"]
+    problems = [
+        f"{where}: {key}: missing: " + ", ".join(sorted(DUPLICATE_KEYS))
+        for key in sorted(DUPLICATE_KEYS - set(settings))
+    ]
+    problems += [f"{where}: {key}: unknown key" for key in sorted(set(settings) - DUPLICATE_KEYS)]
+    if problems:
+        return problems
+    columns = set(codebook.column_names)
+    fields = set(codebook.sheet(codebook.dataset_sheet).names)
+    for key in ("different", "published", "first_author"):
+        if settings[key] not in columns:
+            problems.append(f"{where}.{key}: {settings[key]!r}: not a dataset column")
+    for key in ("equal", "within"):
+        for entry in settings[key]:
+            if entry.get("column") not in columns or "label" not in entry:
+                problems.append(f"{where}.{key}: {entry!r}: a dataset column with its label")
+            elif key == "within" and not isinstance(entry.get("at_most"), int | float):
+                problems.append(f"{where}.within: {entry!r}: at_most: a number")
+    for item in settings["items"]:
+        known = (
+            isinstance(item, dict)
+            and "label" in item
+            and (
+                item.get("column") in columns
+                or (
+                    item.get("field") in fields
+                    and any(
+                        c.part.startswith("flag:") for c in codebook.columns_of(item.get("field"))
+                    )
+                )
+            )
+        )
+        if not known:
+            problems.append(
+                f"{where}.items: {item!r}: unknown item: a dataset column ({{column, label}}) or "
+                "a multi-label field ({field, label})"
+            )
+    try:
+        settings["patient"].format(**dict.fromkeys(columns, ""))
+    except (KeyError, IndexError, ValueError, AttributeError) as error:
+        problems.append(
+            f"{where}.patient: {settings['patient']!r}: {error}: dataset columns in {{}}"
+        )
+    return problems

@@ -1,0 +1,257 @@
+"""The harmonisation vocabulary (extraction/vocabulary.yaml): how raw phrases become categories.
+
+`coded`: whole-cell words of a field -> one dataset value each. `phrases`: groups of phrases read
+by one or more text fields; each phrase names categories, each category becomes a boolean column
+`<prefix><category>` of the field. `derived`: boolean columns computed from others. The file is
+checked against the fields of the codebook's dataset sheet; all problems are reported at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reviewflow.core.yamlfile import read_yaml
+
+if TYPE_CHECKING:
+    from reviewflow.extraction.codebook import Sheet
+
+SEPARATOR_CHARS = " ,"
+SEPARATOR_WORDS = ("and",)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A raw phrase and the categories it names; `spelling_of` marks a variant spelling."""
+
+    text: str
+    categories: tuple[str, ...]
+    spelling_of: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PhraseMatch:
+    not_reported: bool
+    categories: frozenset[str]
+    hits: tuple[tuple[str, Phrase], ...]  # (text as typed, vocabulary phrase)
+    unknown: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PhraseGroup:
+    """Phrases shared by one or more workbook fields, each giving columns `<prefix><category>`."""
+
+    name: str
+    fields: dict[str, str]
+    categories: tuple[str, ...]
+    not_reported: tuple[str, ...]
+    phrases: tuple[Phrase, ...]
+
+    def columns(self, field: str) -> list[str]:
+        return [self.fields[field] + category for category in self.categories]
+
+    def match(self, text: str) -> PhraseMatch:
+        """Split `text` into known phrases; a not_reported marker (or its variant) is whole-cell."""
+        if text in self.not_reported:
+            return PhraseMatch(True, frozenset(), (), ())
+        whole = next((p for p in self.phrases if p.text == text), None)
+        if whole is not None and whole.spelling_of in self.not_reported:
+            return PhraseMatch(True, frozenset(), ((text, whole),), ())
+        hits, unknown = split_phrases(text, self.phrases)
+        categories = frozenset(c for _, phrase in hits for c in phrase.categories)
+        return PhraseMatch(False, categories, tuple(hits), tuple(unknown))
+
+
+@dataclass(frozen=True)
+class Coded:
+    """The dataset value of each whole-cell word of a field ("" = not described: empty)."""
+
+    field: str
+    values: dict[str, str]
+
+    @property
+    def enum(self) -> tuple[str, ...]:
+        """The non-empty dataset values, in the order the file gives them."""
+        return tuple(dict.fromkeys(v for v in self.values.values() if v))
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A boolean column: true if any source column is true, empty if all are empty."""
+
+    column: str
+    any_of: tuple[str, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    path: str
+    coded: dict[str, Coded]
+    groups: tuple[PhraseGroup, ...]
+    derived: dict[str, Derived]
+
+    def group_for(self, field: str) -> PhraseGroup | None:
+        return next((g for g in self.groups if field in g.fields), None)
+
+
+def first_letter_matches(text: str, pos: int, phrase: str) -> bool:
+    """Does `phrase` start at `pos`, ending at a separator or the end (first letter: any case)?"""
+    end = pos + len(phrase)
+    if end > len(text) or (end < len(text) and text[end] not in SEPARATOR_CHARS):
+        return False
+    return text[pos].lower() == phrase[0].lower() and text[pos + 1 : end] == phrase[1:]
+
+
+def split_phrases(text: str, phrases: tuple[Phrase, ...]) -> tuple[list, list[str]]:
+    """Longest known phrases of `text`, left to right; runs of unknown words are returned whole."""
+    by_length = sorted(phrases, key=lambda p: -len(p.text))
+    hits: list[tuple[str, Phrase]] = []
+    unknown: list[str] = []
+    pending: list[int] = []  # [start, end] of a run of unknown words
+
+    def flush() -> None:
+        if pending:
+            unknown.append(text[pending[0] : pending[1]])
+            pending.clear()
+
+    pos = 0
+    while pos < len(text):
+        if text[pos] in SEPARATOR_CHARS:
+            pos += 1
+            continue
+        hit = next((p for p in by_length if first_letter_matches(text, pos, p.text)), None)
+        if hit is not None:
+            flush()
+            hits.append((text[pos : pos + len(hit.text)], hit))
+            pos += len(hit.text)
+            continue
+        end = pos
+        while end < len(text) and text[end] not in SEPARATOR_CHARS:
+            end += 1
+        if text[pos:end].lower() in SEPARATOR_WORDS:
+            flush()
+        elif pending:
+            pending[1] = end
+        else:
+            pending.extend([pos, end])
+        pos = end
+    flush()
+    return hits, unknown
+
+
+def unknown_phrase_problems(sheet, vocabulary: Vocabulary) -> list[str]:
+    """Every phrase of `sheet` (a `RawSheet`) that the vocabulary does not know, by row and
+    then in column order, each naming its cell."""
+    problems = []
+    for raw, cells in zip(sheet.rows, sheet.cells, strict=True):
+        for field in sheet.fields:
+            group = vocabulary.group_for(field)
+            if group is None or field not in raw:
+                continue
+            for unknown in group.match(raw[field]).unknown:
+                problems.append(
+                    unknown_phrase(cells[field], raw[field], field, unknown, group, vocabulary)
+                )
+    return problems
+
+
+def unknown_phrase(cell, text, field, unknown, group: PhraseGroup, vocabulary: Vocabulary) -> str:
+    return (
+        f"{cell}: {text!r}: {field} has the unknown phrase {unknown!r}: a phrase of group "
+        f"{group.name} in {vocabulary.path} (add it there with its categories)"
+    )
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+def read_vocabulary(path: str | Path, sheet: Sheet, problems: list[str]) -> Vocabulary:
+    """Read the vocabulary and check it against the fields of `sheet`; problems are appended
+    (the caller reports them together with its own)."""
+    path = str(path)
+    data = read_yaml(path) or {}
+    coded = {}
+    for field, spec in (data.get("coded") or {}).items():
+        spec = spec or {}
+        values = {str(k): ("" if v is None else str(v)) for k, v in spec.get("values", {}).items()}
+        booleans = [str(k) for k, v in spec.get("values", {}).items() if isinstance(v, bool)]
+        if booleans:
+            problems.append(
+                f"{path}: coded.{field}: {', '.join(booleans)}: a value read as true/false (YAML "
+                "reads yes/no/true/false unquoted as booleans): a quoted value such as 'yes'"
+            )
+        coded[field] = Coded(field, values)
+        if field in sheet.names:
+            missing = [w for w in sheet.field(field).words if w not in values]
+            if missing:
+                problems.append(
+                    f"{path}: coded.{field}: {', '.join(missing)}: allowed by the codebook but not "
+                    "mapped: a value for every allowed word"
+                )
+        else:
+            problems.append(
+                f"{path}: coded.{field}: not a field of sheet {sheet.name}: a field name"
+            )
+    groups = tuple(
+        _group(name, spec or {}, path, problems)
+        for name, spec in (data.get("phrases") or {}).items()
+    )
+    for group in groups:
+        for field in group.fields:
+            if field not in sheet.names:
+                problems.append(
+                    f"{path}: phrases.{group.name}: {field}: not a field of {sheet.name}"
+                )
+    covered = {f for g in groups for f in g.fields}
+    for field in sheet.fields:
+        if field.vocabulary and field.name not in covered:
+            problems.append(f"{path}: phrases: no group reads field {field.name}: a phrase group")
+    derived = {}
+    for column, spec in (data.get("derived") or {}).items():
+        spec = spec or {}
+        derived[column] = Derived(
+            column,
+            tuple(spec.get("any_of", [])),
+            " ".join(str(spec.get("description", "")).split()),
+        )
+    return Vocabulary(path, coded, groups, derived)
+
+
+def _group(name: str, spec: dict, path: str, problems: list[str]) -> PhraseGroup:
+    categories = tuple(spec.get("categories", []))
+    not_reported = tuple(str(x) for x in spec.get("not_reported", []))
+    raw = {str(k): v for k, v in (spec.get("phrases") or {}).items()}
+    phrases = []
+    for text, entry in raw.items():
+        entry = {"categories": entry} if isinstance(entry, list) else dict(entry or {})
+        target = entry.get("spelling_of")
+        cats = entry.get("categories")
+        if cats is None and target is not None:
+            if target in not_reported:
+                cats = []
+            elif isinstance(raw.get(target), list):
+                cats = raw[target]
+            elif isinstance(raw.get(target), dict) and "categories" in raw[target]:
+                cats = raw[target]["categories"]
+            else:
+                problems.append(
+                    f"{path}: phrases.{name}: {text!r}: spelling_of {target!r} is neither a phrase "
+                    "nor a not_reported marker: a phrase of this group, or categories"
+                )
+                cats = []
+        if cats is None:
+            problems.append(
+                f"{path}: phrases.{name}: {text!r}: no categories: a list of categories"
+            )
+            cats = []
+        unknown = [c for c in cats if c not in categories]
+        if unknown:
+            problems.append(
+                f"{path}: phrases.{name}: {text!r}: unknown categories {', '.join(unknown)}: "
+                f"one of {', '.join(categories)}"
+            )
+        phrases.append(Phrase(text, tuple(cats), target, str(entry.get("note", ""))))
+    return PhraseGroup(name, dict(spec.get("fields", {})), categories, not_reported, tuple(phrases))

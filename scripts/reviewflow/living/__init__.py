@@ -1,0 +1,1 @@
+"""The living review: published versions, What's new, and the update digest."""

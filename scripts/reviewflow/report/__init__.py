@@ -1,0 +1,1 @@
+"""Stage report: the HTML pages beside the tables, and the reporting checklists."""

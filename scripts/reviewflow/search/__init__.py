@@ -1,0 +1,2 @@
+"""Stage search: the E-utilities client, the stored search windows, and one reader per export
+format behind a registry."""
