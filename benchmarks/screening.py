@@ -19,13 +19,13 @@ import pandas as pd
 from reviewflow.core.io import write_json, write_table
 from reviewflow.screening import asreview
 from reviewflow.screening.decisions import (
-    RECORD_COLUMNS,
+    UNIQUE_RECORD_COLUMNS,
     ScreeningSettings,
     build_counts,
     record_id_index,
     screen,
 )
-from reviewflow.screening.files import read_decisions
+from reviewflow.screening.folder import read_decisions
 from reviewflow.screening.sheets import write_to_screen
 
 WINDOW = "2024-10-01_2025-03-31"
@@ -61,7 +61,7 @@ def synthetic(n: int, folder: Path) -> pd.DataFrame:
             "pmid": [str(30000000 + i) for i in range(n)],
             "abstract": "An abstract of some two hundred characters. " * 5,
         },
-        columns=list(RECORD_COLUMNS),
+        columns=list(UNIQUE_RECORD_COLUMNS),
     )
     folder.mkdir(parents=True, exist_ok=True)
     for reviewer, flip in (("alice", 0), ("bob", 7)):

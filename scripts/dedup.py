@@ -3,19 +3,20 @@
 import json
 import logging
 
+from reviewflow.core.first_version import read_first_version
 from reviewflow.core.io import write_json, write_table
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.core.yamlfile import read_yaml
-from reviewflow.dedup.tables import read_records, read_studies, run_stage, search_windows
+from reviewflow.core.studies import read_studies
+from reviewflow.dedup.tables import read_records, run_stage, search_windows, studies_as_records
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():
-    first_version = read_yaml(snakemake.input.first_version)
+    first_version = read_first_version(snakemake.input.first_version)
     with open(snakemake.input.search_counts, encoding="utf-8") as handle:
         windows = search_windows(json.load(handle), snakemake.input.search_counts)
     outputs = run_stage(
         read_records(snakemake.input.records),
-        read_studies(snakemake.input.studies),
+        studies_as_records(read_studies(snakemake.input.studies)),
         snakemake.input.decisions,
         first_version,
         windows=windows,

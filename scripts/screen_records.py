@@ -2,9 +2,10 @@
 
 import logging
 
+from reviewflow.core.first_version import read_first_version
 from reviewflow.core.io import write_json, write_table
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.core.yamlfile import read_yaml
+from reviewflow.core.studies import read_studies
 from reviewflow.screening.decisions import (
     ScreeningSettings,
     build_counts,
@@ -13,8 +14,8 @@ from reviewflow.screening.decisions import (
     record_id_index,
     screen,
 )
-from reviewflow.screening.files import read_decisions
-from reviewflow.screening.sheets import new_studies, read_studies
+from reviewflow.screening.folder import read_decisions
+from reviewflow.screening.sheets import new_studies
 
 start_rule_log(snakemake.log[0])
 log = logging.getLogger("screen_records")
@@ -24,7 +25,7 @@ with stop_on_input_problems():
     settings = ScreeningSettings.from_config(snakemake.params.settings)
     records = read_unique_records(snakemake.input.records)
     decisions = read_decisions(snakemake.params.decisions_dir, record_id_index(records), settings)
-    first_version = read_yaml(snakemake.input.first_version)
+    first_version = read_first_version(snakemake.input.first_version)
     result = screen(records, decisions, settings)
     _, workbook = new_studies(records, result.states, read_studies(snakemake.input.studies))
     counts = build_counts(result, first_version, settings, workbook=workbook)

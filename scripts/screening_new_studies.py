@@ -3,13 +3,14 @@
 import logging
 
 from reviewflow.core.rulelog import start_rule_log
+from reviewflow.core.studies import read_studies
 from reviewflow.screening.decisions import (
     check_outputs_outside,
     read_log,
     read_unique_records,
     states_from_log,
 )
-from reviewflow.screening.sheets import new_studies, read_studies, write_new_studies
+from reviewflow.screening.sheets import new_studies, write_new_studies
 
 start_rule_log(snakemake.log[0])
 log = logging.getLogger("screening_new_studies")

@@ -3,16 +3,16 @@
 import json
 import logging
 
+from reviewflow.core.first_version import read_first_version
 from reviewflow.core.io import write_json, write_text
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.core.yamlfile import read_yaml
 from reviewflow.search.windows import FileSummary, search_counts, search_report
 
 
 def main(sm) -> None:
     start_rule_log(sm.log[0])
     with stop_on_input_problems():
-        first_version = read_yaml(sm.input.first_version)
+        first_version = read_first_version(sm.input.first_version)
     with open(sm.input.summary, encoding="utf-8") as handle:
         imported = json.load(handle)
     summaries = [FileSummary(**entry) for entry in imported["files"]]

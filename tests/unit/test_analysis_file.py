@@ -16,7 +16,6 @@ from reviewflow.statistics.analysis_file import (
     load_analysed_cases,
     load_analysis,
     optional_inputs,
-    settings_disagreements,
     with_derived,
 )
 
@@ -35,8 +34,6 @@ COLUMNS = (
 GOOD = """
 settings:
   normality_rule: shapiro_wilk
-  normality_alpha: 0.05
-  quantile_method: weibull
   decimals: {continuous: 2, percent: 1}
 derived:
   painful: {any_of: [pain, pain_back]}
@@ -187,15 +184,23 @@ def test_derived_flags_and_title_placeholders():
     assert fill_title(title, frame, Settings()) == "2 of 4; 2 reported, 2 not"
 
 
-def test_settings_must_agree_with_the_config_statistics_section():
-    assert settings_disagreements(Settings(), {"normality_alpha": 0.05}, "a.yaml") == []
-    problems = settings_disagreements(
-        Settings(), {"normality_alpha": 0.1, "quantile_method": "weibull"}, "a.yaml"
-    )
-    assert problems == [
-        "a.yaml: settings.normality_alpha: 0.05 but config.yaml statistics.normality_alpha is "
-        "0.1: give both the same value"
-    ]
+def test_alpha_and_quantile_method_come_from_config_statistics_their_one_owner(tmp_path):
+    extraction = REPO / "extraction"
+    columns = load_codebook(extraction / "codebook.yaml", extraction / "vocabulary.yaml").columns
+    schema = REPO / "workflow" / "schemas" / "analysis.schema.yaml"
+    statistics = {"normality_alpha": 0.1, "quantile_method": "hazen"}
+    settings = load_analysis(
+        REPO / "config" / "analysis.yaml", columns, schema, statistics
+    ).settings
+    assert (settings.normality_alpha, settings.quantile_method) == (0.1, "hazen")
+    defaults = load_analysis(REPO / "config" / "analysis.yaml", columns, schema).settings
+    assert (defaults.normality_alpha, defaults.quantile_method) == (0.05, "weibull")
+    # an analysis file that still gives the alpha is told where it belongs
+    path = tmp_path / "analysis.yaml"
+    text = (REPO / "config" / "analysis.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("settings:\n", "settings:\n  normality_alpha: 0.1\n", 1))
+    with pytest.raises(InputProblems, match="settings.*normality_alpha"):
+        load_analysis(path, columns, schema)
 
 
 def test_load_analysed_cases_reads_what_the_table_rules_read(tmp_path):
@@ -210,5 +215,3 @@ def test_load_analysed_cases_reads_what_the_table_rules_read(tmp_path):
     }
     with pytest.raises(InputProblems, match="cases.csv"):  # not the codebook's columns
         load_analysed_cases(inputs)
-    with pytest.raises(InputProblems, match="statistics.normality_alpha is 0.1"):
-        load_analysed_cases(inputs, {"normality_alpha": 0.1})

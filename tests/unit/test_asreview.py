@@ -12,7 +12,8 @@ from reviewflow.core.errors import InputProblems
 from reviewflow.core.io import guard_cell
 from reviewflow.screening import asreview
 from reviewflow.screening.decisions import record_id_index
-from reviewflow.screening.files import Checker, DecisionFile, read_decisions
+from reviewflow.screening.files import Checker, DecisionFile
+from reviewflow.screening.folder import read_decisions
 
 from .asreview_exports.make_exports import LABELS, tricky_records
 from .test_screening import TA_REASONS, W1, make_records, rid

@@ -17,7 +17,7 @@ from reviewflow.core.errors import InputProblems
 from reviewflow.core.yamlfile import read_yaml
 from reviewflow.extraction.codebook import load_codebook
 from reviewflow.extraction.workbook import read_workbook
-from reviewflow.screening.files import read_decisions
+from reviewflow.screening.folder import read_decisions
 from reviewflow.search.entrez import EntrezClient, EntrezError, EntrezSettings
 from reviewflow.search.importers import import_file
 from reviewflow.search.windows import Window, fetch_window

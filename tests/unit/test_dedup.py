@@ -414,7 +414,7 @@ def test_windows_follow_the_search_and_unknown_windows_are_problems(tmp_path):
     decisions.write_text("record_id_1\trecord_id_2\tdecision\treviewer\tnote\n")
     records = pd.DataFrame([record("a", window=W2), record("b", window=W1, pages="7")])
     studies = pd.DataFrame(columns=["record_id", "window", "title", "study_id"])
-    first = {"search": {}, "dedup": {}}
+    first = {"search": {"records_total": None}, "dedup": {"duplicates_removed": None}}
     empty = "2023-01-01_2023-06-30"
     outputs = run_stage(records, studies, decisions, first, windows=[empty, W1, W2])
     assert [w["window"] for w in outputs.counts["windows"]] == ["v1", empty, W1, W2]
@@ -485,7 +485,12 @@ def test_run_stage_applies_decisions_and_keeps_the_file(tmp_path):
     path.write_text(text)
     records = pd.DataFrame([record("a", doi="10.1000/one"), record("b", doi="10.1000/two")])
     no_studies = pd.DataFrame(columns=["record_id", "window", "title", "study_id"])
-    outputs = run_stage(records, no_studies, path, {"search": {}, "dedup": {}})
+    outputs = run_stage(
+        records,
+        no_studies,
+        path,
+        {"search": {"records_total": None}, "dedup": {"duplicates_removed": None}},
+    )
     assert list(outputs.duplicates["stage"]) == ["reviewer"]
     assert outputs.uncertain_pairs.empty
     assert path.read_text() == text

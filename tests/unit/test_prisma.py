@@ -308,9 +308,9 @@ def test_read_dataset_names_missing_column_and_empty_ids(tmp_path):
 def test_first_version_patients_come_from_its_reported_counts(tmp_path, repo):
     assert prisma.read_first_version_patients(repo / "config/first_version.yaml").value == 55
     path = tmp_path / "fv.yaml"
-    path.write_text("included:\n  patients: null\n")
+    path.write_text("search:\n  until: 2024-01-31\nincluded:\n  patients: null\n")
     assert prisma.read_first_version_patients(path).value is None
-    path.write_text("included:\n  patients: many\n")
+    path.write_text("search:\n  until: 2024-01-31\nincluded:\n  patients: many\n")
     with pytest.raises(InputProblems, match="included.patients: 'many'"):
         prisma.read_first_version_patients(path)
 

@@ -162,7 +162,7 @@ def test_consistency_checks_are_declared_not_coded():
 
 
 def test_a_bad_consistency_check_is_located():
-    from reviewflow.dataset.qc import quality_check_problems
+    from reviewflow.extraction.quality_checks import quality_check_problems
 
     check = {"field": "serum", "when": {"equal": {"sex": "male"}}, "message": "{raw[sex}"}
     codebook = dataclasses.replace(CODEBOOK, quality_checks={"consistency": [check]})

@@ -9,10 +9,11 @@ import pytest
 import yaml
 
 from reviewflow.core.errors import InputProblems
+from reviewflow.core.first_version import read_first_version
 from reviewflow.core.io import write_json, write_table
 from reviewflow.screening.decisions import (
     LOG_COLUMNS,
-    RECORD_COLUMNS,
+    UNIQUE_RECORD_COLUMNS,
     ScreeningSettings,
     build_counts,
     check_outputs_outside,
@@ -23,7 +24,7 @@ from reviewflow.screening.decisions import (
     screen,
     states_from_log,
 )
-from reviewflow.screening.files import read_decisions
+from reviewflow.screening.folder import read_decisions
 
 REPO = Path(__file__).resolve().parents[2]
 W1 = "2024-10-01_2025-03-31"
@@ -75,7 +76,7 @@ def make_records(window: str, numbers, matches: dict | None = None) -> pd.DataFr
                 "abstract": f"A patient with hypertrophic pachymeningitis ({n}).",
             }
         )
-    return pd.DataFrame(rows, columns=list(RECORD_COLUMNS))
+    return pd.DataFrame(rows, columns=list(UNIQUE_RECORD_COLUMNS))
 
 
 def write_decisions(path: Path, rows: list[tuple]) -> Path:
@@ -266,7 +267,7 @@ def test_counts_per_window_and_update_on_a_known_table(tmp_path):
 
 
 def test_previous_version_is_the_reported_counts_with_null_for_the_unreported():
-    reported = yaml.safe_load((REPO / "config" / "first_version.yaml").read_text())
+    reported = read_first_version(REPO / "config" / "first_version.yaml")
     counts = previous_version_counts(reported)
     assert counts["records_screened"] == 222
     assert counts["reports_excluded"] == [

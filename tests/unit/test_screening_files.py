@@ -10,7 +10,8 @@ from openpyxl import Workbook
 
 from reviewflow.core.errors import InputProblems
 from reviewflow.screening.decisions import record_id_index
-from reviewflow.screening.files import find_decision_files, read_decisions
+from reviewflow.screening.files import find_decision_files
+from reviewflow.screening.folder import read_decisions
 
 from .test_screening import FT_REASONS, TA_REASONS, W1, make_records, rid, write_decisions
 from .test_screening import settings as screening_settings

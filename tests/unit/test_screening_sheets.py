@@ -4,11 +4,11 @@ the rows for studies newly included in a later window."""
 import pandas as pd
 from openpyxl import load_workbook
 
+from reviewflow.core.studies import read_studies
 from reviewflow.screening.decisions import record_id_index, screen
-from reviewflow.screening.files import read_decisions
+from reviewflow.screening.folder import read_decisions
 from reviewflow.screening.sheets import (
     new_studies,
-    read_studies,
     suggest_study_ids,
     write_new_studies,
     write_to_screen,
@@ -108,7 +108,8 @@ def test_a_sheet_with_nothing_to_screen(tmp_path):
 
 def studies_table(tmp_path, rows) -> pd.DataFrame:
     path = tmp_path / "studies.tsv"
-    frame = pd.DataFrame(rows, columns=["study_id", "first_author", "year", "title", "doi", "pmid"])
+    columns = ["study_id", "first_author", "year", "title", "doi", "pmid"]
+    frame = pd.DataFrame(rows, columns=columns).assign(journal="")
     frame.to_csv(path, sep="\t", index=False)
     return read_studies(path)
 

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from reviewflow.core.errors import InputProblems
+from reviewflow.core.first_version import read_first_version
 from reviewflow.search.entrez import EntrezClient, EntrezError, EntrezSettings
 from reviewflow.search.windows import (
     SEARCH_LOG,
@@ -29,7 +30,7 @@ from tests.fake_eutils import FakeArticle, FakeEutils, pubmed_article
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["search"]
-FIRST_VERSION = yaml.safe_load((REPO / "config" / "first_version.yaml").read_text())
+FIRST_VERSION = read_first_version(REPO / "config" / "first_version.yaml")
 V1_UNTIL = date(2024, 9, 30)
 WINDOW = Window(start=date(2024, 9, 26), until=date(2025, 3, 31))
 

@@ -133,9 +133,12 @@ rule reporting_checklists:
     params:
         title=config["review"]["title"],
         version=config["review"]["version"],
-        living=config["living"],
-        screening=config["screening"],
-        statistics=config["statistics"],
+        # the keys the checklists answer from (not whole sections: an unrelated change reruns nothing)
+        living={k: config["living"].get(k) for k in ("retirement", "search_schedule", "other_steps")},
+        screening={
+            k: config["screening"][k] for k in ("reviewers_required", "exclusion_reasons")
+        },
+        statistics=STATISTICS_SETTINGS,
         overlap_days=config["search"]["overlap_days"],
     script:
         "../../scripts/reporting_checklists.py"

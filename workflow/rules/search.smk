@@ -5,22 +5,17 @@
 # ends on that day, one new window that search_fetch_pubmed fetches into its folder.
 import os
 import re
-from datetime import date
 
+from reviewflow.core.errors import InputProblems
+from reviewflow.core.first_version import read_first_version
 from reviewflow.core.rule_inputs import new_window, search_inputs, stored_windows
 
 SEARCH_DIR = config["search"]["windows_dir"]
-# read strictly (duplicate keys, syntax errors located) by the parse-time copy of read_yaml
-_first_version, _problems = buildcheck.read_yaml_strict(config["review"]["first_version"])
+# the first version's file, read and checked by its one reader (every problem located)
 try:
-    SEARCH_FIRST_UNTIL = date.fromisoformat(str(_first_version["search"]["until"]))
-except (TypeError, KeyError, ValueError):
-    _problems = _problems or [
-        f"{config['review']['first_version']}: search.until: missing or not a date (YYYY-MM-DD): "
-        "the last day the first version's search covered"
-    ]
-if _problems:
-    raise buildcheck.BuildStop("The first version's file cannot be used", _problems)
+    SEARCH_FIRST_UNTIL = read_first_version(config["review"]["first_version"])["search"]["until"]
+except InputProblems as _error:
+    raise buildcheck.BuildStop("The first version's file cannot be used", _error.problems)
 SEARCH_STORED = stored_windows(SEARCH_DIR)
 SEARCH_NEW = new_window(
     SEARCH_STORED,

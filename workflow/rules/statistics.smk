@@ -18,6 +18,10 @@ ANALYSIS_INPUTS = {
     "analysis": ANALYSIS,
     "schema": f"{workflow.basedir}/workflow/schemas/analysis.schema.yaml",
 }
+# How numbers are summarised (their one owner: config.yaml's `statistics`), as the tables use them.
+STATISTICS_SETTINGS = {
+    key: config["statistics"][key] for key in ("normality_alpha", "quantile_method")
+}
 # One job per figure the analysis file declares.
 STATISTICS_FIGURES = figure_names(ANALYSIS)
 
@@ -131,7 +135,7 @@ rule descriptive:
         mem_mb=1000,
         runtime=5,
     params:
-        statistics=config["statistics"],
+        statistics=STATISTICS_SETTINGS,
     script:
         "../../scripts/descriptive.py"
 
@@ -161,7 +165,7 @@ rule characteristics:
         mem_mb=1000,
         runtime=5,
     params:
-        statistics=config["statistics"],
+        statistics=STATISTICS_SETTINGS,
     script:
         "../../scripts/characteristics.py"
 

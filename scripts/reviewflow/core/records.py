@@ -11,8 +11,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-from reviewflow.dedup.prep import normalise_doi  # the one DOI normaliser (importers use it)
-
 RECORD_COLUMNS = [
     "record_id",  # <window>:<db>:<source_id>, stable because stored windows never change
     "window",  # <from>_<until>
@@ -49,6 +47,8 @@ CONTENT_FIELDS = RECORD_COLUMNS[5:]
 
 YEAR_PATTERN = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|2100)(?!\d)")
 WHITESPACE = re.compile(r"\s+")
+DOI_PATTERN = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
+DOI_IN_URL = re.compile(r"[?&]doi=([^&#\s]+)", re.IGNORECASE)  # Scopus links: ...&doi=10.1%2fx&
 LIST_SEPARATOR = "; "
 
 
@@ -60,6 +60,21 @@ def clean_text(value: object) -> str:
         return ""
     text = unicodedata.normalize("NFC", str(value))
     return WHITESPACE.sub(" ", text).strip()
+
+
+def normalise_doi(value: object) -> str:
+    """The one DOI normaliser of reviewflow (importers, records and dedup use it):
+    'https://doi.org/10.1000/ABC.', 'http://dx.doi.org/...', 'doi: 10.1000/abc [doi]', a Scopus
+    link with '&doi=10.1000%2fabc&' -> '10.1000/abc'; '' when `value` holds no DOI."""
+    doi = clean_text(value)
+    if not doi:
+        return ""
+    doi = doi.replace("%2F", "/").replace("%2f", "/")  # percent-encoded in URLs
+    in_url = DOI_IN_URL.search(doi)  # a DOI parameter ends at the next parameter
+    match = DOI_PATTERN.search(in_url.group(1) if in_url else doi)
+    if not match:
+        return ""
+    return match.group(0).rstrip(".,;)]}>\"'").lower()
 
 
 def normalise_pmid(value: object) -> str:

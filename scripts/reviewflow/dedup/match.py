@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from rapidfuzz.distance import Indel
 
+from reviewflow.core.records import RECORD_COLUMNS  # the record schema
 from reviewflow.dedup.prep import (
     Pages,
     Rules,
@@ -55,12 +56,6 @@ from reviewflow.dedup.prep import (
     unmarked,
 )
 
-# The record schema of results/search/records.tsv (ARCHITECTURE.md).
-RECORD_COLUMNS = [
-    "record_id", "window", "source_db", "source_file", "source_id", "title", "authors", "year",
-    "journal", "volume", "issue", "pages", "doi", "pmid", "wos_ut", "embase_id", "abstract",
-    "publication_type", "language", "keywords",
-]  # fmt: skip
 # Fields that make a record "complete"; the most complete member gives its fields to the cluster.
 DESCRIPTIVE_COLUMNS = [
     "title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "abstract",

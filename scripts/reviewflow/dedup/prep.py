@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from reviewflow.core.records import normalise_doi  # noqa: F401  (re-exported; records owns it)
 from reviewflow.core.yamlfile import read_yaml
 
 RULES_FILE = Path(__file__).with_name("dedup_rules.yaml")
@@ -41,8 +42,6 @@ NUMBERED_WORDS = frozenset(
     "part phase stage type grade class study trial section volume series chapter".split()
 )
 
-DOI_PATTERN = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
-DOI_IN_URL = re.compile(r"[?&]doi=([^&#\s]+)", re.IGNORECASE)  # Scopus links: ...&doi=10.1%2fx&
 HTML_TAG = re.compile(r"</?[a-z][a-z0-9]*\s*/?>")
 # Inline HTML that exports leave in titles (not '<ORIGINAL>', a language separator of Ovid's)
 HTML_TAG_ANY_CASE = re.compile(
@@ -149,21 +148,6 @@ def fold(value: str) -> str:
         value = "".join(c for c in value if not unicodedata.combining(c))
         value = value.translate(FOLD_TABLE)
     return value
-
-
-def normalise_doi(value: object) -> str:
-    """The one DOI normaliser of reviewflow (importers, records and dedup use it):
-    'https://doi.org/10.1000/ABC.', 'http://dx.doi.org/...', 'doi: 10.1000/abc [doi]', a Scopus
-    link with '&doi=10.1000%2fabc&' -> '10.1000/abc'; '' when `value` holds no DOI."""
-    doi = unicodedata.normalize("NFC", text(value))
-    if not doi:
-        return ""
-    doi = doi.replace("%2F", "/").replace("%2f", "/")  # percent-encoded in URLs
-    in_url = DOI_IN_URL.search(doi)  # a DOI parameter ends at the next parameter
-    match = DOI_PATTERN.search(in_url.group(1) if in_url else doi)
-    if not match:
-        return ""
-    return match.group(0).rstrip(".,;)]}>\"'").lower()
 
 
 def normalise_identifier(value: object) -> str:

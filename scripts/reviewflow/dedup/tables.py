@@ -32,7 +32,6 @@ BENCHMARK_COLUMNS = {
     "number": "issue",
     "ENTRYTYPE": "publication_type",
 }
-STUDY_COLUMNS = ["study_id", "first_author", "year", "title", "journal", "doi", "pmid"]
 DECISION_COLUMNS = ["record_id_1", "record_id_2", "decision", "reviewer", "note"]
 DECISIONS = ("same", "different")
 UNCERTAIN_COLUMNS = [
@@ -109,15 +108,10 @@ def to_record_schema(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     return frame
 
 
-def read_studies(path: str | Path) -> pd.DataFrame:
-    """The included studies (results/extraction/studies.tsv) as pseudo-records."""
-    frame = read_table(path)
-    missing = [c for c in STUDY_COLUMNS if c not in frame.columns]
-    raise_if_any(
-        str(path), [f"missing column {c!r} (needs {', '.join(STUDY_COLUMNS)})" for c in missing]
-    )
-    problems = [f"line {line + 2}: empty study_id" for line in frame.index[frame["study_id"] == ""]]
-    raise_if_any(str(path), problems)
+def studies_as_records(studies: pd.DataFrame) -> pd.DataFrame:
+    """The included studies (`reviewflow.core.studies.read_studies`) as pseudo-records, so that a
+    record matching one is known to be an included study."""
+    frame = studies
     return pd.DataFrame(
         {
             "record_id": STUDY_PREFIX + frame["study_id"],
@@ -285,9 +279,10 @@ def uncertain_pairs(records: pd.DataFrame, result: Result, rules: Rules | None =
 
 
 def first_version_counts(first_version: dict) -> dict:
-    """The v1 entry: what the first version of the review reported (config/first_version.yaml)."""
-    records = (first_version.get("search") or {}).get("records_total")
-    removed = (first_version.get("dedup") or {}).get("duplicates_removed")
+    """The v1 entry: what the first version of the review reported (config/first_version.yaml,
+    as `reviewflow.core.first_version.read_first_version` gives it)."""
+    records = first_version["search"]["records_total"]
+    removed = first_version["dedup"]["duplicates_removed"]
     unique = records - removed if records is not None and removed is not None else None
     return {
         "window": "v1",

@@ -16,6 +16,7 @@ from typing import Any
 
 from reviewflow.core.errors import raise_if_any
 from reviewflow.core.yamlfile import read_yaml
+from reviewflow.extraction.quality_checks import quality_check_problems
 from reviewflow.extraction.values import (
     EXACT,
     GREATER_THAN,
@@ -340,8 +341,6 @@ def load_codebook(path: str | Path, vocabulary: str | Path | None = None) -> Cod
         vocab = read_vocabulary(vocabulary, codebook.sheet(sheet_name), problems)
         columns = derive_columns(codebook, dataset, vocab, problems)
         codebook = replace(codebook, columns=columns, vocabulary=vocab)
-        from reviewflow.dataset.qc import quality_check_problems  # qc reads the codebook's types
-
         problems += quality_check_problems(codebook)
     raise_if_any(path, problems)
     return codebook

@@ -59,7 +59,8 @@ FROZEN_FILES: dict[str, str] = {
     "update_digest.md": "results/living/update_digest.md",
 }
 OPTIONAL_FILES = {"descriptive.tsv", "whats_new.md", "update_digest.md"}
-RECORD_COLUMNS = ["record_id", "window", "source_db", "title"]  # what a version keeps of records
+# what a version keeps of records
+KEPT_RECORD_COLUMNS = ["record_id", "window", "source_db", "title"]
 
 
 def read_metadata(folder: str | os.PathLike) -> dict:
@@ -177,7 +178,7 @@ def _write_records(source: Path, dest: Path) -> None:
     """A version keeps each record's id, window, database and title (enough to say what a later
     search added or lost), not the whole bibliographic record."""
     frame = pd.read_csv(source, sep="\t", dtype=str, keep_default_na=False)
-    frame = frame.reindex(columns=RECORD_COLUMNS, fill_value="")
+    frame = frame.reindex(columns=KEPT_RECORD_COLUMNS, fill_value="")
     frame.to_csv(dest, sep="\t", index=False, lineterminator="\n")
 
 

@@ -30,8 +30,8 @@ from typing import Any
 import pandas as pd
 
 from reviewflow.core.errors import InputProblems, raise_if_any
+from reviewflow.core.first_version import read_first_version
 from reviewflow.core.io import atomic_write, guard_cell
-from reviewflow.core.yamlfile import read_yaml
 from reviewflow.report.pages import Section
 from reviewflow.screening.decisions import COUNT_KEYS
 
@@ -225,12 +225,8 @@ def read_dataset(path: str | os.PathLike, study_column: str = "study_id") -> Dat
 
 def read_first_version_patients(path: str | os.PathLike) -> Count:
     """The patients the first version reported (`included.patients`; null: not reported)."""
-    data = read_yaml(path) or {}
-    value = (data.get("included") or {}).get("patients")
-    where = f"{path}: included.patients"
-    if value is not None and (not _is_count(value)):
-        raise InputProblems(str(path), [f"included.patients: {value!r}: must be a whole number"])
-    return Count(value, where)
+    patients = read_first_version(path)["included"]["patients"]
+    return Count(patients, f"{path}: included.patients")
 
 
 @dataclass(frozen=True)

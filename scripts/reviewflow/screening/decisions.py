@@ -45,7 +45,7 @@ PREVIOUSLY_INCLUDED = "previously_included"  # matches a study of the workbook; 
 NOT_REACHED = "not_reached"  # full-text decisions for a record that did not pass title/abstract
 
 # The columns of unique_records.tsv that screening reads (ARCHITECTURE.md, dedup -> screening).
-RECORD_COLUMNS = (
+UNIQUE_RECORD_COLUMNS = (
     "record_id",
     "member_ids",
     "first_window",
@@ -191,7 +191,7 @@ def read_unique_records(path: str | Path) -> pd.DataFrame:
     frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, na_filter=False)
     problems = [
         f"column {column!r} is missing (the dedup -> screening contract needs it)"
-        for column in RECORD_COLUMNS
+        for column in UNIQUE_RECORD_COLUMNS
         if column not in frame.columns
     ]
     if not problems:
@@ -510,13 +510,12 @@ def window_counts(states: pd.DataFrame, reasons: Sequence[str]) -> dict:
 
 
 def previous_version_counts(first_version: Mapping) -> dict:
-    """The first version's counts as its article reported them (null: not reported)."""
-    screening = first_version.get("screening") or {}
-    included = first_version.get("included") or {}
+    """The first version's counts as its article reported them (null: not reported);
+    `first_version` as `reviewflow.core.first_version.read_first_version` gives it."""
+    screening, included = first_version["screening"], first_version["included"]
     counts = {key: screening.get(key) for key in COUNT_KEYS}
     counts["reports_excluded"] = [
-        {"reason": item["reason"], "n": item["n"]}
-        for item in screening.get("reports_excluded") or []
+        {"reason": item["reason"], "n": item.get("n")} for item in screening["reports_excluded"]
     ]
     counts["studies_included"] = included.get("studies")
     counts["reports_included"] = included.get("reports")

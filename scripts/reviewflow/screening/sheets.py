@@ -19,9 +19,10 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from reviewflow.core.errors import InputProblems
 from reviewflow.core.io import atomic_path, write_table
+from reviewflow.core.records import normalise_doi
 from reviewflow.core.spreadsheet import Column, set_text, write_sheet
+from reviewflow.core.studies import STUDY_COLUMNS
 from reviewflow.screening.decisions import (
     CONFLICT,
     DECIDED,
@@ -31,12 +32,10 @@ from reviewflow.screening.decisions import (
     STAGES,
     ScreeningSettings,
 )
-from reviewflow.screening.files import normalise_header
 
 MAX_CELL = 32_000  # Excel holds at most 32,767 characters in a cell
 ROW_HEIGHT = 64  # points: about five lines of a wrapped title or abstract per record
 LINK_FONT = Font(color="0563C1", underline="single")
-STUDY_COLUMNS = ("study_id", "first_author", "year", "title", "journal", "doi", "pmid")
 TEMPLATE_COLUMNS = (*STUDY_COLUMNS, "record_id", "first_window")
 
 
@@ -196,23 +195,6 @@ def write_about_sheet(sheet, settings: ScreeningSettings) -> None:
 # Studies newly included -> rows for the extraction workbook
 
 
-def read_studies(path: str | Path) -> pd.DataFrame:
-    """results/extraction/studies.tsv (columns normalised to lower case; study_id required)."""
-    frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, na_filter=False)
-    frame.columns = [normalise_header(c) for c in frame.columns]
-    if "study_id" not in frame.columns:
-        raise InputProblems(str(path), ["no study_id column (the extraction contract has one)"])
-    for column in STUDY_COLUMNS:
-        if column not in frame.columns:
-            frame[column] = ""
-    return frame
-
-
-def normalise_doi(doi: str) -> str:
-    doi = str(doi).strip().lower()
-    return re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi)
-
-
 def suggest_study_ids(existing: list[str], n: int) -> list[str]:
     """Continue the workbook's numbering (S049, S050 -> S051, ...): every id the same prefix and
     a number; otherwise (author-year ids, mixed styles) empty, for people to choose."""
@@ -246,7 +228,7 @@ def new_studies(
     ]["record_id"]
     included = records[records["record_id"].isin(set(included_ids))]
     study_ids = set(studies["study_id"])
-    dois = {normalise_doi(d) for d in studies["doi"] if str(d).strip()}
+    dois = {normalise_doi(d) for d in studies["doi"]} - {""}  # a study with no DOI matches none
     pmids = {str(p).strip() for p in studies["pmid"] if str(p).strip()}
 
     def in_workbook(record) -> bool:

@@ -93,10 +93,14 @@ class Analysis:
 
 
 def load_analysis(
-    path: str | os.PathLike, columns: Sequence, schema_path: str | os.PathLike
+    path: str | os.PathLike,
+    columns: Sequence,
+    schema_path: str | os.PathLike,
+    statistics: Mapping | None = None,
 ) -> Analysis:
     """The analysis file at `path`, checked against the schema and the dataset's `columns`
-    (`Codebook.columns`: name, type, enum). Raises `InputProblems` listing every problem."""
+    (`Codebook.columns`: name, type, enum), with config.yaml's `statistics` (normality alpha,
+    quantile method). Raises `InputProblems` listing every problem."""
     source = str(path)
     data = read_yaml(path)
     schema = read_yaml(schema_path)
@@ -104,7 +108,7 @@ def load_analysis(
     if not problems:
         problems = Checker(data, columns, source).problems()
     raise_if_any(source, problems)
-    return build(data, source)
+    return build(data, source, statistics)
 
 
 def where(parts: Any) -> str:
@@ -146,13 +150,14 @@ def schema_message(error: jsonschema.ValidationError) -> str:
     return error.message
 
 
-def build(data: dict, source: str) -> Analysis:
-    """The checked file as dataclasses (figures stay the checked mappings)."""
-    s = data["settings"]
+def build(data: dict, source: str, statistics: Mapping | None = None) -> Analysis:
+    """The checked file as dataclasses (figures stay the checked mappings); the normality alpha
+    and the quantile method from `statistics` (config.yaml's section: their one owner)."""
+    s, statistics = data["settings"], statistics or {}
     settings = Settings(
         normality_rule=s["normality_rule"],
-        normality_alpha=float(s["normality_alpha"]),
-        quantile_method=s["quantile_method"],
+        normality_alpha=float(statistics.get("normality_alpha", Settings.normality_alpha)),
+        quantile_method=statistics.get("quantile_method", Settings.quantile_method),
         continuous_decimals=int(s["decimals"]["continuous"]),
         percent_decimals=int(s["decimals"]["percent"]),
         not_reported_values=tuple(s.get("not_reported_values", [])),
@@ -440,33 +445,13 @@ def fill_title(text: str, cases: pd.DataFrame, settings: Settings) -> str:
     return PLACEHOLDER.sub(value, text)
 
 
-def settings_disagreements(settings: Settings, statistics: dict, source: str) -> list[str]:
-    """Problems where config.yaml's `statistics` section gives another normality alpha or
-    quantile method than the analysis file (the summary and the tables must agree)."""
-    problems = []
-    for key, mine in [
-        ("normality_alpha", settings.normality_alpha),
-        ("quantile_method", settings.quantile_method),
-    ]:
-        theirs = statistics.get(key)
-        if theirs is not None and theirs != mine:
-            problems.append(
-                f"{source}: settings.{key}: {mine!r} but config.yaml statistics.{key} is "
-                f"{theirs!r}: give both the same value"
-            )
-    return problems
-
-
 def load_analysed_cases(
-    inputs: Mapping[str, str], statistics: dict | None = None
+    inputs: Mapping[str, str], statistics: Mapping | None = None
 ) -> tuple[Codebook, Analysis, pd.DataFrame]:
     """What every table and figure rule reads, from the paths `inputs` names (`cases`,
     `codebook`, `vocabulary`, `analysis`, `schema`): the codebook (with the vocabulary's flags),
-    the analysis file checked against it (and against config.yaml's `statistics` settings, when
-    given) and the dataset typed by the codebook."""
+    the analysis file checked against it (with config.yaml's `statistics`: normality alpha,
+    quantile method) and the dataset typed by the codebook."""
     book = load_codebook(inputs["codebook"], inputs["vocabulary"])
-    declared = load_analysis(inputs["analysis"], book.columns, inputs["schema"])
-    if statistics is not None:
-        source = str(inputs["analysis"])
-        raise_if_any(source, settings_disagreements(declared.settings, statistics, source))
+    declared = load_analysis(inputs["analysis"], book.columns, inputs["schema"], statistics)
     return book, declared, read_cases(inputs["cases"], book)

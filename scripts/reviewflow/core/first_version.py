@@ -1,0 +1,122 @@
+"""The first version's reported counts (`config/first_version.yaml`): the one reader.
+
+The first version of a review published counts, not records, so these counts are transcribed
+from its report. Every stage that shows the first version (search, dedup, screening, prisma) and
+the rule files at parse time (the search's last day) read the file here, once checked: every
+problem located at once, every count a whole number or `null` ("not reported", never 0).
+
+Standard library and PyYAML only (`reviewflow.core.yamlfile`): the rule files import it while
+snakemake reads them.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import Any
+
+from reviewflow.core.errors import raise_if_any
+from reviewflow.core.yamlfile import read_yaml
+
+# section -> the counts it may hold (whole numbers or null)
+COUNTS = {
+    "search": ("records_total",),
+    "dedup": ("duplicates_removed",),
+    "screening": (
+        "records_screened",
+        "records_excluded",
+        "records_pending",
+        "reports_sought",
+        "reports_not_retrieved",
+        "reports_pending",
+        "reports_assessed",
+    ),
+    "included": ("studies", "reports", "patients"),
+}
+SEARCH_KEYS = {"reported", "until", "terms", "databases", *COUNTS["search"]}
+SECTIONS = ("source", "search", "dedup", "screening", "included")
+
+
+def is_count(value: Any) -> bool:
+    """A whole number of at least 0 (a bool is not a count)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def read_first_version(path: str | os.PathLike) -> dict:
+    """The file at `path`, checked, with every section and count present (`None` where the file
+    has none: not reported) and `search.until` a `date`; raises InputProblems listing every
+    problem as `<path>: <key>: <value>: what is allowed`."""
+    data = read_yaml(path)
+    where = str(path)
+    if not isinstance(data, dict):
+        raise_if_any(where, [f"{where}: a mapping with {', '.join(SECTIONS)}"])
+    problems = [
+        f"{where}: {key}: unknown key: one of {', '.join(SECTIONS)}"
+        for key in data
+        if key not in SECTIONS
+    ]
+    first = {"source": str(data.get("source") or "")}
+    for section, keys in COUNTS.items():
+        values = data.get(section) or {}
+        if not isinstance(values, dict):
+            problems.append(f"{where}: {section}: {values!r}: a mapping")
+            values = {}
+        first[section] = dict(values)
+        allowed = SEARCH_KEYS if section == "search" else set(keys)
+        if section == "screening":
+            allowed = allowed | {"reports_excluded"}
+        problems += [
+            f"{where}: {section}.{key}: unknown key: one of {', '.join(sorted(allowed))}"
+            for key in values
+            if key not in allowed
+        ]
+        for key in keys:
+            value = values.get(key)
+            if value is not None and not is_count(value):
+                problems.append(f"{where}: {section}.{key}: {value!r}: a whole number or null")
+            first[section][key] = value
+    problems += _search_problems(first["search"], where)
+    first["screening"]["reports_excluded"] = _reasons(first["screening"], where, problems)
+    raise_if_any(where, problems)
+    return first
+
+
+def _search_problems(search: dict, where: str) -> list[str]:
+    """search.until a date (the last day searched), databases a list of {name, records}."""
+    problems = []
+    until = search.get("until")
+    try:
+        search["until"] = until if isinstance(until, date) else date.fromisoformat(str(until))
+    except ValueError:
+        problems.append(
+            f"{where}: search.until: {until!r}: a date (YYYY-MM-DD): the last day the first "
+            "version's search covered"
+        )
+    databases = search.get("databases") or []
+    if not isinstance(databases, list):
+        return [*problems, f"{where}: search.databases: {databases!r}: a list of name, records"]
+    search["databases"] = databases
+    for number, entry in enumerate(databases, start=1):
+        at = f"{where}: search.databases[{number}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            problems.append(f"{at}: {entry!r}: a mapping with name (text) and records")
+        elif entry.get("records") is not None and not is_count(entry["records"]):
+            problems.append(f"{at}.records: {entry['records']!r}: a whole number or null")
+    search.setdefault("terms", [])
+    search.setdefault("reported", True)
+    return problems
+
+
+def _reasons(screening: dict, where: str, problems: list[str]) -> list[dict]:
+    """screening.reports_excluded: a list of {reason, n} (n a whole number or null)."""
+    reasons = screening.get("reports_excluded") or []
+    if not isinstance(reasons, list):
+        problems.append(f"{where}: screening.reports_excluded: {reasons!r}: a list of reason, n")
+        return []
+    for number, entry in enumerate(reasons, start=1):
+        at = f"{where}: screening.reports_excluded[{number}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("reason"), str):
+            problems.append(f"{at}: {entry!r}: a mapping with reason (text) and n")
+        elif entry.get("n") is not None and not is_count(entry["n"]):
+            problems.append(f"{at}.n: {entry['n']!r}: a whole number or null")
+    return reasons
