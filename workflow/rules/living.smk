@@ -134,10 +134,10 @@ rule reporting_checklists:
         title=config["review"]["title"],
         version=config["review"]["version"],
         # the keys the checklists answer from (not whole sections: an unrelated change reruns nothing)
-        living={k: config["living"].get(k) for k in ("retirement", "search_schedule", "other_steps")},
-        screening={
-            k: config["screening"][k] for k in ("reviewers_required", "exclusion_reasons")
+        living={
+            k: config["living"].get(k) for k in ("retirement", "search_schedule", "other_steps")
         },
+        screening={k: config["screening"][k] for k in ("reviewers_required", "exclusion_reasons")},
         statistics=STATISTICS_SETTINGS,
         overlap_days=config["search"]["overlap_days"],
     script:
