@@ -38,13 +38,14 @@ from reviewflow.extraction.workbook import fit_row_heights, read_sheet, sheet_co
 NOT_APPRAISED = "not_appraised"
 SHEET = "appraisal"
 OTHER_SHEETS = ("readme", "lists")
-STUDY_COLUMNS = ("study_id", "first_author", "year", "title")
+# the columns of the studies table the appraisal workbook shows, one row per study
+SHOWN_STUDY_COLUMNS = ("study_id", "first_author", "year", "title")
 ADJUDICATION_COLUMNS = ("study_id", "item", "answer", "reviewer", "note")
 ADJUDICATION_REQUIRED = ("study_id", "item", "answer", "reviewer")
 STATUSES = ("appraised", "in_conflict", "incomplete", NOT_APPRAISED)
 # Column names of the workbook and of appraisal.tsv that an item id may not take.
 RESERVED_COLUMNS = (
-    *STUDY_COLUMNS,
+    *SHOWN_STUDY_COLUMNS,
     "note",
     "study",
     "status",
@@ -269,7 +270,7 @@ def write_appraisal_workbook(
     spec = appraisal_sheet(checklist)
     columns = sheet_columns(spec)
     rows = [
-        [str(r[c]) for c in STUDY_COLUMNS] + [None] * (len(checklist.items) + 1)
+        [str(r[c]) for c in SHOWN_STUDY_COLUMNS] + [None] * (len(checklist.items) + 1)
         for r in studies.fillna("").to_dict("records")
     ]
     book = Workbook()
