@@ -529,3 +529,16 @@ def test_any_bytes_give_records_or_input_problems_never_a_crash(tmp_path_factory
         assert str(path) in str(error)
     else:
         assert result.declared is None or result.declared == len(result.records)
+
+
+def test_every_format_module_is_registered_behind_one_entry():
+    import pkgutil
+
+    from reviewflow.search import formats
+    from reviewflow.search.importers import FORMATS, READERS
+
+    modules = {m.name for m in pkgutil.iter_modules(formats.__path__)} - {"common"}
+    registered = {reader.__module__.rsplit(".", 1)[-1] for reader in READERS.values()}
+    assert registered == modules
+    assert set(FORMATS) == set(READERS)
+    assert all(reader.__name__ == "read" for reader in READERS.values())
