@@ -257,3 +257,39 @@ def test_summary_table_and_not_derivable(frame):
     table = summary_frame(list(found.values()))
     assert table["item"].tolist() == ["a"]
     assert table.loc[0, "text"] == "6"
+
+
+def test_items_file_round_trips_every_value_reading_and_reason(frame, tmp_path):
+    from reviewflow.core.errors import InputProblems
+    from reviewflow.core.io import write_json
+    from reviewflow.statistics.recompute import items_document, read_items
+
+    top = {
+        "readings": {
+            "zero": {"label": "zero missing", "leave_out": {"column": "size", "equals": 0}}
+        }
+    }
+    declared = {
+        "size": {
+            "section": "1",
+            "description": "Size",
+            "compute": {"statistic": "summary", "column": "size"},
+            "readings": ["zero"],
+        },
+        "a": {
+            "section": "2",
+            "description": "A",
+            "compute": {"statistic": "count", "where": {"is_true": "drug_a"}},
+        },
+        "gone": {"section": "2", "description": "Not in the data", "not_derivable": "no column"},
+    }
+    computed = list(items(frame, declared, **top).values())
+    assert any(item.alternatives for item in computed) and any(
+        item.not_derivable for item in computed
+    )
+    path = tmp_path / "items.json"
+    write_json(items_document(computed), path)
+    assert read_items(path) == computed
+    path.write_text('{"items": [{"key": "x"}]}', encoding="utf-8")
+    with pytest.raises(InputProblems, match="not an items file"):
+        read_items(path)

@@ -44,12 +44,15 @@ rule statistics_summary:
         codebook=config["extraction"]["codebook"],
         vocabulary=config["dataset"]["vocabulary"],
         reported=STATISTICS_REPORTED,
+        raw=f"{RESULTS}/extraction/cases.tsv",
     output:
         summary=report(
             f"{STATISTICS_DIR}/summary.tsv",
             caption="../report/statistics/summary.rst",
             category=REPORT_STATISTICS,
         ),
+        # every figure with its readings, computed once here and consumed by reconciliation
+        items=f"{STATISTICS_DIR}/items.json",
     log:
         f"{LOGS}/statistics_summary/statistics_summary.log",
     benchmark:
@@ -70,11 +73,8 @@ rule statistics_summary:
 
 rule reconciliation:
     input:
-        cases=STATISTICS_CASES,
-        codebook=config["extraction"]["codebook"],
-        vocabulary=config["dataset"]["vocabulary"],
+        items=rules.statistics_summary.output.items,
         reported=STATISTICS_REPORTED,
-        raw=f"{RESULTS}/extraction/cases.tsv",
     output:
         table=report(
             f"{STATISTICS_DIR}/reconciliation.tsv",
@@ -97,9 +97,6 @@ rule reconciliation:
         runtime=5,
     params:
         schema=STATISTICS_REPORTED_SCHEMA,
-        quantile_method=config["statistics"]["quantile_method"],
-        normality_alpha=config["statistics"]["normality_alpha"],
-        outlier_iqr_factor=config["statistics"]["outlier_iqr_factor"],
     script:
         "../../scripts/reconciliation.py"
 

@@ -24,11 +24,13 @@ left out.
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 import pandas as pd
 
+from reviewflow.core.errors import InputProblems
 from reviewflow.statistics.conditions import Context, evaluate, explain, parameter, word_match
 from reviewflow.statistics.measures import (
     Continuous,
@@ -483,3 +485,36 @@ def summary_frame(items: list[Item]) -> pd.DataFrame:
     for column in ("n", "denominator"):
         frame[column] = frame[column].astype("Int64")
     return frame
+
+
+# ------------------------------------------------------------------------------ the items file
+
+
+def items_document(items: list[Item]) -> dict:
+    """`results/statistics/items.json`: every declared figure as computed once (values, every
+    reading's values, why it is not derivable), for the rules that consume them."""
+    return {"items": [asdict(item) for item in items]}
+
+
+def read_items(path: str | os.PathLike) -> list[Item]:
+    """The items `items_document` wrote, back as `Item`s (in the file's order)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            entries = json.load(handle)["items"]
+        return [
+            Item(
+                **{
+                    **entry,
+                    "values": None if entry["values"] is None else Values(**entry["values"]),
+                    "alternatives": tuple(
+                        Reading(r["label"], Values(**r["values"]), r["quiet"])
+                        for r in entry["alternatives"]
+                    ),
+                }
+            )
+            for entry in entries
+        ]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise InputProblems(
+            str(path), [f"not an items file of the statistics_summary rule ({error})"]
+        ) from error
