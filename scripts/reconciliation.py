@@ -12,7 +12,7 @@ from reviewflow.statistics.reported import read_declared
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():
     declared = read_declared(snakemake.input.reported, snakemake.params.schema)
-    rows = reconcile(read_items(snakemake.input.items), declared.reported)
+    rows = reconcile(read_items(snakemake.input.computed), declared.reported)
     markdown = reconciliation_markdown(rows, snakemake.input.reported, declared.publication)
 write_table(reconciliation_frame(rows), snakemake.output.table)
 write_text(markdown, snakemake.output.markdown)

@@ -22,5 +22,5 @@ with stop_on_input_problems():
     items = compute_items(cases, declared, settings)
     summary = summary_frame(items)
 write_table(summary, snakemake.output.summary)
-write_json(items_document(items), snakemake.output.items)
+write_json(items_document(items), snakemake.output.computed)
 logging.info("%d cases -> %d figures in %s", len(cases), len(summary), snakemake.output.summary)

@@ -52,7 +52,7 @@ rule statistics_summary:
             category=REPORT_STATISTICS,
         ),
         # every figure with its readings, computed once here and consumed by reconciliation
-        items=f"{STATISTICS_DIR}/items.json",
+        computed=f"{STATISTICS_DIR}/items.json",
     log:
         f"{LOGS}/statistics_summary/statistics_summary.log",
     benchmark:
@@ -73,7 +73,7 @@ rule statistics_summary:
 
 rule reconciliation:
     input:
-        items=rules.statistics_summary.output.items,
+        computed=rules.statistics_summary.output.computed,
         reported=STATISTICS_REPORTED,
     output:
         table=report(
