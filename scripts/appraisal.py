@@ -19,25 +19,20 @@ from reviewflow.core.io import write_table, write_text
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.extraction.workbook import read_raw_table
 
-
-def main(sm) -> None:
-    start_rule_log(sm.log[0])
-    studies = read_raw_table(sm.input.studies, "studies").to_frame()  # formula guards undone
-    study_ids = list(studies["study_id"])
-    with stop_on_input_problems():
-        checklist = load_checklist(sm.input.checklist)
-        files = read_appraisals(sm.params.workbooks, checklist, study_ids)
-        conflicts = conflicts_of(files, checklist)
-        settled = read_appraisal_adjudication(sm.params.adjudication, conflicts, checklist)
-    appraisals = combine(study_ids, files, settled, checklist)
-    table = appraisal_table(appraisals, studies, checklist)
-    write_table(table, sm.output.table)
-    write_text(appraisal_markdown(table, checklist), sm.output.markdown)
-    write_table(quality_table(appraisals), sm.output.quality)
-    write_table(agreement_table(files, checklist), sm.output.agreement)
-    write_table(conflict_table(conflicts, settled, list(files)), sm.output.conflicts)
-    for status, n in table["status"].value_counts().items():
-        logging.info("%s: %d studies", status, n)
-
-
-main(snakemake)
+start_rule_log(snakemake.log[0])
+studies = read_raw_table(snakemake.input.studies, "studies").to_frame()  # formula guards undone
+study_ids = list(studies["study_id"])
+with stop_on_input_problems():
+    checklist = load_checklist(snakemake.input.checklist)
+    files = read_appraisals(snakemake.params.workbooks, checklist, study_ids)
+    conflicts = conflicts_of(files, checklist)
+    settled = read_appraisal_adjudication(snakemake.params.adjudication, conflicts, checklist)
+appraisals = combine(study_ids, files, settled, checklist)
+table = appraisal_table(appraisals, studies, checklist)
+write_table(table, snakemake.output.table)
+write_text(appraisal_markdown(table, checklist), snakemake.output.markdown)
+write_table(quality_table(appraisals), snakemake.output.quality)
+write_table(agreement_table(files, checklist), snakemake.output.agreement)
+write_table(conflict_table(conflicts, settled, list(files)), snakemake.output.conflicts)
+for status, n in table["status"].value_counts().items():
+    logging.info("%s: %d studies", status, n)

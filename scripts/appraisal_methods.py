@@ -11,35 +11,26 @@ from reviewflow.appraisal.methods_text import (
     extraction_methods,
     methods_markdown,
 )
-from reviewflow.core.io import write_text
+from reviewflow.core.io import read_text_table, write_text
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
 
-
-def read_tsv(path: str) -> pd.DataFrame:
-    return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
-
-
-def main(sm) -> None:
-    start_rule_log(sm.log[0])
-    with stop_on_input_problems():
-        checklist = load_checklist(sm.input.checklist)
-    if sm.params.extractors:
-        agreement = pd.read_csv(sm.input.extraction_agreement[0], sep="\t")
-        disagreements = read_tsv(sm.input.extraction_disagreements[0])
-    else:
-        agreement = disagreements = None
-    extraction = extraction_methods(
-        sm.params.extractors, sm.params.workbook, agreement, disagreements
-    )
-    appraisal = appraisal_methods(
-        checklist,
-        sm.params.appraisers,
-        read_tsv(sm.input.table),
-        pd.read_csv(sm.input.agreement, sep="\t"),
-        read_tsv(sm.input.conflicts),
-    )
-    write_text(methods_markdown(extraction, appraisal), sm.output[0])
-    logging.info("%s written", sm.output[0])
-
-
-main(snakemake)
+start_rule_log(snakemake.log[0])
+with stop_on_input_problems():
+    checklist = load_checklist(snakemake.input.checklist)
+if snakemake.params.extractors:
+    agreement = pd.read_csv(snakemake.input.extraction_agreement[0], sep="\t")
+    disagreements = read_text_table(snakemake.input.extraction_disagreements[0])
+else:
+    agreement = disagreements = None
+extraction = extraction_methods(
+    snakemake.params.extractors, snakemake.params.workbook, agreement, disagreements
+)
+appraisal = appraisal_methods(
+    checklist,
+    snakemake.params.appraisers,
+    read_text_table(snakemake.input.table),
+    pd.read_csv(snakemake.input.agreement, sep="\t"),
+    read_text_table(snakemake.input.conflicts),
+)
+write_text(methods_markdown(extraction, appraisal), snakemake.output[0])
+logging.info("%s written", snakemake.output[0])

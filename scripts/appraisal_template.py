@@ -7,16 +7,11 @@ from reviewflow.appraisal.appraise import load_checklist, write_appraisal_workbo
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.extraction.workbook import read_raw_table
 
-
-def main(sm) -> None:
-    start_rule_log(sm.log[0])
-    with stop_on_input_problems():
-        checklist = load_checklist(sm.input.checklist)
-    studies = read_raw_table(sm.input.studies, "studies").to_frame()  # formula guards undone
-    write_appraisal_workbook(
-        checklist, studies, sm.wildcards.appraiser, sm.output[0], sm.params.save_as
-    )
-    logging.info("%s: %d studies, %d items", sm.output[0], len(studies), len(checklist.items))
-
-
-main(snakemake)
+start_rule_log(snakemake.log[0])
+with stop_on_input_problems():
+    checklist = load_checklist(snakemake.input.checklist)
+studies = read_raw_table(snakemake.input.studies, "studies").to_frame()  # formula guards undone
+write_appraisal_workbook(
+    checklist, studies, snakemake.wildcards.appraiser, snakemake.output[0], snakemake.params.save_as
+)
+logging.info("%s: %d studies, %d items", snakemake.output[0], len(studies), len(checklist.items))

@@ -11,23 +11,21 @@ from reviewflow.extraction.double_extraction import (
     compare_and_settle,
 )
 
-
-def main(sm) -> None:
-    start_rule_log(sm.log[0])
-    extractors = list(sm.params.workbooks)
-    with stop_on_input_problems():
-        codebook, comparisons, settled = compare_and_settle(
-            sm.params.workbooks, sm.params.adjudication, sm.input.codebook, sm.input.vocabulary
-        )
-        sheets = agreed_sheets(comparisons, settled, codebook, extractors)
-    for name in ("cases", "studies"):
-        write_table(sheets[name].to_frame(), sm.output[name])
-        logging.info(
-            "%s: %d rows (agreed by %s)",
-            sm.output[name],
-            len(sheets[name].rows),
-            " and ".join(extractors),
-        )
-
-
-main(snakemake)
+start_rule_log(snakemake.log[0])
+extractors = list(snakemake.params.workbooks)
+with stop_on_input_problems():
+    codebook, comparisons, settled = compare_and_settle(
+        snakemake.params.workbooks,
+        snakemake.params.adjudication,
+        snakemake.input.codebook,
+        snakemake.input.vocabulary,
+    )
+    sheets = agreed_sheets(comparisons, settled, codebook, extractors)
+for name in ("cases", "studies"):
+    write_table(sheets[name].to_frame(), snakemake.output[name])
+    logging.info(
+        "%s: %d rows (agreed by %s)",
+        snakemake.output[name],
+        len(sheets[name].rows),
+        " and ".join(extractors),
+    )

@@ -11,24 +11,22 @@ from reviewflow.extraction.double_extraction import (
     disagreement_table,
 )
 
-
-def main(sm) -> None:
-    start_rule_log(sm.log[0])
-    extractors = list(sm.params.workbooks)
-    with stop_on_input_problems():
-        codebook, comparisons, settled = compare_and_settle(
-            sm.params.workbooks, sm.params.adjudication, sm.input.codebook, sm.input.vocabulary
-        )
-    disagreements = disagreement_table(comparisons, settled, extractors)
-    write_table(disagreements, sm.output.disagreements)
-    write_table(agreement_table(comparisons, codebook, extractors), sm.output.agreement)
-    counts = disagreements["status"].value_counts().to_dict()
-    logging.info(
-        "%d cells compared, %d in disagreement (%s)",
-        len(comparisons),
-        len(disagreements),
-        ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none",
+start_rule_log(snakemake.log[0])
+extractors = list(snakemake.params.workbooks)
+with stop_on_input_problems():
+    codebook, comparisons, settled = compare_and_settle(
+        snakemake.params.workbooks,
+        snakemake.params.adjudication,
+        snakemake.input.codebook,
+        snakemake.input.vocabulary,
     )
-
-
-main(snakemake)
+disagreements = disagreement_table(comparisons, settled, extractors)
+write_table(disagreements, snakemake.output.disagreements)
+write_table(agreement_table(comparisons, codebook, extractors), snakemake.output.agreement)
+counts = disagreements["status"].value_counts().to_dict()
+logging.info(
+    "%d cells compared, %d in disagreement (%s)",
+    len(comparisons),
+    len(disagreements),
+    ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none",
+)

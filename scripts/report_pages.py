@@ -5,18 +5,14 @@ first."""
 
 import logging
 
-from reviewflow.core.rulelog import start_rule_log
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.report.pages import file_page
 
-
-def main(sm) -> None:
-    start_rule_log(sm.log[0])
-    first_columns = getattr(sm.params, "first_columns", {})
-    for name, page in sm.output.items():
-        source = sm.input[name]
-        note = sm.params.notes.get(name, "")
-        file_page(source, page, sm.params.titles[name], note, first_columns.get(name, ()))
+start_rule_log(snakemake.log[0])
+with stop_on_input_problems():
+    first_columns = getattr(snakemake.params, "first_columns", {})
+    for name, page in snakemake.output.items():
+        source = snakemake.input[name]
+        note = snakemake.params.notes.get(name, "")
+        file_page(source, page, snakemake.params.titles[name], note, first_columns.get(name, ()))
         logging.info("%s -> %s", source, page)
-
-
-main(snakemake)

@@ -2,7 +2,7 @@
 
 import logging
 
-from reviewflow.core.rulelog import start_rule_log
+from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.screening import asreview
 from reviewflow.screening.decisions import (
     ScreeningSettings,
@@ -16,10 +16,11 @@ from reviewflow.screening.sheets import pending_states, write_to_screen
 start_rule_log(snakemake.log[0])
 log = logging.getLogger("screening_sheet")
 
-check_outputs_outside(snakemake.output, snakemake.params.decisions_dir)
-settings = ScreeningSettings.from_config(snakemake.params.settings)
-records = read_unique_records(snakemake.input.records)
-states = states_from_log(read_log(snakemake.input.log))
+with stop_on_input_problems():
+    check_outputs_outside(snakemake.output, snakemake.params.decisions_dir)
+    settings = ScreeningSettings.from_config(snakemake.params.settings)
+    records = read_unique_records(snakemake.input.records)
+    states = states_from_log(read_log(snakemake.input.log))
 written = write_to_screen(records, states, settings, snakemake.output.xlsx)
 to_screen = records[
     records["record_id"].isin(set(pending_states(states, "title_abstract")["record_id"]))

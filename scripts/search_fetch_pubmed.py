@@ -22,32 +22,26 @@ def remove_if_empty(folder: Path) -> None:
         folder.rmdir()
 
 
-def main(sm) -> None:
-    start_rule_log(sm.log[0], console=True)
-    signal.signal(signal.SIGTERM, stop_on_sigterm)
-    window = Window.from_id(sm.wildcards.window)
-    target = Path(sm.output[0]).parent
-    try:
-        client = EntrezClient(EntrezSettings.from_config(sm.params.pubmed))
-        log = fetch_window(
-            window, sm.params.windows_dir, query=sm.params.pubmed["query"], client=client
-        )
-    except (EntrezError, OSError, ValueError) as error:
-        remove_if_empty(target)
-        logging.error(
-            "PubMed search for window %s failed; nothing was stored: %s", window.id, error
-        )
-        sys.exit(f"search_fetch_pubmed: window {window.id} not fetched, nothing stored: {error}")
-    except BaseException:
-        remove_if_empty(target)  # no empty window folder left behind
-        raise
-    logging.info(
-        "window %s stored: %d records, %d requests (minimum %d)",
-        window.id,
-        log["count"],
-        log["requests"],
-        log["minimum_requests"],
+start_rule_log(snakemake.log[0], console=True)
+signal.signal(signal.SIGTERM, stop_on_sigterm)
+window = Window.from_id(snakemake.wildcards.window)
+target = Path(snakemake.output[0]).parent
+try:
+    client = EntrezClient(EntrezSettings.from_config(snakemake.params.pubmed))
+    log = fetch_window(
+        window, snakemake.params.windows_dir, query=snakemake.params.pubmed["query"], client=client
     )
-
-
-main(snakemake)
+except (EntrezError, OSError, ValueError) as error:
+    remove_if_empty(target)
+    logging.error("PubMed search for window %s failed; nothing was stored: %s", window.id, error)
+    sys.exit(f"search_fetch_pubmed: window {window.id} not fetched, nothing stored: {error}")
+except BaseException:
+    remove_if_empty(target)  # no empty window folder left behind
+    raise
+logging.info(
+    "window %s stored: %d records, %d requests (minimum %d)",
+    window.id,
+    log["count"],
+    log["requests"],
+    log["minimum_requests"],
+)

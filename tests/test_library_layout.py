@@ -152,3 +152,26 @@ def test_each_shared_concept_has_one_owner(name):
             if name in targets:
                 defined_in.append(module)
     assert defined_in == [OWNERS[name]]
+
+
+ADAPTERS = sorted((LIBRARY.parent).glob("*.py"))
+# its errors are the network's: it handles them itself (nothing stored, folder removed)
+OWN_ERROR_HANDLING = {"search_fetch_pubmed.py"}
+
+
+@pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda p: p.name)
+def test_every_adapter_has_one_style(adapter):
+    """A flat script over the `snakemake` object: its log started first, the work inside the
+    shared problem handling, no `main` of its own."""
+    tree = ast.parse(adapter.read_text(encoding="utf-8"))
+    statements = [node for node in tree.body if not isinstance(node, ast.Import | ast.ImportFrom)]
+    calls = [ast.unparse(node) for node in statements if isinstance(node, ast.Expr)]
+    assert any(call.startswith("start_rule_log(snakemake.log[0]") for call in calls)
+    assert "main" not in {node.name for node in statements if isinstance(node, ast.FunctionDef)}
+    if adapter.name not in OWN_ERROR_HANDLING:
+        withs = [
+            ast.unparse(node.items[0].context_expr)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.With)
+        ]
+        assert "stop_on_input_problems()" in withs

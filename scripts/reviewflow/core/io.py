@@ -105,3 +105,16 @@ def write_json(data: Any, path: str | os.PathLike) -> None:
 def write_text(text: str, path: str | os.PathLike) -> None:
     with atomic_write(path) as handle:
         handle.write(text)
+
+
+def read_json(path: str | os.PathLike) -> Any:
+    """A JSON file another rule wrote (UTF-8)."""
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def read_text_table(path: str | os.PathLike) -> pd.DataFrame:
+    """A table another rule wrote (`.csv` comma-, else tab-separated), every cell as text and an
+    empty cell as ''."""
+    sep = "," if Path(path).suffix == ".csv" else "\t"
+    return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False)

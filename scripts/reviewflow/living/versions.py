@@ -17,7 +17,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -188,3 +188,9 @@ def _remove(folder: Path) -> None:
     for path in folder.iterdir():
         path.chmod(stat.S_IWUSR | stat.S_IRUSR)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def last_version_folder(files: Sequence[str | os.PathLike]) -> str:
+    """The folder of the last published version among a rule's input `files` (the one holding
+    its version.json), or '' when no version is published."""
+    return next((str(Path(f).parent) for f in files if Path(f).name == METADATA), "")

@@ -514,3 +514,10 @@ def write_checklist(
     source.append(["items from", checklist["source"]])
     with atomic_path(xlsx_path) as tmp:
         book.save(tmp)
+
+
+def reviewers_by_stage(log: pd.DataFrame) -> dict[str, list[str]]:
+    """The reviewers of each screening stage, from results/screening/screening_log.tsv (its
+    `final` and `resolution` rows are not people)."""
+    people = log[~log["by"].isin(["final", "resolution"])]
+    return {stage: sorted(set(g["by"])) for stage, g in people.groupby("stage")}
