@@ -90,10 +90,11 @@ def test_a_bad_reported_results_file_stops_the_run_with_its_problems(workflow_di
     text = text.replace("    value: 150\n", "    value: a hundred and fifty\n")
     text = text.replace("  csf_protein_median:", "  csf_protein_medain:")
     reported.write_text(text)
-    target = "results/statistics/reconciliation.tsv"
-    proc = run_snakemake(workflow_dir, target, "--allowed-rules", "reconciliation", check=False)
+    # the figures are computed once, by statistics_summary: it reads the file first
+    target = "results/statistics/summary.tsv"
+    proc = run_snakemake(workflow_dir, target, "--allowed-rules", "statistics_summary", check=False)
     assert proc.returncode != 0
-    log = (workflow_dir / "results/logs/reconciliation/reconciliation.log").read_text()
+    log = (workflow_dir / "results/logs/statistics_summary/statistics_summary.log").read_text()
     assert "2 problems, nothing was written" in log
     assert "item 'csf_cells_max': value: 'a hundred and fifty' is not of type 'number'" in log
     assert "item 'csf_protein_medain': no compute" in log

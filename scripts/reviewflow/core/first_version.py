@@ -92,16 +92,9 @@ def _search_problems(search: dict, where: str) -> list[str]:
             f"{where}: search.until: {until!r}: a date (YYYY-MM-DD): the last day the first "
             "version's search covered"
         )
-    databases = search.get("databases") or []
-    if not isinstance(databases, list):
-        return [*problems, f"{where}: search.databases: {databases!r}: a list of name, records"]
-    search["databases"] = databases
-    for number, entry in enumerate(databases, start=1):
-        at = f"{where}: search.databases[{number}]"
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            problems.append(f"{at}: {entry!r}: a mapping with name (text) and records")
-        elif entry.get("records") is not None and not is_count(entry["records"]):
-            problems.append(f"{at}.records: {entry['records']!r}: a whole number or null")
+    search["databases"] = _counted_list(
+        search, "search.databases", ("name", "records"), where, problems
+    )
     search.setdefault("terms", [])
     search.setdefault("reported", True)
     return problems
@@ -109,14 +102,24 @@ def _search_problems(search: dict, where: str) -> list[str]:
 
 def _reasons(screening: dict, where: str, problems: list[str]) -> list[dict]:
     """screening.reports_excluded: a list of {reason, n} (n a whole number or null)."""
-    reasons = screening.get("reports_excluded") or []
-    if not isinstance(reasons, list):
-        problems.append(f"{where}: screening.reports_excluded: {reasons!r}: a list of reason, n")
+    return _counted_list(screening, "screening.reports_excluded", ("reason", "n"), where, problems)
+
+
+def _counted_list(
+    section: dict, path: str, fields: tuple[str, str], where: str, problems: list[str]
+) -> list:
+    """The list at `path` (`<section>.<key>`) of {<label>: text, <count>: whole number or null}
+    (`fields`); its problems appended to `problems`, located by position."""
+    label, count = fields
+    key = path.rsplit(".", 1)[-1]
+    entries = section.get(key) or []
+    if not isinstance(entries, list):
+        problems.append(f"{where}: {path}: {entries!r}: a list of {label}, {count}")
         return []
-    for number, entry in enumerate(reasons, start=1):
-        at = f"{where}: screening.reports_excluded[{number}]"
-        if not isinstance(entry, dict) or not isinstance(entry.get("reason"), str):
-            problems.append(f"{at}: {entry!r}: a mapping with reason (text) and n")
-        elif entry.get("n") is not None and not is_count(entry["n"]):
-            problems.append(f"{at}.n: {entry['n']!r}: a whole number or null")
-    return reasons
+    for number, entry in enumerate(entries, start=1):
+        at = f"{where}: {path}[{number}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get(label), str):
+            problems.append(f"{at}: {entry!r}: a mapping with {label} (text) and {count}")
+        elif entry.get(count) is not None and not is_count(entry[count]):
+            problems.append(f"{at}.{count}: {entry[count]!r}: a whole number or null")
+    return entries

@@ -22,6 +22,7 @@ import pandas as pd
 
 from reviewflow.core.agreement import cohen_kappa
 from reviewflow.core.errors import raise_if_any
+from reviewflow.core.first_version import COUNTS as FIRST_VERSION_COUNTS
 
 STAGES = ("title_abstract", "full_text")
 STAGE_NAMES = {"title_abstract": "title/abstract", "full_text": "full text"}
@@ -93,14 +94,10 @@ AGREEMENT_COLUMNS = (
     "raw_agreement",
     "kappa",
 )
+# the PRISMA counts of a stage: the first version's screening counts (a version reports the same
+# boxes), then the reasons of the excluded reports and what was included
 COUNT_KEYS = (
-    "records_screened",
-    "records_excluded",
-    "records_pending",
-    "reports_sought",
-    "reports_not_retrieved",
-    "reports_pending",
-    "reports_assessed",
+    *FIRST_VERSION_COUNTS["screening"],
     "reports_excluded",
     "studies_included",
     "reports_included",
