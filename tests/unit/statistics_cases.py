@@ -8,7 +8,7 @@ import pandas as pd
 
 from reviewflow.dataset.cases import parse_cases
 from reviewflow.extraction.codebook import load_codebook
-from reviewflow.statistics.reported import read_declared
+from reviewflow.statistics.reported import read_declared, with_codebook_parameters
 
 REPO = Path(__file__).resolve().parents[2]
 CODEBOOK = load_codebook(
@@ -63,5 +63,7 @@ def make_cases(n: int, **columns) -> pd.DataFrame:
 
 @cache
 def project_declared():
-    """The committed review's config/reported_results.yaml, loaded and checked."""
-    return read_declared(REPO / "config" / "reported_results.yaml", SCHEMA)
+    """The committed review's config/reported_results.yaml, loaded and checked, its codebook
+    parameters (the CSF threshold) taken from the codebook."""
+    declared = read_declared(REPO / "config" / "reported_results.yaml", SCHEMA)
+    return with_codebook_parameters(declared, CODEBOOK)

@@ -2,6 +2,7 @@
 once (schema, references, printed numbers, dataset columns)."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import yaml
@@ -194,3 +195,24 @@ def test_columns_the_file_reads_must_be_in_the_dataset(tmp_path):
     assert "item 'a': compute.column 'agee' is not a column of the dataset" in message
     assert "item 'c': readings[0].leave_out: column 'flagg' is not a column" in message
     check_columns(project_declared(), make_cases(1).columns, "config/reported_results.yaml")
+
+
+def test_a_threshold_parameter_is_taken_from_the_codebook_its_one_owner(tmp_path):
+    from reviewflow.extraction.codebook import load_codebook
+    from reviewflow.statistics.reported import with_codebook_parameters
+
+    repo = Path(__file__).resolve().parents[2]
+    codebook = load_codebook(repo / "extraction/codebook.yaml", repo / "extraction/vocabulary.yaml")
+    number = next(c for c in codebook.columns if c.part == "status")  # a number read as a status
+    value_column = next(c.name for c in codebook.columns_of(number.field) if c.part == "value")
+    above = codebook.sheet(codebook.dataset_sheet).field(number.field).status["above"]
+    data = {
+        "parameters": {"limit": {"status_threshold_of": value_column}},
+        "items": {"x": {"section": "1", "description": "x > {limit}", "not_derivable": "no"}},
+    }
+    declared = read_declared(write(tmp_path, data), SCHEMA)
+    assert with_codebook_parameters(declared, codebook).parameters["limit"] == above
+    data["parameters"]["limit"] = {"status_threshold_of": "age_years"}  # a number, no status
+    declared = read_declared(write(tmp_path, data), SCHEMA)
+    with pytest.raises(InputProblems, match="parameters.limit: status_threshold_of: 'age_years'"):
+        with_codebook_parameters(declared, codebook)

@@ -21,7 +21,7 @@ import os
 import re
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -31,7 +31,7 @@ from jsonschema import Draft202012Validator
 from reviewflow.core.errors import raise_if_any
 from reviewflow.core.yamlfile import read_yaml
 from reviewflow.dataset.cases import read_cases
-from reviewflow.extraction.codebook import load_codebook
+from reviewflow.extraction.codebook import Codebook, load_codebook
 from reviewflow.statistics import recompute
 from reviewflow.statistics.conditions import columns_used, references
 from reviewflow.statistics.measures import Settings
@@ -403,6 +403,34 @@ def parse_item(key: str, entry: dict) -> tuple[Reported | None, list[str]]:
     return figure, []
 
 
+def with_codebook_parameters(declared: Declared, codebook: Codebook) -> Declared:
+    """`declared` with each `{status_threshold_of: <column>}` parameter replaced by the threshold
+    the codebook gives that column's status (`status.above` of the number field it is made
+    from): one owner for the threshold. Raises InputProblems naming every parameter that does
+    not name such a column."""
+    parameters, problems = dict(declared.parameters), []
+    for name, value in declared.parameters.items():
+        if not isinstance(value, dict):
+            continue
+        column = value["status_threshold_of"]
+        fields = [
+            codebook.sheet(codebook.dataset_sheet).field(c.field)
+            for c in codebook.columns
+            if c.name == column and c.field and c.part == "value"
+        ]
+        if fields and fields[0].status:
+            parameters[name] = fields[0].status["above"]
+        else:
+            numbers = sorted(c.name for c in codebook.columns if c.part == "status" and c.field)
+            problems.append(
+                f"{declared.source}: parameters.{name}: status_threshold_of: {column!r}: not a "
+                f"number column with a status in the codebook ({codebook.path}); the number "
+                f"columns with one: {', '.join(numbers) or 'none'}"
+            )
+    raise_if_any(declared.source, problems)
+    return replace(declared, parameters=parameters)
+
+
 def load_declared_cases(
     inputs: Mapping[str, str], params: Mapping[str, Any]
 ) -> tuple[Declared, pd.DataFrame, Settings]:
@@ -411,8 +439,11 @@ def load_declared_cases(
     `quantile_method`, `normality_alpha`, `outlier_iqr_factor`): the reported-results file
     checked, the dataset typed by the codebook (its columns checked against the file) and the
     statistical settings."""
-    declared = read_declared(inputs["reported"], params["schema"])
-    cases = read_cases(inputs["cases"], load_codebook(inputs["codebook"], inputs["vocabulary"]))
+    codebook = load_codebook(inputs["codebook"], inputs["vocabulary"])
+    declared = with_codebook_parameters(
+        read_declared(inputs["reported"], params["schema"]), codebook
+    )
+    cases = read_cases(inputs["cases"], codebook)
     check_columns(declared, cases.columns, inputs["reported"])
     settings = Settings(
         quantile_method=params["quantile_method"],
