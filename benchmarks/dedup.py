@@ -496,6 +496,111 @@ CORRUPTIONS = (
 )  # fmt: skip
 
 
+MEETING_WORDS = re.compile(r"conference|congress|meeting|symposium|suppl", re.IGNORECASE)
+
+
+def first_page_typo(first: str, last: str, rng: random.Random) -> str | None:
+    """A first page with one digit (not its last) mistyped so that it exceeds the last page
+    ('2097-2108' -> '2297-2108'); None when no such typo exists."""
+    forms = [
+        first[:k] + digit + first[k + 1 :]
+        for k in range(len(first) - 1)
+        for digit in "123456789"
+        if digit > first[k] and int(first[:k] + digit + first[k + 1 :]) > int(last)
+    ]
+    return rng.choice(forms) if forms else None
+
+
+def corrupt_citation(row: dict, kind: str, rng: random.Random) -> dict | None:
+    """`row` as another export cites it when page fields disagree without meaning two
+    publications (None when it does not apply); the copy has no DOI (else the DOI decides)."""
+    row = dict(row, doi="")
+    pages = re.fullmatch(r"(\d+)-(\d+)", row["pages"])
+    if kind == "article_number":  # BMJ 'c1804' / print page '1014'; 'e12724' / '1-6'
+        if not re.match(r"\d", row["pages"]):
+            return None
+        row["pages"] = rng.choice("eac") + str(rng.randint(100, 99999))
+    elif kind == "first_page_typo":  # '2297-2108' for 2097-2108
+        typo = None
+        if pages and len(pages.group(1)) == len(pages.group(2)) >= 2:
+            typo = first_page_typo(pages.group(1), pages.group(2), rng)
+        if typo is None:
+            return None
+        row["pages"] = f"{typo}-{pages.group(2)}"
+    elif kind == "online_first":  # ahead of print: no volume or issue, paginated from 1
+        if not (pages and row["volume"] and int(pages.group(2)) > int(pages.group(1)) > 1):
+            return None
+        row["pages"] = f"1-{int(pages.group(2)) - int(pages.group(1)) + 1}"
+        row["volume"], row["number"] = "", ""
+    elif kind == "abstract_number":  # a conference abstract: abstract number for the page
+        single = re.fullmatch(r"(\d+)(?:-(\d+))?", row["pages"])
+        venue = f"{row['journal']} {row['number']} {row['volume']}"
+        if not (single and row["volume"] and MEETING_WORDS.search(venue)):
+            return None
+        if single.group(2) and int(single.group(2)) - int(single.group(1)) > 1:
+            return None  # an article's range, not an abstract's
+        row["pages"] = str(rng.randint(1, 3000))
+    return row
+
+
+CITATION_CORRUPTIONS = ("article_number", "first_page_typo", "online_first", "abstract_number")
+
+
+RECURRING = re.compile(r"(?i)\W*(?:introduction to|editor|preface|foreword|message from)")
+CONFERENCES = (
+    "Americas Conference on Information Systems", "International Conference on Information "
+    "Systems", "European Conference on Information Systems", "Hawaii International Conference "
+    "on System Sciences", "Pacific Asia Conference on Information Systems",
+)  # fmt: skip
+
+
+def conference_works(row: dict, rng: random.Random) -> list[tuple[str, list[dict]]]:
+    """New works made from `row`'s title and authors (each (kind, its records)): a conference
+    paper and its proceedings entry a year later (one work), the 'Introduction to the Minitrack
+    on ...' of two consecutive editions by the same chairs (two works: a recurring title), and
+    the journal version a year after the proceedings (another work, as in the special cases)."""
+    title, year = row["title"].strip().rstrip("."), row["year"].strip()
+    if len(re.sub(r"\W", "", title)) < 45 or not row["author"].strip() or not year.isdigit():
+        return []
+    if RECURRING.match(title):  # a recurring column names no one paper
+        return []
+    year_paper = int(year) - 2
+    venue = rng.choice(CONFERENCES)
+    acronym = "".join(w[0] for w in venue.split() if w[0].isupper())  # 'AMCIS'-like
+    base = dict(row, ENTRYTYPE="inproceedings", volume="", number="", pages="", doi="")
+    paper = dict(base, title=title, year=str(year_paper), journal=venue)
+    proceedings = dict(
+        base,
+        title=title.upper() if rng.random() < 0.5 else title + ".",
+        year=str(year_paper + 1),
+        journal=rng.choice(
+            [f"Proceedings of the {venue} {year_paper}", f"{acronym} {year_paper} Proceedings"]
+        ),
+    )
+    subject = " ".join(title.split()[:6])
+    minitracks = [
+        dict(base, title=f"Introduction to the Minitrack on {subject}", year=str(y), journal=venue)
+        for y in (year_paper, year_paper + 1)
+    ]
+    return [("proceedings", [paper, proceedings])] + [("minitrack", [m]) for m in minitracks]
+
+
+def registration_works(row: dict, rng: random.Random) -> list[tuple[str, list[dict]]]:
+    """A trial registration made from `row` (no journal, volume, pages or DOI) exported by two
+    registries (one work), and a sibling registration whose title differs by one word (another
+    trial: 'adult' / 'adolescent' patients)."""
+    title = row["title"].strip()
+    words = re.findall(r"[A-Za-z]{5,}", re.sub(r"\[[^\]]*\]|\([^)]*\)", " ", title))
+    if len(re.sub(r"\W", "", title)) < 45 or not row["author"].strip() or not words:
+        return []
+    bare = dict(row, ENTRYTYPE="misc", journal="", volume="", number="", pages="", doi="")
+    other_export = dict(bare, title=title.upper(), author=author_variant(rng, row["author"]))
+    word = rng.choice(words)
+    replacement = rng.choice([w for w in VOCABULARY if w != word.lower()])
+    sibling = dict(bare, title=re.sub(rf"\b{word}\b", replacement, title, count=1))
+    return [("registration", [bare, other_export]), ("registration_sibling", [sibling])]
+
+
 def look_alike(row: dict, kind: str) -> dict | None:
     """A different publication that looks like `row` (None when `row` cannot give one):
     the same recurring title by the same authors in the next issue of the volume, without
@@ -570,6 +675,41 @@ def perturbed_set(dataset: str, seed: int = 11) -> tuple[pd.DataFrame, list[list
                 # look-alikes of two copies of one work are one look-alike publication
                 group_of[other["ID"]] = f"{kind}:{group_of[row['ID']]}"
                 extra.append(other)
+    # Second round (this issue's follow-up): page fields that disagree without meaning two
+    # publications, and new works (conference paper + proceedings, trial registrations) with
+    # their look-alikes. A separate random stream, so the records above stay the same.
+    rng = random.Random(f"{dataset}:{seed}:second")
+    for row in rows:
+        if rng.random() < 0.3:  # the first of the corruptions (random order) that applies
+            kinds = rng.sample(CITATION_CORRUPTIONS, len(CITATION_CORRUPTIONS))
+            copy = None
+            work_rng = random.Random(f"{dataset}:{seed}:{group_of[row['ID']]}")  # per work
+            for kind in kinds:
+                copy = corrupt_citation(row, kind, work_rng)
+                if copy is not None:
+                    break
+            if copy is not None:
+                copy["ID"] = f"{row['ID']}_{kind}"
+                how[copy["ID"]] = kind
+                group_of[copy["ID"]] = group_of[row["ID"]]
+                extra.append(copy)
+        for make, probability in ((conference_works, 0.03), (registration_works, 0.03)):
+            if rng.random() >= probability:
+                continue
+            # a new work is defined by its first record's title, year and venue (two records
+            # with one title make the same new works: once the venue is gone, nothing else
+            # could tell them apart); its choices (venue, years, the sibling's word) too
+            basis = re.sub(r"\W+", " ", row["title"].lower()).strip() + ":" + row["year"]
+            made = make(row, random.Random(f"{dataset}:{seed}:{basis}:{make.__name__}"))
+            for number, (kind, members) in enumerate(made):
+                first = members[0]
+                title = re.sub(r"\W+", " ", first["title"].lower()).strip()
+                key = f"{kind}{number}:{title}:{first['year']}:{first['journal']}"
+                for k, member in enumerate(members):
+                    member["ID"] = f"{row['ID']}_{kind}{number}_{k}"
+                    how[member["ID"]] = kind
+                    group_of[member["ID"]] = key
+                    extra.append(member)
     records = pd.DataFrame(rows + extra, columns=columns)
     groups: dict[str, list[str]] = {}
     for record_id in records["ID"]:

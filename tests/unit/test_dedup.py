@@ -446,9 +446,9 @@ def test_reviewer_same_overrides_a_guard_and_different_blocks_a_merge():
 
 
 def test_reviewer_same_joins_whole_clusters():
-    """BMJ print page and online article number: the reviewer's `same` on the listed pair
+    """Two page numbers in one volume (a reprint): the reviewer's `same` on the listed pair
     joins both clusters, the automatic merge of the other two records included."""
-    records = (record("a", pages="969"), record("b", pages="a1754"), record("c", pages="a1754"))
+    records = (record("a", pages="969"), record("b", pages="1754"), record("c", pages="1754"))
     assert groups(dedup(*records)) == {frozenset("bc")}
     assert groups(dedup(*records, same=[("a", "b")])) == {frozenset("abc")}
 
