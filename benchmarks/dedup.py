@@ -39,6 +39,24 @@ pages, DOI URLs, abbreviated journals, HTML entities, bracketed or other-languag
 given names for initials, a title without its subtitle), and add look-alikes that are other
 publications (the next issue's editorial of the same title and authors, errata); 40% of works
 get a synthetic DOI shared by all their records, because the shared sets carry almost none.
+
+Second round (the labelled pairs still missed, by class; never fitted to single records): on
+cytology_screening and respiratory, BMJ article numbers against print pages ('c1804' / '1014')
+and online-first pagination ('1-6' without volume) were read as proof of two publications; on
+the perturbed copies, the classes below. Each became a general rule (dedup_rules.yaml), then
+checked on haematology (a range typed backwards, '2297-2108'; conference abstract numbers,
+'22' / '52'), special_cases and all perturbed sets: zero false merges everywhere, recall up on
+every set. Left to the reviewers or to the hard stops, by decision: errata and replies labelled
+as duplicates of their articles, the same title in two issues of one volume, trial
+registrations whose titles differ by one word (adult / adolescent patients: other trials). The
+perturbed sets gain, from a separate random stream (the first round's records stay the same):
+copies whose page field disagrees without meaning two publications (`corrupt_citation`:
+article numbers, a first page typed above the last, online-first pagination, conference
+abstract numbers; the copy has no DOI, else the DOI decides), and new works with look-alikes
+(`conference_works`: a conference paper and its proceedings entry a year later, the
+'Introduction to the Minitrack' of two editions, which must not merge; `registration_works`:
+a trial registration exported by two registries, and a sibling trial whose title differs by
+one word, which must not merge).
 """
 
 from __future__ import annotations

@@ -9,9 +9,13 @@ Staged matching (each merge says which stage made it and on what evidence):
   fuzzy       titles that differ by little (rapidfuzz) with the same conditions
   citation    the same first author, year, volume and first page in the same journal, with
               titles that are close, or translated (then the whole page range must match)
+  (a year apart only within one volume, or for a conference paper and its proceedings entry;
+  two records without journal, volume and pages merge on the same long title, year, authors)
 Guards: two records with different DOIs, different volumes, different pages in the same
 volume, years more than one apart, or a notice (erratum, retraction, comment, reply) and
 another kind of record are never merged automatically, not even through a third record.
+Page fields that differ without proving anything (article number / page, a range typed
+backwards, online-first pagination, conference abstract numbers) do not count as different.
 Pairs that come close without proof are listed for reviewers instead.
 
 Candidate pairs come from blocks (shared identifier, title start, title end, first author and
@@ -429,6 +433,21 @@ def proceedings_year(
     return whole >= rules.thresholds["title_same"] and long_title(p, i, j, rules)
 
 
+def retitled(p: Prepared, i: int, j: int, rules: Rules) -> bool:
+    """A letter or article that the journal retitled, with one record exported before it had
+    a citation: compatible journals, one record without volume and pages, the other with
+    them, and the same first `retitled_authors` authors in the same order (listed for
+    reviewers, never merged: the titles differ)."""
+    k = rules.thresholds["retitled_authors"]
+    if p.families[i][:k] != p.families[j][:k] or len(p.families[i]) < k:
+        return False
+    bare_i = not p.volumes[i] and not p.pages[i].known
+    bare_j = not p.volumes[j] and not p.pages[j].known
+    if bare_i == bare_j or not (p.journals[i] and p.journals[j]):
+        return False
+    return journals_compatible(p.journals[i], p.journals[j], rules)
+
+
 def judge_citation(
     p: Prepared, i: int, j: int, rules: Rules, whole: float, best: float, guard: str | None
 ) -> Verdict | None:
@@ -454,6 +473,11 @@ def judge_citation(
         or (citation_equal and best >= th["title_translated"])
         or full_citation
     )
+    if not close and has_titles and same_year and retitled(p, i, j, rules):
+        if guard is None:
+            guard = hard_conflict(p, i, j, rules)
+        reason = "titles differ; same authors, journal and year, one record without citation"
+        return None if guard else Verdict(i, j, False, "fuzzy", reason, whole)
     if not close or not has_titles:
         return None
     if guard is None:

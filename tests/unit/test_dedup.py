@@ -714,3 +714,26 @@ def test_bare_records_that_differ_by_a_word_or_lack_authors_go_to_reviewers():
     # a short title names no one work, even without a venue
     short = "Eculizumab in aHUS: a trial"
     assert not merged(dedup(bare("e", title=short), bare("f", title=short)), "e", "f")
+
+
+def test_retitled_letter_without_citation_goes_to_reviewers():
+    """NEJM retitled a letter: the early record has the first title and no volume or pages."""
+    authors = "Lapeyraque, A L; Malina, M; Fremeaux-Bacchi, V; Boppel, T; Kirschfink, M"
+    a = record("a", title="Eculizumab in severe Shiga-toxin-associated HUS", authors=authors,
+               year="2011", journal="New England Journal of Medicine", volume="364",
+               pages="2561-2563")  # fmt: skip
+    b = record(
+        "b",
+        title="Complement Blockade in Severe Shiga-Toxin-Associated HUS",
+        authors=authors,
+        year="2011",
+        journal="New Engl J Med",
+        volume="",
+        pages="",
+    )
+    result = dedup(a, b)
+    assert not merged(result, "a", "b")
+    assert "titles differ; same authors" in uncertain_reasons(result)[frozenset("ab")]
+    # both with a citation: two letters of one team, not listed
+    c = dict(b, record_id="c", volume="365", pages="100-101")
+    assert frozenset("ac") not in uncertain_reasons(dedup(a, c))
