@@ -398,6 +398,10 @@ def test_reversed_range_keeps_its_end_page():
         ("Blood", "Conference Abstract", True),
         ("Journal of Clinical Oncology", "Meeting Abstract", True),
         ("Pediatric Transplantation", "article", False),
+        ("Proceedings of the National Academy of Sciences of the United States of America",
+         "article", False),  # a journal
+        ("Mayo Clinic Proceedings", "Journal Article", False),
+        ("Proceedings of the 2015 Workshop on Health Records", "", True),
         ("Journal of Global Information Technology Management", "article", False),
     ],
 )  # fmt: skip
