@@ -72,6 +72,7 @@ DIGITS = re.compile(r"\d+")
 INITIALS = re.compile(r"[A-Z]{1,3}")  # the initials after a MEDLINE family name
 CONFERENCE_PART = re.compile(r"\.\s*conference\s*:.*$")  # 'J Thromb Haemost.Conference: ...'
 DIGIT_GROUP = re.compile(r"(?<=\d)[ ,](?=\d{3}(?!\d))")
+PAGE_SEPARATOR = re.compile(r"\s*[,;+]\s*")
 HAS_DIGIT = re.compile(r"\d").search
 ET_AL = re.compile(r"\s*,?\s*\bet al\b\.?")
 NAME_SEPARATOR = re.compile(r"\s*[;\n]\s*")
@@ -596,9 +597,11 @@ def _parse_pages(value: str) -> Pages:
     elocator = False
     reversed_ends = []
     cleaned = fold(value).replace("\u2013", "-").replace("\u2014", "-")  # en and em dashes
-    for part in re.split(r"\s*[,;+]\s*", cleaned.strip(" \"'")):
+    for part in PAGE_SEPARATOR.split(cleaned.strip(" \"'")):
         part = part.strip().rstrip("-&").strip()  # WoS '95-+', '872-&': continued later
-        dates = _date_readings(part)
+        # a date ('21-Aug', 'Aug-21') begins or ends with a letter
+        dated = part and (part[0].isalpha() or part[-1].isalpha())
+        dates = _date_readings(part) if dated else None
         if dates:  # every reading counts: a first page in common is enough to be the same
             ranges.extend(dates)
             continue
