@@ -446,9 +446,9 @@ def test_reviewer_same_overrides_a_guard_and_different_blocks_a_merge():
 
 
 def test_reviewer_same_joins_whole_clusters():
-    """BMJ print page and online article number: the reviewer's `same` on the listed pair
+    """Two page numbers in one volume (a reprint): the reviewer's `same` on the listed pair
     joins both clusters, the automatic merge of the other two records included."""
-    records = (record("a", pages="969"), record("b", pages="a1754"), record("c", pages="a1754"))
+    records = (record("a", pages="969"), record("b", pages="1754"), record("c", pages="1754"))
     assert groups(dedup(*records)) == {frozenset("bc")}
     assert groups(dedup(*records, same=[("a", "b")])) == {frozenset("abc")}
 
@@ -593,3 +593,152 @@ def test_planted_copies_are_recovered_exactly_whatever_the_order(case, random):
     again = deduplicate(pd.DataFrame(shuffled))
     assert duplicate_groups(again) == duplicate_groups(result)
     assert uncertain_reasons(again) == uncertain_reasons(result)
+
+
+# ---- page fields that disagree without proving two publications (issue 11, second round) ----
+
+
+def test_bmj_article_number_and_print_page_merge():
+    """BMJ: 'c1804' (online article number) and '1014' (print page) of one article."""
+    common = dict(journal="BMJ", volume="340", year="2010")
+    result = dedup(record("a", pages="1014", **common), record("b", pages="c1804", **common))
+    assert merged(result, "a", "b")
+
+
+def test_reversed_page_range_merges_on_its_end_page():
+    """'2297-2108' is 2097-2108 with a typo in the first page (same journal, volume, issue)."""
+    common = dict(journal="Pediatric Nephrology", volume="24", issue="11", year="2009")
+    a = record("a", pages="2297-2108", **common)
+    assert merged(dedup(a, record("b", pages="2097-2108", **common)), "a", "b")
+    assert not merged(dedup(a, record("c", pages="2097-2110", **common)), "a", "c")
+
+
+def test_online_first_pagination_is_no_evidence_against_the_print_citation():
+    """Ahead of print: no volume, paginated from 1 ('01-Jun' after a spreadsheet: 1-6)."""
+    a = record("a", journal="Surgical Endoscopy", volume="", pages="01-Jun", year="2013")
+    b = record("b", journal="Surg Endosc", volume="27", pages="2422-2427", year="2013")
+    assert merged(dedup(a, b), "a", "b")
+    # with a volume, pages 1-6 are pages of that volume: another article
+    c = record("c", journal="Surgical Endoscopy", volume="27", pages="1-6", year="2013")
+    assert not merged(dedup(c, b), "b", "c")
+
+
+EMBASE_MEETING = (
+    "Pediatric Transplantation.Conference: 6th Congress of the International Pediatric "
+    "Transplant Association"
+)
+
+
+def test_conference_abstract_numbers_are_weak_evidence():
+    """Embase gives an abstract number where WoS gives the page: '22' / '52' in one volume."""
+    a = record("a", journal=EMBASE_MEETING, volume="15", pages="22-22", year="2011")
+    b = record("b", journal="Pediatric Transplantation", volume="15", pages="52", year="2011")
+    result = dedup(a, b)
+    assert merged(result, "a", "b") and stage_of(result, "a", "b") == "exact"
+
+
+def test_different_pages_stay_a_guard_outside_conferences_and_for_articles():
+    common = dict(journal="Pediatric Transplantation", volume="15", year="2011")
+    outside = dedup(record("a", pages="22", **common), record("b", pages="52", **common))
+    assert not merged(outside, "a", "b")
+    # a conference abstract and the full article (four pages) of the same title
+    a = record("a", journal=EMBASE_MEETING, volume="15", pages="22", year="2011")
+    article = record("c", pages="2539-2542", **common)
+    assert not merged(dedup(a, article), "a", "c")
+    # two issues of one volume
+    a9 = record("a", journal=EMBASE_MEETING, volume="15", issue="9", pages="22", year="2011")
+    b12 = record("b", issue="12", pages="52", **common)
+    assert not merged(dedup(a9, b12), "a", "b")
+    # a supplement whose volume an export lost ('2)'): no volume in common, no merge
+    lost = record("d", journal="Pediatric Transplantation", volume="2)", issue="SUPPL. 2",
+                  pages="1598", year="2011")  # fmt: skip
+    assert not merged(dedup(lost, record("e", pages="1355-1356", **common)), "d", "e")
+
+
+IS_TITLE = "How Consumers Perceive Trustworthiness of Providers in Sharing Economy"
+IS_AUTHORS = "Deng, Chaoqun; Ravichandran, Thiagarajan"
+
+
+def conference(record_id, year, venue, title=IS_TITLE, **fields):
+    return record(record_id, title=title, authors=IS_AUTHORS, year=year, journal=venue,
+                  volume="", pages="", publication_type="inproceedings", **fields)  # fmt: skip
+
+
+def test_conference_paper_and_its_proceedings_a_year_later_merge():
+    paper = conference("a", "2016", "Americas Conference on Information Systems")
+    proceedings = conference("b", "2017", "AMCIS 2016 Proceedings")
+    assert merged(dedup(paper, proceedings), "a", "b")
+
+
+def test_proceedings_rule_refuses_editions_journals_and_recurring_titles():
+    # two editions named in the venues
+    a = conference("a", "2016", "AMCIS 2016 Proceedings")
+    b = conference("b", "2017", "AMCIS 2017 Proceedings")
+    assert not merged(dedup(a, b), "a", "b")
+    # the conference paper and the journal article a year later are two publications
+    paper = conference("c", "2003", "Americas Conference on Information Systems",
+                       title="Cultural Universality Versus Particularity in CMC")  # fmt: skip
+    article = record("d", title="Cultural Universality Versus Particularity in CMC",
+                     authors="Stahl, Bernd Carsten; Elbeltagi, Ibrahim", year="2004",
+                     journal="Journal of Global Information Technology Management",
+                     volume="7", pages="47--65")  # fmt: skip
+    assert not merged(dedup(paper, article), "c", "d")
+    # a recurring column of two editions, without DOIs: listed for the reviewers
+    minitrack = "Introduction to the Minitrack on Crowdsourcing and Digital Workforce in the Gig"
+    venue = "Proceedings of the Annual Hawaii International Conference on System Sciences"
+    e = conference("e", "2021", venue, title=minitrack)
+    f = conference("f", "2022", venue, title=minitrack)
+    result = dedup(e, f)
+    assert not merged(result, "e", "f")
+    assert uncertain_reasons(result) == {frozenset("ef"): "years differ"}
+
+
+REGISTRATION = (
+    "Open Label Controlled Trial of Eculizumab in Adult Patients With Plasma Therapy-Sensitive "
+    "Atypical Hemolytic Uremic Syndrome"
+)
+
+
+def bare(record_id, title=REGISTRATION, authors="Legendre, Christophe; Loirat, Chantal"):
+    return record(record_id, title=title, authors=authors, year="2011", journal="", volume="",
+                  pages="", publication_type="misc")  # fmt: skip
+
+
+def test_bare_records_with_the_same_long_title_authors_and_year_merge():
+    """Two registries' records of one trial: nothing but title, authors and year."""
+    other = bare("b", title=REGISTRATION.upper(), authors="Legendre C; Loirat C")
+    assert merged(dedup(bare("a"), other), "a", "b")
+
+
+def test_bare_records_that_differ_by_a_word_or_lack_authors_go_to_reviewers():
+    sibling = bare("b", title=REGISTRATION.replace("Adult", "Adolescent"))
+    result = dedup(bare("a"), sibling)
+    assert not merged(result, "a", "b") and frozenset("ab") in uncertain_reasons(result)
+    result = dedup(bare("c", authors=""), bare("d", authors=""))
+    assert not merged(result, "c", "d") and frozenset("cd") in uncertain_reasons(result)
+    # a short title names no one work, even without a venue
+    short = "Eculizumab in aHUS: a trial"
+    assert not merged(dedup(bare("e", title=short), bare("f", title=short)), "e", "f")
+
+
+def test_retitled_letter_without_citation_goes_to_reviewers():
+    """NEJM retitled a letter: the early record has the first title and no volume or pages."""
+    authors = "Lapeyraque, A L; Malina, M; Fremeaux-Bacchi, V; Boppel, T; Kirschfink, M"
+    a = record("a", title="Eculizumab in severe Shiga-toxin-associated HUS", authors=authors,
+               year="2011", journal="New England Journal of Medicine", volume="364",
+               pages="2561-2563")  # fmt: skip
+    b = record(
+        "b",
+        title="Complement Blockade in Severe Shiga-Toxin-Associated HUS",
+        authors=authors,
+        year="2011",
+        journal="New Engl J Med",
+        volume="",
+        pages="",
+    )
+    result = dedup(a, b)
+    assert not merged(result, "a", "b")
+    assert "titles differ; same authors" in uncertain_reasons(result)[frozenset("ab")]
+    # both with a citation: two letters of one team, not listed
+    c = dict(b, record_id="c", volume="365", pages="100-101")
+    assert frozenset("ac") not in uncertain_reasons(dedup(a, c))

@@ -8,6 +8,9 @@ from reviewflow.dedup.prep import (
     author_families,
     family_name,
     fold,
+    is_meeting,
+    is_recurring_title,
+    is_supplement,
     issues_differ,
     journals_compatible,
     load_rules,
@@ -20,7 +23,9 @@ from reviewflow.dedup.prep import (
     pages_relation,
     parse_pages,
     parse_year,
+    title_and_notice,
     unmarked,
+    venue_years,
 )
 
 RULES = load_rules()
@@ -281,6 +286,13 @@ def test_pages(raw, ranges):
         ("01-Jun", "1-6", "same"),
         ("01-Jun", "2-6", "overlap"),
         ("", "12", "unknown"),
+        ("c1804", "1014", "unknown"),  # BMJ: online article number / print page
+        ("a1754", "969-972", "unknown"),
+        ("S33-38", "1262-1268", "different"),  # a supplement page is a page
+        ("p123", "456", "different"),  # 'p' is for 'page'
+        ("2297-2108", "2097-2108", "overlap"),  # a typo in the first page, same end page
+        ("3663-1663", "1663-1663", "overlap"),
+        ("2297-2310", "2097-2108", "different"),
     ],
 )
 def test_page_relations(a, b, relation):
@@ -368,3 +380,80 @@ def test_translated_title_in_brackets():
     )
     assert english.words in both.parts
     assert "spinale pachymeningitis bei igg4 assoziierter erkrankung" in both.parts
+
+
+def test_reversed_range_keeps_its_end_page():
+    pages = parse_pages("2297-2108")
+    assert pages.ranges == ((2297, None),) and pages.reversed_ends == (2108,)
+    assert parse_pages("288-97").reversed_ends == ()  # an abbreviated end page is not reversed
+
+
+@pytest.mark.parametrize(
+    "journal, publication_type, meeting",
+    [
+        ("Pediatric Transplantation.Conference: 6th Congress of the International Pediatric "
+         "Transplant Association", "article", True),  # Embase
+        ("Amcis 2017 Proceedings", "", True),
+        ("Americas Conference on Information Systems", "inproceedings", True),
+        ("Blood", "Conference Abstract", True),
+        ("Journal of Clinical Oncology", "Meeting Abstract", True),
+        ("Pediatric Transplantation", "article", False),
+        ("Proceedings of the National Academy of Sciences of the United States of America",
+         "article", False),  # a journal
+        ("Mayo Clinic Proceedings", "Journal Article", False),
+        ("Proceedings of the 2015 Workshop on Health Records", "", True),
+        ("Journal of Global Information Technology Management", "article", False),
+    ],
+)  # fmt: skip
+def test_meeting_records(journal, publication_type, meeting):
+    assert is_meeting(journal, publication_type, RULES) is meeting
+
+
+def test_supplements_and_venue_years():
+    assert is_supplement("10 Suppl 2", "") and is_supplement("145", "Suppl. 1")
+    assert is_supplement("1)", "SUPPL. 1") and not is_supplement("15", "3")
+    assert venue_years("AMCIS 2017 Proceedings") == {2017}
+    assert venue_years("Americas Conference on Information Systems") == frozenset()
+
+
+@pytest.mark.parametrize(
+    "title, recurring",
+    [
+        ("Introduction to the Minitrack on Crowdsourcing and Digital Workforce in the Gig "
+         "Economy", True),
+        ("Editor's Comments", True),
+        ("Editorial", True),
+        ("Preface to the special issue", True),
+        ("Message from the General Chairs", True),
+        ("Introduction of liquid-based cytology in a screening programme", False),
+        ("Making the Most of Virtual Expertise in Telemedicine and Telehealth Environments",
+         False),
+    ],
+)  # fmt: skip
+def test_recurring_titles(title, recurring):
+    assert is_recurring_title(normalise_title(title, RULES), RULES) is recurring
+
+
+@pytest.mark.parametrize(
+    "title, publication_type",
+    [
+        ("Erratum: Gain-of-function mutations in complement factor B", "article"),
+        ("Eculizumab for Atypical Hemolytic-Uremic Syndrome (vol 360, pg 542, 2009)", ""),
+        ("Atypical hemolytic uremic syndrome associated with group A streptococcus - Reply",
+         "article"),
+        ("Disease recurrence in paediatric renal transplantation.", "Published Erratum"),
+        ("Disease recurrence in paediatric renal transplantation.", "Journal Article"),
+        ("  Retraction notice to: a trial  ", ""),
+    ],
+)  # fmt: skip
+def test_title_and_notice_computed_together_agree_with_each_alone(title, publication_type):
+    assert title_and_notice(title, publication_type, RULES) == (
+        normalise_title(title, RULES),
+        notice_kind(title, publication_type, RULES),
+    )
+
+
+def test_group_authors_left_out_wherever_they_stand():
+    assert author_families("Alexion Pharmaceuticals, Inc", RULES) == ()
+    assert author_families("Smith, J; ALTS Group; Jones, K", RULES) == ("smith", "jones")
+    assert author_families("Studer, A; Groot, B", RULES) == ("studer", "groot")

@@ -9,9 +9,13 @@ Staged matching (each merge says which stage made it and on what evidence):
   fuzzy       titles that differ by little (rapidfuzz) with the same conditions
   citation    the same first author, year, volume and first page in the same journal, with
               titles that are close, or translated (then the whole page range must match)
+  (a year apart only within one volume, or for a conference paper and its proceedings entry;
+  two records without journal, volume and pages merge on the same long title, year, authors)
 Guards: two records with different DOIs, different volumes, different pages in the same
 volume, years more than one apart, or a notice (erratum, retraction, comment, reply) and
 another kind of record are never merged automatically, not even through a third record.
+Page fields that differ without proving anything (article number / page, a range typed
+backwards, online-first pagination, conference abstract numbers) do not count as different.
 Pairs that come close without proof are listed for reviewers instead.
 
 Candidate pairs come from blocks (shared identifier, title start, title end, first author and
@@ -41,19 +45,22 @@ from reviewflow.dedup.prep import (
     author_families,
     author_words,
     fold,
+    is_meeting,
+    is_recurring_title,
+    is_supplement,
     issues_differ,
     journals_compatible,
     load_rules,
     normalise_doi,
     normalise_identifier,
     normalise_issue,
-    normalise_title,
     normalise_volume,
-    notice_kind,
     pages_relation,
     parse_pages,
     parse_year,
+    title_and_notice,
     unmarked,
+    venue_years,
 )
 
 # Fields that make a record "complete"; the most complete member gives its fields to the cluster.
@@ -95,6 +102,10 @@ class Prepared:
     wos: list[str]
     embase: list[str]
     notices: list[str]
+    meetings: list[bool]  # a conference record (venue or publication type)
+    supplements: list[bool]  # in a journal supplement (issue or volume says so)
+    venue_years: list[frozenset]  # years in the venue name (a conference's edition)
+    recurring: list[bool]  # a title that recurs in every issue ('Editor's Comments')
     studies: list[str]  # study_id for an included study's pseudo-record, else ''
     position: dict[str, int] = field(default_factory=dict)
 
@@ -111,25 +122,38 @@ def prepare(records: pd.DataFrame, rules: Rules) -> Prepared:
     frame = frame.fillna("").astype(str)
     frame = frame.sort_values(["window", "record_id"], kind="stable").reset_index(drop=True)
     col = {c: frame[c].tolist() for c in frame.columns}
+
+    def each(function, *columns: str) -> list:
+        """`function` of every record's values of `columns`, computed once per distinct value
+        (database copies repeat titles, journals and author lists)."""
+        values = list(zip(*(col[c] for c in columns), strict=True))
+        done = {value: function(*value) for value in set(values)}
+        return [done[value] for value in values]
+
+    titles_notices = each(
+        lambda t, kind: title_and_notice(t, kind, rules), "title", "publication_type"
+    )
+    titles = [title for title, _ in titles_notices]
     prepared = Prepared(
         ids=col["record_id"],
         windows=col["window"],
-        titles=[normalise_title(t, rules) for t in col["title"]],
-        families=[author_families(a, rules) for a in col["authors"]],
-        name_words=[author_words(a) for a in col["authors"]],
-        years=[parse_year(y) for y in col["year"]],
-        journals=[fold(unmarked(j)) for j in col["journal"]],
-        volumes=[normalise_volume(v) for v in col["volume"]],
-        issues=[normalise_issue(v) for v in col["issue"]],
-        pages=[parse_pages(p) for p in col["pages"]],
-        dois=[normalise_doi(d) for d in col["doi"]],
-        pmids=[normalise_identifier(p) for p in col["pmid"]],
-        wos=[normalise_identifier(w) for w in col["wos_ut"]],
-        embase=[normalise_identifier(e) for e in col["embase_id"]],
-        notices=[
-            notice_kind(t, kind, rules)
-            for t, kind in zip(col["title"], col["publication_type"], strict=True)
-        ],
+        titles=titles,
+        families=each(lambda a: author_families(a, rules), "authors"),
+        name_words=each(author_words, "authors"),
+        years=each(parse_year, "year"),
+        journals=each(lambda j: fold(unmarked(j)), "journal"),
+        volumes=each(normalise_volume, "volume"),
+        issues=each(normalise_issue, "issue"),
+        pages=each(parse_pages, "pages"),
+        dois=each(normalise_doi, "doi"),
+        pmids=each(normalise_identifier, "pmid"),
+        wos=each(normalise_identifier, "wos_ut"),
+        embase=each(normalise_identifier, "embase_id"),
+        notices=[notice for _, notice in titles_notices],
+        meetings=each(lambda j, kind: is_meeting(j, kind, rules), "journal", "publication_type"),
+        supplements=each(is_supplement, "volume", "issue"),
+        venue_years=each(venue_years, "journal"),
+        recurring=[is_recurring_title(t, rules) for t in titles],
         studies=col["study_id"],
     )
     prepared.position = {record_id: i for i, record_id in enumerate(prepared.ids)}
@@ -244,6 +268,41 @@ def proof_of_two(p: Prepared, x: int, y: int) -> str:
     return ""
 
 
+def abstract_pages(p: Prepared, x: int, y: int, rules: Rules) -> bool:
+    """Different pages that are weak evidence: a conference record or a supplement on either
+    side, the same volume, both page fields abstract-sized (`abstract_pages_max`) and issues
+    that do not differ. Embase gives abstract numbers where WoS gives pages ('22' / '52')."""
+    th = rules.thresholds
+    if not (p.meetings[x] or p.meetings[y] or p.supplements[x] or p.supplements[y]):
+        return False
+    if not p.volumes[x] or p.volumes[x] != p.volumes[y]:
+        return False
+    longest = th["abstract_pages_max"]
+    return (
+        span(p.pages[x]) <= longest
+        and span(p.pages[y]) <= longest
+        and not issues_differ(p.issues[x], p.issues[y], th["issue_max"])
+    )
+
+
+def online_first_pages(p: Prepared, x: int, y: int) -> bool:
+    """One record without a volume paginated from page 1 (an article online ahead of print,
+    '1-6'), the other with a volume: the two page fields are no evidence against each other."""
+    for a, b in ((x, y), (y, x)):
+        if not p.volumes[a] and p.volumes[b] and p.pages[a].known and 1 in p.pages[a].firsts:
+            return True
+    return False
+
+
+def page_relation(p: Prepared, x: int, y: int, rules: Rules) -> str:
+    """`pages_relation` of the two records, with different pages that prove nothing (abstract
+    numbers of a conference, online-first pagination) read as 'unknown'."""
+    relation = pages_relation(p.pages[x], p.pages[y])
+    if relation == "different" and (abstract_pages(p, x, y, rules) or online_first_pages(p, x, y)):
+        return "unknown"
+    return relation
+
+
 def citation_conflict(p: Prepared, x: int, y: int, rules: Rules) -> str:
     """A citation that places the two records in different publications ('' if none): other
     volumes, other pages in the same volume, other issues of one volume when no pages tell
@@ -253,7 +312,7 @@ def citation_conflict(p: Prepared, x: int, y: int, rules: Rules) -> str:
     if vx and vy and vx != vy:
         return DIFFERENT_VOLUMES
     if vx == vy:
-        pages = pages_relation(p.pages[x], p.pages[y])
+        pages = page_relation(p, x, y, rules)
         if vx and pages == "different":
             return "different pages in the same volume"
         # Nothing else tells apart "Editor's Comments" of issues 3 and 4 of one volume (both
@@ -319,32 +378,82 @@ def hard_conflict(p: Prepared, x: int, y: int, rules: Rules | None = None) -> st
 def judge(p: Prepared, i: int, j: int, rules: Rules) -> Verdict | None:
     """Apply the stages and guards to one candidate pair."""
     whole, best = title_similarity(p.titles[i], p.titles[j])
-    guard = hard_conflict(p, i, j, rules)
     identifier = shared_identifier(p, i, j)
-    if identifier:
-        if guard:
-            return Verdict(i, j, False, "identifier", f"same {identifier} but {guard}", whole)
-        if strong_link(p, i, j, rules):
-            return Verdict(i, j, True, "identifier", f"same {identifier}", whole)
-        # Titles too different for the identifier alone: the other rules decide (a translated
-        # title with the same full citation), else the reviewers do.
-        verdict = judge_citation(p, i, j, rules, whole, best, guard)
-        if verdict is not None and verdict.merge:
-            return verdict
-        return Verdict(i, j, False, "identifier", f"same {identifier}, titles differ", whole)
-    return judge_citation(p, i, j, rules, whole, best, guard)
+    if not identifier:
+        return judge_citation(p, i, j, rules, whole, best, None)
+    guard = hard_conflict(p, i, j, rules)
+    if guard:
+        return Verdict(i, j, False, "identifier", f"same {identifier} but {guard}", whole)
+    if strong_link(p, i, j, rules):
+        return Verdict(i, j, True, "identifier", f"same {identifier}", whole)
+    # Titles too different for the identifier alone: the other rules decide (a translated
+    # title with the same full citation), else the reviewers do.
+    verdict = judge_citation(p, i, j, rules, whole, best, guard)
+    if verdict is not None and verdict.merge:
+        return verdict
+    return Verdict(i, j, False, "identifier", f"same {identifier}, titles differ", whole)
+
+
+def long_title(p: Prepared, i: int, j: int, rules: Rules) -> bool:
+    """Both titles at least `proceedings_title_chars` long and neither a recurring one."""
+    shortest = min(len(p.titles[i].compact), len(p.titles[j].compact))
+    recurring = p.recurring[i] or p.recurring[j]
+    return shortest >= rules.thresholds["proceedings_title_chars"] and not recurring
+
+
+def bare_records(p: Prepared, i: int, j: int, rules: Rules, whole: float) -> bool:
+    """Two records with neither journal nor volume nor pages (trial registrations, reports)
+    and the same long title: nothing places them apart, so the title, year and authors
+    decide."""
+    for k in (i, j):
+        if p.journals[k] or p.volumes[k] or p.pages[k].known:
+            return False
+    return whole == 100.0 and long_title(p, i, j, rules)
+
+
+def proceedings_year(
+    p: Prepared, i: int, j: int, rules: Rules, whole: float, journal: bool | None
+) -> bool:
+    """A conference paper and its proceedings entry dated a year apart: two conference records
+    without volume, compatible venues that name no different editions, a long, non-recurring,
+    nearly identical title."""
+    year_i, year_j = p.years[i], p.years[j]
+    if year_i is None or year_j is None or abs(year_i - year_j) != 1:
+        return False
+    if not (p.meetings[i] and p.meetings[j]) or p.volumes[i] or p.volumes[j] or not journal:
+        return False
+    editions_i, editions_j = p.venue_years[i], p.venue_years[j]
+    if editions_i and editions_j and not editions_i & editions_j:
+        return False
+    return whole >= rules.thresholds["title_same"] and long_title(p, i, j, rules)
+
+
+def retitled(p: Prepared, i: int, j: int, rules: Rules) -> bool:
+    """A letter or article that the journal retitled, with one record exported before it had
+    a citation: compatible journals, one record without volume and pages, the other with
+    them, and the same first `retitled_authors` authors in the same order (listed for
+    reviewers, never merged: the titles differ)."""
+    k = rules.thresholds["retitled_authors"]
+    if p.families[i][:k] != p.families[j][:k] or len(p.families[i]) < k:
+        return False
+    bare_i = not p.volumes[i] and not p.pages[i].known
+    bare_j = not p.volumes[j] and not p.pages[j].known
+    if bare_i == bare_j or not (p.journals[i] and p.journals[j]):
+        return False
+    return journals_compatible(p.journals[i], p.journals[j], rules)
 
 
 def judge_citation(
-    p: Prepared, i: int, j: int, rules: Rules, whole: float, best: float, guard: str
+    p: Prepared, i: int, j: int, rules: Rules, whole: float, best: float, guard: str | None
 ) -> Verdict | None:
-    """The exact, fuzzy and citation stages for a pair without a strong identifier."""
+    """The exact, fuzzy and citation stages for a pair without a strong identifier (`guard`:
+    the pair's `hard_conflict`, None to compute it once the pair proves close)."""
     th = rules.thresholds
     has_titles = bool(p.titles[i].compact and p.titles[j].compact)
     year_i, year_j = p.years[i], p.years[j]
     same_year = year_i is not None and year_i == year_j
     volume_equal = bool(p.volumes[i]) and p.volumes[i] == p.volumes[j]
-    pages = pages_relation(p.pages[i], p.pages[j])
+    pages = page_relation(p, i, j, rules)
     # A range of more pages than an article has ('S1-S250') locates a supplement, not a record.
     located = span(p.pages[i]) <= th["article_pages_max"] >= span(p.pages[j])
     citation_equal = volume_equal and pages == "same" and located
@@ -359,8 +468,15 @@ def judge_citation(
         or (citation_equal and best >= th["title_translated"])
         or full_citation
     )
+    if not close and has_titles and same_year and retitled(p, i, j, rules):
+        if guard is None:
+            guard = hard_conflict(p, i, j, rules)
+        reason = "titles differ; same authors, journal and year, one record without citation"
+        return None if guard else Verdict(i, j, False, "fuzzy", reason, whole)
     if not close or not has_titles:
         return None
+    if guard is None:
+        guard = hard_conflict(p, i, j, rules)
     authors = authors_agree(p.families[i], p.families[j], p.name_words[i], p.name_words[j])
 
     def ask(reason: str) -> Verdict | None:
@@ -381,9 +497,15 @@ def judge_citation(
         bool(journal)
         or citation_equal
         or (journal is None and (volume_equal or pages in ("same", "overlap")))
+        or bare_records(p, i, j, rules, whole)
     )
-    # A year apart (online first / print) only within one volume, which pins the year.
-    year_ok = same_year or (year_i is not None and year_j is not None and volume_equal)
+    # A year apart (online first / print) only within one volume, which pins the year; or a
+    # conference paper and its proceedings entry.
+    year_ok = (
+        same_year
+        or (year_i is not None and year_j is not None and volume_equal)
+        or proceedings_year(p, i, j, rules, whole, journal)
+    )
     short = min(len(p.titles[i].compact), len(p.titles[j].compact)) < th["short_title_chars"]
 
     blockers = []

@@ -12,7 +12,7 @@ import functools
 import html
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewflow.core.records import normalise_doi  # noqa: F401  (re-exported; records owns it)
@@ -71,6 +71,11 @@ DIGITS = re.compile(r"\d+")
 INITIALS = re.compile(r"[A-Z]{1,3}")  # the initials after a MEDLINE family name
 CONFERENCE_PART = re.compile(r"\.\s*conference\s*:.*$")  # 'J Thromb Haemost.Conference: ...'
 DIGIT_GROUP = re.compile(r"(?<=\d)[ ,](?=\d{3}(?!\d))")
+PAGE_SEPARATOR = re.compile(r"\s*[,;+]\s*")
+HAS_DIGIT = re.compile(r"\d").search
+ET_AL = re.compile(r"\s*,?\s*\bet al\b\.?")
+NAME_SEPARATOR = re.compile(r"\s*[;\n]\s*")
+AND_SEPARATOR = re.compile(r"\s+and\s+")
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: functions cache results per Rules
@@ -88,6 +93,9 @@ class Rules:
     name_particles: frozenset
     name_suffixes: frozenset
     group_author: re.Pattern
+    meeting_venue: re.Pattern  # a venue that is a conference, congress or meeting
+    meeting_publication_type: re.Pattern  # a publication type of a conference record
+    recurring_title: re.Pattern  # titles that recur in every issue or edition
 
 
 def _alternation(patterns: list[str]) -> re.Pattern:
@@ -116,6 +124,9 @@ def load_rules(path: str | Path = RULES_FILE) -> Rules:
         name_particles=frozenset(data["name_particles"]),
         name_suffixes=frozenset(data["name_suffixes"]),
         group_author=re.compile(r"\b(?:" + "|".join(data["group_author_words"]) + r")\b"),
+        meeting_venue=_alternation(data["meeting_venue_markers"]),
+        meeting_publication_type=_alternation(data["meeting_publication_types"]),
+        recurring_title=_alternation(data["recurring_title_markers"]),
     )
 
 
@@ -163,11 +174,15 @@ def normalise_identifier(value: object) -> str:
 
 
 def _words(value: str, rules: Rules) -> list[str]:
-    value = HTML_TAG.sub(" ", value.replace("&amp;", " and ").replace("&", " and "))
-    value = DIGIT_GROUP.sub("", value)  # '10 000' and '10,000' -> '10000'
+    value = value.replace("&amp;", " and ").replace("&", " and ")
+    if "<" in value:
+        value = HTML_TAG.sub(" ", value)
+    if HAS_DIGIT(value):
+        value = DIGIT_GROUP.sub("", value)  # '10 000' and '10,000' -> '10000'
     value = value.replace("ae", "e").replace("oe", "e")  # haemostasis, oedema, foetal
-    value = ELISION.sub(r"\1 ", value)  # "d'anesthesie" -> 'd anesthesie'
-    value = APOSTROPHE.sub("", value)  # "women's" -> 'womens'
+    if "'" in value or "’" in value or "`" in value:
+        value = ELISION.sub(r"\1 ", value)  # "d'anesthesie" -> 'd anesthesie'
+        value = APOSTROPHE.sub("", value)  # "women's" -> 'womens'
     words = NON_WORD.sub(" ", value).split()
     variants = rules.word_variants
     out = []
@@ -211,7 +226,22 @@ def _language_pieces(folded: str, rules: Rules) -> list[str]:
 
 
 def normalise_title(title: object, rules: Rules) -> Title:
-    folded = rules.any_notice_marker.sub(" ", strip_annotations(text(title), rules))
+    return title_and_notice(title, "", rules)[0]
+
+
+def title_and_notice(title: object, publication_type: object, rules: Rules) -> tuple[Title, str]:
+    """The title ready for comparison (`normalise_title`) and the kind of notice the record is
+    (`notice_kind`), computed together: the notice markers are searched once."""
+    folded = strip_annotations(text(title), rules)
+    kind = ""
+    if rules.any_notice_marker.search(folded):  # rare: most titles skip the two passes below
+        stripped = folded.strip()
+        kind = next((k for k, m in rules.notice_title_markers if m.search(stripped)), "")
+        folded = rules.any_notice_marker.sub(" ", folded)
+    return _title(folded, rules), kind or _notice_type(publication_type, rules)
+
+
+def _title(folded: str, rules: Rules) -> Title:
     words = _words(folded, rules)
     parts = []
     pieces = _language_pieces(folded, rules)
@@ -231,6 +261,11 @@ def notice_kind(title: object, publication_type: object, rules: Rules) -> str:
     for kind, marker in rules.notice_title_markers:
         if marker.search(folded):
             return kind
+    return _notice_type(publication_type, rules)
+
+
+def _notice_type(publication_type: object, rules: Rules) -> str:
+    """The notice kind a publication type names ('Published Erratum' -> 'erratum'), or ''."""
     types = fold(text(publication_type))
     for kind, pattern in rules.notice_publication_types:
         if types and pattern.search(types):
@@ -243,13 +278,15 @@ def notice_kind(title: object, publication_type: object, rules: Rules) -> str:
 
 def split_authors(value: object) -> list[str]:
     """'A, B; C, D' (reviewflow), 'A, B and C, D' (BibTeX) or one name per line -> names."""
-    raw = re.sub(r"\s*,?\s*\bet al\b\.?", "", unmarked(value))
+    raw = unmarked(value)
+    if "et al" in raw:
+        raw = ET_AL.sub("", raw)
     if not raw:
         return []
     if ";" in raw or "\n" in raw:
-        names = re.split(r"\s*[;\n]\s*", raw)
+        names = NAME_SEPARATOR.split(raw)
     else:
-        names = re.split(r"\s+and\s+", raw)
+        names = AND_SEPARATOR.split(raw)
     return [n.strip() for n in names if n.strip()]
 
 
@@ -286,7 +323,11 @@ def family_name(name: str, rules: Rules) -> str:
 def author_families(value: object, rules: Rules) -> tuple[str, ...]:
     """Family-name keys of the persons among the authors (groups such as 'ALTS Group' or
     'Alexion Pharmaceuticals, Inc' are left out)."""
-    names = [n for n in split_authors(value) if not rules.group_author.search(fold(n))]
+    names = split_authors(value)
+    # A group word in one name is one in the whole list (names are split at non-word
+    # characters): most lists have none and are searched once.
+    if names and rules.group_author.search(fold("; ".join(names))):
+        names = [n for n in names if not rules.group_author.search(fold(n))]
     return tuple(f for f in (family_name(n, rules) for n in names) if f)
 
 
@@ -385,6 +426,36 @@ def journals_compatible(a: str, b: str, rules: Rules) -> bool:
     return any(_forms_compatible(x, y) for x in forms_a for y in forms_b)
 
 
+def is_meeting(journal: object, publication_type: object, rules: Rules) -> bool:
+    """A conference record: its venue names a conference, congress or meeting
+    ('Pediatric Transplantation.Conference: 6th Congress ...', 'AMCIS 2017 Proceedings') or its
+    publication type is a conference one ('inproceedings', 'Conference Abstract')."""
+    venue = fold(unmarked(journal))
+    kind = fold(text(publication_type))
+    return bool(
+        (venue and rules.meeting_venue.search(venue))
+        or (kind and rules.meeting_publication_type.search(kind))
+    )
+
+
+def is_supplement(volume: object, issue: object) -> bool:
+    """A record in a journal supplement: its issue ('Suppl. 1', 'S2') or volume ('10 Suppl 2')
+    says so."""
+    return normalise_issue(issue).startswith("s") or bool(SUPPLEMENT.search(fold(text(volume))))
+
+
+def venue_years(journal: object) -> frozenset:
+    """The years a venue name carries ('AMCIS 2017 Proceedings' -> {2017}): the edition of a
+    conference."""
+    return frozenset(int(y) for y in YEAR.findall(text(journal)))
+
+
+def is_recurring_title(title: Title, rules: Rules) -> bool:
+    """A title that recurs in every issue or edition of a serial ('Editor's Comments',
+    'Introduction to the Minitrack on ...'): the title alone does not name one publication."""
+    return bool(rules.recurring_title.search(title.words))
+
+
 # ---- volume, pages, year ----------------------------------------------------------------
 
 
@@ -438,18 +509,21 @@ def issues_differ(a: str, b: str, maximum: int = 10**9) -> bool:
 @dataclass(frozen=True)
 class Pages:
     """A page field: its ranges ('233-8, 230-5' -> (233, 238), (230, 235)); the last page of a
-    range is None when not given. `elocator` marks an article number such as 'e12724'."""
+    range is None when not given. `elocator` marks an article number such as 'e12724' or BMJ's
+    'c1804' (one letter, other than 's' for a supplement page or 'p' for 'page', and 3 digits
+    or more)."""
 
     ranges: tuple[tuple[int, int | None], ...]
     elocator: bool = False
+    # End pages of ranges written backwards ('2297-2108' for 2097-2108: a typo in the first
+    # page); the end page still locates the article.
+    reversed_ends: tuple[int, ...] = ()
+    # The first pages of the ranges (given by `_parse_pages`, which builds every Pages).
+    firsts: frozenset = field(default=frozenset(), repr=False, compare=False)
 
     @property
     def known(self) -> bool:
         return bool(self.ranges)
-
-    @functools.cached_property
-    def firsts(self) -> frozenset:
-        return frozenset(first for first, _ in self.ranges)
 
     @property
     def last(self) -> int | None:
@@ -470,6 +544,9 @@ def pages_relation(a: Pages, b: Pages) -> str:
         return "same"
     if a.elocator != b.elocator:
         return "unknown"
+    for x, y in ((a, b), (b, a)):
+        if x.reversed_ends and (y.last in x.reversed_ends or y.firsts & set(x.reversed_ends)):
+            return "overlap"  # '2297-2108' / '2097-2108': the same end page, a typo in the first
     for first_a, last_a in a.ranges:
         for first_b, last_b in b.ranges:
             if first_a <= (last_b or first_b) and first_b <= (last_a or first_a):
@@ -502,10 +579,13 @@ def _date_readings(part: str) -> list[tuple[int, int | None]] | None:
 def _parse_pages(value: str) -> Pages:
     ranges = []
     elocator = False
+    reversed_ends = []
     cleaned = fold(value).replace("\u2013", "-").replace("\u2014", "-")  # en and em dashes
-    for part in re.split(r"\s*[,;+]\s*", cleaned.strip(" \"'")):
+    for part in PAGE_SEPARATOR.split(cleaned.strip(" \"'")):
         part = part.strip().rstrip("-&").strip()  # WoS '95-+', '872-&': continued later
-        dates = _date_readings(part)
+        # a date ('21-Aug', 'Aug-21') begins or ends with a letter
+        dated = part and (part[0].isalpha() or part[-1].isalpha())
+        dates = _date_readings(part) if dated else None
         if dates:  # every reading counts: a first page in common is enough to be the same
             ranges.extend(dates)
             continue
@@ -514,7 +594,8 @@ def _parse_pages(value: str) -> Pages:
             continue
         first = int(match.group(2))
         if not ranges:
-            elocator = match.group(1) == "e" and len(match.group(2)) >= 3
+            prefix = match.group(1)
+            elocator = len(prefix) == 1 and prefix not in "sp" and len(match.group(2)) >= 3
         last = None
         if match.group(4):
             end_digits = match.group(4)
@@ -522,8 +603,13 @@ def _parse_pages(value: str) -> Pages:
             if len(end_digits) < len(start_digits):  # '288-97' -> 297
                 end_digits = start_digits[: len(start_digits) - len(end_digits)] + end_digits
             last = int(end_digits) if int(end_digits) > first else None
+            if int(end_digits) < first and len(match.group(4)) >= len(start_digits):
+                reversed_ends.append(int(end_digits))  # '2297-2108'
         ranges.append((first, last))
-    return Pages(tuple(ranges), elocator) if ranges else NO_PAGES
+    if not ranges:
+        return NO_PAGES
+    firsts = frozenset(first for first, _ in ranges)
+    return Pages(tuple(ranges), elocator, tuple(reversed_ends), firsts)
 
 
 def parse_pages(value: object) -> Pages:
