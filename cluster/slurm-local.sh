@@ -10,7 +10,9 @@
 #
 # Environment: PYTHON (default .venv/bin/python; snakemake-executor-plugin-slurm is installed
 # into it when missing), SLURM_LOCAL_WORK (default /tmp/reviewflow-slurm: the two build copies
-# and the daemons' logs), SLURM_LOCAL_KEEP=1 leaves the daemons running afterwards.
+# and the daemons' logs), SLURM_LOCAL_KEEP=1 leaves the daemons running afterwards (otherwise a
+# plugin the script installed is removed again: without a controller, importing it stalls
+# every snakemake call for ~9 s).
 # It changes this machine (packages, /etc/slurm, a MariaDB database `slurm_acct_db`): run it in
 # a throw-away VM or container, not on a shared host. Not part of .ci/run (too slow, needs root).
 set -euo pipefail
@@ -46,6 +48,13 @@ stop_daemons() {  # on any exit, unless SLURM_LOCAL_KEEP=1
     done
     mariadb-admin shutdown 2>/dev/null || true
     [[ -f /run/munge/munged.pid ]] && kill "$(cat /run/munge/munged.pid)" 2>/dev/null || true
+    # With slurm's commands installed but no controller running, importing the plugin (which
+    # snakemake does on every call) waits ~9 s: take out again what this script put in.
+    if [[ ${PLUGIN_INSTALLED_HERE:-0} == 1 ]]; then
+        say "removing snakemake-executor-plugin-slurm again (no controller left to answer it)"
+        "$PYTHON" -m pip uninstall -y -q snakemake-executor-plugin-slurm \
+            snakemake-executor-plugin-slurm-jobstep || true
+    fi
 }
 
 [[ $(id -u) -eq 0 ]] || { echo "run as root (it installs packages and starts daemons)" >&2; exit 1; }
@@ -65,6 +74,7 @@ chown slurm:slurm "$WORK/log"
 dpkg-query -W -f='${Package} ${Version}\n' slurmctld slurmd slurmdbd munge mariadb-server
 if ! "$PYTHON" -c "import snakemake_executor_plugin_slurm" 2>/dev/null; then
     "$PYTHON" -m pip install -q snakemake-executor-plugin-slurm
+    PLUGIN_INSTALLED_HERE=1
 fi
 "$PYTHON" -m pip list 2>/dev/null | grep -E '^(snakemake|snakemake-executor-plugin-slurm) '
 
