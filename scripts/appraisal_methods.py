@@ -11,7 +11,7 @@ from reviewflow.appraisal.methods_text import (
     extraction_methods,
     methods_markdown,
 )
-from reviewflow.core.io import read_text_table, write_text
+from reviewflow.core.io import read_table, write_text
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
 
 start_rule_log(snakemake.log[0])
@@ -19,7 +19,7 @@ with stop_on_input_problems():
     checklist = load_checklist(snakemake.input.checklist)
 if snakemake.params.extractors:
     agreement = pd.read_csv(snakemake.input.extraction_agreement[0], sep="\t")
-    disagreements = read_text_table(snakemake.input.extraction_disagreements[0])
+    disagreements = read_table(snakemake.input.extraction_disagreements[0])
 else:
     agreement = disagreements = None
 extraction = extraction_methods(
@@ -28,9 +28,9 @@ extraction = extraction_methods(
 appraisal = appraisal_methods(
     checklist,
     snakemake.params.appraisers,
-    read_text_table(snakemake.input.table),
+    read_table(snakemake.input.table),
     pd.read_csv(snakemake.input.agreement, sep="\t"),
-    read_text_table(snakemake.input.conflicts),
+    read_table(snakemake.input.conflicts),
 )
 write_text(methods_markdown(extraction, appraisal), snakemake.output[0])
 logging.info("%s written", snakemake.output[0])

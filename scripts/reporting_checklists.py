@@ -4,7 +4,7 @@ from the workflow's files (reviewflow.report.checklists)."""
 import csv
 import logging
 
-from reviewflow.core.io import read_json, read_text_table
+from reviewflow.core.io import read_json, read_table
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.living.versions import read_versions
 from reviewflow.report.checklists import (
@@ -37,12 +37,12 @@ with stop_on_input_problems():
         dedup_counts=read_json(snakemake.input.dedup_counts),
         screening_counts=read_json(snakemake.input.screening_counts),
         screening=snakemake.params.screening,
-        reviewers=reviewers_by_stage(read_text_table(snakemake.input.screening_log)),
-        agreement=read_text_table(snakemake.input.agreement),
+        reviewers=reviewers_by_stage(read_table(snakemake.input.screening_log)),
+        agreement=read_table(snakemake.input.agreement),
         prisma=prisma,
         statistics=snakemake.params.statistics,
-        dataset_columns=list(read_text_table(snakemake.input.cases).columns),
-        whats_new=read_text_table(snakemake.input.whats_new),
+        dataset_columns=list(read_table(snakemake.input.cases).columns),
+        whats_new=read_table(snakemake.input.whats_new),
     )
     outputs = zip(snakemake.output.md, snakemake.output.xlsx, snakemake.output.html, strict=True)
     for (name, checklist_name), (md, xlsx, page) in zip(CHECKLISTS.items(), outputs, strict=True):

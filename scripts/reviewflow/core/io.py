@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
+
+from reviewflow.core.errors import InputProblems
 
 # A cell starting with one of these is run as a formula by Excel/LibreOffice when a CSV/TSV opens.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -108,13 +111,36 @@ def write_text(text: str, path: str | os.PathLike) -> None:
 
 
 def read_json(path: str | os.PathLike) -> Any:
-    """A JSON file another rule wrote (UTF-8)."""
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+    """A JSON file another rule wrote (UTF-8); InputProblems, located, when it is not JSON."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise InputProblems(str(path), [f"line {err.lineno}: not valid JSON: {err.msg}"]) from err
 
 
-def read_text_table(path: str | os.PathLike) -> pd.DataFrame:
-    """A table another rule wrote (`.csv` comma-, else tab-separated), every cell as text and an
-    empty cell as ''."""
-    sep = "," if Path(path).suffix == ".csv" else "\t"
-    return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False)
+def read_table(path: str | os.PathLike, encodings: Sequence[str] = ("utf-8-sig",)) -> pd.DataFrame:
+    """A TSV (`.tsv`) or CSV, every cell as text, empty cells as ''; decoded with the first of
+    `encodings` that decodes it (kept in `frame.attrs["encoding"]`); InputProblems when it cannot
+    be decoded or parsed."""
+    path = Path(path)
+    sep = "\t" if path.suffix == ".tsv" else ","
+    for encoding in encodings:
+        try:
+            frame = pd.read_csv(
+                path,
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                quoting=csv.QUOTE_MINIMAL,
+                encoding=encoding,
+            )
+        except UnicodeDecodeError as error:
+            if encoding == encodings[-1]:
+                problem = f"cannot be read as {' or '.join(encodings)} text: {error}"
+                raise InputProblems(str(path), [problem]) from error
+            continue
+        except pd.errors.ParserError as error:
+            raise InputProblems(str(path), [f"cannot be read as a table: {error}"]) from error
+        frame.attrs["encoding"] = encoding
+        return frame
+    raise AssertionError("no encoding given")

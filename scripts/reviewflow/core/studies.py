@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from reviewflow.core.errors import InputProblems, raise_if_any
+from reviewflow.core.errors import raise_if_any
+from reviewflow.core.io import read_table
 
 # The columns every stage reads (the codebook's studies sheet may have more, e.g. `<field>_cell`).
 STUDY_COLUMNS = ("study_id", "first_author", "year", "title", "journal", "doi", "pmid")
@@ -17,12 +18,7 @@ STUDY_COLUMNS = ("study_id", "first_author", "year", "title", "journal", "doi", 
 def read_studies(path: str | Path) -> pd.DataFrame:
     """results/extraction/studies.tsv, every cell as text ('' when empty); raises InputProblems
     naming every missing column and every line without a study_id."""
-    try:
-        frame = pd.read_csv(
-            path, sep="\t", dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig"
-        )
-    except (UnicodeDecodeError, pd.errors.ParserError) as error:
-        raise InputProblems(str(path), [f"cannot be read as a UTF-8 TSV table: {error}"]) from error
+    frame = read_table(path)
     problems = [
         f"missing column {column!r} (the studies table has {', '.join(STUDY_COLUMNS)})"
         for column in STUDY_COLUMNS

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from rapidfuzz.distance import Indel
 
-from reviewflow.core.records import RECORD_COLUMNS  # the record schema
+from reviewflow.core.records import RECORD_COLUMNS, normalise_doi  # the record schema
 from reviewflow.dedup.prep import (
     Pages,
     Rules,
@@ -51,7 +51,6 @@ from reviewflow.dedup.prep import (
     issues_differ,
     journals_compatible,
     load_rules,
-    normalise_doi,
     normalise_identifier,
     normalise_issue,
     normalise_volume,

@@ -15,7 +15,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewflow.core.records import normalise_doi  # noqa: F401  (re-exported; records owns it)
 from reviewflow.core.yamlfile import read_yaml
 
 RULES_FILE = Path(__file__).with_name("dedup_rules.yaml")

@@ -4,7 +4,6 @@ unique_records, duplicates, uncertain_pairs and the per-window counts."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 
 from reviewflow.core.errors import InputProblems, raise_if_any
-from reviewflow.core.io import write_table
+from reviewflow.core.io import read_table, write_table
+from reviewflow.core.records import normalise_doi
 from reviewflow.dedup.match import (
     DESCRIPTIVE_COLUMNS,
     IDENTIFIER_COLUMNS,
@@ -23,7 +23,7 @@ from reviewflow.dedup.match import (
     duplicate_groups,
     evidence,
 )
-from reviewflow.dedup.prep import Rules, load_rules, normalise_doi, normalise_identifier
+from reviewflow.dedup.prep import Rules, load_rules, normalise_identifier
 
 # bib-dedupe benchmark layout -> reviewflow record schema
 BENCHMARK_COLUMNS = {
@@ -42,33 +42,6 @@ UNCERTAIN_COLUMNS = [
 DUPLICATE_COLUMNS = [
     "record_id", "window", "merged_into", "matched_record_id", "stage", "evidence", "title",
 ]  # fmt: skip
-
-
-def read_table(path: str | Path, encodings: Sequence[str] = ("utf-8-sig",)) -> pd.DataFrame:
-    """A TSV (`.tsv`) or CSV, every cell as text, empty cells as ''; decoded with the first of
-    `encodings` that decodes it (kept in `frame.attrs["encoding"]`)."""
-    path = Path(path)
-    sep = "\t" if path.suffix == ".tsv" else ","
-    for encoding in encodings:
-        try:
-            frame = pd.read_csv(
-                path,
-                sep=sep,
-                dtype=str,
-                keep_default_na=False,
-                quoting=csv.QUOTE_MINIMAL,
-                encoding=encoding,
-            )
-        except UnicodeDecodeError as error:
-            if encoding == encodings[-1]:
-                problem = f"cannot be read as {' or '.join(encodings)} text: {error}"
-                raise InputProblems(str(path), [problem]) from error
-            continue
-        except pd.errors.ParserError as error:
-            raise InputProblems(str(path), [f"cannot be read as a table: {error}"]) from error
-        frame.attrs["encoding"] = encoding
-        return frame
-    raise AssertionError("no encoding given")
 
 
 def read_records(path: str | Path) -> pd.DataFrame:

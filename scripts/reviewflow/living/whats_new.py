@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from reviewflow.core.io import read_table as read_generated_table
 from reviewflow.core.records import DATABASE_NAMES
 
 WHATS_NEW_COLUMNS = ["part", "window", "source", "key", "field", "before", "after", "change"]
@@ -69,10 +70,8 @@ def version_snapshot(folder: str | Path) -> Snapshot:
 
 
 def read_table(path: Path | None) -> pd.DataFrame:
-    if path is None:
-        return pd.DataFrame()
-    sep = "\t" if Path(path).suffix == ".tsv" else ","
-    return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False)
+    """A table of a version or of this build; none (an optional part) reads as empty."""
+    return pd.DataFrame() if path is None else read_generated_table(path)
 
 
 def row(part, key, field, before, after, window="", source="") -> dict[str, str]:

@@ -30,8 +30,8 @@ from typing import Any
 import pandas as pd
 
 from reviewflow.core.errors import InputProblems, raise_if_any
-from reviewflow.core.first_version import read_first_version
-from reviewflow.core.io import atomic_write, guard_cell
+from reviewflow.core.first_version import is_count, read_first_version
+from reviewflow.core.io import atomic_write, guard_cell, read_json
 from reviewflow.report.pages import Section
 from reviewflow.screening.decisions import COUNT_KEYS
 
@@ -187,13 +187,6 @@ class Flow:
 # ---------------------------------------------------------------- reading the stages' files
 
 
-def read_json(path: str | os.PathLike) -> Any:
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise InputProblems(str(path), [f"line {err.lineno}: not valid JSON: {err.msg}"]) from err
-
-
 @dataclass(frozen=True)
 class DatasetSummary:
     patients: int
@@ -303,10 +296,6 @@ def sum_screening(sections: Sequence[Screening], source: str) -> Screening:
     )
 
 
-def _is_count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
 class _Reader:
     """Reads counts out of parsed JSON, collecting every problem before raising."""
 
@@ -323,7 +312,7 @@ class _Reader:
             )
             return Count(None, source)
         value = mapping[key]
-        if value is not None and not _is_count(value):
+        if value is not None and not is_count(value):
             self.problems.append(
                 f"{where}.{key}: {value!r}: must be a whole number >= 0, or null (not reported)"
             )

@@ -408,24 +408,24 @@ def with_codebook_parameters(declared: Declared, codebook: Codebook) -> Declared
     the codebook gives that column's status (`status.above` of the number field it is made
     from): one owner for the threshold. Raises InputProblems naming every parameter that does
     not name such a column."""
+    sheet = codebook.sheet(codebook.dataset_sheet)
+    thresholds = {  # number column -> the threshold of its status
+        c.name: sheet.field(c.field).status["above"]
+        for c in codebook.columns
+        if c.part == "value" and c.field in sheet.names and sheet.field(c.field).status
+    }
     parameters, problems = dict(declared.parameters), []
     for name, value in declared.parameters.items():
         if not isinstance(value, dict):
             continue
         column = value["status_threshold_of"]
-        fields = [
-            codebook.sheet(codebook.dataset_sheet).field(c.field)
-            for c in codebook.columns
-            if c.name == column and c.field and c.part == "value"
-        ]
-        if fields and fields[0].status:
-            parameters[name] = fields[0].status["above"]
+        if column in thresholds:
+            parameters[name] = thresholds[column]
         else:
-            numbers = sorted(c.name for c in codebook.columns if c.part == "status" and c.field)
             problems.append(
                 f"{declared.source}: parameters.{name}: status_threshold_of: {column!r}: not a "
                 f"number column with a status in the codebook ({codebook.path}); the number "
-                f"columns with one: {', '.join(numbers) or 'none'}"
+                f"columns with one: {', '.join(sorted(thresholds)) or 'none'}"
             )
     raise_if_any(declared.source, problems)
     return replace(declared, parameters=parameters)
