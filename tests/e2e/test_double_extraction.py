@@ -11,6 +11,7 @@ import yaml
 from openpyxl import load_workbook
 
 from tests.e2e.conftest import run_snakemake
+from tests.reviewer_files import reviewer_files
 
 TARGETS = ["results/dataset/cases.csv", "results/appraisal/methods.md"]
 
@@ -78,3 +79,54 @@ def test_two_extractors_disagree_then_adjudication_builds_the_dataset(workflow_d
     methods = (workflow_dir / "results" / "appraisal" / "methods.md").read_text()
     assert "independently by 2 extractors (ana, ben)" in methods
     assert "2 cells in disagreement: 2 settled by adjudication" in methods
+
+
+@pytest.mark.e2e
+def test_switching_to_double_extraction_rebuilds_the_dataset_in_the_same_build(workflow_dir):
+    """Issue 24 item 3: a review built by single extraction switches to double extraction with an
+    adjudication; the plan of the next full build rebuilds the dataset from the agreed table
+    (on main the old extraction_read, still a target through workbook_digest.txt, stood for the
+    raw table: cases.tsv got the adjudicated 36, cases.csv kept 37 until a second run)."""
+    run_snakemake(workflow_dir, "results/dataset/cases.csv")
+    extraction = workflow_dir / "extraction"
+    declare_extractors(workflow_dir, ["ana", "ben"])
+    (extraction / "cases.xlsx").rename(extraction / "cases_ana.xlsx")
+    book = load_workbook(extraction / "cases_ana.xlsx")
+    book["cases"]["F2"] = 73  # C01 37 in ana's copy
+    book.save(extraction / "cases_ben.xlsx")
+    (extraction / "adjudication.tsv").write_text(
+        "sheet\tid\tfield\tvalue\treviewer\tnote\ncases\tC01\tage\t36\tcarla\tthe text\n",
+        encoding="utf-8",
+    )
+    plan = run_snakemake(workflow_dir, "--dry-run").stdout
+    assert "rule extraction_agreed:" in plan and "rule dataset_harmonise:" in plan
+    assert "rule extraction_read:" not in plan
+    run_snakemake(workflow_dir, *TARGETS)
+    raw = pd.read_csv(workflow_dir / "results/extraction/cases.tsv", sep="\t", dtype=str)
+    cases = pd.read_csv(workflow_dir / "results/dataset/cases.csv", dtype=str)
+    assert raw.loc[0, "age"] == cases.loc[0, "age_years"] == "36"
+
+
+@pytest.mark.e2e
+def test_extractors_listed_while_the_single_workbook_exists_is_refused(workflow_dir):
+    """Issue 24 item 3: extraction.extractors listed and extraction/cases.xlsx still there: one
+    located message at parse time (main: Snakemake's AmbiguousRuleException); nothing changed."""
+    extraction = workflow_dir / "extraction"
+    declare_extractors(workflow_dir, ["ana", "ben"])
+    shutil.copy(extraction / "cases.xlsx", extraction / "cases_ana.xlsx")
+    shutil.copy(extraction / "cases.xlsx", extraction / "cases_ben.xlsx")
+    config = (workflow_dir / "config" / "config.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(config, 1) if text.startswith("  extractors:"))
+    before = reviewer_files(workflow_dir)
+    proc = run_snakemake(workflow_dir, "--dry-run", check=False)
+    assert proc.returncode != 0
+    assert "AmbiguousRuleException" not in proc.stdout + proc.stderr
+    assert (proc.stdout + proc.stderr).strip().splitlines()[-2:] == [
+        "The extraction cannot be used: 1 problem:",
+        f"  config/config.yaml:{line}: extraction.extractors lists ana, ben (double extraction, "
+        "from their copies of the workbook) while extraction/cases.xlsx (extraction.workbook, "
+        "single extraction) still exists: the two ways of extracting cannot both be active: "
+        "move extraction/cases.xlsx out of the way (e.g. rename it to keep it) for double "
+        "extraction, or empty extraction.extractors for single extraction",
+    ]
+    assert reviewer_files(workflow_dir) == before

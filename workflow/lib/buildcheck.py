@@ -390,6 +390,24 @@ def recorded_digest(digest_file: str | Path) -> str:
         return ""
 
 
+def extraction_mode_problems(config: dict, config_files: list[str]) -> list[str]:
+    """Single and double extraction cannot both be active: with `extraction.extractors` listed
+    the single workbook must not exist (two rules would make the raw tables)."""
+    extraction = config.get("extraction") or {}
+    extractors = list(extraction.get("extractors") or [])
+    workbook = extraction.get("workbook", "extraction/cases.xlsx")
+    if not extractors or not os.path.exists(workbook):
+        return []
+    where = _locate(config_files, ["extraction", "extractors"])
+    return [
+        f"{where}: extraction.extractors lists {', '.join(map(str, extractors))} (double "
+        f"extraction, from their copies of the workbook) while {workbook} (extraction.workbook, "
+        "single extraction) still exists: the two ways of extracting cannot both be active: "
+        f"move {workbook} out of the way (e.g. rename it to keep it) for double extraction, or "
+        "empty extraction.extractors for single extraction"
+    ]
+
+
 # ------------------------------------------------------------------------------------------
 # The state of the last build
 

@@ -1,6 +1,6 @@
 # Stage: extraction, double extraction (only when config extraction.extractors lists two or more
 # extractors; single extraction from extraction/cases.xlsx stays the default, rule
-# extraction_read). Each extractor keeps their own copy of the workbook
+# extraction_read, then not defined: extraction.smk refuses both at once). Each extractor keeps their own copy of the workbook
 # (extraction.extractor_workbook, `{extractor}` replaced by the name); extraction_compare writes
 # the cells in disagreement and the agreement per field; extraction_agreed builds the raw tables
 # from the agreed values and the reviewers' adjudication file (extraction.adjudication, never
@@ -70,10 +70,6 @@ if EXTRACTORS:
             adjudication=EXTRACTION_ADJUDICATION,
         script:
             "../../scripts/extraction_agreed.py"
-
-    # With extractors declared the raw tables come from their copies, never from the single
-    # workbook (extraction_agreed's inputs always exist, so there is no fall-back).
-    ruleorder: extraction_agreed > extraction_read
 
     rule report_pages_extraction:
         input:
