@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputProblems
+from .errors import InputProblems, raise_if_any
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -69,6 +69,51 @@ def _decimal(loader: _DecimalLoader, node: yaml.ScalarNode) -> Decimal | str:
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
 
 
+MAX_DEPTH = 100  # levels of nesting a file people write may have
+MAX_NODES = 100_000  # values once every alias is expanded (a hand-written file has far fewer)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+def bound_problems(root: yaml.Node | None, source: str) -> list[str]:
+    """Aliases and nesting bounded before anything is built: a value that contains itself, more
+    than MAX_NODES values once aliases are expanded (an "alias bomb" grows a few lines into
+    gigabytes) or more than MAX_DEPTH levels of nesting, located at its start."""
+    sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (values once expanded, depth)
+    open_nodes: set[int] = set()  # the nodes whose parts are being walked: a cycle
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)] if root is not None else []
+    while stack:
+        node, walked = stack.pop()
+        where = f"{source}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
+        if walked:
+            open_nodes.discard(id(node))
+            parts = [sizes[id(part)] for part in _children(node)]
+            size = 1 + sum(size for size, _ in parts)
+            depth = 1 + max((depth for _, depth in parts), default=0)
+            if size > MAX_NODES:
+                return [
+                    f"{where}: more than {MAX_NODES} values once its aliases (*name) are "
+                    "expanded: write the values out, or use fewer aliases"
+                ]
+            if depth > MAX_DEPTH:
+                return [f"{where}: nested more than {MAX_DEPTH} levels deep: flatten it"]
+            sizes[id(node)] = (size, depth)
+        elif id(node) in open_nodes:
+            return [
+                f"{where}: an alias (*name) inside the value it names: a value cannot "
+                "contain itself"
+            ]
+        elif id(node) not in sizes:
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            stack += [(part, False) for part in _children(node) if id(part) not in sizes]
+    return []
+
+
 def parse_yaml(text: str, source: str, *, decimals: bool = False) -> Any:
     """Parse YAML ``text`` (named ``source`` in messages); duplicate keys and syntax errors raise
     ``InputProblems`` located as ``source:line:column``. With ``decimals``, floats are ``Decimal``.
@@ -76,7 +121,12 @@ def parse_yaml(text: str, source: str, *, decimals: bool = False) -> Any:
     loader_class = _DecimalLoader if decimals else _StrictLoader
     loader = loader_class(text, source)
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        raise_if_any(source, bound_problems(node, source))
+        data = loader.construct_document(node) if node is not None else None
+    except RecursionError:
+        problem = f"{source}: nested too deeply (more than {MAX_DEPTH} levels): flatten it"
+        raise InputProblems(source, [problem]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source

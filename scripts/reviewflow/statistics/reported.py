@@ -263,8 +263,15 @@ def reference_problems(declared: Declared) -> list[str]:
             if isinstance(value, str) and value.startswith("$") and value[1:] not in parameters:
                 problems.append(f"{where}: {key} {value}: not a parameter")
 
+    for name, value in declared.parameters.items():
+        if isinstance(value, str) and value.startswith("$"):
+            problems.append(
+                f"parameter {name!r}: {value!r}: a parameter cannot name another parameter: "
+                "write its value (a number or a text)"
+            )
     for name, condition in declared.conditions.items():
         check_condition(f"condition {name!r}", condition)
+    problems += cycle_problems(declared.conditions)
     for name, spec in declared.readings.items():
         check_reading(f"reading {name!r}", spec)
     for index, spec in enumerate(declared.every_item_readings):
@@ -308,6 +315,37 @@ def reference_problems(declared: Declared) -> list[str]:
     return problems
 
 
+def cycle_problems(conditions: dict) -> list[str]:
+    """Named conditions that refer, directly or through others, to themselves: each cycle once,
+    named by its first condition in the file's order."""
+    refers = {name: references(condition)[0] for name, condition in conditions.items()}
+    problems, reported = [], set()
+    for start in conditions:
+        path, seen, name = [start], {start}, start
+        stack = [(start, iter(refers[start]))]
+        while stack:  # depth-first, without recursion: a chain may be long
+            name, pending = stack[-1]
+            follow = next((n for n in pending if n in refers), None)
+            if follow is None:
+                stack.pop()
+                path.pop()
+            elif follow == start:
+                cycle = frozenset(path)
+                if cycle not in reported:
+                    reported.add(cycle)
+                    chain = " -> ".join([*path, start])
+                    problems.append(
+                        f"condition {start!r}: refers to itself ({chain}): a condition cannot "
+                        "contain itself"
+                    )
+                break
+            elif follow not in seen:
+                seen.add(follow)
+                path.append(follow)
+                stack.append((follow, iter(refers[follow])))
+    return problems
+
+
 def compute_problems(where: str, compute: dict, parameters: set[str]) -> list[str]:
     statistic = compute["statistic"]
     problems = []
@@ -326,10 +364,22 @@ def compute_problems(where: str, compute: dict, parameters: set[str]) -> list[st
     return problems
 
 
-def check_columns(declared: Declared, columns, source: str) -> None:
-    """Every column the file reads exists in the dataset (`columns`); raises `InputProblems`."""
+def check_columns(declared: Declared, columns, source: str, numbers=None) -> None:
+    """Every column the file reads exists in the dataset (`columns`) and, when `numbers` (the
+    number columns) is given, a statistic over a column (summary, mean, ...) reads a number
+    column; raises `InputProblems`."""
     known = set(columns)
     problems = []
+    for key, entry in declared.items.items():
+        compute = entry.get("compute", {})
+        column, statistic = compute.get("column"), compute.get("statistic")
+        if numbers is None or column not in known or statistic not in recompute.CONTINUOUS:
+            continue
+        if column not in numbers:
+            problems.append(
+                f"item {key!r}: compute: statistic {statistic} over column {column!r}, which is "
+                f"not a number column; the number columns: {', '.join(sorted(numbers))}"
+            )
 
     def check(where: str, condition) -> None:
         for column in columns_used(condition, declared.conditions):
@@ -444,7 +494,12 @@ def load_declared_cases(
         read_declared(inputs["reported"], params["schema"]), codebook
     )
     cases = read_cases(inputs["cases"], codebook)
-    check_columns(declared, cases.columns, inputs["reported"])
+    numbers = {
+        name
+        for name, dtype in cases.dtypes.items()
+        if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+    }
+    check_columns(declared, cases.columns, inputs["reported"], numbers)
     settings = Settings(
         quantile_method=params["quantile_method"],
         normality_alpha=params["normality_alpha"],

@@ -1,0 +1,112 @@
+"""Issue 24 (items 6 and 7): inputs that used to crash with a traceback or pass unclear, each
+named with the exact located message it now gets (YAML aliases and nesting, conditions that
+contain themselves, parameters naming parameters, statistics over text)."""
+
+import pytest
+import yaml
+
+from reviewflow.core.errors import InputProblems
+from reviewflow.core.yamlfile import MAX_DEPTH, MAX_NODES, parse_yaml
+from reviewflow.statistics.reported import check_columns, read_declared
+
+from .statistics_cases import SCHEMA, make_cases
+
+
+def refused(call) -> list[str]:
+    with pytest.raises(InputProblems) as error:
+        call()
+    return error.value.problems
+
+
+# --- YAML: aliases, self-reference and nesting bounded before anything is built --------------
+
+
+def alias_bomb(levels: int = 9) -> str:
+    """Each line holds ten aliases of the line above: 10**levels values from a few lines."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, levels):
+        lines.append(f"a{level}: &a{level} [{', '.join([f'*a{level - 1}'] * 10)}]")
+    return "\n".join(lines) + "\n"
+
+
+def test_an_alias_bomb_is_refused_at_its_line():
+    # a4 is the first value past the bound (10**5 x once expanded)
+    assert refused(lambda: parse_yaml(alias_bomb(), "config/analysis.yaml")) == [
+        f"config/analysis.yaml:5:5: more than {MAX_NODES} values once its aliases (*name) are "
+        "expanded: write the values out, or use fewer aliases"
+    ]
+
+
+def test_a_value_containing_itself_is_refused():
+    assert refused(lambda: parse_yaml("a: &a [1, *a]\n", "f.yaml")) == [
+        "f.yaml:1:4: an alias (*name) inside the value it names: a value cannot contain itself"
+    ]
+
+
+def test_nesting_is_bounded_deep_or_very_deep():
+    deep = "x: " + "[" * (MAX_DEPTH + 1) + "1" + "]" * (MAX_DEPTH + 1) + "\n"
+    assert refused(lambda: parse_yaml(deep, "f.yaml")) == [
+        f"f.yaml:1:5: nested more than {MAX_DEPTH} levels deep: flatten it"
+    ]
+    very_deep = "x: " + "{not: " * 3000 + "{reported: age}" + "}" * 3000 + "\n"
+    assert refused(lambda: parse_yaml(very_deep, "f.yaml")) == [
+        f"f.yaml: nested too deeply (more than {MAX_DEPTH} levels): flatten it"
+    ]
+
+
+def test_aliases_within_the_bounds_are_read_as_before():
+    text = "a: &a [1, 2]\nb: *a\nc: {d: &d {e: 1}, f: *d}\n"
+    assert parse_yaml(text, "f.yaml") == yaml.safe_load(text)
+
+
+# --- reported-results file: conditions, parameters, statistics ------------------------------
+
+
+def item(compute: dict) -> dict:
+    return {"section": "4.1", "description": "d", "compute": compute}
+
+
+def load(tmp_path, data: dict):
+    path = tmp_path / "reported_results.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return lambda: read_declared(path, SCHEMA)
+
+
+def test_named_conditions_that_contain_themselves_are_refused(tmp_path):
+    data = {
+        "conditions": {
+            "loop_a": {"condition": "loop_b"},
+            "loop_b": {"all": [{"reported": "age"}, {"condition": "loop_a"}]},
+            "loop_self": {"not": {"condition": "loop_self"}},
+            "fine": {"condition": "loop_a"},
+        },
+        "items": {"a": item({"statistic": "share", "where": {"condition": "fine"}})},
+    }
+    assert refused(load(tmp_path, data)) == [
+        "condition 'loop_a': refers to itself (loop_a -> loop_b -> loop_a): a condition cannot "
+        "contain itself",
+        "condition 'loop_self': refers to itself (loop_self -> loop_self): a condition cannot "
+        "contain itself",
+    ]
+
+
+def test_a_parameter_naming_another_parameter_is_refused(tmp_path):
+    data = {
+        "parameters": {"month": 30.44, "days_per_month": "$month"},
+        "items": {"a": item({"statistic": "count"})},
+    }
+    assert refused(load(tmp_path, data)) == [
+        "parameter 'days_per_month': '$month': a parameter cannot name another parameter: "
+        "write its value (a number or a text)"
+    ]
+
+
+def test_a_summary_over_a_text_column_is_refused(tmp_path):
+    data = {"items": {"a": item({"statistic": "summary", "column": "sex"})}}
+    declared = load(tmp_path, {**data, "items": {"a": {**data["items"]["a"]}}})()
+    cases = make_cases(3)
+    numbers = {"age"}
+    assert refused(lambda: check_columns(declared, cases.columns, "r.yaml", numbers)) == [
+        "item 'a': compute: statistic summary over column 'sex', which is not a number column; "
+        "the number columns: age"
+    ]
