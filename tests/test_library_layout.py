@@ -35,6 +35,7 @@ OWNERS = {
     "read_yaml": "reviewflow.core.yamlfile",
     "InputProblems": "reviewflow.core.errors",
     "atomic_write": "reviewflow.core.io",
+    "markdown_text": "reviewflow.core.markup",
 }
 
 

@@ -14,6 +14,8 @@ import html
 import json
 import re
 import socket
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -54,6 +56,20 @@ A5_FIELDS = dict(
     volume="399",
     pages="578512",
 )
+
+
+# Text from outside is data (issue 24): a PubMed title and journal holding Markdown links and
+# images, raw HTML and a table breaker must show as those characters in every output.
+HOSTILE_TITLE = (
+    "Relapse of IgG4-related pachymeningitis [click here](https://evil.example/phish) "
+    "![pixel](https://evil.example/pixel.png) <script>alert(1)</script></table><h1>owned</h1> "
+    "after glucocorticoid withdrawal"
+)
+HOSTILE_JOURNAL = "Internal Medicine | *[x](javascript:alert(1))* <img src=x onerror=alert(2)>"
+# markup that must not reach an output: in Markdown unescaped (no backslash before it), in HTML
+# at all (as a tag or a link; the characters themselves show escaped)
+MARKDOWN_MARKUP = ("<script", "</table>", "<h1>", "<img", "[click here]", "](https://evil", "[x]")
+HTML_MARKUP = ("<script", "<h1>owned", "<img", 'href="https://evil', 'href="javascript')
 
 
 def article(pmid: str, created: date, **fields) -> FakeArticle:
@@ -102,10 +118,9 @@ ARTICLES = [
         pages="12-15", doi="10.1016/j.pediatrneurol.2025.01.002",
     ),
     article(
-        "39600002", date(2025, 6, 3),
-        title="Relapse of IgG4-related pachymeningitis after glucocorticoid withdrawal",
-        authors=[("Nguyen", "Linh")], journal="Internal Medicine", year="2025", volume="64",
-        issue="11", pages="1701-1705", doi="10.2169/internalmedicine.4521-24",
+        "39600002", date(2025, 6, 3), title=HOSTILE_TITLE, authors=[("Nguyen", "Linh")],
+        journal=HOSTILE_JOURNAL, year="2025", volume="64", issue="11", pages="1701-1705",
+        doi="10.2169/internalmedicine.4521-24",
     ),
 ]  # fmt: skip
 
@@ -449,7 +464,8 @@ def second_window_keeps_every_decision(
     reviewer_files = digest(reviewers)
     window_a_files = digest(review / "resources/searches" / WA)
     log_before = (review / "results/screening/screening_log.tsv").read_bytes()
-    run_snakemake(review, "--config", "search_until=2025-06-30")
+    pull_request_text = reviewflow_update(review, "2025-06-30")
+    outside_text_is_data(review, pull_request_text)
 
     assert (fake.count("esearch"), fake.count("efetch")) == (2, 2)
     windows = read_json(review, "dedup/dedup_counts.json")["windows"]
@@ -487,6 +503,50 @@ def second_window_keeps_every_decision(
                  "Total studies included in review (n = 51)", "Patients (n = 56)"):  # fmt: skip
         assert text in svg, text
     assert "awaiting data extraction" not in svg
+
+
+def reviewflow_update(review: Path, until: str) -> str:
+    """`reviewflow update --until <until>` in the review's folder; the pull request text it
+    prints."""
+    command = "import sys; from reviewflow.cli import main; sys.exit(main())"
+    proc = subprocess.run(
+        [sys.executable, "-c", command, "update", "--until", until, "--cores", "2"],
+        cwd=review, capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+def outside_text_is_data(review: Path, pull_request_text: str) -> None:
+    """B2's hostile title and journal: in every Markdown and HTML output (and the pull request
+    text) as escaped characters, never as a link, an image, a script or a broken table."""
+    outputs = {
+        str(path.relative_to(review)): path.read_text(encoding="utf-8")
+        for path in sorted((review / "results").rglob("*"))
+        if path.suffix in (".md", ".html") and "logs" not in path.parts
+    }
+    outputs["reviewflow update's pull request text"] = pull_request_text
+    shown = [name for name, text in outputs.items() if "glucocorticoid withdrawal" in text]
+    for name in ("results/living/update_digest.md", "results/living/update_digest.html",
+                 "results/living/whats_new.md", "results/living/whats_new.html",
+                 "reviewflow update's pull request text"):  # fmt: skip
+        assert name in shown, name
+    for name in shown:
+        if name.endswith(".html"):
+            for markup in HTML_MARKUP:
+                assert markup not in outputs[name], (name, markup)
+            assert "&lt;script&gt;alert(1)&lt;/script&gt;" in outputs[name], name
+            assert "[click here](https://evil.example/phish)" in outputs[name], name
+        else:
+            for markup in MARKDOWN_MARKUP:
+                unescaped = re.search(r"(?<!\\)" + re.escape(markup), outputs[name])
+                assert unescaped is None, (name, markup)
+            assert "\\<script\\>alert(1)\\</script\\>" in outputs[name], name
+            assert "\\[click here\\](https://evil.example/phish)" in outputs[name], name
+    digest_md = (review / "results/living/update_digest.md").read_text(encoding="utf-8")
+    assert digest_md.strip() in pull_request_text
+    row = next(line for line in digest_md.splitlines() if "glucocorticoid withdrawal" in line)
+    assert row.count(" | ") == 3  # the table's four cells: the title's "|" does not split it
 
 
 def a_failed_fetch_changes_nothing(review: Path) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from reviewflow.core.markup import markdown_code, markdown_text
 from reviewflow.core.records import DATABASE_NAMES
 
 STAGE_NAMES = {"title_abstract": "title/abstract", "full_text": "full text"}
@@ -101,10 +102,6 @@ def new_records(unique: pd.DataFrame, windows: Sequence[str]) -> pd.DataFrame:
     return unique.loc[keep, ["record_id", "first_window", "source_db", "title", "year", "journal"]]
 
 
-def md_cell(value) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
 def markdown(
     counts: pd.DataFrame,
     listed: pd.DataFrame,
@@ -141,10 +138,13 @@ def markdown(
             continue
         lines += ["| record | database | title | screening |", "|---|---|---|---|"]
         for r in mine.itertuples(index=False):
-            title = md_cell(r.title) + (f" ({md_cell(r.journal)} {r.year})" if r.journal else "")
-            source = DATABASE_NAMES.get(r.source_db, r.source_db)
+            title = markdown_text(r.title)
+            if r.journal:
+                title += f" ({markdown_text(r.journal)} {markdown_text(r.year)})"
+            source = markdown_text(DATABASE_NAMES.get(r.source_db, r.source_db))
             where = status.get(r.record_id, "pending (title/abstract)")
-            lines.append(f"| `{r.record_id}` | {source} | {title} | {md_cell(where)} |")
+            record = markdown_code(r.record_id)
+            lines.append(f"| {record} | {source} | {title} | {markdown_text(where)} |")
         lines.append("")
     lines += [
         "Screen them in `results/screening/to_screen.xlsx` (see extraction/screening/README.md); "

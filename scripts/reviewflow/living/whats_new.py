@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from reviewflow.core.io import read_table as read_generated_table
+from reviewflow.core.markup import markdown_text
 from reviewflow.core.records import DATABASE_NAMES
 
 WHATS_NEW_COLUMNS = ["part", "window", "source", "key", "field", "before", "after", "change"]
@@ -346,14 +347,10 @@ PART_TITLES = {
 FIGURE_PARTS = ("descriptive", "summary", "reconciliation")
 
 
-def md_cell(value: str) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
 def md_table(frame: pd.DataFrame, columns: Sequence[str]) -> list[str]:
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for r in frame.itertuples(index=False):
-        lines.append("| " + " | ".join(md_cell(getattr(r, c)) for c in columns) + " |")
+        lines.append("| " + " | ".join(markdown_text(getattr(r, c)) for c in columns) + " |")
     return lines
 
 
