@@ -2,13 +2,17 @@
 all at once; .xlsx sheets; file names."""
 
 import string
+import unicodedata
+import zipfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
+from reviewflow.core.archives import MAX_UNZIPPED_BYTES
 from reviewflow.core.errors import InputProblems
+from reviewflow.core.rule_inputs import decision_file_paths
 from reviewflow.screening.decisions import record_id_index
 from reviewflow.screening.files import find_decision_files
 from reviewflow.screening.folder import read_decisions
@@ -242,7 +246,7 @@ def test_a_screening_workbook_holds_both_stages(tmp_path):
         {
             "title_abstract": [[R1, "include"], [R2, "exclude", TA_REASONS[1]]],
             "full_text": [[R1, "exclude", FT_REASONS[1]]],
-            "about": [["not read", "x"]],
+            "about": [["a note, not a decision: not read"]],
         },
     )
     decisions = read(tmp_path)
@@ -276,3 +280,108 @@ def test_a_screening_workbook_without_stage_sheets_and_a_damaged_file(tmp_path):
         "screening_<reviewer>.xlsx holds one sheet per stage"
     )
     assert "title_abstract_bob.xlsx: cannot be read as a .xlsx file (" in problems[1]
+
+
+# --- issue 24 item 4: no decision is dropped (every sheet, cell shape and file read or refused)
+
+
+def test_a_renamed_decision_sheet_is_refused_not_dropped(tmp_path):
+    workbook(
+        tmp_path / "screening_alice.xlsx",
+        {"TA": [[R1, "include"], [R2, "include"]], "full_text": [[R1, "include"]]},
+    )
+    workbook(
+        tmp_path / "title_abstract_bob.xlsx",
+        {"title_abstract": [[R1, "include"]], "TA (2)": [[R3, "include"]]},
+    )
+    a, b = ((tmp_path / n).as_posix() for n in ("screening_alice.xlsx", "title_abstract_bob.xlsx"))
+    assert problems_of(tmp_path) == [
+        f"{a}, sheet TA: 2 decision(s) (first: TA row 2) on a sheet that is not read: this file "
+        "reads the sheets title_abstract and full_text; rename the sheet after its stage "
+        "(title_abstract or full_text) or move its decisions there",
+        f"{b}, sheet TA (2): 1 decision(s) (first: TA (2) row 2) on a sheet that is not read: "
+        "this file reads one sheet: title_abstract (else the first), here title_abstract; rename "
+        "the sheet after its stage (title_abstract or full_text) or move its decisions there",
+    ]
+
+
+def test_merged_decision_cells_are_refused(tmp_path):
+    path = tmp_path / "title_abstract_alice.xlsx"
+    workbook(path, {"title_abstract": [[R1, "include"], [R2, None], [R3, None]]})
+    book = load_workbook(path)
+    book["title_abstract"].merge_cells("B2:B4")
+    book.save(path)
+    assert problems_of(tmp_path) == [
+        f"{path.as_posix()}, title_abstract!B2:B4: 'include' in merged cells: only B2 holds it; "
+        "unmerge the cells and type the value in each row"
+    ]
+
+
+def test_a_decision_file_in_a_subfolder_is_refused_and_is_an_input(tmp_path):
+    (tmp_path / "old").mkdir()
+    (tmp_path / ".git").mkdir()
+    write_decisions(tmp_path / "old" / "title_abstract_alice.tsv", [(R1, "include")])
+    write_decisions(tmp_path / ".git" / "title_abstract_alice.tsv", [(R1, "include")])
+    folder = tmp_path.as_posix()
+    assert problems_of(tmp_path) == [
+        f"{folder}/old/title_abstract_alice.tsv: a file in a subfolder of {folder}/ is not "
+        f"read: move it into {folder}/ to have its decisions read, or out of {folder}/ to keep "
+        "it unread"
+    ]
+    # an input of the screening rule: adding or changing it reruns the rule, which refuses it
+    assert decision_file_paths(tmp_path) == [str(tmp_path / "old" / "title_abstract_alice.tsv")]
+
+
+def test_a_column_named_twice_is_refused_not_resolved_by_the_last(tmp_path):
+    (tmp_path / "title_abstract_alice.tsv").write_text(
+        f"record_id\tdecision\treason\tDecision\n{R1}\tinclude\t\texclude\n", encoding="utf-8"
+    )
+    path = tmp_path / "full_text_bob.xlsx"
+    book = Workbook()
+    book.active.append(["record_id", "decision", "decision"])
+    book.active.append([R1, "include", "exclude"])
+    book.save(path)
+    assert problems_of(tmp_path) == [
+        f"{path.as_posix()}: the header names column 'decision' 2 times (B1, C1); keep one "
+        "column 'decision' (rename or delete the others)",
+        f"{(tmp_path / 'title_abstract_alice.tsv').as_posix()}: the header names column "
+        "'decision' 2 times (column 2, column 4); keep one column 'decision' (rename or delete "
+        "the others)",
+    ]
+
+
+def test_a_reviewer_named_in_any_alphabet_is_read(tmp_path):
+    write_decisions(tmp_path / "title_abstract_josé.tsv", [(R1, "include")])
+    nfd = unicodedata.normalize("NFD", "full_text_josé.tsv")  # as macOS may store it
+    write_decisions(tmp_path / nfd, [(R1, "include")])
+    write_decisions(tmp_path / "title_abstract_王.tsv", [(R1, "include")])
+    decisions = read(tmp_path)
+    assert sorted((d.stage, d.by) for d in decisions) == [
+        ("full_text", "josé"),
+        ("title_abstract", "josé"),
+        ("title_abstract", "王"),
+    ]
+    (tmp_path / "title_abstract_jo sé.tsv").write_text("", encoding="utf-8")
+    [problem] = problems_of(tmp_path)
+    assert "'title_abstract_jo sé.tsv' is not a screening file name" in problem
+    assert problem.endswith(
+        "<reviewer> and <label> made of letters (any alphabet), digits and '-' (no space, '_' "
+        "or '.')"
+    )
+
+
+def test_a_screening_workbook_that_inflates_beyond_the_bound_is_refused_unopened(tmp_path):
+    path = tmp_path / "title_abstract_alice.xlsx"
+    workbook(path, {"title_abstract": [[R1, "include"]]})
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/media/padding.bin", "w", force_zip64=True) as member:
+            block = bytes(1024 * 1024)
+            for _ in range(MAX_UNZIPPED_BYTES // len(block) + 1):
+                member.write(block)
+    assert path.stat().st_size < 1024 * 1024  # a small file ...
+    [problem] = problems_of(tmp_path)
+    assert problem == (  # ... refused before openpyxl inflates it
+        f"{path.as_posix()}, inflates to 201 MB in 10 files (at most 200 MB and 10000 "
+        "files are read; a workbook of a review holds far less): save only the sheets the "
+        "review reads, without embedded files, in a new workbook"
+    )

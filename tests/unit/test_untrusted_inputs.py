@@ -2,14 +2,26 @@
 named with the exact located message it now gets (YAML aliases and nesting, conditions that
 contain themselves, parameters naming parameters, statistics over text)."""
 
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+
 import pytest
 import yaml
 
+from reviewflow.core import archives
 from reviewflow.core.errors import InputProblems
 from reviewflow.core.yamlfile import MAX_DEPTH, MAX_NODES, parse_yaml
+from reviewflow.extraction.codebook import load_codebook
+from reviewflow.extraction.workbook import read_workbook
 from reviewflow.statistics.reported import check_columns, read_declared
 
 from .statistics_cases import SCHEMA, make_cases
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "workflow" / "lib"))
+import buildcheck  # noqa: E402
 
 
 def refused(call) -> list[str]:
@@ -110,3 +122,23 @@ def test_a_summary_over_a_text_column_is_refused(tmp_path):
         "item 'a': compute: statistic summary over column 'sex', which is not a number column; "
         "the number columns: age"
     ]
+
+
+# --- workbooks: what they inflate to is bounded before openpyxl (or the parse-time digest)
+#     reads them
+
+
+def test_an_extraction_workbook_that_inflates_too_much_is_refused_unopened(tmp_path, monkeypatch):
+    path = tmp_path / "cases.xlsx"
+    shutil.copy(REPO / "extraction" / "cases.xlsx", path)
+    with zipfile.ZipFile(path) as archive:
+        inflated = sum(member.file_size for member in archive.infolist())
+    monkeypatch.setattr(archives, "MAX_UNZIPPED_BYTES", inflated - 1)  # (a real bomb: screening)
+    codebook = load_codebook(REPO / "extraction" / "codebook.yaml")
+    assert refused(lambda: read_workbook(path, codebook)) == [
+        f"{path}: inflates to {inflated / 1024**2:,.0f} MB in {len(archive.infolist())} files "
+        f"(at most {(inflated - 1) / 1024**2:,.0f} MB and 10000 files are read; a workbook of a "
+        "review holds far less): save only the sheets the review reads, without embedded files, "
+        "in a new workbook"
+    ]
+    assert buildcheck.workbook_digest(path) == ""  # parse time reads nothing of it either

@@ -48,6 +48,7 @@ class BuildStop(SystemExit):
 # time may)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+from reviewflow.core.archives import unzipped_size_problem  # noqa: E402
 from reviewflow.core.errors import InputProblems  # noqa: E402
 from reviewflow.core.yamlfile import read_yaml  # noqa: E402
 
@@ -374,7 +375,10 @@ def workbook_content(path: str | Path) -> list:
 
 
 def workbook_digest(path: str | Path) -> str:
-    """SHA-256 of `workbook_content`; "" when the file cannot be read as a workbook."""
+    """SHA-256 of `workbook_content`; "" when the file cannot be read as a workbook or would
+    inflate beyond what is read (the rule that reads it says why)."""
+    if unzipped_size_problem(path):
+        return ""
     try:
         content = workbook_content(path)
     except Exception:  # noqa: BLE001 - any unreadable workbook: not the same, read it again

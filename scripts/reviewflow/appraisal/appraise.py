@@ -27,6 +27,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from reviewflow.core.agreement import cohen_kappa
+from reviewflow.core.archives import unzipped_size_problem
 from reviewflow.core.errors import InputProblems, raise_if_any
 from reviewflow.core.io import atomic_path
 from reviewflow.core.spreadsheet import Column, write_sheet
@@ -333,6 +334,9 @@ def read_appraisal_workbook(
     answered in part (answer every item, or none yet)."""
     path = str(path)
     result = AppraiserFile(appraiser, path)
+    too_large = unzipped_size_problem(path)
+    if too_large:
+        return result, [f"{path}: {too_large}"]
     try:
         book = load_workbook(path, data_only=False)
     except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError) as error:

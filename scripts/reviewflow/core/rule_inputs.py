@@ -159,11 +159,17 @@ def is_ignored(path: Path) -> bool:
 
 
 def decision_file_paths(folder: str | Path) -> list[str]:
-    """The files of `folder` that the workflow reads (badly named ones too: to report them)."""
+    """The files of `folder` that the workflow reads (badly named ones too, and those in its
+    subfolders: to report them), but not those of hidden subfolders."""
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    return sorted(str(path) for path in folder.iterdir() if not is_ignored(path))
+    return sorted(
+        str(path)
+        for path in folder.rglob("*")
+        if not is_ignored(path)
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts[:-1])
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reviewflow.core.archives import unzipped_size_problem
 from reviewflow.core.errors import InputProblems, raise_if_any
 from reviewflow.core.io import FORMULA_PREFIXES, atomic_path
 from reviewflow.core.spreadsheet import Column, write_sheet
@@ -142,6 +143,8 @@ def read_workbook(path: str | Path, codebook: Codebook) -> dict[str, RawSheet]:
     between sheets and, when the codebook was loaded with its vocabulary, every phrase the
     vocabulary does not know; raise InputProblems listing every problem."""
     path = str(path)
+    too_large = unzipped_size_problem(path)
+    raise_if_any(path, [f"{path}: {too_large}"] if too_large else [])
     try:
         book = load_workbook(path, data_only=False)
     except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ParseError) as error:

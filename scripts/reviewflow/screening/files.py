@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 import zipfile
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from reviewflow.core.archives import unzipped_size_problem
 from reviewflow.core.errors import raise_if_any
 from reviewflow.core.rule_inputs import decision_file_paths, is_ignored  # noqa: F401
 from reviewflow.screening.decisions import (
@@ -54,9 +56,11 @@ from reviewflow.screening.decisions import (
     canonical_decision,
 )
 
+# A reviewer name or label: letters of any alphabet (josé, 王), digits and "-"; the file name is
+# read in Unicode's composed form (NFC), as macOS may store "é" as "e" + an accent.
 FILE_NAME = re.compile(
-    r"^(?P<stage>title_abstract|full_text|screening)_(?P<who>[A-Za-z0-9-]+)"
-    r"(?:\.(?P<part>(?!asreview\.)[A-Za-z0-9-]+))?"
+    r"^(?P<stage>title_abstract|full_text|screening)_(?P<who>(?:[^\W_]|-)+)"
+    r"(?:\.(?P<part>(?!asreview\.)(?:[^\W_]|-)+))?"
     r"(?P<asreview>\.asreview)?\.(?P<ext>tsv|csv|xlsx|ris)$"
 )
 TABLE_SUFFIXES = ("tsv", "csv", "xlsx")
@@ -86,12 +90,16 @@ def find_decision_files(folder: str | Path) -> tuple[list[DecisionFile], list[st
     """The decision files of `folder` (sorted), and a problem for every file badly named."""
     folder = Path(folder)
     files, problems = [], []
-    if not folder.is_dir():
-        return files, problems
-    for path in sorted(folder.iterdir()):
-        if is_ignored(path):
+    for name in decision_file_paths(folder):
+        path = Path(name)
+        if path.parent != folder:
+            problems.append(
+                f"{path.as_posix()}: a file in a subfolder of {folder.as_posix()}/ is not read: "
+                f"move it into {folder.as_posix()}/ to have its decisions read, or out of "
+                f"{folder.as_posix()}/ to keep it unread"
+            )
             continue
-        match = FILE_NAME.match(path.name)
+        match = FILE_NAME.match(unicodedata.normalize("NFC", path.name))
         problem = None
         if not match:
             problem = f"file name {path.name!r} is not a screening file name"
@@ -119,8 +127,8 @@ def find_decision_files(folder: str | Path) -> tuple[list[DecisionFile], list[st
                 "<stage>_resolution[.<label>].tsv|.csv|.xlsx, "
                 "screening_<reviewer>[.<label>].xlsx, "
                 "title_abstract_<reviewer>[.<label>].asreview.csv|.tsv|.xlsx|.ris, with <stage> "
-                "title_abstract or full_text, <reviewer> and <label> made of letters, digits "
-                "and '-'"
+                "title_abstract or full_text, <reviewer> and <label> made of letters (any "
+                "alphabet), digits and '-' (no space, '_' or '.')"
             )
             continue
         files.append(
@@ -191,8 +199,12 @@ def read_xlsx_sheets(
 ) -> dict[str, Table]:
     """Every visible sheet of a workbook, in order: title -> (header, rows). A formula in a
     header or in one of `read_columns` is refused, its cell named (its cached value is whatever
-    the program that saved it computed, or nothing): InputProblems listing every such cell."""
-    book = load_workbook(path, read_only=True, data_only=False)
+    the program that saved it computed, or nothing), and so are merged cells over one of
+    `read_columns` (only their first cell holds the value): InputProblems listing every such
+    cell."""
+    too_large = unzipped_size_problem(path)
+    raise_if_any(str(path), [too_large] if too_large else [])
+    book = load_workbook(path, data_only=False)
     formulas: list[str] = []
     try:
         sheets = {
@@ -212,6 +224,14 @@ def read_sheet(sheet, formulas: list[str], read_columns: Collection[str]) -> Tab
     check_formulas(sheet.title, header_cells, formulas)
     header = [normalise_header(c.value) for c in header_cells]
     read = {i for i, name in enumerate(header) if name in read_columns}
+    for merged in sorted(sheet.merged_cells.ranges, key=str):
+        if any(merged.min_col <= i + 1 <= merged.max_col for i in read):
+            first = sheet.cell(merged.min_row, merged.min_col)
+            formulas.append(
+                f"{sheet.title}!{merged.coord}: {cell_text(first.value)!r} in merged cells: "
+                f"only {first.coordinate} holds it; unmerge the cells and type the value in "
+                "each row"
+            )
     rows = []
     for number, cells in enumerate(rows_iter, start=2):
         check_formulas(sheet.title, [c for i, c in enumerate(cells) if i in read], formulas)
@@ -337,20 +357,43 @@ def stage_tables(file: DecisionFile, problems: list[str]) -> list[tuple[str, Tab
                 f"{file.display}: no sheet named title_abstract or full_text (sheets: "
                 f"{', '.join(sheets)}); a screening_<reviewer>.xlsx holds one sheet per stage"
             )
+        if tables:  # (else the problem above names every sheet)
+            problems += unread_sheet_problems(file, sheets, [stage for stage, _ in tables])
         return tables
     chosen = file.stage if file.stage in sheets else next(iter(sheets), None)
     if chosen is None:
         return []
-    for other in STAGES:
-        if other in sheets and other != chosen:
-            decided = [row for row in sheets[other][1] if row.get("decision")]
-            if decided:
-                problems.append(
-                    f"{file.display}, sheet {other}: {len(decided)} decision(s) (first: "
-                    f"{decided[0].where}) in a file that holds {file.stage} decisions only; "
-                    f"save the workbook as {BOTH_STAGES}_{file.by}.xlsx to have both sheets read"
-                )
+    problems += unread_sheet_problems(file, sheets, [chosen])
     return [(file.stage, sheets[chosen])]
+
+
+def unread_sheet_problems(file: DecisionFile, sheets: Mapping[str, Table], read: list[str]):
+    """A sheet of `file` that is not read but holds decisions is a problem: a decision is never
+    dropped because its sheet was renamed (`title_abstract` -> `TA`) or added."""
+    problems = []
+    for title, (_, rows) in sheets.items():
+        decided = [row for row in rows if row.get("decision")]
+        if title in read or not decided:
+            continue
+        first = f"{len(decided)} decision(s) (first: {decided[0].where})"
+        if file.stage != BOTH_STAGES and title in STAGES:
+            problems.append(
+                f"{file.display}, sheet {title}: {first} in a file that holds {file.stage} "
+                f"decisions only; save the workbook as {BOTH_STAGES}_{file.by}.xlsx to have both "
+                "sheets read"
+            )
+        else:
+            reads = (
+                "the sheets title_abstract and full_text"
+                if file.stage == BOTH_STAGES
+                else f"one sheet: {file.stage} (else the first), here {read[0]}"
+            )
+            problems.append(
+                f"{file.display}, sheet {title}: {first} on a sheet that is not read: this file "
+                f"reads {reads}; rename the sheet after its stage (title_abstract or full_text) "
+                "or move its decisions there"
+            )
+    return problems
 
 
 def read_reviewer_table(file: DecisionFile, checker: Checker) -> list[Decision]:
@@ -363,8 +406,31 @@ def read_reviewer_table(file: DecisionFile, checker: Checker) -> list[Decision]:
                 f"row; a screening file has the columns record_id, decision, reason, note"
             )
             continue
+        twice = duplicate_column_problems(file, header)
+        if twice:
+            checker.problems.extend(twice)
+            continue
         decisions += [checker.table_row(file, stage, row) for row in rows]
     return [d for d in decisions if d is not None]
+
+
+def duplicate_column_problems(file: DecisionFile, header: Sequence[str]) -> list[str]:
+    """A column that is read (record_id, decision, reason, note) named twice in the header: which
+    one holds the decisions cannot be guessed (the last one used to win)."""
+    xlsx = file.path.suffix.lower() == ".xlsx"
+    problems = []
+    for name in DECISION_COLUMNS:
+        places = [
+            f"{get_column_letter(i + 1)}1" if xlsx else f"column {i + 1}"
+            for i, column in enumerate(header)
+            if column == name
+        ]
+        if len(places) > 1:
+            problems.append(
+                f"{file.display}: the header names column {name!r} {len(places)} times "
+                f"({', '.join(places)}); keep one column {name!r} (rename or delete the others)"
+            )
+    return problems
 
 
 def one_decision_each(decisions: Sequence[Decision], problems: list[str]) -> list[Decision]:
