@@ -4,8 +4,10 @@ the rows for studies newly included in a later window."""
 import pandas as pd
 from openpyxl import load_workbook
 
+from reviewflow.core.io import write_table
 from reviewflow.core.studies import read_studies
-from reviewflow.screening.decisions import record_id_index, screen
+from reviewflow.screening import asreview
+from reviewflow.screening.decisions import read_unique_records, record_id_index, screen
 from reviewflow.screening.folder import read_decisions
 from reviewflow.screening.sheets import (
     new_studies,
@@ -180,3 +182,29 @@ def test_no_studies_to_add(tmp_path):
     assert template.empty and summary["studies_in_workbook"] == 50
     write_new_studies(template, tmp_path / "n.tsv", tmp_path / "n.xlsx")
     assert (tmp_path / "n.tsv").read_text().startswith("study_id\tfirst_author")
+
+
+def test_a_guarded_title_shows_without_its_quote_in_the_sheet_and_the_ris(tmp_path):
+    """Issue 24: unique_records.tsv guards `=HYPERLINK(...)` as `'=HYPERLINK(...)`; read back,
+    to_screen.xlsx stores the title as a text cell (data type 's': never a formula) without the
+    quote, and the RIS export (no spreadsheet) carries the title as PubMed gave it."""
+    records = make_records(W1, [1])
+    title = '=HYPERLINK("https://evil.example","click")'
+    records.loc[0, "title"] = title
+    records.loc[0, "authors"] = "-Smith, A"
+    tsv = tmp_path / "unique_records.tsv"
+    write_table(records, tsv)
+    assert "\t\"'=HYPERLINK(" in tsv.read_text(encoding="utf-8")  # guarded in the table
+    read_back = read_unique_records(tsv)
+    assert read_back.loc[0, "title"] == title and read_back.loc[0, "authors"] == "-Smith, A"
+    result = run(read_back, tmp_path / "s")
+    write_to_screen(read_back, result.states, settings(), tmp_path / "to_screen.xlsx")
+    sheet = load_workbook(tmp_path / "to_screen.xlsx")["title_abstract"]
+    header = [cell.value for cell in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("title") + 1)
+    assert (cell.value, cell.data_type) == (title, "s")
+    asreview.write_ris(read_back, tmp_path / "to_screen.ris")
+    ris = (tmp_path / "to_screen.ris").read_text(encoding="utf-8")
+    assert f"TI  - {title}\n" in ris and "'=" not in ris and "AU  - -Smith, A\n" in ris
+    asreview.write_csv(read_back, tmp_path / "to_screen.csv")  # a CSV is guarded again
+    assert "'=HYPERLINK" in (tmp_path / "to_screen.csv").read_text(encoding="utf-8")

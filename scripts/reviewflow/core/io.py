@@ -81,6 +81,19 @@ def guard_cell(value: Any) -> Any:
     return value
 
 
+def unguard_cell(value: Any) -> Any:
+    """The text `guard_cell` protected, without its quote: for writers that keep text as text
+    themselves (an .xlsx string cell, a RIS file), where the quote would show."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
+def unguard_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a generated table read back (`read_table`) with `guard_cell`'s quotes removed."""
+    return frame.map(unguard_cell)
+
+
 def guard_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of `frame` whose text cells cannot be run as formulas (numbers are left alone)."""
     guarded = frame.copy()

@@ -23,6 +23,7 @@ import pandas as pd
 from reviewflow.core.agreement import cohen_kappa
 from reviewflow.core.errors import raise_if_any
 from reviewflow.core.first_version import COUNTS as FIRST_VERSION_COUNTS
+from reviewflow.core.io import unguard_frame
 
 STAGES = ("title_abstract", "full_text")
 STAGE_NAMES = {"title_abstract": "title/abstract", "full_text": "full text"}
@@ -184,8 +185,11 @@ def outcome(stage: str, decision: str) -> str:
 
 
 def read_unique_records(path: str | Path) -> pd.DataFrame:
-    """results/dedup/unique_records.tsv as text (empty cell = ""), sorted by window and id."""
+    """results/dedup/unique_records.tsv as text (empty cell = ""), sorted by window and id; a
+    title the table guarded against formulas (`'=...`) is read as it was (the .xlsx sheets store
+    it as a text cell, the RIS export is no spreadsheet, the CSV export guards it again)."""
     frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, na_filter=False)
+    frame = unguard_frame(frame)
     problems = [
         f"column {column!r} is missing (the dedup -> screening contract needs it)"
         for column in UNIQUE_RECORD_COLUMNS
