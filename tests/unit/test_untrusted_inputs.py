@@ -2,16 +2,20 @@
 named with the exact located message it now gets (YAML aliases and nesting, conditions that
 contain themselves, parameters naming parameters, statistics over text)."""
 
+import errno
+import os
 import shutil
 import sys
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
 from reviewflow.core import archives
-from reviewflow.core.errors import InputProblems
+from reviewflow.core.errors import InputProblems, OutputNotWritten
+from reviewflow.core.io import write_table
 from reviewflow.core.yamlfile import MAX_DEPTH, MAX_NODES, parse_yaml
 from reviewflow.extraction.codebook import load_codebook
 from reviewflow.extraction.workbook import read_workbook
@@ -142,3 +146,42 @@ def test_an_extraction_workbook_that_inflates_too_much_is_refused_unopened(tmp_p
         "in a new workbook"
     ]
     assert buildcheck.workbook_digest(path) == ""  # parse time reads nothing of it either
+
+
+# --- results/ on a full, read-only or forbidden disk: one located line, the old file kept
+
+
+@pytest.mark.parametrize(
+    ("code", "advice"),
+    [
+        (errno.ENOSPC, "no space left on the device: free some space (df -h) and run again"),
+        (errno.EROFS, "the file system is read-only: run the workflow where results/ can be "
+         "written"),
+    ],
+)  # fmt: skip
+def test_a_full_disk_ends_the_write_with_one_located_line(tmp_path, monkeypatch, code, advice):
+    path = tmp_path / "results" / "cases.tsv"
+    write_table(pd.DataFrame({"a": ["old"]}), path)
+    before = path.read_bytes()
+
+    def full(fd):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OutputNotWritten) as error:
+        write_table(pd.DataFrame({"a": ["new"]}), path)
+    assert isinstance(error.value, SystemExit)  # no traceback: Python prints the line alone
+    assert str(error.value) == (
+        f"{path}: not written, the previous file is left as it was: {advice}"
+    )
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["cases.tsv"]  # no temporary left
+
+
+def test_other_os_errors_are_not_taken_for_a_full_disk(tmp_path, monkeypatch):
+    def broken(fd):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", broken)
+    with pytest.raises(OSError, match="Input/output error"):
+        write_table(pd.DataFrame({"a": ["x"]}), tmp_path / "t.tsv")

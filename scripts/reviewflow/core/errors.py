@@ -57,6 +57,11 @@ class InputProblems(ValueError):
         return "\n".join(lines)
 
 
+class OutputNotWritten(SystemExit):
+    """An output that could not be written (a full, read-only or forbidden disk): its one
+    located line ends the rule without a traceback (a SystemExit); nothing was replaced."""
+
+
 def problem_kind(problem: str) -> str:
     """What makes two problems alike: the place without its row or line number, the complaint
     without its quoted values and numbers (``cases!E12: 'Mle': sex ...`` ~ ``cases!E: ...``)."""

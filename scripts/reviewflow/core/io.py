@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -13,10 +15,35 @@ from typing import IO, Any
 
 import pandas as pd
 
-from reviewflow.core.errors import InputProblems
+from reviewflow.core.errors import InputProblems, OutputNotWritten
 
 # A cell starting with one of these is run as a formula by Excel/LibreOffice when a CSV/TSV opens.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+# Why an output cannot be written that the reviewer can act on (other OSErrors stay tracebacks).
+DISK_PROBLEMS = {
+    errno.ENOSPC: "no space left on the device: free some space (df -h) and run again",
+    errno.EDQUOT: "the disk quota is used up: free some space and run again",
+    errno.EROFS: "the file system is read-only: run the workflow where results/ can be written",
+    errno.EACCES: "permission denied: make the folder writable (ls -ld) and run again",
+}
+
+
+@contextlib.contextmanager
+def _disk_problems(path: Path) -> Iterator[None]:
+    """A full, read-only or forbidden disk ends the rule with one located line (no traceback);
+    the file at `path` is left as it was."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in DISK_PROBLEMS:
+            raise
+        message = f"{path}: not written, the previous file is left as it was: "
+        message += DISK_PROBLEMS[error.errno]
+        if logging.getLogger().handlers:  # the rule's log (the console gets the exit line)
+            logging.getLogger("reviewflow").error("%s", message)
+        raise OutputNotWritten(message) from None
 
 
 def _umask() -> int:
@@ -38,21 +65,22 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", **kwargs: Any) -> Ite
     On an exception the temporary file is removed and `path` is left as it was.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     if "b" not in mode:
         kwargs.setdefault("encoding", "utf-8")
         kwargs.setdefault("newline", "")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, mode, **kwargs) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        _publish(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    with _disk_problems(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, mode, **kwargs) as handle:
+                yield handle
+                handle.flush()
+                os.fsync(handle.fileno())
+            _publish(tmp, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
 
 
 @contextlib.contextmanager
@@ -62,16 +90,17 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     The suffix is kept so that libraries that look at it pick the right format.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        _publish(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    with _disk_problems(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+        os.close(fd)
+        try:
+            yield Path(tmp)
+            _publish(tmp, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
 
 
 def guard_cell(value: Any) -> Any:
