@@ -742,3 +742,28 @@ def test_retitled_letter_without_citation_goes_to_reviewers():
     # both with a citation: two letters of one team, not listed
     c = dict(b, record_id="c", volume="365", pages="100-101")
     assert frozenset("ac") not in uncertain_reasons(dedup(a, c))
+
+
+def test_contradicting_decisions_name_both_lines_of_the_file(tmp_path):
+    """Issue 24: a `same` that would join records marked `different` names both lines."""
+    path = tmp_path / "dedup_decisions.tsv"
+    path.write_text(
+        "record_id_1\trecord_id_2\tdecision\treviewer\tnote\n"
+        "a\tc\tdifferent\tKL\t\n"
+        "b\tc\tsame\tJD\t\n"
+        "a\tb\tsame\tJD\t\n",
+        encoding="utf-8",
+    )
+    before = path.read_bytes()
+    records = pd.DataFrame([record("a", doi="10.1/a"), record("b", doi="10.1/b"),
+                            record("c", doi="10.1/c")])  # fmt: skip
+    no_studies = pd.DataFrame(columns=["record_id", "window", "title", "study_id"])
+    counts = {"search": {"records_total": None}, "dedup": {"duplicates_removed": None}}
+    with pytest.raises(InputProblems) as error:
+        run_stage(records, no_studies, path, counts)
+    assert error.value.problems == [
+        "line 3: same b / c contradicts line 2: different a / c: joining b and c joins a and c "
+        "(each is the same record as one of them, by matching or by other 'same' lines); "
+        "correct one of the two lines"
+    ]
+    assert path.read_bytes() == before

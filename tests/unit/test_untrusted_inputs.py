@@ -185,3 +185,27 @@ def test_other_os_errors_are_not_taken_for_a_full_disk(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "fsync", broken)
     with pytest.raises(OSError, match="Input/output error"):
         write_table(pd.DataFrame({"a": ["x"]}), tmp_path / "t.tsv")
+
+
+# --- codebook and vocabulary
+
+
+def test_a_negative_age_says_it_is_below_the_minimum_not_that_it_is_no_number():
+    age = load_codebook(REPO / "extraction" / "codebook.yaml").sheet("cases").field("age")
+    assert age.check("-3") == "is negative, below the allowed minimum 0"
+    assert age.check("\u22123") == "is negative, below the allowed minimum 0"  # a minus sign
+    assert age.check("-x") == "is not a number"
+
+
+def test_unknown_top_level_keys_of_the_vocabulary_are_refused(tmp_path):
+    text = (REPO / "extraction" / "vocabulary.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "vocabulary.yaml"
+    path.write_text(text + "phrase:\n  symptom: {}\nnotes: kept for later\n", encoding="utf-8")
+    line = len(text.splitlines()) + 1
+    problems = refused(lambda: load_codebook(REPO / "extraction" / "codebook.yaml", path))
+    assert problems == [
+        f"{path}:{line}: 'phrase': unknown top-level key (did you mean phrases?): the vocabulary "
+        "has only coded, phrases, derived (a phrase group goes under phrases:, indented)",
+        f"{path}:{line + 2}: 'notes': unknown top-level key: the vocabulary has only coded, "
+        "phrases, derived (a phrase group goes under phrases:, indented)",
+    ]

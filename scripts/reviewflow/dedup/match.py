@@ -647,6 +647,15 @@ class Clusters:
                         return f"{reason} ({self.p.ids[x]} / {self.p.ids[y]})"
         return ""
 
+    def marked_different(self, ri: int, rj: int) -> tuple[int, int] | None:
+        """A pair of members of the two clusters that a reviewer marked different, if any."""
+        for x in self.members[ri]:
+            for y in self.members[rj]:
+                pair = (x, y) if x < y else (y, x)
+                if pair in self.different:
+                    return (x, y)
+        return None
+
     def join(self, i: int, j: int, stage: str) -> None:
         ri, rj = self.find(i), self.find(j)
         if len(self.members[ri]) < len(self.members[rj]):
@@ -657,6 +666,17 @@ class Clusters:
 
     def groups(self) -> list[list[int]]:
         return [sorted(m) for m in sorted(self.members.values(), key=min)]
+
+
+class ContradictingDecisions(ValueError):
+    """A reviewer's `same` pair would join records that a reviewer marked `different`."""
+
+    def __init__(self, same: tuple[str, str], different: tuple[str, str]):
+        self.same, self.different = same, different
+        super().__init__(
+            f"reviewer decisions contradict each other: {same[0]} = {same[1]} would join "
+            f"records that a reviewer marked different ({different[0]} / {different[1]})"
+        )
 
 
 @dataclass
@@ -727,12 +747,10 @@ def deduplicate(
     for i, j in same_pairs:
         ri, rj = clusters.find(i), clusters.find(j)
         if ri != rj:
-            reason = clusters.conflict(ri, rj, automatic=False)
-            if reason:
-                raise ValueError(
-                    f"reviewer decisions contradict each other: {p.ids[i]} = {p.ids[j]} would "
-                    f"join records that {reason}"
-                )
+            apart = clusters.marked_different(ri, rj)
+            if apart:
+                x, y = apart
+                raise ContradictingDecisions((p.ids[i], p.ids[j]), (p.ids[x], p.ids[y]))
             clusters.join(i, j, "reviewer")
 
     # Uncertain pairs left for reviewers: one per pair of clusters, none already decided.

@@ -18,6 +18,7 @@ from reviewflow.dedup.match import (
     IDENTIFIER_COLUMNS,
     RECORD_COLUMNS,
     STUDY_PREFIX,
+    ContradictingDecisions,
     Result,
     deduplicate,
     duplicate_groups,
@@ -130,6 +131,22 @@ def read_decisions(path: str | Path, known_ids: set[str]) -> tuple[list, list]:
         (same if decision == "same" else different).append(pair)
     raise_if_any(str(path), problems)
     return same, different
+
+
+def contradiction(path: str | Path, error: ContradictingDecisions) -> str:
+    """The two lines of the decisions file that contradict each other, located."""
+    lines = {}  # (sorted pair, decision) -> first line
+    for index, row in read_table(path).iterrows():
+        pair = tuple(sorted((row["record_id_1"].strip(), row["record_id_2"].strip())))
+        lines.setdefault((pair, row["decision"].strip().lower()), index + 2)
+    (a, b), (x, y) = error.same, error.different
+    same_line = lines.get((tuple(sorted((a, b))), "same"), "?")
+    different_line = lines.get((tuple(sorted((x, y))), "different"), "?")
+    return (
+        f"line {same_line}: same {a} / {b} contradicts line {different_line}: different {x} / "
+        f"{y}: joining {a} and {b} joins {x} and {y} (each is the same record as one of them, "
+        "by matching or by other 'same' lines); correct one of the two lines"
+    )
 
 
 # ---- outputs -------------------------------------------------------------------------------
@@ -370,6 +387,8 @@ def run_stage(
         result = deduplicate(
             both, rules=rules, same=same, different=different, window_order=windows
         )
+    except ContradictingDecisions as error:
+        raise InputProblems(str(decisions_path), [contradiction(decisions_path, error)]) from None
     except ValueError as error:
         raise InputProblems(str(decisions_path), [str(error)]) from error
     return StageOutputs(
@@ -401,6 +420,8 @@ def dedup_file(
     rules = load_rules()
     try:
         result = deduplicate(records, rules=rules, same=same, different=different)
+    except ContradictingDecisions as error:
+        raise InputProblems(str(decisions_path), [contradiction(decisions_path, error)]) from None
     except ValueError as error:
         raise InputProblems(str(decisions_path), [str(error)]) from error
     uncertain = uncertain_pairs(records, result, rules) if uncertain_path else None

@@ -49,6 +49,7 @@ UNIT_NAMES = {"days": "d", "weeks": "w", "months": "m", "years": "y"}
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
 INTEGER_RE = re.compile(r"^\d+$")
+NEGATIVE_RE = re.compile(r"^\s*[-\u2212]\s*(\d.*)$")  # "-3", "− 3" (a minus sign)
 FIELD_KEYS = {
     "name",
     "label",
@@ -157,12 +158,24 @@ class Field:
         try:
             values = self.parse(text)
         except ValueProblem as problem:
-            return str(problem)
+            return self.negative_problem(text) or str(problem)
         if self.range is not None:
             low, high = self.range
             if any(v is not None and not low <= v <= high for v in values):
                 return "is outside the possible range"
         return None
+
+    def negative_problem(self, text: str) -> str | None:
+        """`-3` where values are 0 or more: said so, not "is not a number"."""
+        negative = NEGATIVE_RE.match(text)
+        if not negative:
+            return None
+        try:
+            self.parse(negative.group(1))
+        except ValueProblem:
+            return None
+        low = self.range[0] if self.range is not None else 0
+        return f"is negative, below the allowed minimum {low:g}"
 
     def parse(self, text: str) -> list[float | None]:
         """The numbers in a valid non-word value (empty for non-numeric types); a duration in

@@ -8,6 +8,7 @@ checked against the fields of the codebook's dataset sheet; all problems are rep
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -173,6 +174,9 @@ def read_vocabulary(path: str | Path, sheet: Sheet, problems: list[str]) -> Voca
     (the caller reports them together with its own)."""
     path = str(path)
     data = read_yaml(path) or {}
+    problems += top_level_problems(path, data)
+    if not isinstance(data, dict):
+        data = {}
     coded = {}
     for field, spec in (data.get("coded") or {}).items():
         spec = spec or {}
@@ -218,6 +222,30 @@ def read_vocabulary(path: str | Path, sheet: Sheet, problems: list[str]) -> Voca
             " ".join(str(spec.get("description", "")).split()),
         )
     return Vocabulary(path, coded, groups, derived)
+
+
+TOP_LEVEL_KEYS = ("coded", "phrases", "derived")
+
+
+def top_level_problems(path: str, data) -> list[str]:
+    """The file is a mapping of coded, phrases and derived only: another key (a typo such as
+    `phrase:`, or a group indented too little) would be ignored, so it is a problem."""
+    allowed = ", ".join(TOP_LEVEL_KEYS)
+    if not isinstance(data, dict):
+        return [f"{path}: a {type(data).__name__}: the vocabulary is a mapping of {allowed}"]
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    problems = []
+    for key in data:
+        if key in TOP_LEVEL_KEYS:
+            continue
+        at = next((n for n, line in enumerate(lines, 1) if line.startswith(f"{key}:")), None)
+        close = difflib.get_close_matches(str(key), TOP_LEVEL_KEYS, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        problems.append(
+            f"{path}{f':{at}' if at else ''}: {key!r}: unknown top-level key{hint}: the "
+            f"vocabulary has only {allowed} (a phrase group goes under phrases:, indented)"
+        )
+    return problems
 
 
 def _group(name: str, spec: dict, path: str, problems: list[str]) -> PhraseGroup:
