@@ -215,3 +215,25 @@ def test_load_analysed_cases_reads_what_the_table_rules_read(tmp_path):
     }
     with pytest.raises(InputProblems, match="cases.csv"):  # not the codebook's columns
         load_analysed_cases(inputs)
+
+
+def test_an_unbalanced_brace_in_a_title_is_refused_not_printed(tmp_path):
+    """Issue 24: `{` that opens no placeholder used to be drawn literally in the figure."""
+    text = GOOD.replace('"Pain ({painful.true} of {n})"', '"Pain ({painful.true} of {n"')
+    source = str(tmp_path / "analysis.yaml")
+    assert problems_of(tmp_path, text) == [
+        f"{source}: figures.pain.title: 'Pain ({{painful.true}} of {{n': a '{{' that is not "
+        "part of a placeholder (unbalanced, or around something else): braces hold only the "
+        "placeholders {n} or {<column>.true|reported|not_reported}; use ( ) or [ ] for other "
+        "text"
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "\n# only a comment\n"])
+def test_an_empty_analysis_file_says_it_is_empty(tmp_path, text):
+    source = str(tmp_path / "analysis.yaml")
+    assert problems_of(tmp_path, text) == [
+        f"{source}: the file is empty: it declares the review's analysis (settings, descriptive, "
+        "derived, characteristics, figures, sensitivity): restore it (git checkout -- the file) "
+        "or start from the one `reviewflow new-review` writes"
+    ]

@@ -209,3 +209,16 @@ def test_unknown_top_level_keys_of_the_vocabulary_are_refused(tmp_path):
         f"{path}:{line + 2}: 'notes': unknown top-level key: the vocabulary has only coded, "
         "phrases, derived (a phrase group goes under phrases:, indented)",
     ]
+
+
+@pytest.mark.parametrize("text", ["", "# nothing yet\n"])
+def test_an_empty_config_file_says_it_is_empty(tmp_path, monkeypatch, text):
+    """Main answered "Config file must be given as JSON or YAML with keys at top level"."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "config.yaml").write_text(text, encoding="utf-8")
+    assert buildcheck.yaml_problems(["config/config.yaml"]) == [
+        "config/config.yaml: the file is empty: it defines the review (review, search, "
+        "screening, extraction, ... see config/README.md): restore it (git checkout -- "
+        "config/config.yaml)"
+    ]

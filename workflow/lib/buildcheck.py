@@ -166,8 +166,19 @@ def yaml_problems(paths: list[str]) -> list[str]:
     """Duplicate keys and syntax errors of each YAML file, located."""
     problems: list[str] = []
     for path in paths:
-        problems += read_yaml_strict(path)[1]
+        data, found = read_yaml_strict(path)
+        problems += found or empty_config_problems(path, data)
     return problems
+
+
+def empty_config_problems(path: str, data) -> list[str]:
+    """A config file that holds nothing (or only comments): said so, located."""
+    if data is not None:
+        return []
+    return [
+        f"{path}: the file is empty: it defines the review (review, search, screening, "
+        f"extraction, ... see config/README.md): restore it (git checkout -- {path})"
+    ]
 
 
 def config_problems(

@@ -20,7 +20,7 @@ from typing import Any
 import jsonschema
 import pandas as pd
 
-from reviewflow.core.errors import raise_if_any
+from reviewflow.core.errors import InputProblems, raise_if_any
 from reviewflow.core.rule_inputs import figure_names, optional_inputs  # noqa: F401  (re-exported)
 from reviewflow.core.yamlfile import read_yaml
 from reviewflow.dataset.cases import read_cases
@@ -28,6 +28,11 @@ from reviewflow.extraction.codebook import Codebook, load_codebook
 from reviewflow.statistics.measures import surely_exceeds
 
 DERIVED_KINDS = ("any_of", "all_of", "any_reported", "any_exceeds")
+EMPTY_ANALYSIS = (
+    "the file is empty: it declares the review's analysis (settings, descriptive, derived, "
+    "characteristics, figures, sensitivity): restore it (git checkout -- the file) or start "
+    "from the one `reviewflow new-review` writes"
+)
 PLACEHOLDER = re.compile(r"\{(\w+)(?:\.(true|reported|not_reported))?\}")
 
 
@@ -103,6 +108,8 @@ def load_analysis(
     quantile method). Raises `InputProblems` listing every problem."""
     source = str(path)
     data = read_yaml(path)
+    if data is None:
+        raise InputProblems(source, [f"{source}: {EMPTY_ANALYSIS}"])
     schema = read_yaml(schema_path)
     problems = schema_problems(data, schema, source)
     if not problems:
@@ -280,6 +287,15 @@ class Checker:
             self.say(key, "give `of` (a subgroup) or `reported_if`, not both")
 
     def check_placeholders(self, key: str, text: str) -> None:
+        left = PLACEHOLDER.sub("", text)
+        if "{" in left or "}" in left:
+            brace = "{" if "{" in left else "}"
+            self.say(
+                key,
+                f"{text!r}: a {brace!r} that is not part of a placeholder (unbalanced, or "
+                "around something else): braces hold only the placeholders {n} or "
+                "{<column>.true|reported|not_reported}; use ( ) or [ ] for other text",
+            )
         for match in PLACEHOLDER.finditer(text):
             name, part = match.groups()
             if part is None and name != "n":
