@@ -351,9 +351,9 @@ def atomic_report(create_report):
             raise BuildStop(
                 "No report made",
                 [
-                    f"{error.filename or final}: {error.strerror or error}: the report could "
-                    f"not be written; {final} is as it was before. Free space (or choose "
-                    "another place) and run snakemake --report again"
+                    f"{final}: not written ({error.strerror or error}): {final} is as it was "
+                    "before (never a truncated report); free space (or give another place) and "
+                    "run snakemake --report again"
                 ],
             ) from None
         finally:

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 from pathlib import Path
 
 PROC = Path("/proc")
+SCRIPTS = ".snakemake/scripts/"  # where snakemake puts the copy of a rule's script it runs
 
 
 def _stat(pid: int) -> tuple[int, str] | None:
@@ -62,7 +64,11 @@ def stop_with_snakemake(interval: float = 1.0, signum: int = signal.SIGTERM) -> 
     parent) has gone. Returns the pid watched, or None where /proc is not available."""
     if not PROC.is_dir():
         return None
-    watched = snakemake_ancestor() or os.getppid()
+    watched = snakemake_ancestor()
+    if watched is None and any(SCRIPTS in arg for arg in sys.argv[:1]):
+        os.kill(os.getpid(), signum)  # a rule's script whose snakemake died before this call
+        return None
+    watched = watched or os.getppid()
     started = _stat(watched)
     if started is None:
         return None
@@ -95,7 +101,7 @@ def other_snakemake_in(folder: str | os.PathLike) -> list[int]:
         if not entry.name.isdigit() or int(entry.name) in mine:
             continue
         argv = _argv(int(entry.name))
-        if not (is_snakemake(argv) or any(".snakemake/scripts/" in arg for arg in argv)):
+        if not (is_snakemake(argv) or any(SCRIPTS in arg for arg in argv)):
             continue
         try:
             if Path(os.readlink(entry / "cwd")).resolve() == folder:

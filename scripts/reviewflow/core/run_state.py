@@ -120,6 +120,8 @@ def report_problems(
     changed = []
     current = set()
     for name, path in _named_files(sources, Path(root)):
+        if name in current:  # a file of two sources (config/config.yaml and config/)
+            continue
         current.add(name)
         if name not in recorded:
             changed.append(f"{name} (new)")
