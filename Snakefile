@@ -36,12 +36,28 @@ if _config_problems:
     raise buildcheck.BuildStop("The configuration cannot be used", _config_problems)
 validate(config, "workflow/schemas/config.schema.yaml")  # also fills in the schema's defaults
 
+# A lock left by a snakemake that was killed is removed when none runs here (no --unlock); only
+# by the main process (a cluster job's snakemake runs while the main one holds the lock).
+if workflow.is_main_process:
+    for _note in buildcheck.remove_stale_locks():
+        print(_note, file=sys.stderr)
+
 # Stored search windows are verified on every build (sizes and SHA-256 against search_log.json),
 # not only when their import reruns; empty window folders of a killed fetch are removed.
 buildcheck.remove_empty_window_folders(config["search"]["windows_dir"])
 _window_problems = buildcheck.window_problems(config["search"]["windows_dir"])
 if _window_problems:
-    raise buildcheck.BuildStop("A stored search window was changed", _window_problems)
+    raise buildcheck.BuildStop("A stored search window cannot be used", _window_problems)
+# Published versions too: each versions/v<N>/ against its version.json and its declaration.
+_living = config.get("living") or {}
+_versions_dir = _living.get("versions_dir", "versions")
+_version_problems = buildcheck.version_problems(
+    _living.get("versions", "config/versions.yaml"), _versions_dir
+)
+if _version_problems:
+    raise buildcheck.BuildStop("A published version cannot be used", _version_problems)
+for _note in buildcheck.partial_publication_notes(_versions_dir):
+    print(_note, file=sys.stderr)
 
 
 report: "workflow/report/workflow.rst"

@@ -6,6 +6,7 @@ import signal
 import sys
 from pathlib import Path
 
+from reviewflow.core.lifeline import stop_with_snakemake
 from reviewflow.core.rulelog import start_rule_log
 from reviewflow.search.entrez import EntrezClient, EntrezError, EntrezSettings
 from reviewflow.search.windows import Window, fetch_window
@@ -24,6 +25,8 @@ def remove_if_empty(folder: Path) -> None:
 
 start_rule_log(snakemake.log[0], console=True)
 signal.signal(signal.SIGTERM, stop_on_sigterm)
+# snakemake killed with SIGKILL cannot stop this job: it stops itself (SIGTERM, as above)
+stop_with_snakemake()
 window = Window.from_id(snakemake.wildcards.window)
 target = Path(snakemake.output[0]).parent
 try:

@@ -148,8 +148,25 @@ def run_publish(args: argparse.Namespace) -> int:
     import subprocess
 
     from reviewflow.core.errors import InputProblems
-    from reviewflow.living.versions import publish_version
+    from reviewflow.living.versions import (
+        PublishWriteError,
+        publish_version,
+        remove_partial_publications,
+    )
 
+    try:
+        for folder in remove_partial_publications(args.versions_dir):
+            print(
+                f"{folder}: left by a publication that was killed (nothing of it was published): "
+                "removed"
+            )
+    except OSError as error:
+        print(
+            f"reviewflow publish-version: {error.filename}: cannot remove the folder of a "
+            f"killed publication ({error.strerror}): remove it by hand",
+            file=sys.stderr,
+        )
+        return 2
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=False
@@ -163,7 +180,7 @@ def run_publish(args: argparse.Namespace) -> int:
             versions_dir=args.versions_dir,
             commit=commit,
         )
-    except (InputProblems, FileExistsError) as error:
+    except (InputProblems, FileExistsError, PublishWriteError) as error:
         print(f"reviewflow publish-version: {error}", file=sys.stderr)
         return 2
     print(f"version {args.number} published in {folder}/ (commit it; it is never rewritten)")

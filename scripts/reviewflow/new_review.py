@@ -70,13 +70,50 @@ def workbook_rows(codebook: Codebook, rows: dict[str, list[dict]]) -> dict[str, 
     return ordered
 
 
-def check_destination(dest: Path) -> None:
-    """A new review goes into a new or empty folder: nothing of a team's is ever overwritten."""
+def check_destination(given: str | os.PathLike) -> None:
+    """A new review goes into a new or empty folder, named, that can be written: nothing of a
+    team's is ever overwritten, and every refusal names the path and what to give instead."""
+    text, dest = str(given), Path(given)
+    if not text.strip() or dest.name in ("", ".", ".."):
+        shown = repr(text) if text.strip() else "an empty name"
+        raise InputProblems(
+            shown,
+            [
+                f"{shown}: give the new review's folder by name (e.g. reviewflow new-review "
+                "my-review), not the current or the parent folder"
+            ],
+        )
+    if dest.is_symlink():
+        raise InputProblems(
+            text,
+            [
+                f"{dest}: a symbolic link (to {os.readlink(dest)}): give a real folder path for "
+                "the new review"
+            ],
+        )
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise InputProblems(
-            str(dest),
+            text,
             [f"{dest}: exists and is not an empty folder: give a new folder for the new review"],
         )
+    ancestor = dest.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise InputProblems(
+            text, [f"{dest}: {ancestor} is not a folder: give a path inside a folder"]
+        )
+    try:  # root may write anywhere but on a read-only file system: try it
+        with tempfile.TemporaryFile(dir=ancestor):
+            pass
+    except OSError as error:
+        raise InputProblems(
+            text,
+            [
+                f"{dest}: cannot write in {ancestor} ({error.strerror}): give a folder you can "
+                "write to"
+            ],
+        ) from None
 
 
 def create_review(dest: str | os.PathLike, title: str | None = None) -> list[Path]:
@@ -84,8 +121,8 @@ def create_review(dest: str | os.PathLike, title: str | None = None) -> list[Pat
 
     Returns the files written, relative to `dest`.
     """
-    dest = Path(dest)
     check_destination(dest)
+    dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{dest.name}.partial-", dir=dest.parent))
     try:

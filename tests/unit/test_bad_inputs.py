@@ -112,7 +112,11 @@ def make_window(folder: Path) -> Path:
     reply = window / "pubmed_efetch_all_0001.xml"
     reply.write_bytes(b"<PubmedArticleSet/>\n")
     digest = hashlib.sha256(reply.read_bytes()).hexdigest()
-    log = {"files": [{"file": reply.name, "role": "efetch", "records": 0, "sha256": digest}]}
+    log = {
+        "window": window.name,
+        "limits": {"mindate": "2025-01-01", "maxdate": "2025-03-31"},
+        "files": [{"file": reply.name, "role": "efetch", "records": 0, "sha256": digest}],
+    }
     (window / "search_log.json").write_text(json.dumps(log))
     return reply
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from reviewflow.core.errors import InputProblems
+from reviewflow.core.run_state import files_under, sha256_file, write_run_state
 from reviewflow.living.versions import (
     FROZEN_FILES,
     METADATA,
@@ -53,6 +54,21 @@ def build(root: Path, windows=("v1",)) -> None:
     )
     counts = {"windows": [{"window": w, "databases": {}} for w in windows]}
     (root / FROZEN_FILES["search_counts.json"]).write_text(json.dumps(counts), encoding="utf-8")
+    record_succeeded_build(root)
+
+
+def record_succeeded_build(root: Path) -> None:
+    """results/run_state.json as a complete build that succeeded writes it (runstate.smk)."""
+    sources = {
+        str(path.relative_to(root)): sha256_file(path) for path in files_under([root / "config"])
+    }
+    write_run_state(
+        root / "results/run_state.json",
+        "succeeded",
+        targets=["all"],
+        source_roots=["config"],
+        sources=sources,
+    )
 
 
 def test_read_versions_gives_the_declared_versions(tmp_path):

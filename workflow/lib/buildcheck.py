@@ -24,12 +24,10 @@ import hashlib
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 import yaml
 
-RUN_STATE_VERSION = 1
 PROBLEMS_SUFFIX = ".problems.txt"  # written by reviewflow.core.rulelog beside a rule's log
 STALE_MARK = "<!-- reviewflow:stale -->"
 
@@ -50,6 +48,19 @@ class BuildStop(SystemExit):
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 from reviewflow.core.archives import unzipped_size_problem  # noqa: E402
 from reviewflow.core.errors import InputProblems  # noqa: E402
+from reviewflow.core.lifeline import other_snakemake_in  # noqa: E402
+from reviewflow.core.rule_inputs import SEARCH_LOG, WINDOW_ID, Window  # noqa: E402
+from reviewflow.core.run_state import (  # noqa: E402, F401  (re-exported for the rule files)
+    read_run_state,
+    report_problems,
+    sha256_file,
+    source_hashes,
+    write_run_state,
+)
+from reviewflow.core.version_index import (  # noqa: E402, F401  (re-exported)
+    partial_publications,
+    version_problems,
+)
 from reviewflow.core.yamlfile import read_yaml  # noqa: E402
 
 
@@ -204,44 +215,174 @@ def config_problems(
 # Stored search windows: verified on every build
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+PUBMED_XML_MARKS = (b"<PubmedArticleSet", b"<!DOCTYPE PubmedArticleSet")
 
 
 def window_problems(windows_dir: str | Path) -> list[str]:
-    """Each stored window's listed files must be there, unchanged (size when recorded, then
-    SHA-256 against search_log.json). A window is never edited: restore it from git."""
+    """Every folder of `windows_dir` must be a stored window as its fetch left it: named
+    `<from>_<until>` (from <= until) as its `search_log.json` says (a renamed folder would
+    re-key its records and move the next window's start), the files the log lists there and
+    unchanged (size when recorded, SHA-256), and no other copy of PubMed's replies (they would
+    count twice). A window is never edited: restore it from git. Folders of a fetch in progress
+    (`.<window>.partial-*`) are the fetch's own."""
+    root = Path(windows_dir)
+    if not root.is_dir():
+        return []
     problems = []
-    for log_path in sorted(Path(windows_dir).glob("*/search_log.json")):
-        folder = log_path.parent
-        try:
-            log = json.loads(log_path.read_text(encoding="utf-8"))
-            entries = list(log.get("files", []))
-        except (OSError, ValueError, AttributeError) as error:
-            problems.append(f"{log_path}: not readable JSON ({error}): restore it from git")
-            continue
-        for entry in entries:
-            path = folder / str(entry.get("file", ""))
-            if not path.is_file():
-                problems.append(
-                    f"{path}: listed in {log_path.name} but missing: a stored window is never "
-                    "edited; restore it (git checkout -- {folder})".replace("{folder}", str(folder))
-                )
-                continue
-            size = entry.get("bytes")
-            if (size is not None and path.stat().st_size != size) or (
-                entry.get("sha256") and _sha256(path) != entry["sha256"]
-            ):
-                problems.append(
-                    f"{path}: changed since it was fetched (SHA-256 differs from "
-                    f"{log_path.name}): a stored window is never edited; restore it "
-                    f"(git checkout -- {path})"
-                )
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        problems += _one_window_problems(folder)
     return problems
+
+
+def _not_a_window(folder: Path) -> str:
+    match = WINDOW_ID.match(folder.name)
+    if match and Window.from_id(f"{match.group(2)}_{match.group(1)}") is not None:
+        what = f"its dates are reversed (from {match.group(1)} is after until {match.group(2)})"
+    else:
+        what = "its name is not <from>_<until> (PubMed create dates, YYYY-MM-DD, from <= until)"
+    return (
+        f"{folder}/: not a search window: {what}; windows are made by a fetch (snakemake "
+        "--cores 4 --config search_until=YYYY-MM-DD), never by hand or renamed: restore it "
+        f"(git checkout -- {folder.parent}) or move it out of {folder.parent}/"
+    )
+
+
+def _one_window_problems(folder: Path) -> list[str]:
+    window = Window.from_id(folder.name)
+    if window is None:
+        return [_not_a_window(folder)]
+    log_path = folder / SEARCH_LOG
+    if not log_path.is_file():
+        return []  # empty (removed) or without a log (rule_inputs.stored_windows says so)
+    try:
+        log = json.loads(log_path.read_text(encoding="utf-8"))
+        entries = list(log.get("files", []))
+        limits = log.get("limits") or {}
+    except (OSError, ValueError, AttributeError, TypeError) as error:
+        return [f"{log_path}: not readable JSON ({error}): restore it from git"]
+    searched = (log.get("window"), limits.get("mindate"), limits.get("maxdate"))
+    if searched != (window.id, window.start.isoformat(), window.until.isoformat()):
+        return [
+            f"{folder}/: its {SEARCH_LOG} is the search of window {searched[0]} (PubMed create "
+            f"dates {searched[1]} to {searched[2]}), not of {folder.name}: a stored window is "
+            "never renamed (its record ids and the next window's start come from its name); "
+            f"restore it (git checkout -- {folder.parent}) and fetch later days as a new window"
+        ]
+    problems = []
+    listed: dict[str, str] = {}
+    for entry in entries:
+        path = folder / str(entry.get("file", ""))
+        listed[path.name] = str(entry.get("sha256") or "")
+        if not path.is_file():
+            problems.append(
+                f"{path}: listed in {log_path.name} but missing: a stored window is never "
+                f"edited; restore it (git checkout -- {folder})"
+            )
+            continue
+        size = entry.get("bytes")
+        if (size is not None and path.stat().st_size != size) or (
+            entry.get("sha256") and sha256_file(path) != entry["sha256"]
+        ):
+            problems.append(
+                f"{path}: changed since it was fetched (SHA-256 differs from "
+                f"{log_path.name}): a stored window is never edited; restore it "
+                f"(git checkout -- {path})"
+            )
+    problems += _unlisted_pubmed_problems(folder, listed)
+    return problems
+
+
+def _unlisted_pubmed_problems(folder: Path, listed: dict[str, str]) -> list[str]:
+    """Files the search log does not list that are PubMed's replies again (a copy of a listed
+    file, or PubMed XML): PubMed's records of a window are its fetch's, counted once."""
+    problems = []
+    by_hash = {digest: name for name, digest in listed.items() if digest}
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.name not in listed):
+        if path.name == SEARCH_LOG:
+            continue
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(4096)
+            copy_of = by_hash.get(sha256_file(path))
+        except OSError as error:
+            problems.append(f"{path}: cannot be read ({error.strerror})")
+            continue
+        if copy_of:
+            what = f"a copy of {copy_of} (same SHA-256)"
+        elif any(mark in head for mark in PUBMED_XML_MARKS):
+            what = "PubMed XML"
+        else:
+            continue
+        problems.append(
+            f"{path}: {what} that {SEARCH_LOG} does not list: a window's PubMed records are the "
+            "replies its fetch stored, counted once (a second copy would count them twice); "
+            "remove this file"
+        )
+    return problems
+
+
+def remove_stale_locks(workdir: str | Path = ".") -> list[str]:
+    """Snakemake's locks (`.snakemake/locks/`) left by a snakemake that was killed (SIGKILL,
+    power loss): removed when no snakemake process (nor a rule script it started) works in this
+    folder on this machine, so that the next run goes on without `--unlock`. Returns a note."""
+    lockdir = Path(workdir) / ".snakemake" / "locks"
+    locks = sorted(lockdir.glob("*.lock")) if lockdir.is_dir() else []
+    if not locks or not Path("/proc").is_dir():
+        return []
+    running = other_snakemake_in(workdir)
+    if running:
+        return []
+    for lock in locks:
+        lock.unlink(missing_ok=True)
+    return [
+        f"{lockdir}/: the lock of an earlier snakemake that was stopped without cleaning up "
+        "(killed, or a power loss); no snakemake works in this folder on this machine, so the "
+        "lock was removed and this run goes on"
+    ]
+
+
+def atomic_report(create_report):
+    """`workflow.create_report` writing the report (`snakemake --report results/report.html`)
+    under a temporary name beside it, renamed into place only once it is complete: a disk
+    filling up leaves the previous report (or none), never a truncated one, and says so in one
+    line."""
+
+    def create(report_plugin, report_settings, global_report_settings):
+        import shutil
+        import tempfile
+
+        final = Path(report_settings.path)
+        partial = None
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            partial = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
+            report_settings.path = partial / final.name
+            create_report(report_plugin, report_settings, global_report_settings)
+            os.replace(partial / final.name, final)
+        except OSError as error:
+            raise BuildStop(
+                "No report made",
+                [
+                    f"{final}: not written ({error.strerror or error}): {final} is as it was "
+                    "before (never a truncated report); free space (or give another place) and "
+                    "run snakemake --report again"
+                ],
+            ) from None
+        finally:
+            report_settings.path = final
+            if partial is not None:
+                shutil.rmtree(partial, ignore_errors=True)
+
+    return create
+
+
+def partial_publication_notes(versions_dir: str | Path) -> list[str]:
+    """A line for each folder of a publication that was killed (nothing of it was published)."""
+    return [
+        f"{folder}: left by a publication that was killed; nothing of it was published "
+        "(reviewflow publish-version removes it, or remove it by hand)"
+        for folder in partial_publications(versions_dir)
+    ]
 
 
 def missing_inputs(rules) -> list[str]:
@@ -425,95 +566,6 @@ def extraction_mode_problems(config: dict, config_files: list[str]) -> list[str]
 
 # ------------------------------------------------------------------------------------------
 # The state of the last build
-
-
-def read_run_state(path: str | Path) -> dict | None:
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def write_run_state(path: str | Path, state: str, **extra) -> dict:
-    """Write `results/run_state.json` atomically: running | succeeded | failed, with times."""
-    path = Path(path)
-    previous = read_run_state(path) or {}
-    now = time.time()
-    data = {"version": RUN_STATE_VERSION, "state": state}
-    if state == "running":
-        data["started"] = now
-    else:
-        data["started"] = previous.get("started", now)
-        data["finished"] = now
-    data["started_utc"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(data["started"]))
-    if "finished" in data:
-        data["finished_utc"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(now))
-    data.update(extra)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return data
-
-
-def _files_under(paths: list[str | Path]):
-    for item in paths:
-        item = Path(item)
-        if item.is_file():
-            yield item
-        elif item.is_dir():
-            for path in item.rglob("*"):
-                skipped = "__pycache__" in path.parts or ".egg-info" in str(path)
-                if path.is_file() and not skipped:
-                    yield path
-
-
-def source_hashes(sources: list[str | Path]) -> dict[str, str]:
-    """SHA-256 of every file the review is made from (config, reviewers' files, stored windows,
-    code), recorded by a complete build that succeeded."""
-    return {str(path): _sha256(path) for path in sorted(set(_files_under(sources)))}
-
-
-def report_problems(state_path: str | Path, sources: list[str | Path]) -> list[str]:
-    """Why `snakemake --report` must not make a report now: the last build failed, is still
-    running, never ran, or a file the review is made from changed (in content: a file only
-    touched is the same) after it finished. A build of some targets only ("partial") is
-    reported, its landing page saying so (workflow/report/workflow.rst)."""
-    state = read_run_state(state_path)
-    rerun = "fix what it reported and run snakemake --cores 4 again"
-    if state is None:
-        return [
-            f"{state_path}: no record of a finished build here: run snakemake --cores 4 (when it "
-            "says there is nothing to be done, snakemake --cores 4 --forceall records one)"
-        ]
-    when = state.get("finished_utc") or state.get("started_utc", "?")
-    if state.get("state") == "failed":
-        return [f"{state_path}: the last build failed ({when}): {rerun}"]
-    if state.get("state") == "running":
-        return [f"{state_path}: a build started at {when} has not finished: wait for it or rerun"]
-    if state.get("state") not in ("succeeded", "partial"):
-        return [f"{state_path}: the last build ({when}) ended as {state.get('state')!r}: {rerun}"]
-    recorded = state.get("sources") or {}
-    finished = float(state.get("finished", 0))
-    changed = []
-    current = set()
-    for path in _files_under(sources):
-        name = str(path)
-        current.add(name)
-        if name not in recorded:
-            changed.append(f"{name} (new)")
-        elif path.stat().st_mtime > finished and _sha256(path) != recorded[name]:
-            changed.append(name)
-    changed += [f"{name} (deleted)" for name in recorded if name not in current]
-    if changed:
-        changed.sort()
-        shown = ", ".join(changed[:10])
-        more = f" and {len(changed) - 10} more" if len(changed) > 10 else ""
-        return [
-            f"changed since the last build finished ({when}): {shown}{more}: "
-            "run snakemake --cores 4 again"
-        ]
-    return []
 
 
 def out_of_date(

@@ -54,6 +54,8 @@ onsuccess:
         RUN_STATE,
         "succeeded" if "all" in run_targets() else "partial",
         targets=run_targets(),
+        # what the results are made from, checked by --report and by publish-version
+        source_roots=RUN_SOURCES,
         sources=buildcheck.source_hashes(RUN_SOURCES),
     )
 
@@ -81,3 +83,5 @@ if any(arg == "--report" or arg.startswith("--report=") for arg in sys.argv) and
         raise buildcheck.BuildStop("No report made", _report_problems)
     # shown on the report's landing page (workflow/report/workflow.rst)
     config["build"] = buildcheck.read_run_state(RUN_STATE)
+    # written under a temporary name and renamed when complete (never a truncated report)
+    workflow.create_report = buildcheck.atomic_report(workflow.create_report)

@@ -7,7 +7,11 @@ versions are in reviewflow.living.versions.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import shutil
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -135,3 +139,122 @@ def version_label(versions: Sequence[Version], published: Sequence[int]) -> dict
         ),
         "draft": f"version {draft.number}: {draft.trigger}" if draft else "",
     }
+
+
+# --------------------------------------------------------------------------------------------
+# Verifying what was published (every build, at parse time; and before a publication)
+
+PARTIAL_GLOB = ".v*.partial-*"  # a publication being written, or killed while it was
+DECLARED_KEYS = ("number", "date", "trigger", "windows", "note", "cites")
+
+
+def sha256_of(path: str | os.PathLike) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_metadata(folder: str | os.PathLike) -> dict:
+    return json.loads((Path(folder) / METADATA).read_text(encoding="utf-8"))
+
+
+def verify_folder(folder: str | os.PathLike) -> list[str]:
+    """Problems of a published folder: a file missing, added or changed since publication."""
+    folder = Path(folder)
+    listed = read_metadata(folder)["files"]
+    problems = []
+    for name, digest in listed.items():
+        path = folder / name
+        if not path.is_file():
+            problems.append(f"{folder.name}/{name}: listed in {METADATA} but missing")
+        elif sha256_of(path) != digest:
+            problems.append(f"{folder.name}/{name}: changed since it was published (SHA-256)")
+    for path in sorted(folder.iterdir()):
+        if path.name not in listed and path.name != METADATA:
+            problems.append(f"{folder.name}/{path.name}: not part of the published version")
+    return problems
+
+
+def version_folders(versions_dir: str | os.PathLike) -> list[Path]:
+    """The folders `v<N>` under `versions_dir`, by number."""
+    folders = [p for p in Path(versions_dir).glob("v*") if p.is_dir() and p.name[1:].isdigit()]
+    return sorted(folders, key=lambda p: int(p.name[1:]))
+
+
+def partial_publications(versions_dir: str | os.PathLike) -> list[Path]:
+    """Folders `.v<N>.partial-*` left by a publication that was killed (nothing of it was
+    published: a version appears only by the final rename)."""
+    return sorted(p for p in Path(versions_dir).glob(PARTIAL_GLOB) if p.is_dir())
+
+
+def remove_partial_publications(versions_dir: str | os.PathLike) -> list[Path]:
+    """Remove the folders of killed publications (their files are read-only); returns them."""
+    removed = []
+    for folder in partial_publications(versions_dir):
+        for path in folder.iterdir():
+            path.chmod(stat.S_IWUSR | stat.S_IRUSR)
+        shutil.rmtree(folder)
+        removed.append(folder)
+    return removed
+
+
+def version_problems(
+    versions_file: str | os.PathLike, versions_dir: str | os.PathLike
+) -> list[str]:
+    """Every published version against its `version.json` (the manifest present and readable, no
+    file changed, missing or added) and against its declaration in `versions_file` (the entry
+    published may not be edited, except a date that was not known then). Each problem names the
+    file and says how to restore it."""
+    folders = version_folders(versions_dir)
+    if not Path(versions_file).is_file():
+        if not folders:
+            return []
+        return [
+            f"{versions_file}: missing, but {len(folders)} version(s) are published in "
+            f"{versions_dir}/: restore it (git checkout -- {versions_file})"
+        ]
+    try:
+        declared = {v.number: v for v in read_versions(versions_file)}
+    except InputProblems as error:
+        return list(error.problems)
+    problems = []
+    for folder in folders:
+        restore = f"restore it (git checkout -- {folder})"
+        if not (folder / METADATA).is_file():
+            problems.append(
+                f"{folder}/{METADATA}: missing: a published version keeps its manifest; {restore}"
+            )
+            continue
+        try:
+            meta = read_metadata(folder)
+            changed = verify_folder(folder)
+        except (OSError, ValueError, KeyError, AttributeError, TypeError) as error:
+            problems.append(f"{folder}/{METADATA}: not a version manifest ({error}); {restore}")
+            continue
+        problems += [
+            f"{Path(versions_dir) / problem}: a published version is never changed; {restore}"
+            for problem in changed
+        ]
+        number = int(folder.name[1:])
+        version = declared.get(number)
+        if version is None:
+            problems.append(
+                f"{versions_file}: version {number} is published ({folder}/) but not declared: "
+                f"restore its entry (git checkout -- {versions_file})"
+            )
+            continue
+        entry = version.as_dict()
+        for key in DECLARED_KEYS:
+            published, now = meta.get(key), entry[key]
+            if key == "date" and published == "" and now:
+                continue  # a date not known at publication, filled in later
+            if published != now:
+                problems.append(
+                    f"{versions_file}: versions[{number}].{key}: {now!r} differs from what was "
+                    f"published in {folder}/{METADATA} ({published!r}): the entry of a published "
+                    f"version is never edited; restore it (git checkout -- {versions_file}) and "
+                    "say what changed in the next version's note"
+                )
+    return problems

@@ -54,6 +54,20 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def _construct_timestamp(loader: _StrictLoader, node: yaml.ScalarNode):
+    """A date or time; one that looks like a date but is none (`2025-13-45`) is a located
+    problem (PyYAML itself ends in a ValueError without the file or line)."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as error:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a date ({error}): write YYYY-MM-DD", node.start_mark
+        ) from None
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
 class _DecimalLoader(_StrictLoader):
     """The strict loader, with decimal numbers kept as ``Decimal`` (printed precision kept)."""
 

@@ -11,7 +11,6 @@ under a temporary name and renamed in one step: a failed publication leaves noth
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -27,6 +26,7 @@ from reviewflow import __version__
 from reviewflow.core.errors import InputProblems
 
 # What the rule files read at parse time lives in the stdlib-only version_index module.
+from reviewflow.core.run_state import publish_problems
 from reviewflow.core.version_index import (  # noqa: F401  (re-exported)
     METADATA,
     REQUIRED_KEYS,
@@ -34,10 +34,16 @@ from reviewflow.core.version_index import (  # noqa: F401  (re-exported)
     Version,
     last_published,
     published_numbers,
+    read_metadata,
     read_versions,
+    remove_partial_publications,
+    sha256_of,
+    verify_folder,
     version_label,
+    version_problems,
 )
 
+RUN_STATE = "results/run_state.json"  # written by workflow/rules/runstate.smk
 FIRST_WINDOW = "v1"  # the first version's search, known only from its reported counts
 
 
@@ -63,34 +69,13 @@ OPTIONAL_FILES = {"descriptive.tsv", "whats_new.md", "update_digest.md"}
 KEPT_RECORD_COLUMNS = ["record_id", "window", "source_db", "title"]
 
 
-def read_metadata(folder: str | os.PathLike) -> dict:
-    return json.loads((Path(folder) / METADATA).read_text(encoding="utf-8"))
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def verify_folder(folder: str | os.PathLike) -> list[str]:
-    """Problems of a published folder: a file missing, added or changed since publication."""
-    folder = Path(folder)
-    listed = read_metadata(folder)["files"]
-    problems = []
-    for name, digest in listed.items():
-        path = folder / name
-        if not path.is_file():
-            problems.append(f"{folder.name}/{name}: listed in {METADATA} but missing")
-        elif sha256_of(path) != digest:
-            problems.append(f"{folder.name}/{name}: changed since it was published (SHA-256)")
-    for path in sorted(folder.iterdir()):
-        if path.name not in listed and path.name != METADATA:
-            problems.append(f"{folder.name}/{path.name}: not part of the published version")
-    return problems
-
-
 def build_windows(search_counts: Mapping) -> list[str]:
     """The window ids of results/search/search_counts.json, in order."""
     return [w["window"] for w in search_counts.get("windows", [])]
+
+
+class PublishWriteError(RuntimeError):
+    """The version could not be written (disk full, read-only, ...); nothing was published."""
 
 
 def publish_version(
@@ -99,13 +84,17 @@ def publish_version(
     root: str | os.PathLike = ".",
     versions_file: str = "config/versions.yaml",
     versions_dir: str = "versions",
+    state_file: str = RUN_STATE,
     commit: str = "",
 ) -> Path:
     """Freeze the build's outputs under `versions_dir/v<number>/` (see the module docstring).
 
     Refuses when the folder exists (a published version is never rewritten), when the version is
-    not declared, when an earlier version is unpublished, when an output is missing, or when the
-    build's search windows are not the ones the version declares.
+    not declared, when an earlier version is unpublished, when an output is missing, when the
+    build's search windows are not the ones the version declares, when the last build did not
+    succeed or a file it was made from changed since (the check `snakemake --report` makes:
+    reviewflow.core.run_state), or when a published version or its declaration was changed.
+    A disk that is full or read-only raises PublishWriteError (one line); nothing is left.
     """
     root = Path(root)
     declared = {v.number: v for v in read_versions(root / versions_file)}
@@ -126,6 +115,8 @@ def publish_version(
     missing_earlier = [n for n in range(1, number) if n not in published]
     if missing_earlier:
         problems.append(f"versions {missing_earlier} must be published before version {number}")
+    problems += version_problems(root / versions_file, root / versions_dir)
+    problems += publish_problems(root / state_file, root)
     sources = {name: root / path for name, path in FROZEN_FILES.items()}
     for name, path in sources.items():
         if not path.is_file() and name not in OPTIONAL_FILES:
@@ -140,7 +131,23 @@ def publish_version(
                 "(or correct the declaration) before publishing"
             )
     if problems:
-        raise InputProblems(f"publish version {number}", problems)
+        raise InputProblems(f"publish version {number}", problems, "nothing was published")
+    try:
+        return _write_version(number, version, sources, target, commit)
+    except FileExistsError:
+        raise
+    except OSError as error:
+        raise PublishWriteError(
+            f"{target}: cannot write version {number} ({error.strerror or error}): nothing was "
+            f"published; free space on the disk or make {target.parent}/ writable, then run "
+            f"reviewflow publish-version {number} again"
+        ) from None
+
+
+def _write_version(
+    number: int, version: Version, sources: dict[str, Path], target: Path, commit: str
+) -> Path:
+    """Write the version under a temporary name, then rename it into place in one step."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=f".v{number}.partial-", dir=target.parent))
     try:

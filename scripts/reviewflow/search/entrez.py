@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.utils import parsedate_to_datetime
 
+import defusedxml.ElementTree as DefusedET
 from Bio import Entrez
 from Bio.Entrez.Parser import CorruptedXMLError, NotXMLError, ValidationError
 
@@ -63,6 +64,10 @@ class QueryError(EntrezError):
     """PubMed reported a problem with the query itself (ErrorList, e.g. PhraseNotFound)."""
 
 
+class UnsafeReplyError(EntrezError):
+    """A reply declaring XML entities (external entities, "billion laughs"): never stored."""
+
+
 class TransientReplyError(EntrezError):
     """A reply that is worth asking for again (truncated or incomplete)."""
 
@@ -77,10 +82,11 @@ class EntrezSettings:
     api_key: str | None = field(default=None, repr=False)
     batch_size: int = 200
     retrieval_cap: int = RETRIEVAL_CAP
-    timeout: float = 60.0  # per connect or read: a server that says nothing
-    request_deadline: float = 300.0  # per request, however the bytes trickle in
-    window_deadline: float = 3600.0  # a whole window's fetch (every request and wait)
-    max_retries: int = 5
+    timeout: float = 30.0  # per connect or read: a server that says nothing
+    request_deadline: float = 60.0  # per request, however the bytes trickle in
+    window_deadline: float = 1800.0  # a whole window's fetch (every request and wait)
+    max_retries: int = 3
+    progress_interval: float = 15.0  # a line on the console this often while a reply is awaited
     backoff: float = 2.0  # first retry waits this long, then doubles
     backoff_max: float = 60.0
     requests_per_second: float | None = None  # None: 3/s, or 10/s with an API key
@@ -107,10 +113,10 @@ class EntrezSettings:
             api_key=environ.get(API_KEY_ENV) or None,
             batch_size=int(pubmed.get("batch_size", 200)),
             retrieval_cap=int(pubmed.get("retrieval_cap", RETRIEVAL_CAP)),
-            timeout=float(pubmed.get("timeout_seconds", 60)),
-            request_deadline=float(pubmed.get("request_deadline_seconds", 300)),
-            window_deadline=float(pubmed.get("window_deadline_seconds", 3600)),
-            max_retries=int(pubmed.get("max_retries", 5)),
+            timeout=float(pubmed.get("timeout_seconds", 30)),
+            request_deadline=float(pubmed.get("request_deadline_seconds", 60)),
+            window_deadline=float(pubmed.get("window_deadline_seconds", 1800)),
+            max_retries=int(pubmed.get("max_retries", 3)),
             backoff=float(pubmed.get("backoff_seconds", 2)),
             backoff_max=float(pubmed.get("backoff_max_seconds", 60)),
         )
@@ -231,17 +237,24 @@ class EntrezClient:
             retry_after = None
             allowed = min(self.settings.request_deadline, self._remaining(utility))
             watchdog = _Watchdog(allowed)
+            progress = _Progress(
+                watchdog,
+                f"{utility}: waiting for the reply (attempt {attempt + 1} of "
+                f"{self.settings.max_retries + 1}, at most {allowed:g} s)",
+                self.settings.progress_interval,
+            )
             try:
-                with watchdog:
+                with watchdog, progress:
                     try:
                         with self.opener.open(request, timeout=self.settings.timeout) as reply:
-                            body = reply.read()
+                            body = _read(reply, watchdog)
                     except (OSError, http.client.HTTPException):
                         if watchdog.fired:
                             raise _DeadlinePassed() from None
                         raise
                     if watchdog.fired:
                         raise _DeadlinePassed()
+                refuse_unsafe_xml(body, utility, self.settings.base_url)
                 if check is not None:
                     check(body)
                 return body
@@ -335,12 +348,14 @@ _watched = threading.local()  # the watchdog of the request this thread is makin
 
 class _Watchdog:
     """Shuts the sockets of one request when its overall deadline passes: a socket timeout
-    applies to each read, so a server trickling one byte a second would never time out."""
+    applies to each read, so a server trickling one byte a second would never time out.
+    `received`: the bytes of the reply read so far (for the progress lines)."""
 
     def __init__(self, seconds: float):
         self.seconds = seconds
         self.sockets: list[socket.socket] = []
         self.fired = False
+        self.received = 0
         self.lock = threading.Lock()
 
     def add(self, sock: socket.socket) -> None:
@@ -365,6 +380,51 @@ class _Watchdog:
     def __exit__(self, *exc) -> None:
         self.timer.cancel()
         _watched.current = None
+
+
+class _Progress:
+    """While a reply is awaited, a line every `interval` seconds (the console is never silent
+    for longer): how long it has waited and how many bytes arrived."""
+
+    def __init__(self, watchdog: _Watchdog, what: str, interval: float):
+        self.watchdog = watchdog
+        self.what = what
+        self.interval = interval
+        self.done = threading.Event()
+
+    def _report(self) -> None:
+        started = time.monotonic()
+        while not self.done.wait(self.interval):
+            log.info(
+                "%s: %.0f s so far, %d bytes received",
+                self.what,
+                time.monotonic() - started,
+                self.watchdog.received,
+            )
+
+    def __enter__(self) -> _Progress:
+        self.thread = threading.Thread(target=self._report, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.done.set()
+        self.thread.join()
+
+
+def _read(reply, watchdog: _Watchdog, block: int = 65536) -> bytes:
+    """The whole body of a reply, counting its bytes as they arrive."""
+    parts = []
+    while True:
+        part = reply.read1(block) if hasattr(reply, "read1") else reply.read(block)
+        if not part:
+            body = b"".join(parts)
+            remaining = getattr(reply, "length", None)
+            if remaining:  # the connection ended before the announced Content-Length
+                raise http.client.IncompleteRead(body, remaining)
+            return body
+        parts.append(part)
+        watchdog.received += len(part)
 
 
 def _shut(sock: socket.socket) -> None:
@@ -400,6 +460,24 @@ class _WatchedHTTPHandler(urllib.request.HTTPHandler):
 class _WatchedHTTPSHandler(urllib.request.HTTPSHandler):
     def https_open(self, req):
         return self.do_open(_WatchedHTTPSConnection, req, context=self._context)
+
+
+def refuse_unsafe_xml(body: bytes, utility: str, base_url: str) -> None:
+    """UnsafeReplyError (not retried) when a reply declares XML entities: an XML external entity
+    or "billion laughs" reply, which NCBI never sends; defusedxml refuses it before any entity is
+    expanded. A reply that is merely not well-formed is left to the reply's own check."""
+    try:
+        DefusedET.fromstring(body)
+    except DefusedET.ParseError:
+        return
+    except Exception as error:  # noqa: BLE001 - defusedxml's EntitiesForbidden & co.
+        raise UnsafeReplyError(
+            f"{utility}: the reply from {base_url} was refused: it declares XML entities "
+            f"({type(error).__name__}), which a genuine E-utilities reply never does (an XML "
+            "external entity or 'billion laughs' attack, or not NCBI's server); nothing was "
+            "stored. Check that search.pubmed.eutils_url (or the environment variable "
+            f"{EUTILS_URL_ENV}) is NCBI's E-utilities, then run the fetch again"
+        ) from None
 
 
 def parse_retry_after(value: str | None) -> float | None:

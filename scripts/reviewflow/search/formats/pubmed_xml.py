@@ -41,7 +41,14 @@ def read_pubmed_xml(data: bytes, path: Path) -> tuple[list[dict[str, str]], int]
         line = getattr(error, "position", (None,))[0]
         raise InputProblems(path, [f"line {line}: XML is not well-formed ({error})"]) from None
     except Exception as error:  # defusedxml's EntitiesForbidden & co.
-        raise InputProblems(path, [f"refused unsafe XML: {error}"]) from None
+        raise InputProblems(
+            path,
+            [
+                f"refused unsafe XML ({type(error).__name__}: {error}): it declares XML entities, "
+                "which PubMed's replies never do; if a fetch stored it, remove that window's "
+                "folder (git rm -r) and fetch the window again"
+            ],
+        ) from None
     try:
         parsed = Entrez.read(io.BytesIO(data), validate=True)
     except (CorruptedXMLError, NotXMLError, ValidationError, ValueError) as error:
