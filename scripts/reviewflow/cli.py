@@ -49,7 +49,7 @@ def find_config(start: Path | None = None) -> Path | None:
 
 def new_review(args: argparse.Namespace) -> int:
     from reviewflow.core.errors import InputProblems
-    from reviewflow.new_review import create_review, workflow_snakefile
+    from reviewflow.new_review import create_review
 
     try:
         written = create_review(args.folder, args.title)
@@ -59,8 +59,7 @@ def new_review(args: argparse.Namespace) -> int:
     print(f"{args.folder}: new review, {len(written)} files:")
     for path in written:
         print(f"  {path}")
-    snakefile = workflow_snakefile() or "/path/to/reviewflow/Snakefile"
-    print(f"Build it: snakemake -s {snakefile} --directory {args.folder} --cores 4")
+    print(f"Build it: cd {args.folder} && snakemake --cores 4")
     print(f"Then make it yours: {args.folder}/README.md")
     return 0
 
