@@ -259,7 +259,8 @@ def check_appraisal(config: dict, sheets, checker: Checker) -> None:
     appraisal = config.get("appraisal") or {}
     default = workflow_root() / "config" / "appraisal" / "jbi_case_reports.yaml"
     path = appraisal.get("checklist") or str(default)
-    checklist = checker.run([path], lambda: load_checklist(path))
+    label = appraisal.get("checklist") or f"{default.name} (shipped)"
+    checklist = checker.run([label], lambda: load_checklist(path))
     appraisers = list(appraisal.get("appraisers") or [])
     if checklist is None or not appraisers or not sheets:
         return
