@@ -7,8 +7,12 @@ from snakemake.utils import min_version, validate
 
 min_version("9.0")
 
+# The workflow's own files are found from this file, not from workflow.basedir: a review folder
+# runs it as a Snakemake module (reviewflow new-review), where workflow.basedir is that folder.
+WORKFLOW_DIR = Path(workflow.current_basedir)
+
 # Parse-time checks (standard library + PyYAML only; see workflow/lib/buildcheck.py).
-sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "lib"))
+sys.path.insert(0, str(WORKFLOW_DIR / "workflow" / "lib"))
 import buildcheck
 
 # Snakemake's own config loader lets a second `normality_alpha:` win silently, ends a syntax error
@@ -29,7 +33,7 @@ configfile: "config/config.yaml"
 _config_problems = buildcheck.config_problems(
     config,
     CONFIG_FILES,
-    Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml",
+    WORKFLOW_DIR / "workflow" / "schemas" / "config.schema.yaml",
     overrides=dict(workflow.config_settings.config),
 )
 if _config_problems:

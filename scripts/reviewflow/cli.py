@@ -32,7 +32,77 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("folder", metavar="DIR", help="a new or empty folder")
     new.add_argument("--title", help="the review's title (config/config.yaml)")
     new.set_defaults(func=new_review)
+    add_review_commands(commands)
     return parser
+
+
+def add_review_commands(commands) -> None:
+    check = commands.add_parser(
+        "check",
+        help="check every file of a review that reviewers edit (config, first version, "
+        "codebook, vocabulary, analysis, reported results, workbooks, decision files) without "
+        "building: the build's own messages, all at once; exit status 1 on a problem",
+    )
+    check.add_argument("folder", metavar="DIR", nargs="?", default=".", help="default: here")
+    check.set_defaults(func=run_check)
+    workbook = commands.add_parser(
+        "workbook",
+        help="the extraction workbook from the codebook, without a build: --upgrade rewrites "
+        "the reviewers' workbook(s) for the current codebook (every typed cell kept, new "
+        "fields added with their drop-downs and help, the old file kept as a backup); "
+        "without it, writes the blank workbook where none exists yet (or to --out)",
+    )
+    workbook.add_argument("folder", metavar="DIR", nargs="?", default=".", help="default: here")
+    workbook.add_argument("--upgrade", action="store_true")
+    workbook.add_argument("--out", metavar="FILE.xlsx", help="where to write the blank workbook")
+    workbook.set_defaults(func=run_workbook)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from reviewflow.review_check import check_review
+
+    report = check_review(args.folder)
+    print(report.text(), file=sys.stdout if report.ok else sys.stderr)
+    return 0 if report.ok else 1
+
+
+def run_workbook(args: argparse.Namespace) -> int:
+    from reviewflow.core.errors import InputProblems
+    from reviewflow.extraction.codebook import load_codebook
+    from reviewflow.extraction.upgrade import upgrade_workbook, workbooks_of
+    from reviewflow.extraction.workbook import write_workbook
+
+    folder = Path(args.folder)
+    try:
+        codebook_path, workbooks = workbooks_of(folder)
+        codebook = load_codebook(folder / codebook_path)
+        if not args.upgrade:
+            out = Path(args.out) if args.out else folder / workbooks[0]
+            if out.exists():
+                print(
+                    f"reviewflow workbook: {out} exists: `reviewflow workbook --upgrade` "
+                    "rewrites it for the codebook (keeping every typed cell), or give --out",
+                    file=sys.stderr,
+                )
+                return 2
+            write_workbook(codebook, out)
+            print(f"{out}: blank workbook of {codebook_path}")
+            return 0
+        existing = [folder / path for path in workbooks if (folder / path).is_file()]
+        if not existing:
+            print(f"reviewflow workbook: no workbook to upgrade ({', '.join(workbooks)})")
+            return 2
+        failed = 0
+        for path in existing:
+            try:
+                print(upgrade_workbook(path, codebook).summary())
+            except InputProblems as error:
+                print(InputProblems(error.source, error.problems, "not upgraded"), file=sys.stderr)
+                failed = 1
+        return failed
+    except InputProblems as error:
+        print(f"reviewflow workbook: {error}", file=sys.stderr)
+        return 2
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -49,7 +119,7 @@ def find_config(start: Path | None = None) -> Path | None:
 
 def new_review(args: argparse.Namespace) -> int:
     from reviewflow.core.errors import InputProblems
-    from reviewflow.new_review import create_review, workflow_snakefile
+    from reviewflow.new_review import create_review
 
     try:
         written = create_review(args.folder, args.title)
@@ -59,8 +129,7 @@ def new_review(args: argparse.Namespace) -> int:
     print(f"{args.folder}: new review, {len(written)} files:")
     for path in written:
         print(f"  {path}")
-    snakefile = workflow_snakefile() or "/path/to/reviewflow/Snakefile"
-    print(f"Build it: snakemake -s {snakefile} --directory {args.folder} --cores 4")
+    print(f"Build it: cd {args.folder} && snakemake --cores 4")
     print(f"Then make it yours: {args.folder}/README.md")
     return 0
 

@@ -4,8 +4,9 @@ The skeleton (package data in ``reviewflow/starter/``) holds everything a review
 ``config/`` (config, first version's counts, reported figures, analysis file),
 ``extraction/`` (a small starter codebook, its vocabulary, the workbook generated from the
 codebook with a few example rows, the reviewers' decision files) and ``resources/searches/``.
-It builds at once with the workflow (``snakemake -s <workflow>/Snakefile --directory DIR``);
-the team then replaces the examples with its own review.
+Its ``Snakefile`` uses the installed workflow as a Snakemake module (reviewflow.deployment), so
+``snakemake --cores 4`` inside the folder builds it at once; the team then replaces the examples
+with its own review.
 """
 
 from __future__ import annotations
@@ -31,12 +32,6 @@ VOCABULARY = Path("extraction") / "vocabulary.yaml"
 CONFIG = Path("config") / "config.yaml"
 TITLE_LINE = re.compile(r'^(  title: )"TITLE OF YOUR REVIEW"$', re.M)
 NUMERIC_TYPES = {"integer", "number"}
-
-
-def workflow_snakefile() -> Path | None:
-    """The workflow's Snakefile beside this library, when it runs from a checkout (else None)."""
-    candidate = Path(__file__).resolve().parents[2] / "Snakefile"
-    return candidate if candidate.is_file() else None
 
 
 def cell_value(value: Any, field_type: str) -> Any:

@@ -34,7 +34,10 @@ def test_new_review_skeleton_builds_at_once_and_is_never_written_over(tmp_path):
     review = tmp_path / "my-review"
     made = reviewflow("new-review", str(review), "--title", "Zebra bites: case reports")
     assert made.returncode == 0, made.stderr
-    assert "extraction/cases.xlsx" in made.stdout and "Build it: snakemake -s" in made.stdout
+    assert (
+        "extraction/cases.xlsx" in made.stdout
+        and f"Build it: cd {review} && snakemake" in made.stdout
+    )
     assert 'title: "Zebra bites: case reports"' in (review / "config/config.yaml").read_text()
     assert not list(tmp_path.glob(".*partial*"))
 

@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+import reviewflow
 from tests.e2e.conftest import run_snakemake
 
 pytestmark = pytest.mark.e2e
@@ -131,6 +132,10 @@ def test_whole_workflow_report_has_every_output_captioned_and_readable(workflow_
     # The landing page says which version this is and the living-mode parameters.
     assert "living systematic review, version 1" in description
     assert "retirement from the living mode" in description
+    # ... and which reviewflow made the build (also recorded in run_state.json)
+    assert f"Made by reviewflow {reviewflow.__version__}." in description
+    state = json.loads((workflow_dir / "results/run_state.json").read_text())
+    assert state["reviewflow"] == reviewflow.__version__
     for category in REPORT_OUTPUTS:
         assert f">{category}</a>" in description
 

@@ -4,7 +4,12 @@ from pathlib import Path
 
 # The library lives in scripts/reviewflow; it is normally installed with `pip install -e .`,
 # this makes rule files work from a plain checkout too.
-sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
+sys.path.insert(0, str(WORKFLOW_DIR / "scripts"))
+from reviewflow import deployment
+
+# The library's own files (dedup_rules.yaml): scripts/reviewflow/ of a checkout, the installed
+# package otherwise (reviewflow.deployment).
+LIBRARY_DIR = deployment.PACKAGE
 
 RESULTS = "results"
 LOGS = f"{RESULTS}/logs"

@@ -11,7 +11,7 @@ rule dedup:
         studies=f"{RESULTS}/extraction/studies.tsv",
         decisions=config["dedup"]["decisions"],
         first_version=config["review"]["first_version"],
-        rules=f"{workflow.basedir}/scripts/reviewflow/dedup/dedup_rules.yaml",
+        rules=f"{LIBRARY_DIR}/dedup/dedup_rules.yaml",
     output:
         unique=report(
             f"{RESULTS}/dedup/unique_records.tsv",

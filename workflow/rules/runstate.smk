@@ -7,6 +7,8 @@
 #   ("partial"), the report's landing page says which.
 
 RUN_STATE = f"{RESULTS}/run_state.json"
+# The reviewflow version that makes a build: in run_state.json and on the report's first page.
+REVIEWFLOW_VERSION = deployment.reviewflow_version()
 # What the results are made from: a change here makes the last build's results out of date.
 RUN_SOURCES = [
     *CONFIG_FILES,
@@ -14,11 +16,11 @@ RUN_SOURCES = [
     "extraction",
     config["search"]["windows_dir"],
     # the workflow's code, wherever it is (snakemake -s .../Snakefile --directory DIR)
-    f"{workflow.basedir}/Snakefile",
-    f"{workflow.basedir}/scripts",
-    f"{workflow.basedir}/workflow/rules",
-    f"{workflow.basedir}/workflow/schemas",
-    f"{workflow.basedir}/workflow/lib",
+    f"{WORKFLOW_DIR}/Snakefile",
+    f"{WORKFLOW_DIR}/scripts",
+    f"{WORKFLOW_DIR}/workflow/rules",
+    f"{WORKFLOW_DIR}/workflow/schemas",
+    f"{WORKFLOW_DIR}/workflow/lib",
 ]
 
 
@@ -46,7 +48,7 @@ def run_targets():
 
 
 onstart:
-    buildcheck.write_run_state(RUN_STATE, "running")
+    buildcheck.write_run_state(RUN_STATE, "running", reviewflow=REVIEWFLOW_VERSION)
 
 
 onsuccess:
@@ -57,11 +59,14 @@ onsuccess:
         # what the results are made from, checked by --report and by publish-version
         source_roots=RUN_SOURCES,
         sources=buildcheck.source_hashes(RUN_SOURCES),
+        reviewflow=REVIEWFLOW_VERSION,
     )
 
 
 onerror:
-    _state = buildcheck.write_run_state(RUN_STATE, "failed", log=str(log))
+    _state = buildcheck.write_run_state(
+        RUN_STATE, "failed", log=str(log), reviewflow=REVIEWFLOW_VERSION
+    )
     _producers = run_producers()
     _pages = [path for path in _producers if path.endswith(".html")]
     _marked = buildcheck.mark_stale_pages(_pages, _producers, _state, generated=RESULTS)
@@ -73,6 +78,15 @@ onerror:
             file=sys.stderr,
         )
 
+
+# A review folder runs this workflow as a Snakemake module, whose handlers Snakemake does not
+# call: the folder's Snakefile calls these (reviewflow/starter/Snakefile).
+deployment.HANDLERS.update(
+    {
+        name: getattr(handler, "func", handler)
+        for name, handler in [("onstart", onstart), ("onsuccess", onsuccess), ("onerror", onerror)]
+    }
+)
 
 # `snakemake --report`: refused unless the last build succeeded and is current.
 if any(arg == "--report" or arg.startswith("--report=") for arg in sys.argv) and (

@@ -9,14 +9,14 @@ STATISTICS_CASES = f"{RESULTS}/dataset/cases.csv"
 STATISTICS_DIR = f"{RESULTS}/statistics"
 FIGURES_DIR = f"{RESULTS}/figures"
 STATISTICS_REPORTED = config["statistics"]["reported_results"]
-STATISTICS_REPORTED_SCHEMA = f"{workflow.basedir}/workflow/schemas/reported_results.schema.yaml"
+STATISTICS_REPORTED_SCHEMA = f"{WORKFLOW_DIR}/workflow/schemas/reported_results.schema.yaml"
 ANALYSIS = config["statistics"]["analysis"]
 ANALYSIS_INPUTS = {
     "cases": STATISTICS_CASES,
     "codebook": config["extraction"]["codebook"],
     "vocabulary": config["dataset"]["vocabulary"],
     "analysis": ANALYSIS,
-    "schema": f"{workflow.basedir}/workflow/schemas/analysis.schema.yaml",
+    "schema": f"{WORKFLOW_DIR}/workflow/schemas/analysis.schema.yaml",
 }
 # How numbers are summarised (their one owner: config.yaml's `statistics`), as the tables use them.
 STATISTICS_SETTINGS = {

@@ -101,6 +101,16 @@ def write_workbook(
     Each sheet has its header row (field names), frozen; drop-downs for choice fields, the help
     text as input message, column widths; a `readme` sheet lists every field.
     """
+    book = build_workbook(codebook, rows)
+    with atomic_path(path) as tmp:
+        book.save(tmp)
+
+
+def build_workbook(
+    codebook: Codebook, rows: dict[str, Sequence[Sequence[Any]]] | None = None
+) -> Workbook:
+    """The workbook `write_workbook` saves (also the base of an upgraded one:
+    reviewflow.extraction.upgrade)."""
     rows = rows or {}
     book = Workbook()
     book.remove(book.active)
@@ -119,8 +129,7 @@ def write_workbook(
     if "lists" in book.sheetnames:  # keep the hidden drop-down lists last
         book.move_sheet("lists", offset=len(book.sheetnames))
     book.active = 0
-    with atomic_path(path) as tmp:
-        book.save(tmp)
+    return book
 
 
 def fit_row_heights(sheet: Worksheet, columns: Sequence[Column]) -> None:
