@@ -245,6 +245,33 @@ rule report_pages_prisma:
         "../../scripts/report_pages.py"
 
 
+rule report_pages_outcome:
+    input:
+        outcome=rules.statistics_outcome.output.markdown,
+    output:
+        outcome=report(
+            f"{OUTCOMES_DIR}/{{name}}.html",
+            caption="../report/statistics/outcome.rst",
+            category=REPORT_STATISTICS,
+        ),
+    log:
+        f"{LOGS}/report_pages_outcome/{{name}}.log",
+    benchmark:
+        f"{BENCHMARKS}/report_pages_outcome/{{name}}.tsv"
+    wildcard_constraints:
+        name="|".join(STATISTICS_OUTCOMES) or "(?!)",
+    conda:
+        "../../envs/report.yaml"
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        titles={"outcome": "Outcome analysis (usable patients and estimates)"},
+        notes={},
+    script:
+        "../../scripts/report_pages.py"
+
+
 REPORT_TARGETS = [
     *rules.report_pages_search.output,
     *rules.report_pages_dedup.output,
@@ -252,4 +279,5 @@ REPORT_TARGETS = [
     *rules.report_pages_dataset.output,
     *rules.report_pages_statistics.output,
     *rules.report_pages_prisma.output,
+    *expand(f"{OUTCOMES_DIR}/{{name}}.html", name=STATISTICS_OUTCOMES),
 ]
