@@ -163,6 +163,9 @@ def test_firth_warns_below_ten_events_per_variable_and_stays_finite_under_separa
     x = next(r for r in result["rows"] if r["term"] == "x")
     # firthmodels' own example (its README): complete separation, coefficient 3.8918 (finite).
     assert x["coef"] == pytest.approx(3.89181893, abs=1e-4)
+    constant = firth_model(frame.assign(x=1), "y", ["x"])
+    assert constant["rows"] == []
+    assert "x takes one value only among these patients: no model" in constant["warnings"]
 
 
 # ------------------------------------------------------------------ usable n, contract, checks

@@ -39,11 +39,19 @@ def firth_model(frame: pd.DataFrame, outcome: str, predictors: list[str]) -> dic
     if len(np.unique(y)) < 2:
         notes.append("the outcome takes one value only: no model")
         return {**result, "events_per_variable": per_variable, "rows": [], "warnings": notes}
+    constant = [p for p in predictors if x[p].nunique() < 2]
+    if constant:
+        notes.append(f"{', '.join(constant)} takes one value only among these patients: no model")
+        return {**result, "events_per_variable": per_variable, "rows": [], "warnings": notes}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        model = FirthLogisticRegression().fit(x, y)
-        model.lrt()
-        intervals = model.conf_int(method="pl")
+        try:
+            model = FirthLogisticRegression().fit(x, y)
+            model.lrt()
+            intervals = model.conf_int(method="pl")
+        except (np.linalg.LinAlgError, ValueError) as error:
+            notes.append(f"the model could not be fitted: {error}")
+            return {**result, "events_per_variable": per_variable, "rows": [], "warnings": notes}
     notes.extend(sorted({str(w.message) for w in caught}))
     if not model.converged_:
         notes.append("the penalised likelihood did not converge")
