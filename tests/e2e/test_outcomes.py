@@ -22,6 +22,7 @@ def test_second_review_builds_its_outcome_analyses(tmp_path):
     review = shutil.copytree(JAW_REVIEW, tmp_path / "jaw")
     targets = [f"{OUT}/{name}.{ext}" for name in JAW for ext in ("json", "md", "html")]
     targets += [f"{OUT}/recurrence_free.png", f"{OUT}/recurrence_free.svg"]
+    targets.append("results/statistics/outcomes_usable_n.html")
     run_snakemake(review, "-s", SNAKEFILE, *targets)
     survival = json.loads((review / OUT / "recurrence_free.json").read_text())
     assert survival["kind"] == "survival"
@@ -55,6 +56,14 @@ def test_second_review_builds_its_outcome_analyses(tmp_path):
     page = (review / OUT / "recurrence_free.html").read_text()
     assert "time not reported (follow_up_months)" in page and "<table>" in page
     assert (review / OUT / "recurrence_free.png").stat().st_size > 10_000
+    usable = (review / "results/statistics/outcomes_usable_n.tsv").read_text().splitlines()
+    assert usable[0].split("\t") == [
+        "analysis", "kind", "n_total", "n_used", "n_left_out", "case_id", "reasons",
+    ]  # fmt: skip
+    assert (
+        "recurrence_free\tsurvival\t12\t10\t2\tC04\ttime not reported (follow_up_months); "
+        "event status not reported (recurrence)"
+    ) in usable
 
     by_treatment = json.loads((review / OUT / "recurrence_by_treatment.json").read_text())
     rows = {r["group"]: r for r in by_treatment["estimates"]["table"]}

@@ -17,7 +17,7 @@ from reviewflow.statistics.outcomes.compare import fisher, numbers
 from reviewflow.statistics.outcomes.declared import GroupSpec, Outcome, load_outcomes
 from reviewflow.statistics.outcomes.firth import firth_model
 from reviewflow.statistics.outcomes.km_figure import at_risk, write_km_figure
-from reviewflow.statistics.outcomes.page import outcome_markdown
+from reviewflow.statistics.outcomes.page import outcome_markdown, usable_table
 from reviewflow.statistics.outcomes.survival import kaplan_meier
 
 REPO = Path(__file__).resolve().parents[2]
@@ -225,6 +225,12 @@ def test_survival_leaves_out_who_lacks_time_status_or_group_and_says_why(tmp_pat
     }  # fmt: skip
     page = outcome_markdown(result)
     assert "| C04 | time not reported (follow_up_months); event status not reported" in page
+    every = usable_table([result, {**result, "name": "all", "n_used": 6, "excluded": []}])
+    assert every.to_dict("records")[1] == {
+        "analysis": "rfs", "kind": "survival", "n_total": 6, "n_used": 4, "n_left_out": 2,
+        "case_id": "C05", "reasons": "group not reported (enucleation)",
+    }  # fmt: skip
+    assert every.iloc[2]["case_id"] == "" and every.iloc[2]["n_left_out"] == 0
     assert "4 of 6 patients used; 2 left out." in page
     paths = write_km_figure(result, tmp_path)
     assert [p.suffix for p in paths] == [".svg", ".png"]
@@ -312,6 +318,10 @@ def test_bad_outcome_declarations_are_located_errors(tmp_path):
     kind: firth
     outcome: {column: recurrence}
     predictors: [recurrence]
+  grouped:
+    kind: compare
+    outcome: {column: age_years}
+    group: {conditions: {a: {is_true: enucleation}, b: {is_false: enucleation}}, levels: [a, b]}
 """,
     )
     with pytest.raises(InputProblems) as caught:
@@ -330,6 +340,7 @@ def test_bad_outcome_declarations_are_located_errors(tmp_path):
     assert "outcomes.fit.outcome: recurrence is a category column: give `values`" in text
     predictor = "outcomes.fit.predictors[0]: 'recurrence' is a category column"
     assert f"{predictor}: must be a flag or a number" in text
+    assert "outcomes.grouped.group.levels: levels are a column's values" in text
 
 
 def test_the_schema_refuses_an_unknown_kind(tmp_path):

@@ -42,6 +42,7 @@ STATISTICS_TARGETS = [
     *expand(f"{FIGURES_DIR}/{{name}}.{{ext}}", name=STATISTICS_FIGURES, ext=["svg", "png"]),
     *expand(f"{OUTCOMES_DIR}/{{name}}.{{ext}}", name=STATISTICS_OUTCOMES, ext=["json", "md"]),
     *expand(f"{OUTCOMES_DIR}/{{name}}.{{ext}}", name=STATISTICS_SURVIVAL, ext=["svg", "png"]),
+    *([f"{STATISTICS_DIR}/outcomes_usable_n.tsv"] if STATISTICS_OUTCOMES else []),
 ]
 
 
@@ -245,3 +246,25 @@ rule statistics_outcome_figure:
         runtime=5,
     script:
         "../../scripts/statistics_outcome_figure.py"
+
+
+rule statistics_outcomes_usable:
+    input:
+        contracts=expand(f"{OUTCOMES_DIR}/{{name}}.json", name=STATISTICS_OUTCOMES),
+    output:
+        table=report(
+            f"{STATISTICS_DIR}/outcomes_usable_n.tsv",
+            caption="../report/statistics/outcomes_usable_n.rst",
+            category=REPORT_STATISTICS,
+        ),
+    log:
+        f"{LOGS}/statistics_outcomes_usable/statistics_outcomes_usable.log",
+    benchmark:
+        f"{BENCHMARKS}/statistics_outcomes_usable.tsv"
+    conda:
+        "../../envs/statistics.yaml"
+    resources:
+        mem_mb=500,
+        runtime=5,
+    script:
+        "../../scripts/statistics_outcomes_usable.py"

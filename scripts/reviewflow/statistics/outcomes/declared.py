@@ -202,8 +202,8 @@ def check_group(checker: Checker, key: str, group: Mapping) -> None:
         for i, level in enumerate(group.get("levels", [])):
             if allowed is not None and level not in allowed:
                 checker.say(f"{key}.levels[{i}]", f"{level!r}: not a value of {name}")
-        if "levels" in group and "conditions" in group:
-            checker.say(key, "give `column` (with `levels`) or `conditions`, not both")
+    if "levels" in group and "conditions" in group:
+        checker.say(f"{key}.levels", "levels are a column's values: conditions name their groups")
     for label, condition in (group.get("conditions") or {}).items():
         for column in columns_used(condition, {}):
             checker.column(f"{key}.conditions.{label}", column, "any")

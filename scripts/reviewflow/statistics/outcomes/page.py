@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
+
 from reviewflow.statistics.measures import fmt, p_text
+
+USABLE_COLUMNS = ["analysis", "kind", "n_total", "n_used", "n_left_out", "case_id", "reasons"]
 
 
 def cell(value, decimals: int = 2) -> str:
@@ -165,3 +169,20 @@ def firth_lines(estimates: dict) -> list[str]:
             ],
         )  # fmt: skip
     return lines
+
+
+def usable_table(results: list[dict]) -> pd.DataFrame:
+    """The usable-n table of every analysis: one row per patient left out (case_id, its reasons
+    `; `-joined), or one row with an empty case_id for an analysis that left none out."""
+    rows = []
+    for result in results:
+        head = {
+            "analysis": result["name"],
+            "kind": result["kind"],
+            "n_total": result["n_total"],
+            "n_used": result["n_used"],
+            "n_left_out": len(result["excluded"]),
+        }
+        for left in result["excluded"] or [{"case_id": "", "reasons": []}]:
+            rows.append({**head, "case_id": left["case_id"], "reasons": "; ".join(left["reasons"])})
+    return pd.DataFrame(rows, columns=USABLE_COLUMNS)
