@@ -66,6 +66,13 @@ REPORT_OUTPUTS = {
         "descriptive.md",
         "descriptive.tsv",
         "descriptive.xlsx",
+        # the outcome analyses of config/analysis.yaml (one page each) and their usable-n table
+        "recurrence_by_rituximab.html",
+        "improvement_by_treatment.html",
+        "age_by_recurrence.html",
+        "recurrence_predictors.html",
+        "outcomes_usable_n.html",
+        "outcomes_usable_n.tsv",
     },
     "6. Figures": {"levels.svg", "symptoms.svg", "treatments_outcomes.svg", "case_overview.svg"},
     "7. PRISMA 2020 flow diagram": {

@@ -245,6 +245,61 @@ rule report_pages_prisma:
         "../../scripts/report_pages.py"
 
 
+rule report_pages_outcome:
+    input:
+        outcome=rules.statistics_outcome.output.markdown,
+    output:
+        outcome=report(
+            f"{OUTCOMES_DIR}/{{name}}.html",
+            caption="../report/statistics/outcome.rst",
+            category=REPORT_STATISTICS,
+        ),
+    log:
+        f"{LOGS}/report_pages_outcome/{{name}}.log",
+    benchmark:
+        f"{BENCHMARKS}/report_pages_outcome/{{name}}.tsv"
+    wildcard_constraints:
+        name="|".join(STATISTICS_OUTCOMES) or "(?!)",
+    conda:
+        "../../envs/report.yaml"
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        titles={"outcome": "Outcome analysis (usable patients and estimates)"},
+        notes={},
+    script:
+        "../../scripts/report_pages.py"
+
+
+rule report_pages_outcomes_usable:
+    input:
+        table=rules.statistics_outcomes_usable.output.table,
+    output:
+        table=report(
+            f"{STATISTICS_DIR}/outcomes_usable_n.html",
+            caption="../report/statistics/outcomes_usable_n.rst",
+            category=REPORT_STATISTICS,
+        ),
+    log:
+        f"{LOGS}/report_pages_outcomes_usable/report_pages_outcomes_usable.log",
+    benchmark:
+        f"{BENCHMARKS}/report_pages_outcomes_usable.tsv"
+    conda:
+        "../../envs/report.yaml"
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        titles={"table": "Usable patients of every outcome analysis"},
+        notes={
+            "table": "One row per patient an analysis left out, with the reasons; an analysis "
+            "that used every patient has one row with an empty case_id.",
+        },
+    script:
+        "../../scripts/report_pages.py"
+
+
 REPORT_TARGETS = [
     *rules.report_pages_search.output,
     *rules.report_pages_dedup.output,
@@ -252,4 +307,6 @@ REPORT_TARGETS = [
     *rules.report_pages_dataset.output,
     *rules.report_pages_statistics.output,
     *rules.report_pages_prisma.output,
+    *expand(f"{OUTCOMES_DIR}/{{name}}.html", name=STATISTICS_OUTCOMES),
+    *([f"{STATISTICS_DIR}/outcomes_usable_n.html"] if STATISTICS_OUTCOMES else []),
 ]

@@ -2,8 +2,9 @@
 # From the harmonised dataset: the results of sections 4.1-4.6 (summary), their reconciliation
 # with the published figures (config/reported_results.yaml), the descriptive table of every
 # dataset column, and the characteristics table and figures the analysis file declares
-# (config/analysis.yaml), with its sensitivity analyses.
-from reviewflow.core.rule_inputs import figure_names, optional_inputs
+# (config/analysis.yaml), with its sensitivity analyses, and its outcome analyses (survival,
+# comparisons between groups, Firth regression; one job each).
+from reviewflow.core.rule_inputs import figure_names, optional_inputs, outcome_names
 
 STATISTICS_CASES = f"{RESULTS}/dataset/cases.csv"
 STATISTICS_DIR = f"{RESULTS}/statistics"
@@ -24,6 +25,10 @@ STATISTICS_SETTINGS = {
 }
 # One job per figure the analysis file declares.
 STATISTICS_FIGURES = figure_names(ANALYSIS)
+# One job per outcome analysis; a Kaplan-Meier figure for each survival analysis.
+OUTCOMES_DIR = f"{STATISTICS_DIR}/outcomes"
+STATISTICS_OUTCOMES = outcome_names(ANALYSIS)
+STATISTICS_SURVIVAL = outcome_names(ANALYSIS, "survival")
 
 STATISTICS_TARGETS = [
     f"{STATISTICS_DIR}/summary.tsv",
@@ -35,6 +40,9 @@ STATISTICS_TARGETS = [
     f"{STATISTICS_DIR}/descriptive.md",
     f"{STATISTICS_DIR}/descriptive.xlsx",
     *expand(f"{FIGURES_DIR}/{{name}}.{{ext}}", name=STATISTICS_FIGURES, ext=["svg", "png"]),
+    *expand(f"{OUTCOMES_DIR}/{{name}}.{{ext}}", name=STATISTICS_OUTCOMES, ext=["json", "md"]),
+    *expand(f"{OUTCOMES_DIR}/{{name}}.{{ext}}", name=STATISTICS_SURVIVAL, ext=["svg", "png"]),
+    *([f"{STATISTICS_DIR}/outcomes_usable_n.tsv"] if STATISTICS_OUTCOMES else []),
 ]
 
 
@@ -190,3 +198,73 @@ rule statistics_figures:
         runtime=5,
     script:
         "../../scripts/statistics_figures.py"
+
+
+rule statistics_outcome:
+    input:
+        **ANALYSIS_INPUTS,
+    output:
+        json=f"{OUTCOMES_DIR}/{{name}}.json",
+        markdown=f"{OUTCOMES_DIR}/{{name}}.md",
+    log:
+        f"{LOGS}/statistics_outcome/{{name}}.log",
+    benchmark:
+        f"{BENCHMARKS}/statistics_outcome/{{name}}.tsv"
+    wildcard_constraints:
+        name="|".join(STATISTICS_OUTCOMES) or "(?!)",
+    conda:
+        "../../envs/statistics.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        statistics=STATISTICS_SETTINGS,
+    script:
+        "../../scripts/statistics_outcome.py"
+
+
+rule statistics_outcome_figure:
+    input:
+        json=rules.statistics_outcome.output.json,
+    output:
+        svg=report(
+            f"{OUTCOMES_DIR}/{{name}}.svg",
+            caption="../report/statistics/outcome_figure.rst",
+            category=REPORT_FIGURES,
+        ),
+        png=f"{OUTCOMES_DIR}/{{name}}.png",
+    log:
+        f"{LOGS}/statistics_outcome_figure/{{name}}.log",
+    benchmark:
+        f"{BENCHMARKS}/statistics_outcome_figure/{{name}}.tsv"
+    wildcard_constraints:
+        name="|".join(STATISTICS_SURVIVAL) or "(?!)",
+    conda:
+        "../../envs/statistics.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../../scripts/statistics_outcome_figure.py"
+
+
+rule statistics_outcomes_usable:
+    input:
+        contracts=expand(f"{OUTCOMES_DIR}/{{name}}.json", name=STATISTICS_OUTCOMES),
+    output:
+        table=report(
+            f"{STATISTICS_DIR}/outcomes_usable_n.tsv",
+            caption="../report/statistics/outcomes_usable_n.rst",
+            category=REPORT_STATISTICS,
+        ),
+    log:
+        f"{LOGS}/statistics_outcomes_usable/statistics_outcomes_usable.log",
+    benchmark:
+        f"{BENCHMARKS}/statistics_outcomes_usable.tsv"
+    conda:
+        "../../envs/statistics.yaml"
+    resources:
+        mem_mb=500,
+        runtime=5,
+    script:
+        "../../scripts/statistics_outcomes_usable.py"

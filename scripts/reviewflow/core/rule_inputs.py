@@ -187,6 +187,24 @@ def figure_names(path: str | os.PathLike) -> list[str]:
     return [str(name) for name in figures] if isinstance(figures, dict) else []
 
 
+def outcome_names(path: str | os.PathLike, kind: str | None = None) -> list[str]:
+    """The outcome analyses declared in the analysis file (of `kind` only, if given), for the
+    workflow's targets; [] when the file cannot be read, so that the rule that checks it says
+    why."""
+    try:
+        data = read_yaml(path)
+    except InputProblems:
+        return []
+    outcomes = data.get("outcomes") if isinstance(data, dict) else None
+    if not isinstance(outcomes, dict):
+        return []
+    return [
+        str(name)
+        for name, spec in outcomes.items()
+        if kind is None or (isinstance(spec, dict) and spec.get("kind") == kind)
+    ]
+
+
 def optional_inputs(path: str | os.PathLike) -> list[str]:
     """Files the sensitivity analyses read: each required one, and each optional one that exists."""
     try:

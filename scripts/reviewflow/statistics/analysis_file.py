@@ -241,10 +241,15 @@ class Checker:
             "number": {"number", "integer"},
             "category": {"category", "string"},
             "grid": {"boolean", "category"},
+            "predictor": {"boolean", "number", "integer"},
             "any": set(known.values()),
         }[kind]
         if known[name] not in ok:
-            wanted = {"flag": "a true/false column or derived flag", "grid": "a flag or category"}
+            wanted = {
+                "flag": "a true/false column or derived flag",
+                "grid": "a flag or category",
+                "predictor": "a flag or a number",
+            }
             self.say(key, f"{name!r} is a {known[name]} column: must be {wanted.get(kind, kind)}")
 
     def check_derived(self) -> None:

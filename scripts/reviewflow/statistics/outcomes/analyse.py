@@ -1,0 +1,175 @@
+"""One declared outcome analysis run on the dataset: the patients it can use (and why the others
+are left out) and its estimates, as the contract `results/statistics/outcomes/<name>.json`:
+
+    name, kind, title, columns (the dataset columns and the value mapping used), n_total, n_used,
+    included (case_ids), excluded ({case_id, reasons}), estimates (by kind: survival.py,
+    compare.py, firth.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from reviewflow.dataset.cases import read_cases
+from reviewflow.extraction.codebook import load_codebook
+from reviewflow.statistics.analysis_file import Settings, with_derived
+from reviewflow.statistics.outcomes.compare import fisher, numbers
+from reviewflow.statistics.outcomes.declared import Outcome, load_outcomes
+from reviewflow.statistics.outcomes.firth import firth_models
+from reviewflow.statistics.outcomes.survival import kaplan_meier
+from reviewflow.statistics.outcomes.usable import Reasons, as_event, group_labels
+
+NUMBER_TYPES = ("number", "integer")
+
+
+def analyse(
+    outcome: Outcome,
+    cases: pd.DataFrame,
+    key: str,
+    settings: Settings,
+    derived: dict | None = None,
+    column_types: dict | None = None,
+) -> dict:
+    """The contract of one analysis over `cases` (typed dataset; `key` its id column; `derived`
+    the analysis file's derived flags; `column_types` name -> codebook type)."""
+    cases = with_derived(cases, derived or {}, settings)
+    types = dict(column_types or {})
+    types.update({name: "boolean" for name in derived or {}})
+    run = {"survival": survival, "compare": compare, "firth": firth}[outcome.kind]
+    usable, columns, estimates = run(outcome, cases, key, settings, types)
+    return {
+        "name": outcome.name,
+        "kind": outcome.kind,
+        "title": outcome.title,
+        "columns": columns,
+        "n_total": len(cases),
+        "n_used": usable.n,
+        "included": usable.included,
+        "excluded": usable.excluded,
+        "estimates": estimates,
+    }
+
+
+def outcome_from_files(inputs: Mapping[str, str], statistics: Mapping | None, name: str) -> dict:
+    """The contract of the declared analysis `name`, from the paths `inputs` names (`cases`,
+    `codebook`, `vocabulary`, `analysis`, `schema`) and config.yaml's `statistics`."""
+    book = load_codebook(inputs["codebook"], inputs["vocabulary"])
+    analysis, outcomes = load_outcomes(
+        inputs["analysis"], book.columns, inputs["schema"], str(inputs["codebook"]), statistics
+    )
+    cases = read_cases(inputs["cases"], book)
+    outcome = next(o for o in outcomes if o.name == name)
+    types = {c.name: c.type for c in book.columns}
+    return analyse(outcome, cases, book.primary_key, analysis.settings, analysis.derived, types)
+
+
+def grouping(outcome: Outcome, cases: pd.DataFrame, reasons: Reasons, frame: pd.DataFrame):
+    """Adds the `group` column to `frame`; returns the groups in order and their description."""
+    spec = outcome.group
+    if spec is None:
+        return [], None
+    labels, order = group_labels(cases, spec, reasons)
+    frame["group"] = labels
+    described = {"label": spec.label, "levels": order}
+    if spec.conditions:
+        described["conditions"] = spec.conditions
+    else:
+        described["column"] = spec.column
+    return order, described
+
+
+def survival(outcome: Outcome, cases, key, settings, types):
+    reasons = Reasons(cases, settings.not_reported_values)
+    reasons.need(outcome.time_column, "time")
+    reasons.need(outcome.event_column, "event status")
+    time = pd.to_numeric(cases[outcome.time_column], errors="coerce") * outcome.time_factor
+    reasons.add(time < 0, f"time negative ({outcome.time_column})")
+    frame = pd.DataFrame(
+        {
+            key: cases[key],
+            "time": time,
+            "event": as_event(cases[outcome.event_column], outcome.event_values),
+        }
+    )
+    order, group = grouping(outcome, cases, reasons, frame)
+    usable = reasons.usable(frame, key)
+    columns = {
+        "time": {
+            "column": outcome.time_column,
+            "unit": outcome.unit,
+            "shown_in": outcome.show_in,
+            "factor": outcome.time_factor,
+        },
+        "event": {
+            "column": outcome.event_column,
+            "values": list(outcome.event_values),
+            "censored": "every other reported value (censored at the time given)",
+        },
+        "group": group,
+    }
+    present = set(usable.frame["group"]) if "group" in usable.frame else set()
+    estimates = kaplan_meier(usable.frame, [g for g in order if g in present])
+    return usable, columns, estimates
+
+
+def compare(outcome: Outcome, cases, key, settings, types):
+    reasons = Reasons(cases, settings.not_reported_values)
+    column = outcome.outcome_column
+    reasons.need(column, "outcome")
+    frame = pd.DataFrame({key: cases[key]})
+    if outcome.outcome_values:
+        frame["outcome"] = as_event(cases[column], outcome.outcome_values)
+    else:
+        frame["outcome"] = cases[column]
+    order, group = grouping(outcome, cases, reasons, frame)
+    usable = reasons.usable(frame, key)
+    used = usable.frame
+    present = [g for g in order if g in set(used["group"])]
+    columns = {
+        "outcome": {"column": column, "values": list(outcome.outcome_values)},
+        "group": group,
+    }
+    if types.get(column) in NUMBER_TYPES:
+        estimates = numbers(used["outcome"].astype(float), used["group"], present, settings)
+    else:
+        table = pd.crosstab(used["group"], used["outcome"].map(text_of))
+        table = table.reindex(index=present)
+        table = table[sorted(table.columns, key=outcome_order)]
+        estimates = fisher(table)
+    return usable, columns, estimates
+
+
+def text_of(value) -> str:
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return "true" if value else "false"
+    return str(value)
+
+
+def outcome_order(value: str):
+    """Columns of a Fisher table: true before false, else alphabetical."""
+    return (0, "") if value == "true" else (1, "") if value == "false" else (2, value)
+
+
+def firth(outcome: Outcome, cases, key, settings, types):
+    reasons = Reasons(cases, settings.not_reported_values)
+    column = outcome.outcome_column
+    reasons.need(column, "outcome")
+    predictors = list(dict.fromkeys([*outcome.predictors, *sum(outcome.models.values(), ())]))
+    for predictor in predictors:
+        reasons.need(predictor, "predictor")
+    frame = pd.DataFrame({key: cases[key]})
+    values = outcome.outcome_values or (True,)
+    frame["outcome"] = as_event(cases[column], values)
+    for predictor in predictors:
+        frame[predictor] = cases[predictor].map(lambda v: float(v) if pd.notna(v) else None)
+    usable = reasons.usable(frame, key)
+    columns = {
+        "outcome": {"column": column, "values": list(values)},
+        "predictors": predictors,
+        "models": {name: list(terms) for name, terms in outcome.models.items()},
+        "rows_used": "patients with the outcome and every predictor reported (complete cases)",
+    }
+    estimates = firth_models(usable.frame, "outcome", list(outcome.predictors), outcome.models)
+    return usable, columns, estimates
