@@ -287,9 +287,9 @@ def test_guard_recurring_title_in_different_issues():
 def test_guard_different_volumes_not_even_listed():
     result = dedup(record("a"), record("b", volume="12", year="2021"))
     assert not merged(result, "a", "b") and not result.uncertain
-    # the next volume a year later is listed: a reprint (see the issue 23 tests below)
+    # the next volume a year later: a reprint (see the issue 23 tests below)
     reprint = dedup(record("a"), record("b", volume="11", year="2021"))
-    assert not merged(reprint, "a", "b") and reprint.uncertain
+    assert stage_of(reprint, "a", "b") == "reprint"
 
 
 def test_guard_holds_through_a_third_record():
@@ -866,8 +866,12 @@ def test_a_transliterated_journal_name_with_the_same_volume_and_issue_merges():
 @pytest.mark.parametrize(
     "first, second, reason",
     [
-        # an article and its reprint a year later in the next volume of the journal
-        ({}, {"year": "2021", "volume": "11", "pages": "5-15"}, "reprint a year later"),
+        # a reprint a year later in the next volume, one author list longer
+        (
+            {},
+            {"year": "2021", "volume": "11", "pages": "5-15", "authors": "Smith, J; Brown, L"},
+            "reprint a year later",
+        ),
         # a dissertation and its Dissertation Abstracts entry
         (
             {"journal": "", "volume": "", "pages": "", "publication_type": "phdthesis",
@@ -890,6 +894,21 @@ def test_the_same_publication_in_other_clothes_goes_to_reviewers(first, second, 
     result = dedup(record("a", **first), record("b", **second))
     assert not merged(result, "a", "b")
     assert uncertain_reasons(result)[frozenset("ab")].startswith(reason)
+
+
+def test_a_reprint_with_the_same_title_and_authors_merges_last():
+    """The same title and authors in the next volume a year later, pages of the same length:
+    a reprint, merged; it never keeps out of the cluster a record that other evidence puts in
+    it (a translated title with the whole citation of the first print)."""
+    reprint = record("r", year="2021", volume="11", pages="5-15")
+    translated = record("t", title="Pachymeningite spinale hypertrophique", issue="2")
+    result = dedup(record("a", issue="2"), reprint, translated)
+    assert merged(result, "a", "t") and stage_of(result, "a", "t") == "citation"
+    assert not merged(result, "a", "r")  # r and t: other volumes, titles in other languages
+    assert stage_of(dedup(record("a"), reprint), "a", "r") == "reprint"
+    # an abstract-sized page, or a range of another length, is no reprint
+    assert not merged(dedup(record("a"), {**reprint, "pages": "5"}), "a", "r")
+    assert not merged(dedup(record("a"), {**reprint, "pages": "5-45"}), "a", "r")
 
 
 def test_other_clothes_need_the_same_authors_and_title():

@@ -9,11 +9,19 @@ Staged matching (each merge says which stage made it and on what evidence):
   fuzzy       titles that differ by little (rapidfuzz) with the same conditions
   citation    the same first author, year, volume and first page in the same journal, with
               titles that are close, or translated (then the whole page range must match)
+  reprint     the same long title and authors in the next volume a year later (joins last)
   (a year apart only within one volume, or for a conference paper and its proceedings entry;
   two records without journal, volume and pages merge on the same long title, year, authors)
+Related versions: a preprint and its published version are never merged; they are listed
+(`Result.related`, related_versions.tsv). Issue 23 added: a supplement number exported as the
+volume is that supplement's volume; a short title and its long form on one page range; a
+transliterated journal name with the same volume and issue; dissertations, one abstract in two
+meeting supplements and weaker reprints listed for reviewers.
 Guards: two records with different DOIs, different volumes, different pages in the same
 volume, years more than one apart, or a notice (erratum, retraction, comment, reply) and
-another kind of record are never merged automatically, not even through a third record.
+another kind of record are never merged automatically, not even through a third record (a
+weak conflict, other volume or pages of a conference or supplement record, does not split
+records that agree strongly otherwise: `weak_conflict`).
 Page fields that differ without proving anything (article number / page, a range typed
 backwards, online-first pagination, conference abstract numbers) do not count as different.
 Pairs that come close without proof are listed for reviewers instead.
@@ -71,7 +79,9 @@ DESCRIPTIVE_COLUMNS = [
     "publication_type", "language", "keywords",
 ]  # fmt: skip
 IDENTIFIER_COLUMNS = ["doi", "pmid", "wos_ut", "embase_id"]
-STAGES = ("reviewer", "identifier", "exact", "fuzzy", "citation")
+# A reprint (the same title and authors in the next volume a year later) joins last: a record
+# that other evidence places in the cluster is never kept out by the reprint's other volume.
+STAGES = ("reviewer", "identifier", "exact", "fuzzy", "citation", "reprint")
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 STUDY_PREFIX = "study:"
 # Guards that show two different publications: such pairs are not even listed for reviewers.
@@ -421,7 +431,7 @@ def hard_conflict(p: Prepared, x: int, y: int, rules: Rules | None = None) -> st
         return reason
     rules = rules or load_rules()
     reason = citation_conflict(p, x, y, rules)
-    if reason and strong_link(p, x, y, rules):
+    if reason and (strong_link(p, x, y, rules) or same_reprint(p, x, y, rules)):
         return ""
     return reason
 
@@ -504,6 +514,18 @@ def listed_despite_citation(
     if reprint(p, i, j, rules):
         return "reprint a year later in the next volume?"
     return ""
+
+
+def same_reprint(p: Prepared, i: int, j: int, rules: Rules) -> bool:
+    """A reprint (`reprint`) with strong evidence: the same long title word for word and the
+    same list of two authors or more, in the same order. It outweighs the other volume and
+    year, as a strong identifier does."""
+    families = p.families[i]
+    if len(families) < 2 or families != p.families[j]:
+        return False
+    if p.titles[i].compact != p.titles[j].compact or not long_title(p, i, j, rules):
+        return False
+    return reprint(p, i, j, rules)
 
 
 def reprint(p: Prepared, i: int, j: int, rules: Rules) -> bool:
@@ -666,6 +688,9 @@ def judge_citation(
         blockers.append("different journals" if journal is False else "venue unknown")
     if short and not (citation_equal or full_range):
         blockers.append("short title")
+    reprint_blockers = {"different pages", "years differ"}
+    if blockers and set(blockers) <= reprint_blockers and same_reprint(p, i, j, rules):
+        return Verdict(i, j, True, "reprint", "", whole)  # in the next volume a year later
     if blockers:
         if prefix and authors and not numbers_conflict(p.titles[i], p.titles[j]):
             reason = "short title against its long form; " + "; ".join(blockers)
