@@ -209,8 +209,15 @@ def related_versions_row(dataset: str, folder: Path, found: set, peer_found: set
     def source_work(preprint: str) -> object:  # the row the preprint was made from
         return work_of(preprint.rsplit("_preprint", 1)[0])
 
+    def merged(pairs: set | None) -> str:
+        if pairs is None:
+            return ""
+        return str(sum(1 for a, b in pairs if (a in preprints) != (b in preprints)))
+
     result = deduplicate(read_records(folder / "records_pre_merged.csv"))
     p = result.prepared
+    if not hasattr(result, "related"):  # code before related versions existed
+        return f"| {dataset} | {len(preprints)} | - | - | {merged(found)} | {merged(peer_found)} |"
     cluster = {i: k for k, group in enumerate(result.clusters) for i in group}
     linked, elsewhere = set(), 0
     for v in result.related:
@@ -220,11 +227,6 @@ def related_versions_row(dataset: str, folder: Path, found: set, peer_found: set
         right = [m for m in members if source_work(m) in targets]
         linked.update(right)
         elsewhere += not right
-
-    def merged(pairs: set | None) -> str:
-        if pairs is None:
-            return ""
-        return str(sum(1 for a, b in pairs if (a in preprints) != (b in preprints)))
 
     return (
         f"| {dataset} | {len(preprints)} | {len(linked)} | {elsewhere} | {merged(found)} | "
