@@ -171,10 +171,12 @@ def prepare(records: pd.DataFrame, rules: Rules) -> Prepared:
         meetings=each(lambda j, kind: is_meeting(j, kind, rules), "journal", "publication_type"),
         supplements=each(is_supplement, "volume", "issue"),
         supplement_numbers=each(supplement_numbers, "volume", "issue"),
-        preprints=[
-            is_preprint(j, kind, doi, rules)
-            for j, kind, doi in zip(col["journal"], col["publication_type"], dois, strict=True)
-        ],
+        preprints=each(
+            lambda j, kind, doi: is_preprint(j, kind, normalise_doi(doi), rules),
+            "journal",
+            "publication_type",
+            "doi",
+        ),
         placed=each(lambda j, v: bool(j.strip() or v.strip()), "journal", "volume"),
         theses=each(lambda j, kind: is_thesis(j, kind, rules), "journal", "publication_type"),
         venue_years=each(venue_years, "journal"),
@@ -485,10 +487,10 @@ def title_prefix(p: Prepared, i: int, j: int, rules: Rules) -> bool:
         return False
     if p.recurring[i] or p.recurring[j]:
         return False
+    if long.compact.startswith(short.compact):
+        return True
     words = short.words.split()
-    return long.compact.startswith(short.compact) or (
-        len(words) >= 3 and set(words) <= set(long.words.split())
-    )
+    return len(words) >= 3 and set(words) <= set(long.words.split())
 
 
 def listed_despite_citation(
@@ -621,14 +623,14 @@ def judge_citation(
     # Titles that differ and issues that differ: two articles on the same pages of two issues
     # (an indexing error may even copy one abstract to both); nothing else makes them close.
     other_issue = issues_differ(p.issues[i], p.issues[j], th["issue_max"])
-    # A short title and its long form ('Chronic cough' / 'Chronic cough: a review of ...')
-    prefix = title_prefix(p, i, j, rules)
     close = (
         whole >= th["title_uncertain"]
         or (citation_equal and best >= th["title_translated"] and not other_issue)
         or full_citation
-        or (prefix and pages in ("same", "overlap"))
     )
+    # A short title and its long form ('Chronic cough' / 'Chronic cough: a review of ...')
+    prefix = (close or pages in ("same", "overlap")) and title_prefix(p, i, j, rules)
+    close = close or prefix
     if not close and has_titles and same_year and retitled(p, i, j, rules):
         if guard is None:
             guard = hard_conflict(p, i, j, rules)
