@@ -57,6 +57,18 @@ abstract numbers; the copy has no DOI, else the DOI decides), and new works with
 'Introduction to the Minitrack' of two editions, which must not merge; `registration_works`:
 a trial registration exported by two registries, and a sibling trial whose title differs by
 one word, which must not merge).
+
+Third round (issue 23; classes of the unseen sets, no record of them given): the rules were
+chosen on cytology_screening, respiratory and the perturbed copies, and checked on haematology
+and special_cases. The perturbed sets gain, from a third random stream (`third_round`;
+`THIRD_ROUND` gives each class's chance per record): one conference abstract exported four
+times (the journal's volume with issue 'k SUPPL. k', the supplement number as the volume, 'k)'),
+a DOI written as a percent-encoded URL, another paper by the same author on the same pages of
+the next issue with a copied abstract (must not merge), a short title without its subtitle on
+the same pages, a transliterated journal name with the same volume and issue, a reprint a year
+later in the next volume, and a preprint of the record's work (medRxiv, bioRxiv, SSRN, Research
+Square, arXiv: must never merge; reviewflow lists it in related_versions.tsv, counted in the
+"Preprints" table).
 """
 
 from __future__ import annotations
@@ -175,6 +187,51 @@ def recall_after_review(source: Path, truth: set) -> tuple[float, int]:
     different = [pair for pair in asked if pair not in truth]
     reviewed = deduplicate(records, same=same, different=different)
     return score(pairs_of(duplicate_groups(reviewed)), truth)[1], len(asked)
+
+
+def related_versions_row(dataset: str, folder: Path, found: set, peer_found: set | None) -> str:
+    """Preprint/article pairs of a perturbed set (`third_round` 'preprint'): how many preprints
+    reviewflow links to a record of their work (related_versions.tsv), links elsewhere, and
+    how many preprint/work pairs each tool merged (never right)."""
+    from reviewflow.dedup.match import deduplicate
+    from reviewflow.dedup.tables import read_records
+
+    made = pd.read_csv(folder / "perturbations.csv", dtype=str)
+    preprints = set(made.loc[made["perturbation"] == "preprint", "ID"])
+    if not preprints:
+        return ""
+    groups = read_groups(folder / "merged_record_ids.csv")
+    work = {record_id: k for k, group in enumerate(groups) for record_id in group}
+
+    def work_of(record_id: str) -> object:
+        return work.get(record_id, record_id)
+
+    def source_work(preprint: str) -> object:  # the row the preprint was made from
+        return work_of(preprint.rsplit("_preprint", 1)[0])
+
+    def merged(pairs: set | None) -> str:
+        if pairs is None:
+            return ""
+        return str(sum(1 for a, b in pairs if (a in preprints) != (b in preprints)))
+
+    result = deduplicate(read_records(folder / "records_pre_merged.csv"))
+    p = result.prepared
+    if not hasattr(result, "related"):  # code before related versions existed
+        return f"| {dataset} | {len(preprints)} | - | - | {merged(found)} | {merged(peer_found)} |"
+    cluster = {i: k for k, group in enumerate(result.clusters) for i in group}
+    linked, elsewhere = set(), 0
+    for v in result.related:
+        pre, other = (v.i, v.j) if p.ids[v.i] in preprints or p.preprints[v.i] else (v.j, v.i)
+        members = [p.ids[k] for k in result.clusters[cluster[pre]] if p.ids[k] in preprints]
+        targets = {work_of(p.ids[k]) for k in result.clusters[cluster[other]]}
+        right = [m for m in members if source_work(m) in targets]
+        linked.update(right)
+        elsewhere += not right
+
+    return (
+        f"| {dataset} | {len(preprints)} | {len(linked)} | {elsewhere} | {merged(found)} | "
+        f"{merged(peer_found)} |"
+    )
 
 
 def guard_blocked(source: Path, truth: set) -> dict[tuple[str, str], str]:
@@ -624,6 +681,124 @@ def registration_works(row: dict, rng: random.Random) -> list[tuple[str, list[di
     return [("registration", [bare, other_export]), ("registration_sibling", [sibling])]
 
 
+# ---- third round (issue 23): the classes of the unseen sets, as exports shape them ----------
+
+PREPRINT_SERVERS = (  # venue, DOI of a posted preprint
+    ("medRxiv", "10.1101/{year}.{mm:02d}.{dd:02d}.2{n:07d}"),
+    ("bioRxiv", "10.1101/{year}.{mm:02d}.{dd:02d}.{n:06d}"),
+    ("SSRN Electronic Journal", "10.2139/ssrn.{n:07d}"),
+    ("Research Square", "10.21203/rs.3.rs-{n:06d}/v1"),
+    ("arXiv", "10.48550/arXiv.{yy:02d}{mm:02d}.{n:05d}"),
+)
+# Per row, the chance of each class (a work of its own or a copy of the row's work).
+THIRD_ROUND = {
+    "supplement_exports": 0.03,
+    "percent_doi": 0.05,
+    "copied_abstract": 0.03,
+    "short_long_title": 0.04,
+    "transliterated_journal": 0.03,
+    "reprint": 0.02,
+    "preprint": 0.04,
+}
+
+
+def percent_encoded(doi: str) -> str:
+    """A DOI as some link resolvers write it: every character but letters and digits
+    percent-encoded ('10.1016/S0025-7753(17)...' -> '10%2E1016%2FS0025%2D7753%2817%29...')."""
+    return "".join(c if c.isalnum() else f"%{ord(c):02X}" for c in doi)
+
+
+def transliteration(journal: str) -> str:
+    """A stand-in for a journal's transliterated name: no word in common with the English
+    name, no abbreviation of it ('Chinese Journal of Internal Medicine' against 'Zhonghua Nei
+    Ke Za Zhi')."""
+    return (
+        " ".join("Zh" + w.lower()[::-1] for w in re.findall(r"[A-Za-z]{3,}", journal)) + " Za Zhi"
+    )
+
+
+def other_title(title: str, rng: random.Random) -> str:
+    """A title of another paper on the same subject: every long word replaced."""
+    return re.sub(r"[A-Za-z]{4,}", lambda m: rng.choice(VOCABULARY), title)
+
+
+def third_round(row: dict, kind: str, rng: random.Random) -> list[tuple[str, list[dict], bool]]:
+    """Records of one class of issue 23 made from `row`: each (kind, records, same_work):
+    same_work True when they are copies of `row`'s work, else a work of their own (a look-alike
+    when it has one record). [] when `row` cannot give the class."""
+    title, year = row["title"].strip(), row["year"].strip()
+    volume, number, pages = row["volume"].strip(), row["number"].strip(), row["pages"].strip()
+    long_title = len(re.sub(r"\W", "", title)) >= 45
+    if kind == "supplement_exports":
+        # one conference abstract exported four times: the journal's volume and issue
+        # '1 SUPPL. 1' once, the supplement number as the volume ('1', '1)') elsewhere; a
+        # work of its own (four years before the row: never the row's own publication)
+        if not (long_title and year.isdigit() and row["author"].strip() and row["journal"]):
+            return []
+        k, page = rng.randint(1, 3), str(rng.randint(100, 3000))
+        base = dict(row, ENTRYTYPE="article", year=str(int(year) - 4), doi="", abstract="")
+        base["volume"] = str(int(volume) - 4 if volume.isdigit() and int(volume) > 4 else 30)
+        exports = [
+            dict(base, number=f"{rng.randint(1, 4)} SUPPL. {k}", pages=page),
+            dict(base, volume=str(k), number=f"SUPPL. {k}", pages=page),
+            dict(base, volume=f"{k})", number=f"SUPPL. {k}", pages=page, title=title.upper()),
+            dict(base, number=f"Supplement {k}", pages=f"{page}-{int(page) + 1}"),
+        ]
+        return [("supplement_exports", exports, False)]
+    if kind == "percent_doi":  # the same record with its DOI a percent-encoded URL
+        if not row["doi"]:
+            return []
+        copy = dict(row, doi="http://dx.doi.org/" + percent_encoded(row["doi"]))
+        copy["pages"] = copy["pages"] if rng.random() < 0.5 else ""
+        return [("percent_doi", [copy], True)]
+    if kind == "copied_abstract":
+        # another paper by the same author in the next issue, on the same pages, with an
+        # entirely different title and (an indexing error) the row's abstract
+        if not (volume and number.isdigit() and 1 <= int(number) <= 11 and pages):
+            return []
+        text = f"{other_title(title, rng)}. " * 3
+        row["abstract"] = row["abstract"] or text  # the row given the abstract
+        other = dict(row, title=other_title(title, rng), number=str(int(number) + 1), doi="")
+        other["abstract"] = row["abstract"]
+        return [("copied_abstract", [row, other], False)]
+    if kind == "short_long_title":  # proceedings, magazines: the title without its subtitle
+        head = re.split(r"[:?]\s|\.\s|\s-\s", title)[0]
+        span = re.fullmatch(r"(\d+)-(\d+)", pages)
+        if not span or len(head.split()) < 4 or len(head) > len(title) - 10:
+            return []
+        return [("short_long_title", [dict(row, title=head, doi="")], True)]
+    if kind == "transliterated_journal":  # the same volume and issue, pages maybe missing
+        if not (volume and number and row["journal"].strip()):
+            return []
+        copy = dict(row, journal=transliteration(row["journal"]), doi="")
+        copy["pages"] = pages if rng.random() < 0.5 else ""
+        return [("transliterated_journal", [copy], True)]
+    if kind == "reprint":  # a year later in the next volume, pages of the same length
+        span = re.fullmatch(r"(\d+)-(\d+)", pages)
+        if not (span and volume.isdigit() and year.isdigit() and long_title):
+            return []
+        first, last = int(span.group(1)), int(span.group(2))
+        if last - first < 2:
+            return []
+        start = rng.randint(1, 900)
+        copy = dict(row, year=str(int(year) + 1), volume=str(int(volume) + 1), doi="")
+        copy["pages"], copy["number"] = f"{start}-{start + last - first}", ""
+        return [("reprint", [copy], True)]
+    if kind == "preprint":  # the preprint of the row's work: another record, never merged
+        if not (long_title and year.isdigit() and row["author"].strip()):
+            return []
+        venue, doi = rng.choice(PREPRINT_SERVERS)
+        posted = int(year) - rng.choice([0, 1])
+        mm, dd, n = rng.randint(1, 12), rng.randint(1, 28), rng.randint(1, 99999)
+        preprint = dict(
+            row, ENTRYTYPE="article", journal=venue, volume="", number="", pages="",
+            year=str(posted), abstract="", title=title.rstrip(".") if rng.random() < 0.5 else title,
+            doi=doi.format(year=posted, yy=posted % 100, mm=mm, dd=dd, n=n),
+        )  # fmt: skip
+        return [("preprint", [preprint], False)]
+    return []
+
+
 def look_alike(row: dict, kind: str) -> dict | None:
     """A different publication that looks like `row` (None when `row` cannot give one):
     the same recurring title by the same authors in the next issue of the volume, without
@@ -659,7 +834,7 @@ def perturbed_set(dataset: str, seed: int = 11) -> tuple[pd.DataFrame, list[list
     if "issue" in frame and "number" not in frame:
         frame = frame.rename(columns={"issue": "number"})
     columns = ["ID", "ENTRYTYPE", "title", "year", "author", "journal", "volume", "number",
-               "pages", "doi"]  # fmt: skip
+               "pages", "doi", "abstract"]  # fmt: skip
     frame = frame.reindex(columns=columns, fill_value="")
     labels = pd.read_csv(folder / "merged_record_ids.csv")["merged_ids"]
     group_of = {i: k for k, g in enumerate(labels) for i in g.split(";")}
@@ -733,6 +908,25 @@ def perturbed_set(dataset: str, seed: int = 11) -> tuple[pd.DataFrame, list[list
                     how[member["ID"]] = kind
                     group_of[member["ID"]] = key
                     extra.append(member)
+    # Third round (issue 23): a separate random stream again, so the records above stay the same.
+    rng = random.Random(f"{dataset}:{seed}:third")
+    for row in rows:
+        for kind, probability in THIRD_ROUND.items():
+            if rng.random() >= probability:
+                continue
+            # a new work is defined by the title and year of the row (two records of one work
+            # make the same new work, which is then one group)
+            basis = re.sub(r"\W+", " ", row["title"].lower()).strip() + ":" + row["year"]
+            made = third_round(row, kind, random.Random(f"{dataset}:{seed}:{basis}:{kind}"))
+            for number, (what, members, same_work) in enumerate(made):
+                key = group_of[row["ID"]] if same_work else f"{kind}{number}:{basis}"
+                for k, member in enumerate(members):
+                    if member is row:
+                        continue  # the row itself (given an abstract): already in the set
+                    member["ID"] = f"{row['ID']}_{what}{number}_{k}"
+                    how[member["ID"]] = what
+                    group_of[member["ID"]] = key
+                    extra.append(member)
     records = pd.DataFrame(rows + extra, columns=columns)
     groups: dict[str, list[str]] = {}
     for record_id in records["ID"]:
@@ -770,7 +964,7 @@ def datasets_table(
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     print("\n".join(lines), flush=True)
-    guard_rows = []
+    guard_rows, related_rows = [], []
     for dataset, folder in sets:
         source = folder / "records_pre_merged.csv"
         truth = pairs_of(read_groups(folder / "merged_record_ids.csv"))
@@ -797,7 +991,26 @@ def datasets_table(
         lines.append("| " + " | ".join(cells) + " |")
         print(lines[-1], flush=True)
         guard_rows.append((dataset, truth, guard_blocked(source, truth), found, peer_found))
-    return lines + guards_table(guard_rows)
+        if (folder / "perturbations.csv").exists():
+            related_rows.append(related_versions_row(dataset, folder, found, peer_found))
+    related = [
+        "",
+        "## Preprints and their published versions (perturbed sets)",
+        "",
+        "Preprints made from a record of the set (`third_round`: medRxiv, bioRxiv, SSRN, "
+        "Research Square, arXiv; other DOI, the same title and authors): linked to a record of "
+        "their work in related_versions.tsv; links to records of other labelled works (the "
+        "conference abstract or proceedings of the same title and authors, which the labels "
+        "keep apart from the article); preprint/other pairs merged (wrong: a preprint is "
+        "another record).",
+        "",
+        "| dataset | preprints | linked to their work | links to other records | "
+        "reviewflow merged pairs | bib-dedupe merged pairs |",
+        "|---|---:|---:|---:|---:|---:|",
+        *[row for row in related_rows if row],
+    ]
+    print("\n".join(related), flush=True)
+    return lines + guards_table(guard_rows) + related
 
 
 def scale_table(peer_python: str | None, peer_scale: bool, work: Path) -> list[str]:

@@ -26,11 +26,13 @@ write_table(outputs.unique_records, snakemake.output.unique)
 write_table(outputs.duplicates, snakemake.output.duplicates)
 write_table(outputs.uncertain_pairs, snakemake.output.uncertain)
 write_json(outputs.counts, snakemake.output.counts)
+write_table(outputs.related_versions, snakemake.output.related)
 for entry in outputs.counts["windows"]:
     logging.info("%s", entry)
 logging.info(
-    "%d unique records, %d duplicates, %d uncertain pairs",
+    "%d unique records, %d duplicates, %d uncertain pairs, %d related versions",
     len(outputs.unique_records),
     len(outputs.duplicates),
     len(outputs.uncertain_pairs),
+    len(outputs.related_versions),
 )

@@ -2,6 +2,7 @@
 
 import logging
 
+from reviewflow.core.io import read_table
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.screening import asreview
 from reviewflow.screening.decisions import (
@@ -21,7 +22,8 @@ with stop_on_input_problems():
     settings = ScreeningSettings.from_config(snakemake.params.settings)
     records = read_unique_records(snakemake.input.records)
     states = states_from_log(read_log(snakemake.input.log))
-written = write_to_screen(records, states, settings, snakemake.output.xlsx)
+    related = read_table(snakemake.input.related)
+written = write_to_screen(records, states, settings, snakemake.output.xlsx, related)
 to_screen = records[
     records["record_id"].isin(set(pending_states(states, "title_abstract")["record_id"]))
 ]

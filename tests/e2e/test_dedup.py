@@ -14,6 +14,7 @@ TARGETS = [
     "results/dedup/duplicates.tsv",
     "results/dedup/uncertain_pairs.tsv",
     "results/dedup/dedup_counts.json",
+    "results/dedup/related_versions.tsv",
 ]
 TITLE = "IgG4-related hypertrophic spinal pachymeningitis: a case report"
 RECORDS = [
@@ -35,6 +36,11 @@ RECORDS = [
      "title": "Rituximab for IgG4-related pachymeningitis", "authors": "Okafor, N",
      "year": "2025", "journal": "Modern Rheumatology", "volume": "35", "pages": "1-9",
      "doi": "10.1093/mr/roae001"},
+    # window 2: that study's preprint (a related version, never merged)
+    {"record_id": f"{W2}:other:9", "window": W2, "source_db": "other",
+     "title": "Rituximab for IgG4-related pachymeningitis.", "authors": "Okafor, Ngozi",
+     "year": "2024", "journal": "medRxiv", "doi": "10.1101/2024.05.01.24306789",
+     "publication_type": "Preprint"},
     # window 2: an article already included in the first version of the review
     {"record_id": f"{W2}:pubmed:4", "window": W2, "source_db": "pubmed",
      "title": "Spinal pachymeningitis and IgG4: report of two cases", "authors": "Lee, Min",
@@ -83,7 +89,8 @@ def test_dedup_rule_and_a_reviewer_decision(workflow_dir):
     assert article["first_window"] == W1 and article["wos_ut"] == "WOS:1"
     assert article["doi"] == "10.1007/s00415-024-00001" and article["embase_id"] == "L7"
     assert unique.loc[f"{W2}:pubmed:4", "matches_included_study"] == "S07"
-    assert len(unique) == 4  # the article, the erratum, the new study, the included one
+    # the article, the erratum, the new study, its preprint, the included one
+    assert len(unique) == 5
 
     removed = read(workflow_dir, "duplicates.tsv").set_index("record_id")
     assert set(removed.index) == {f"{W1}:wos:1", f"{W2}:embase:7", f"{W2}:pubmed:4"}
@@ -103,10 +110,16 @@ def test_dedup_rule_and_a_reviewer_decision(workflow_dir):
         "v1", 362, 140, True
     )  # fmt: skip
     assert (w1["records"], w1["duplicates_removed"], w1["unique_records"]) == (2, 1, 1)
-    assert (w2["records"], w2["duplicates_removed"], w2["unique_records"]) == (4, 1, 3)
+    assert (w2["records"], w2["duplicates_removed"], w2["unique_records"]) == (5, 1, 4)
     assert w2["duplicates_removed_of_earlier_records"] == 1
     assert w2["unique_records_matching_included_studies"] == 1  # screening decides on it
     assert (workflow_dir / "results/logs/dedup/dedup.log").read_text()
+
+    related = read(workflow_dir, "related_versions.tsv")
+    assert related[["record_id_1", "record_id_2"]].values.tolist() == [
+        [f"{W2}:other:9", f"{W2}:pubmed:3"]
+    ]
+    assert related.loc[0, "relation"] == "preprint and published version"
 
     # A reviewer decides the uncertain pair; the next build applies it and leaves the file.
     pair = uncertain.loc[0, ["record_id_1", "record_id_2"]].tolist()

@@ -25,6 +25,8 @@ REPORT_OUTPUTS = {
         "duplicates.tsv",
         "uncertain_pairs.html",
         "uncertain_pairs.tsv",
+        "related_versions.html",
+        "related_versions.tsv",
         "unique_records.tsv",
     },
     "3. Screening": {

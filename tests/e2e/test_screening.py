@@ -36,6 +36,8 @@ FT = "Incomplete clinical report"
 def place_upstream(workdir: Path, records: pd.DataFrame, studies: int = 50) -> None:
     """What dedup and extraction hand to screening (ARCHITECTURE.md contracts)."""
     write_table(records, workdir / "results" / "dedup" / "unique_records.tsv")
+    related = pd.DataFrame(columns=["record_id_1", "record_id_2", "relation"])
+    write_table(related, workdir / "results" / "dedup" / "related_versions.tsv")
     rows = [
         {
             "study_id": f"S{n:02d}",

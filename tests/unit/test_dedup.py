@@ -11,6 +11,7 @@ from reviewflow.dedup.match import deduplicate, duplicate_groups
 from reviewflow.dedup.tables import (
     duplicates,
     read_decisions,
+    related_versions,
     run_stage,
     uncertain_pairs,
     unique_records,
@@ -284,8 +285,11 @@ def test_guard_recurring_title_in_different_issues():
 
 
 def test_guard_different_volumes_not_even_listed():
-    result = dedup(record("a"), record("b", volume="11", year="2021"))
+    result = dedup(record("a"), record("b", volume="12", year="2021"))
     assert not merged(result, "a", "b") and not result.uncertain
+    # the next volume a year later: a reprint (see the issue 23 tests below)
+    reprint = dedup(record("a"), record("b", volume="11", year="2021"))
+    assert stage_of(reprint, "a", "b") == "reprint"
 
 
 def test_guard_holds_through_a_third_record():
@@ -767,3 +771,228 @@ def test_contradicting_decisions_name_both_lines_of_the_file(tmp_path):
         "correct one of the two lines"
     ]
     assert path.read_bytes() == before
+
+
+# ---- issue 23: one abstract exported four times, copied abstracts, other clothes, preprints --
+
+ABSTRACT_TITLE = "Pembrolizumab in advanced biliary tract cancer: results of a phase II trial"
+
+
+def meeting_abstract(record_id, **fields):
+    """A conference abstract as Embase and MEDLINE export it (the journal's supplement)."""
+    base = record(
+        record_id,
+        title=ABSTRACT_TITLE,
+        authors="Garcia, Maria; Lopez, Juan; Perez, Ana",
+        year="2019",
+        journal="Annals of Oncology",
+        publication_type="Conference Abstract",
+        pages="123",
+    )
+    base.update(fields)
+    return base
+
+
+def test_a_supplement_number_exported_as_the_volume_is_no_volume_conflict():
+    """Volume 58 issue '1 SUPPL. 1' against volume '1' (or '1)'): one supplement."""
+    result = dedup(
+        meeting_abstract("a", volume="58", issue="1 SUPPL. 1"),
+        meeting_abstract("b", volume="1", issue="SUPPL. 1", journal="Ann Oncol"),
+    )
+    assert merged(result, "a", "b")
+    # another number is another volume, and the supplement number is no volume of an issue 2
+    assert not merged(
+        dedup(
+            meeting_abstract("a", volume="58", issue="1 SUPPL. 1"),
+            meeting_abstract("b", volume="2"),
+        ),
+        "a",
+        "b",
+    )
+    assert not merged(
+        dedup(
+            meeting_abstract("a", volume="58", issue="1 SUPPL. 1"),
+            meeting_abstract("b", volume="1", issue="2"),
+        ),
+        "a",
+        "b",
+    )
+
+
+def test_four_exports_of_one_abstract_end_in_one_group():
+    exports = [
+        meeting_abstract("a", volume="58", issue="1 SUPPL. 1"),
+        meeting_abstract("b", volume="1", issue="SUPPL. 1", journal="Ann Oncol"),
+        meeting_abstract("c", volume="1)", issue="SUPPL. 1", title=ABSTRACT_TITLE.upper()),
+        meeting_abstract("d", volume="58", issue="Supplement 1", pages="123-124"),
+    ]
+    assert groups(dedup(*exports)) == {frozenset("abcd")}
+
+
+def test_one_weak_conflict_does_not_split_records_that_agree_strongly():
+    """a and c disagree on the pages of a supplement (an abstract number against a three-page
+    range), each agrees with b: one abstract. The hard stops still split such a chain."""
+    a = meeting_abstract("a", volume="58", issue="1 SUPPL. 1")
+    b = meeting_abstract("b", volume="", issue="", pages="")
+    c = meeting_abstract("c", volume="58", issue="1 SUPPL. 1", pages="S456-S458")
+    assert groups(dedup(a, b, c)) == {frozenset("abc")}
+    split = dedup({**a, "doi": "10.1016/j.annonc.1"}, b, {**c, "doi": "10.1016/j.annonc.2"})
+    assert not merged(split, "a", "c")
+    erratum = {**c, "title": f"Erratum: {ABSTRACT_TITLE}"}
+    assert not merged(dedup(a, b, erratum), "a", "c")
+    # outside conferences and supplements other pages of one volume stay a guard
+    article = record("c", pages="300-310")
+    assert not merged(dedup(record("a"), record("b", volume="", pages=""), article), "a", "c")
+
+
+def test_a_copied_abstract_is_not_proof():
+    """Two papers by one author in one journal, year and volume, other issues, entirely
+    different titles, the same page numbers and (an indexing error) the same abstract."""
+    abstract = "Platform ecosystems evolve through the governance choices of their owners."
+    first = record("a", title="Platform evolution: coevolution of platform architecture, "
+                   "governance, and environmental dynamics", authors="Tiwana, Amrit",
+                   journal="Information Systems Research", volume="21", issue="4",
+                   pages="675-687", abstract=abstract)  # fmt: skip
+    second = dict(first, record_id="b", title="Evolutionary competition in platform "
+                  "ecosystems", issue="2")  # fmt: skip
+    result = dedup(first, second)
+    assert not merged(result, "a", "b")
+
+
+def test_a_short_title_against_its_long_form_with_the_same_pages_merges():
+    short = "Digital nudging in online grocery stores"
+    long = f"{short}: towards ethical guidelines for choice architects"
+    venue = dict(journal="ECIS 2018 Proceedings", volume="", pages="1-15", year="2018")
+    result = dedup(record("a", title=short, **venue), record("b", title=long, **venue))
+    assert stage_of(result, "a", "b") == "citation"
+    # only the first page in common (a magazine's continued article): for reviewers
+    other = dict(venue, pages="1-9")
+    result = dedup(record("a", title=short, **venue), record("b", title=long, **other))
+    assert not merged(result, "a", "b")
+    assert uncertain_reasons(result)[frozenset("ab")].startswith("short title against")
+
+
+def test_a_transliterated_journal_name_with_the_same_volume_and_issue_merges():
+    result = dedup(
+        record("a", journal="Zhonghua Nei Ke Za Zhi", volume="56", issue="3"),
+        record("b", journal="Chinese Journal of Internal Medicine", volume="56", issue="3",
+               pages=""),
+    )  # fmt: skip
+    assert merged(result, "a", "b")
+    # the same names in other issues are not placed in one journal
+    other_issue = dedup(
+        record("a", journal="Zhonghua Nei Ke Za Zhi", volume="56", issue="3", pages=""),
+        record("b", journal="Chinese Journal of Internal Medicine", volume="56", issue="4",
+               pages=""),
+    )  # fmt: skip
+    assert not merged(other_issue, "a", "b")
+
+
+@pytest.mark.parametrize(
+    "first, second, reason",
+    [
+        # a reprint a year later in the next volume, one author list longer
+        (
+            {},
+            {"year": "2021", "volume": "11", "pages": "5-15", "authors": "Smith, J; Brown, L"},
+            "reprint a year later",
+        ),
+        # a dissertation and its Dissertation Abstracts entry
+        (
+            {"journal": "", "volume": "", "pages": "", "publication_type": "phdthesis",
+             "authors": "Miller, Jane"},
+            {"journal": "Dissertation Abstracts International", "volume": "69",
+             "issue": "5-B", "pages": "3012", "year": "2022", "authors": "Miller, J"},
+            "a dissertation and its abstract entry",
+        ),
+        # one abstract in two journals' meeting supplements
+        (
+            {"journal": "Journal of Thrombosis and Haemostasis", "volume": "11", "issue": "S2",
+             "pages": "345", "publication_type": "Conference Abstract"},
+            {"journal": "Blood", "volume": "122", "issue": "21", "pages": "1234",
+             "publication_type": "Conference Abstract"},
+            "one abstract in two journals' meeting supplements",
+        ),
+    ],
+)  # fmt: skip
+def test_the_same_publication_in_other_clothes_goes_to_reviewers(first, second, reason):
+    result = dedup(record("a", **first), record("b", **second))
+    assert not merged(result, "a", "b")
+    assert uncertain_reasons(result)[frozenset("ab")].startswith(reason)
+
+
+def test_a_reprint_with_the_same_title_and_authors_merges_last():
+    """The same title and authors in the next volume a year later, pages of the same length:
+    a reprint, merged; it never keeps out of the cluster a record that other evidence puts in
+    it (a translated title with the whole citation of the first print)."""
+    reprint = record("r", year="2021", volume="11", pages="5-15")
+    translated = record("t", title="Pachymeningite spinale hypertrophique", issue="2")
+    result = dedup(record("a", issue="2"), reprint, translated)
+    assert merged(result, "a", "t") and stage_of(result, "a", "t") == "citation"
+    assert not merged(result, "a", "r")  # r and t: other volumes, titles in other languages
+    assert stage_of(dedup(record("a"), reprint), "a", "r") == "reprint"
+    # an abstract-sized page, or a range of another length, is no reprint
+    assert not merged(dedup(record("a"), {**reprint, "pages": "5"}), "a", "r")
+    assert not merged(dedup(record("a"), {**reprint, "pages": "5-45"}), "a", "r")
+
+
+def test_other_clothes_need_the_same_authors_and_title():
+    """Other authors, or years further apart, leave such pairs unlisted (other works)."""
+    reprint = {"year": "2021", "volume": "11", "pages": "5-15"}
+    assert not dedup(record("a"), record("b", authors="Brown, Lee", **reprint)).uncertain
+    assert not dedup(record("a"), record("b", **{**reprint, "year": "2023"})).uncertain
+
+
+PREPRINT_TITLE = "Seroprevalence of SARS-CoV-2 antibodies in blood donors in Sao Paulo, Brazil"
+
+
+def preprint_pair():
+    preprint = record(
+        "pre", title=PREPRINT_TITLE, journal="medRxiv", volume="", pages="", year="2020",
+        doi="10.1101/2020.06.04.20121012", authors="Buss, Lewis F; Prete, Carlos A",
+    )  # fmt: skip
+    article = record(
+        "art", title=PREPRINT_TITLE.replace("Sao Paulo", "São Paulo") + ".",
+        journal="Science", volume="371", pages="288-292", year="2021",
+        doi="10.1126/science.abe9728", authors="Buss, L. F.; Prete, C. A., Jr",
+    )  # fmt: skip
+    return preprint, article
+
+
+@pytest.mark.parametrize(
+    "venue",
+    [
+        {"journal": "medRxiv"},
+        {"journal": "bioRxiv", "doi": "10.1101/853523"},
+        {"journal": "SSRN Electronic Journal", "doi": "10.2139/ssrn.3567891"},
+        {"journal": "arXiv", "doi": "10.48550/arXiv.2004.01234"},
+        {"journal": "Research Square", "doi": "10.21203/rs.3.rs-12345/v1"},
+        {"journal": "", "doi": "", "publication_type": "Preprint"},
+    ],
+)
+def test_a_preprint_and_its_published_version_are_related_never_merged(venue):
+    preprint, article = preprint_pair()
+    result = dedup({**preprint, **venue}, article)
+    assert not merged(result, "pre", "art")
+    assert not result.uncertain
+    (pair,) = result.related
+    assert {result.prepared.ids[pair.i], result.prepared.ids[pair.j]} == {"pre", "art"}
+
+
+def test_a_preprint_stays_apart_through_a_third_record_and_merges_with_its_copies():
+    preprint, article = preprint_pair()
+    copy = dict(article, record_id="art2", doi="", title=PREPRINT_TITLE.upper())
+    preprint_copy = dict(preprint, record_id="pre2", journal="", publication_type="Preprint")
+    result = dedup(preprint, article, copy, preprint_copy)
+    assert groups(result) == {frozenset({"art", "art2"}), frozenset({"pre", "pre2"})}
+    assert len(result.related) == 1
+    table = related_versions(pd.DataFrame([preprint, article, copy, preprint_copy]), result)
+    assert table[["record_id_1", "record_id_2"]].values.tolist() == [["pre", "art"]]
+    assert "medRxiv" in table["journal_1"][0] and "title 100" in table["evidence"][0]
+
+
+def test_a_preprint_of_another_work_is_not_related():
+    preprint, article = preprint_pair()
+    other = dict(article, title="Three-quarters attack rate of SARS-CoV-2 in the Amazon")
+    assert not dedup(preprint, other).related
+    assert not dedup(preprint, dict(article, authors="Smith, J; Jones, K")).related

@@ -26,7 +26,9 @@ RECALL_FLOOR = {
 
 # Perturbed copies of the labelled sets (benchmarks/dedup.py `perturbed_set`): floors a little
 # under what the rules reach today.
-PERTURBED_RECALL_FLOOR = {"cytology_screening": 0.99, "haematology": 0.92, "respiratory": 0.98}
+# Issue 23's classes lowered them (weaker reprints, abstracts in supplements of other volumes
+# are left to reviewers).
+PERTURBED_RECALL_FLOOR = {"cytology_screening": 0.98, "haematology": 0.925, "respiratory": 0.96}
 
 
 def benchmark_module():
@@ -69,7 +71,10 @@ def test_perturbed_dataset(shared, tmp_path, monkeypatch, dataset):
         "supplement_volume", "journal_abbreviation", "html_entities", "bracketed_title",
         "author_given_names", "doi_url", "article_number", "first_page_typo", "online_first",
         "proceedings", "minitrack", "registration", "registration_sibling",
+        "supplement_exports", "percent_doi", "short_long_title", "reprint", "preprint",
     }  # fmt: skip
+    if dataset != "cytology_screening":  # the only set without issue numbers
+        assert {"copied_abstract", "transliterated_journal"} <= set(how)
     out = tmp_path / "groups.csv"
     assert main(["dedup", str(folder / "records_pre_merged.csv"), "--out", str(out)]) == 0
     found = pairs(pd.read_csv(out)["merged_ids"])
@@ -134,6 +139,47 @@ def test_second_round_perturbations():
     assert kind == "registration" and one["journal"] == other["journal"] == ""
     assert sibling_kind == "registration_sibling" and sibling["title"] != row["title"]
     assert "[Abstract]" in sibling["title"]  # the changed word is one of the title's own
+
+
+def test_third_round_perturbations():
+    """Issue 23's classes as exports shape them: one abstract exported four times (the
+    supplement number as the volume), a percent-encoded DOI URL, a copied abstract on another
+    paper, a short title, a transliterated journal, a reprint and a preprint."""
+    bench = benchmark_module()
+    row = {
+        "ID": "x", "ENTRYTYPE": "article", "year": "2019", "author": "Garcia, M and Lopez, J",
+        "title": "Pembrolizumab in advanced biliary tract cancer: results of a phase II trial",
+        "journal": "Annals of Oncology", "volume": "58", "number": "3", "pages": "120-131",
+        "doi": "10.1016/S0025-7753(17)30624-3", "abstract": "",
+    }  # fmt: skip
+
+    def made(kind, seed=1):
+        return bench.third_round(dict(row), kind, bench.random.Random(seed))
+
+    ((kind, exports, same_work),) = made("supplement_exports")
+    assert kind == "supplement_exports" and not same_work and len(exports) == 4
+    k = exports[1]["volume"]
+    assert exports[0]["number"].endswith(f"SUPPL. {k}") and exports[2]["volume"] == f"{k})"
+    assert {e["year"] for e in exports} == {"2015"}  # never the row's own publication
+    ((_, (copy,), same_work),) = made("percent_doi")
+    assert same_work and copy["doi"].startswith("http://dx.doi.org/10%2E1016%2FS0025%2D7753%28")
+    ((_, (original, other), same_work),) = made("copied_abstract")
+    assert not same_work and original["abstract"] == other["abstract"] != ""
+    assert other["number"] == "4" and other["pages"] == row["pages"]
+    assert other["title"] != row["title"]
+    ((_, (short,), _),) = made("short_long_title")
+    assert short["title"] == "Pembrolizumab in advanced biliary tract cancer"
+    ((_, (foreign,), _),) = made("transliterated_journal")
+    assert foreign["volume"] == "58" and foreign["number"] == "3"
+    assert not set(foreign["journal"].lower().split()) & {"annals", "oncology"}
+    ((_, (reprint,), _),) = made("reprint")
+    assert (reprint["year"], reprint["volume"]) == ("2020", "59")
+    first, last = map(int, reprint["pages"].split("-"))
+    assert last - first == 11
+    ((kind, (preprint,), same_work),) = made("preprint")
+    assert kind == "preprint" and not same_work and preprint["volume"] == preprint["pages"] == ""
+    assert preprint["doi"] != row["doi"] and preprint["author"] == row["author"]
+    assert made("reprint", 2) and bench.third_round({**row, "pages": ""}, "reprint", None) == []
 
 
 def test_command_line_on_the_benchmark_layout(tmp_path, capsys):

@@ -25,6 +25,11 @@ from reviewflow.core.records import (
         ("10.1016/j.ncl.2022.07.002 [doi]", "10.1016/j.ncl.2022.07.002"),
         ("https://x.org/?doi=10.1080%2F20964129.2020.1722034&p=1", "10.1080/20964129.2020.1722034"),
         ("S0140-6736(20)30183-5 [pii]", ""),
+        # Embase: a DOI URL percent-encoded (issue 23)
+        ("http://dx.doi.org/10.1016/S0025-7753%2817%2930624-3", "10.1016/s0025-7753(17)30624-3"),
+        ("https://doi.org/10.1002%2F%28SICI%291097-0258", "10.1002/(sici)1097-0258"),
+        ("(doi: 10.1016/s0025-7753(17)30624-3).", "10.1016/s0025-7753(17)30624-3"),
+        ("10.1000/abc)", "10.1000/abc"),
         ("", ""),
         (None, ""),
     ],
@@ -39,6 +44,19 @@ def test_normalise_doi_is_idempotent_and_prefix_free(doi):
     assert once == doi.lower()
     assert normalise_doi(once) == once
     assert normalise_doi(f"doi:{doi}") == once
+
+
+DOI_TEXT = st.from_regex(r"10\.\d{4,6}/[A-Za-z0-9.()<>;:_/-]{0,24}[A-Za-z0-9]", fullmatch=True)
+
+
+@given(DOI_TEXT, st.sampled_from(["http://dx.doi.org/", "https://doi.org/", ""]))
+def test_percent_encoded_doi_urls_normalise_to_the_doi(doi, prefix):
+    """A DOI written as a URL with percent-encoding (every character but letters and digits
+    escaped, in either case of hex digits) is the same DOI as written plainly."""
+    encoded = "".join(c if c.isalnum() else f"%{ord(c):02X}" for c in doi)
+    assert normalise_doi(prefix + encoded) == normalise_doi(doi) == doi.lower()
+    assert normalise_doi(prefix + encoded.lower()) == doi.lower()
+    assert normalise_doi(prefix + doi) == doi.lower()
 
 
 @pytest.mark.parametrize(

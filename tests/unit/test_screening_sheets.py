@@ -99,6 +99,25 @@ def test_a_filled_in_to_screen_sheet_saved_in_the_folder_is_read(tmp_path):
     assert decisions[0].source.endswith("screening_carol.2025-06.xlsx, title_abstract row 2")
 
 
+def test_to_screen_names_each_records_related_version(tmp_path):
+    """A preprint and its published version (dedup's related_versions.tsv) are screened as two
+    records; each row names the other, so that reviewers see them together."""
+    records = make_records(W1, [1, 2, 3])
+    related = pd.DataFrame(
+        [{"record_id_1": rid(W1, 1), "record_id_2": rid(W1, 3),
+          "relation": "preprint and published version"}]
+    )  # fmt: skip
+    result = screen(records, [], settings())
+    write_to_screen(records, result.states, settings(), tmp_path / "t.xlsx", related)
+    sheet = load_workbook(tmp_path / "t.xlsx")["title_abstract"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    column = header.index("related_versions")
+    assert rows[rid(W1, 1)][column] == f"published version: {rid(W1, 3)}"
+    assert rows[rid(W1, 3)][column] == f"preprint: {rid(W1, 1)}"
+    assert rows[rid(W1, 2)][column] is None
+
+
 def test_a_sheet_with_nothing_to_screen(tmp_path):
     records = make_records(W1, [])
     result = screen(records, [], settings())

@@ -33,6 +33,11 @@ rule dedup:
             caption="../report/dedup/dedup_counts.rst",
             category=REPORT_DEDUP,
         ),
+        related=report(
+            f"{RESULTS}/dedup/related_versions.tsv",
+            caption="../report/dedup/related_versions.rst",
+            category=REPORT_DEDUP,
+        ),
     log:
         f"{LOGS}/dedup/dedup.log",
     benchmark:

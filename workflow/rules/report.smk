@@ -36,6 +36,7 @@ rule report_pages_dedup:
         counts=rules.dedup.output.counts,
         duplicates=rules.dedup.output.duplicates,
         uncertain=rules.dedup.output.uncertain,
+        related=rules.dedup.output.related,
     output:
         counts=report(
             f"{RESULTS}/dedup/dedup_counts.html",
@@ -52,6 +53,11 @@ rule report_pages_dedup:
             caption="../report/dedup/uncertain_pairs.rst",
             category=REPORT_DEDUP,
         ),
+        related=report(
+            f"{RESULTS}/dedup/related_versions.html",
+            caption="../report/dedup/related_versions.rst",
+            category=REPORT_DEDUP,
+        ),
     log:
         f"{LOGS}/report_pages_dedup/report_pages_dedup.log",
     benchmark:
@@ -66,6 +72,7 @@ rule report_pages_dedup:
             "counts": "Deduplication counts per search window",
             "duplicates": "Duplicate records removed",
             "uncertain": "Uncertain pairs (for reviewers)",
+            "related": "Related versions (preprints and their published versions)",
         },
         notes={
             "counts": "null: the count was not reported (first version) or does not apply.",

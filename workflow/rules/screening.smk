@@ -61,6 +61,7 @@ rule screen_records:
 rule screening_sheet:
     input:
         records=f"{RESULTS}/dedup/unique_records.tsv",
+        related=f"{RESULTS}/dedup/related_versions.tsv",
         log=rules.screen_records.output.log,
     output:
         xlsx=report(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from urllib.parse import unquote
 
 RECORD_COLUMNS = [
     "record_id",  # <window>:<db>:<source_id>, stable because stored windows never change
@@ -49,6 +50,8 @@ YEAR_PATTERN = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|2100)(?!\d)")
 WHITESPACE = re.compile(r"\s+")
 DOI_PATTERN = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 DOI_IN_URL = re.compile(r"[?&]doi=([^&#\s]+)", re.IGNORECASE)  # Scopus links: ...&doi=10.1%2fx&
+PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+DOI_TRAILING = ".,;]}>\"'"  # punctuation after a DOI in running text, never its last character
 LIST_SEPARATOR = "; "
 
 
@@ -65,16 +68,24 @@ def clean_text(value: object) -> str:
 def normalise_doi(value: object) -> str:
     """The one DOI normaliser of reviewflow (importers, records and dedup use it):
     'https://doi.org/10.1000/ABC.', 'http://dx.doi.org/...', 'doi: 10.1000/abc [doi]', a Scopus
-    link with '&doi=10.1000%2fabc&' -> '10.1000/abc'; '' when `value` holds no DOI."""
+    link with '&doi=10.1000%2fabc&' -> '10.1000/abc'; a URL's percent-encoding is decoded
+    ('http://dx.doi.org/10.1016/S0025-7753%2817%2930624-3' -> '10.1016/s0025-7753(17)30624-3');
+    '' when `value` holds no DOI."""
     doi = clean_text(value)
     if not doi:
         return ""
-    doi = doi.replace("%2F", "/").replace("%2f", "/")  # percent-encoded in URLs
     in_url = DOI_IN_URL.search(doi)  # a DOI parameter ends at the next parameter
-    match = DOI_PATTERN.search(in_url.group(1) if in_url else doi)
+    if in_url:
+        doi = in_url.group(1)
+    if "%" in doi and PERCENT_ESCAPE.search(doi):  # percent-encoded in URLs
+        doi = unquote(doi)
+    match = DOI_PATTERN.search(doi)
     if not match:
         return ""
-    return match.group(0).rstrip(".,;)]}>\"'").lower()
+    doi = match.group(0)
+    while doi and (doi[-1] in DOI_TRAILING or (doi[-1] == ")" and doi.count("(") < doi.count(")"))):
+        doi = doi[:-1]  # '(doi: 10.1000/abc).' ends before ')'; '...(17)30624-3(2)' keeps it
+    return doi.lower()
 
 
 def normalise_pmid(value: object) -> str:

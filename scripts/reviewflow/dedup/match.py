@@ -9,11 +9,19 @@ Staged matching (each merge says which stage made it and on what evidence):
   fuzzy       titles that differ by little (rapidfuzz) with the same conditions
   citation    the same first author, year, volume and first page in the same journal, with
               titles that are close, or translated (then the whole page range must match)
+  reprint     the same long title and authors in the next volume a year later (joins last)
   (a year apart only within one volume, or for a conference paper and its proceedings entry;
   two records without journal, volume and pages merge on the same long title, year, authors)
+Related versions: a preprint and its published version are never merged; they are listed
+(`Result.related`, related_versions.tsv). Issue 23 added: a supplement number exported as the
+volume is that supplement's volume; a short title and its long form on one page range; a
+transliterated journal name with the same volume and issue; dissertations, one abstract in two
+meeting supplements and weaker reprints listed for reviewers.
 Guards: two records with different DOIs, different volumes, different pages in the same
 volume, years more than one apart, or a notice (erratum, retraction, comment, reply) and
-another kind of record are never merged automatically, not even through a third record.
+another kind of record are never merged automatically, not even through a third record (a
+weak conflict, other volume or pages of a conference or supplement record, does not split
+records that agree strongly otherwise: `weak_conflict`).
 Page fields that differ without proving anything (article number / page, a range typed
 backwards, online-first pagination, conference abstract numbers) do not count as different.
 Pairs that come close without proof are listed for reviewers instead.
@@ -46,8 +54,10 @@ from reviewflow.dedup.prep import (
     author_words,
     fold,
     is_meeting,
+    is_preprint,
     is_recurring_title,
     is_supplement,
+    is_thesis,
     issues_differ,
     journals_compatible,
     load_rules,
@@ -57,6 +67,7 @@ from reviewflow.dedup.prep import (
     pages_relation,
     parse_pages,
     parse_year,
+    supplement_numbers,
     title_and_notice,
     unmarked,
     venue_years,
@@ -68,7 +79,9 @@ DESCRIPTIVE_COLUMNS = [
     "publication_type", "language", "keywords",
 ]  # fmt: skip
 IDENTIFIER_COLUMNS = ["doi", "pmid", "wos_ut", "embase_id"]
-STAGES = ("reviewer", "identifier", "exact", "fuzzy", "citation")
+# A reprint (the same title and authors in the next volume a year later) joins last: a record
+# that other evidence places in the cluster is never kept out by the reprint's other volume.
+STAGES = ("reviewer", "identifier", "exact", "fuzzy", "citation", "reprint")
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 STUDY_PREFIX = "study:"
 # Guards that show two different publications: such pairs are not even listed for reviewers.
@@ -76,6 +89,7 @@ DIFFERENT_VOLUMES = "different volumes"
 DIFFERENT_ISSUES = "different issues of the same volume"
 YEARS_APART = "years more than one apart"
 TWO_STUDIES = "two included studies"
+PREPRINT_VS_PUBLISHED = "preprint vs published version"
 DISTINCT_PUBLICATIONS = (DIFFERENT_VOLUMES, YEARS_APART, TWO_STUDIES)
 
 
@@ -103,6 +117,10 @@ class Prepared:
     notices: list[str]
     meetings: list[bool]  # a conference record (venue or publication type)
     supplements: list[bool]  # in a journal supplement (issue or volume says so)
+    supplement_numbers: list[frozenset]  # numbers of a supplement's issue field ('1 SUPPL. 1')
+    preprints: list[bool]  # a preprint (server venue, DOI or publication type)
+    placed: list[bool]  # placed in a venue: a journal name or a volume
+    theses: list[bool]  # a dissertation or its Dissertation Abstracts entry
     venue_years: list[frozenset]  # years in the venue name (a conference's edition)
     recurring: list[bool]  # a title that recurs in every issue ('Editor's Comments')
     studies: list[str]  # study_id for an included study's pseudo-record, else ''
@@ -133,6 +151,7 @@ def prepare(records: pd.DataFrame, rules: Rules) -> Prepared:
         lambda t, kind: title_and_notice(t, kind, rules), "title", "publication_type"
     )
     titles = [title for title, _ in titles_notices]
+    dois = each(normalise_doi, "doi")
     prepared = Prepared(
         ids=col["record_id"],
         windows=col["window"],
@@ -144,13 +163,22 @@ def prepare(records: pd.DataFrame, rules: Rules) -> Prepared:
         volumes=each(normalise_volume, "volume"),
         issues=each(normalise_issue, "issue"),
         pages=each(parse_pages, "pages"),
-        dois=each(normalise_doi, "doi"),
+        dois=dois,
         pmids=each(normalise_identifier, "pmid"),
         wos=each(normalise_identifier, "wos_ut"),
         embase=each(normalise_identifier, "embase_id"),
         notices=[notice for _, notice in titles_notices],
         meetings=each(lambda j, kind: is_meeting(j, kind, rules), "journal", "publication_type"),
         supplements=each(is_supplement, "volume", "issue"),
+        supplement_numbers=each(supplement_numbers, "volume", "issue"),
+        preprints=each(
+            lambda j, kind, doi: is_preprint(j, kind, normalise_doi(doi), rules),
+            "journal",
+            "publication_type",
+            "doi",
+        ),
+        placed=each(lambda j, v: bool(j.strip() or v.strip()), "journal", "volume"),
+        theses=each(lambda j, kind: is_thesis(j, kind, rules), "journal", "publication_type"),
         venue_years=each(venue_years, "journal"),
         recurring=[is_recurring_title(t, rules) for t in titles],
         studies=col["study_id"],
@@ -172,6 +200,7 @@ class Verdict:
     stage: str
     reason: str
     score: float
+    relation: str = ""  # a related version (never merged): 'preprint and published version'
 
     @property
     def sort_key(self) -> tuple:
@@ -257,14 +286,47 @@ def authors_agree(
 def proof_of_two(p: Prepared, x: int, y: int) -> str:
     """A conflict that proves two publications, whatever else the records share ('' if none):
     two different DOIs, a notice (erratum, retraction, comment, reply) against another kind of
-    record, two included studies."""
+    record, two included studies, a preprint against a record placed in a journal."""
     if p.dois[x] and p.dois[y] and p.dois[x] != p.dois[y]:
         return "different DOIs"
     if p.notices[x] != p.notices[y]:
         return f"{p.notices[x] or 'article'} vs {p.notices[y] or 'article'}"
+    if preprint_and_published(p, x, y):
+        return PREPRINT_VS_PUBLISHED
     if p.studies[x] and p.studies[y]:
         return TWO_STUDIES
     return ""
+
+
+def preprint_and_published(p: Prepared, x: int, y: int) -> bool:
+    """One record a preprint, the other not and placed in a venue (a journal name or volume):
+    two versions of one work, never one record."""
+    if p.preprints[x] == p.preprints[y]:
+        return False
+    return p.placed[y] if p.preprints[x] else p.placed[x]
+
+
+def supplement_volume(p: Prepared, x: int, y: int) -> bool:
+    """One record in a supplement ('58', issue '1 SUPPL. 1'), the other with that supplement's
+    number as its volume ('1'), and an issue that does not contradict it (none, a supplement
+    or the same number): an export's way of writing the supplement, not another volume."""
+    for a, b in ((x, y), (y, x)):
+        number = p.volumes[b]
+        if number and number != p.volumes[a] and number in p.supplement_numbers[a]:
+            issue = p.issues[b]
+            if not issue or issue == number or issue[0] == "s":
+                if (
+                    not p.supplement_numbers[b]
+                    or p.supplement_numbers[b] <= p.supplement_numbers[a]
+                ):
+                    return True
+    return False
+
+
+def same_volume(p: Prepared, x: int, y: int) -> bool:
+    """The same volume: equal, or one the supplement number of the other (`supplement_volume`)."""
+    vx, vy = p.volumes[x], p.volumes[y]
+    return bool(vx and vy) and (vx == vy or supplement_volume(p, x, y))
 
 
 def abstract_pages(p: Prepared, x: int, y: int, rules: Rules) -> bool:
@@ -274,7 +336,7 @@ def abstract_pages(p: Prepared, x: int, y: int, rules: Rules) -> bool:
     th = rules.thresholds
     if not (p.meetings[x] or p.meetings[y] or p.supplements[x] or p.supplements[y]):
         return False
-    if not p.volumes[x] or p.volumes[x] != p.volumes[y]:
+    if not same_volume(p, x, y):
         return False
     longest = th["abstract_pages_max"]
     return (
@@ -308,9 +370,11 @@ def citation_conflict(p: Prepared, x: int, y: int, rules: Rules) -> str:
     the records apart, years more than one apart. Exports
     garble these fields, so a strong identifier outweighs them (see `strong_link`)."""
     vx, vy = p.volumes[x], p.volumes[y]
-    if vx and vy and vx != vy:
-        return DIFFERENT_VOLUMES
-    if vx == vy:
+    volume_equal = vx == vy or supplement_volume(p, x, y)
+    if not volume_equal:
+        if vx and vy:
+            return DIFFERENT_VOLUMES
+    else:
         pages = page_relation(p, x, y, rules)
         if vx and pages == "different":
             return "different pages in the same volume"
@@ -369,14 +433,34 @@ def hard_conflict(p: Prepared, x: int, y: int, rules: Rules | None = None) -> st
         return reason
     rules = rules or load_rules()
     reason = citation_conflict(p, x, y, rules)
-    if reason and strong_link(p, x, y, rules):
+    if reason and (strong_link(p, x, y, rules) or same_reprint(p, x, y, rules)):
         return ""
     return reason
+
+
+def related_version(p: Prepared, i: int, j: int, rules: Rules, whole: float) -> Verdict | None:
+    """A preprint and its published version (`preprint_and_published`): titles that agree at
+    least `preprint_title_min`, authors that agree, the article not dated before the
+    preprint's year - 1 and at most `related_years_max` years after it. Never merged."""
+    th = rules.thresholds
+    if whole < th["preprint_title_min"] or numbers_conflict(p.titles[i], p.titles[j]):
+        return None
+    if not authors_agree(p.families[i], p.families[j], p.name_words[i], p.name_words[j]):
+        return None
+    preprint, article = (i, j) if p.preprints[i] else (j, i)
+    year_pre, year_art = p.years[preprint], p.years[article]
+    if year_pre and year_art and not -1 <= year_art - year_pre <= th["related_years_max"]:
+        return None
+    if p.notices[i] or p.notices[j] or (p.studies[i] and p.studies[j]):
+        return None
+    return Verdict(i, j, False, "fuzzy", PREPRINT_VS_PUBLISHED, whole, relation="preprint")
 
 
 def judge(p: Prepared, i: int, j: int, rules: Rules) -> Verdict | None:
     """Apply the stages and guards to one candidate pair."""
     whole, best = title_similarity(p.titles[i], p.titles[j])
+    if preprint_and_published(p, i, j):
+        return related_version(p, i, j, rules, whole)
     identifier = shared_identifier(p, i, j)
     if not identifier:
         return judge_citation(p, i, j, rules, whole, best, None)
@@ -391,6 +475,80 @@ def judge(p: Prepared, i: int, j: int, rules: Rules) -> Verdict | None:
     if verdict is not None and verdict.merge:
         return verdict
     return Verdict(i, j, False, "identifier", f"same {identifier}, titles differ", whole)
+
+
+def title_prefix(p: Prepared, i: int, j: int, rules: Rules) -> bool:
+    """One title the start of the other, or every word of it (three words or more) in the
+    other, the short one at least `short_title_chars` long and neither a recurring title: a
+    proceedings' or magazine's short title against its long form."""
+    a, b = p.titles[i], p.titles[j]
+    short, long = (a, b) if len(a.compact) <= len(b.compact) else (b, a)
+    if len(short.compact) < rules.thresholds["short_title_chars"] or short.compact == long.compact:
+        return False
+    if p.recurring[i] or p.recurring[j]:
+        return False
+    if long.compact.startswith(short.compact):
+        return True
+    words = short.words.split()
+    return len(words) >= 3 and set(words) <= set(long.words.split())
+
+
+def listed_despite_citation(
+    p: Prepared, i: int, j: int, rules: Rules, whole: float, authors: bool | None
+) -> str:
+    """Why a pair whose citations say two publications is still listed for reviewers ('' if
+    it is not): the same long title by the same authors within `related_years_max` years, and
+    one record a dissertation (its Dissertation Abstracts entry), or both conference or
+    supplement records (one abstract in two journals' meeting supplements), or the second in
+    the next volume of the same journal a year later (a reprint)."""
+    th = rules.thresholds
+    if whole < th["title_same"] or not authors or not long_title(p, i, j, rules):
+        return ""
+    year_i, year_j = p.years[i], p.years[j]
+    if year_i is None or year_j is None or abs(year_i - year_j) > th["related_years_max"]:
+        return ""
+    if p.theses[i] or p.theses[j]:
+        return "a dissertation and its abstract entry?"
+    abstracts = (p.meetings[i] or p.supplements[i]) and (p.meetings[j] or p.supplements[j])
+    journals = p.journals[i] and p.journals[j]
+    if abstracts and journals and not journals_compatible(p.journals[i], p.journals[j], rules):
+        return "one abstract in two journals' meeting supplements?"
+    if reprint(p, i, j, rules):
+        return "reprint a year later in the next volume?"
+    return ""
+
+
+def same_reprint(p: Prepared, i: int, j: int, rules: Rules) -> bool:
+    """A reprint (`reprint`) with strong evidence: the same long title word for word and the
+    same list of two authors or more, in the same order. It outweighs the other volume and
+    year, as a strong identifier does."""
+    families = p.families[i]
+    if len(families) < 2 or families != p.families[j]:
+        return False
+    if p.titles[i].compact != p.titles[j].compact or not long_title(p, i, j, rules):
+        return False
+    return reprint(p, i, j, rules)
+
+
+def reprint(p: Prepared, i: int, j: int, rules: Rules) -> bool:
+    """The next volume of the same journal a year later, and page ranges of one length (a
+    reprint reproduces the article); neither record an abstract (conference, supplement, or
+    abstract-sized pages: an abstract and the article a year later are two publications)."""
+    vi, vj = p.volumes[i], p.volumes[j]
+    year_i, year_j = p.years[i], p.years[j]
+    if year_i is None or year_j is None or not (vi.isdigit() and vj.isdigit()):
+        return False
+    if (int(vj) - int(vi)) * (year_j - year_i) != 1 or abs(year_i - year_j) != 1:
+        return False
+    if p.meetings[i] or p.meetings[j] or p.supplements[i] or p.supplements[j]:
+        return False
+    span_i, span_j = span(p.pages[i]), span(p.pages[j])
+    if min(span_i, span_j) <= rules.thresholds["abstract_pages_max"]:
+        return False
+    if abs(span_i - span_j) > max(1, max(span_i, span_j) // 5):
+        return False
+    journal_i, journal_j = p.journals[i], p.journals[j]
+    return bool(journal_i and journal_j) and journals_compatible(journal_i, journal_j, rules)
 
 
 def long_title(p: Prepared, i: int, j: int, rules: Rules) -> bool:
@@ -451,7 +609,7 @@ def judge_citation(
     has_titles = bool(p.titles[i].compact and p.titles[j].compact)
     year_i, year_j = p.years[i], p.years[j]
     same_year = year_i is not None and year_i == year_j
-    volume_equal = bool(p.volumes[i]) and p.volumes[i] == p.volumes[j]
+    volume_equal = same_volume(p, i, j)
     pages = page_relation(p, i, j, rules)
     # A range of more pages than an article has ('S1-S250') locates a supplement, not a record.
     located = span(p.pages[i]) <= th["article_pages_max"] >= span(p.pages[j])
@@ -462,11 +620,17 @@ def judge_citation(
     # language ('Akute Meningitis' / 'Acute meningitis').
     issue_equal = bool(p.issues[i]) and p.issues[i] == p.issues[j]
     full_citation = citation_equal and full_range and issue_equal
+    # Titles that differ and issues that differ: two articles on the same pages of two issues
+    # (an indexing error may even copy one abstract to both); nothing else makes them close.
+    other_issue = issues_differ(p.issues[i], p.issues[j], th["issue_max"])
     close = (
         whole >= th["title_uncertain"]
-        or (citation_equal and best >= th["title_translated"])
+        or (citation_equal and best >= th["title_translated"] and not other_issue)
         or full_citation
     )
+    # A short title and its long form ('Chronic cough' / 'Chronic cough: a review of ...')
+    prefix = (close or pages in ("same", "overlap")) and title_prefix(p, i, j, rules)
+    close = close or prefix
     if not close and has_titles and same_year and retitled(p, i, j, rules):
         if guard is None:
             guard = hard_conflict(p, i, j, rules)
@@ -485,16 +649,24 @@ def judge_citation(
         return None
 
     if guard:
-        return None if guard in DISTINCT_PUBLICATIONS else ask(guard)
+        if guard in DISTINCT_PUBLICATIONS:
+            reason = listed_despite_citation(p, i, j, rules, whole, authors)
+            return Verdict(i, j, False, "fuzzy", reason, whole) if reason else None
+        return ask(guard)
 
     journal_i, journal_j = p.journals[i], p.journals[j]
     if journal_i and journal_j:
         journal = journals_compatible(journal_i, journal_j, rules)
     else:
         journal = None
+    # The same volume and issue place two records in one journal whatever its name (a
+    # transliterated name against the English one: 'Zhonghua Nei Ke Za Zhi' / 'Chinese Journal
+    # of Internal Medicine'), unless their pages differ.
+    same_issue = volume_equal and issue_equal and pages != "different"
     venue = (
         bool(journal)
         or citation_equal
+        or same_issue
         or (journal is None and (volume_equal or pages in ("same", "overlap")))
         or bare_records(p, i, j, rules, whole)
     )
@@ -518,12 +690,18 @@ def judge_citation(
         blockers.append("different journals" if journal is False else "venue unknown")
     if short and not (citation_equal or full_range):
         blockers.append("short title")
+    reprint_blockers = {"different pages", "years differ"}
+    if blockers and set(blockers) <= reprint_blockers and same_reprint(p, i, j, rules):
+        return Verdict(i, j, True, "reprint", "", whole)  # in the next volume a year later
     if blockers:
+        if prefix and authors and not numbers_conflict(p.titles[i], p.titles[j]):
+            reason = "short title against its long form; " + "; ".join(blockers)
+            return Verdict(i, j, False, "fuzzy", reason, whole)
         return ask("; ".join(blockers))
 
     # The same citation (journal, year, volume, first page) with close titles: the same
     # article even when one record has no authors (or a group as author).
-    same_citation = citation_equal and same_year and journal is not False
+    same_citation = citation_equal and same_year and (journal is not False or full_citation)
     if authors is False:
         return ask("different first authors")
     if authors is None:
@@ -537,10 +715,15 @@ def judge_citation(
     if same_citation:
         if whole >= th["title_close"]:
             return Verdict(i, j, True, "citation", "", whole)
-        if full_range and journal and best >= th["title_translated"]:
+        if full_range and journal and best >= th["title_translated"] and not other_issue:
             return Verdict(i, j, True, "citation", "", whole)
-        if full_citation and journal:
+        if full_citation and (journal or best >= th["title_translated"]):
             return Verdict(i, j, True, "citation", "", whole)
+    if prefix and full_range and same_year and not other_issue:
+        # the short title and its long form on the same whole page range, same authors
+        return Verdict(i, j, True, "citation", "", whole)
+    if prefix:
+        return Verdict(i, j, False, "fuzzy", "short title against its long form", whole)
     return ask("titles differ")
 
 
@@ -615,6 +798,29 @@ def candidate_pairs(p: Prepared, rules: Rules) -> list[tuple[int, int]]:
 # ---- clustering ----------------------------------------------------------------------------
 
 
+def weak_conflict(p: Prepared, x: int, y: int, rules: Rules, reason: str) -> bool:
+    """A conflict between two members of clusters being joined that does not split them: a
+    citation conflict (other volume or pages, never a proof of two publications, other issues
+    or years apart) where one record is a conference or supplement record (whose citations
+    exports garble most), between records that agree strongly otherwise: nearly the same long
+    title, the same authors, year and journal. The hard stops hold whatever agrees."""
+    if reason not in (DIFFERENT_VOLUMES, "different pages in the same volume"):
+        return False
+    if not (p.meetings[x] or p.supplements[x] or p.meetings[y] or p.supplements[y]):
+        return False
+    if p.years[x] is None or p.years[x] != p.years[y] or not long_title(p, x, y, rules):
+        return False
+    if not (p.journals[x] and p.journals[y]):
+        return False
+    if not journals_compatible(p.journals[x], p.journals[y], rules):
+        return False
+    if title_similarity(p.titles[x], p.titles[y])[0] < rules.thresholds["title_same"]:
+        return False
+    if numbers_conflict(p.titles[x], p.titles[y]):
+        return False
+    return bool(authors_agree(p.families[x], p.families[y], p.name_words[x], p.name_words[y]))
+
+
 class Clusters:
     """Union-find over records that refuses any join that would put two records with a hard
     conflict (or a reviewer's `different`) into one cluster."""
@@ -643,7 +849,7 @@ class Clusters:
                     return "a reviewer marked them different"
                 if automatic:
                     reason = hard_conflict(self.p, x, y, self.rules)
-                    if reason:
+                    if reason and not weak_conflict(self.p, x, y, self.rules, reason):
                         return f"{reason} ({self.p.ids[x]} / {self.p.ids[y]})"
         return ""
 
@@ -687,6 +893,7 @@ class Result:
     verdicts: dict[tuple[int, int], Verdict]
     uncertain: list[Verdict]
     candidates: int = 0  # pairs compared
+    related: list[Verdict] = field(default_factory=list)  # related versions, one per clusters
     encoding: str = ""  # how the records file was decoded, when read from one
 
 
@@ -723,8 +930,11 @@ def deduplicate(
     window_rank = {w: r for r, w in enumerate(known + others)}
     earliest_window = {i: window_rank[p.windows[i]] for i in range(len(p))}  # per cluster
     uncertain: list[Verdict] = []
+    related: list[Verdict] = [v for v in verdicts.values() if v.relation]
     ordered = sorted(verdicts.values(), key=lambda v: (window_rank[p.windows[v.j]], v.sort_key))
     for v in ordered:
+        if v.relation:
+            continue
         if not v.merge:
             uncertain.append(v)
             continue
@@ -765,7 +975,28 @@ def deduplicate(
         if key not in kept or v.sort_key < kept[key].sort_key:
             kept[key] = v
     pending = sorted(kept.values(), key=lambda v: (v.i, v.j))
-    return Result(p, clusters.groups(), clusters.edges, verdicts, pending, len(candidates))
+    return Result(
+        p,
+        clusters.groups(),
+        clusters.edges,
+        verdicts,
+        pending,
+        len(candidates),
+        related=related_clusters(clusters, related),
+    )
+
+
+def related_clusters(clusters: Clusters, related: list[Verdict]) -> list[Verdict]:
+    """One related-version pair per pair of clusters (the closest titles), preprint first."""
+    kept: dict[tuple[int, int], Verdict] = {}
+    for v in related:
+        ri, rj = clusters.find(v.i), clusters.find(v.j)
+        if ri == rj:
+            continue
+        key = (ri, rj) if ri < rj else (rj, ri)
+        if key not in kept or v.sort_key < kept[key].sort_key:
+            kept[key] = v
+    return sorted(kept.values(), key=lambda v: (v.i, v.j))
 
 
 def duplicate_groups(result: Result) -> list[list[str]]:

@@ -95,6 +95,10 @@ class Rules:
     meeting_venue: re.Pattern  # a venue that is a conference, congress or meeting
     meeting_publication_type: re.Pattern  # a publication type of a conference record
     recurring_title: re.Pattern  # titles that recur in every issue or edition
+    preprint_venue: re.Pattern  # a venue that is a preprint server (medRxiv, SSRN, ...)
+    preprint_doi: re.Pattern  # a DOI a preprint server registers
+    preprint_publication_type: re.Pattern
+    thesis: re.Pattern  # a dissertation, or its entry in Dissertation Abstracts (venue or type)
 
 
 def _alternation(patterns: list[str]) -> re.Pattern:
@@ -126,6 +130,10 @@ def load_rules(path: str | Path = RULES_FILE) -> Rules:
         meeting_venue=_alternation(data["meeting_venue_markers"]),
         meeting_publication_type=_alternation(data["meeting_publication_types"]),
         recurring_title=_alternation(data["recurring_title_markers"]),
+        preprint_venue=_alternation(data["preprint_venue_markers"]),
+        preprint_doi=_alternation(data["preprint_doi_patterns"]),
+        preprint_publication_type=_alternation(data["preprint_publication_types"]),
+        thesis=_alternation(data["thesis_markers"]),
     )
 
 
@@ -441,6 +449,34 @@ def is_supplement(volume: object, issue: object) -> bool:
     """A record in a journal supplement: its issue ('Suppl. 1', 'S2') or volume ('10 Suppl 2')
     says so."""
     return normalise_issue(issue).startswith("s") or bool(SUPPLEMENT.search(fold(text(volume))))
+
+
+def supplement_numbers(volume: object, issue: object) -> frozenset:
+    """The numbers a supplement's issue field carries ('1 SUPPL. 1' -> {'1'}, 'Suppl 2' ->
+    {'2'}, '3 Suppl' -> {'3'}; empty when the record is not in a supplement): an export may
+    give one of them as the volume (volume '1' for volume 58, issue '1 SUPPL. 1')."""
+    if not is_supplement(volume, issue):
+        return frozenset()
+    return frozenset(str(int(n)) for n in DIGITS.findall(fold(text(issue))))
+
+
+def is_preprint(journal: object, publication_type: object, doi: str, rules: Rules) -> bool:
+    """A preprint: its venue is a preprint server ('medRxiv', 'SSRN Electronic Journal'), its
+    DOI one a server registers (normalised, '10.1101/2020.04.01.20050203') or its publication
+    type says so."""
+    venue = fold(unmarked(journal))
+    kind = fold(text(publication_type))
+    return bool(
+        (venue and rules.preprint_venue.search(venue))
+        or (doi and rules.preprint_doi.search(doi))
+        or (kind and rules.preprint_publication_type.search(kind))
+    )
+
+
+def is_thesis(journal: object, publication_type: object, rules: Rules) -> bool:
+    """A dissertation or its Dissertation Abstracts entry (venue or publication type)."""
+    venue, kind = fold(unmarked(journal)), fold(text(publication_type))
+    return bool((venue and rules.thesis.search(venue)) or (kind and rules.thesis.search(kind)))
 
 
 def venue_years(journal: object) -> frozenset:

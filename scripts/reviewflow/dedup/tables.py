@@ -40,6 +40,12 @@ UNCERTAIN_COLUMNS = [
     "title_1", "title_2", "authors_1", "authors_2", "year_1", "year_2", "journal_1",
     "journal_2", "volume_1", "volume_2", "pages_1", "pages_2", "doi_1", "doi_2",
 ]  # fmt: skip
+RELATED_COLUMNS = [
+    "record_id_1", "record_id_2", "relation", "title_similarity", "evidence",
+    "matched_record_id_1", "matched_record_id_2", "title_1", "title_2", "authors_1", "authors_2",
+    "year_1", "year_2", "journal_1", "journal_2", "doi_1", "doi_2",
+]  # fmt: skip
+RELATIONS = {"preprint": "preprint and published version"}
 DUPLICATE_COLUMNS = [
     "record_id", "window", "merged_into", "matched_record_id", "stage", "evidence", "title",
 ]  # fmt: skip
@@ -268,6 +274,42 @@ def uncertain_pairs(records: pd.DataFrame, result: Result, rules: Rules | None =
     return pd.DataFrame(rows, columns=UNCERTAIN_COLUMNS)
 
 
+def related_versions(records: pd.DataFrame, result: Result, rules: Rules | None = None):
+    """related_versions.tsv: pairs of unique records that are versions of one work (a preprint
+    and its published version), never merged: `record_id_1` (the preprint) and `record_id_2`
+    are ids of unique_records.tsv (each cluster's earliest record), `matched_record_id_*` the
+    records compared, with the evidence and both records' fields side by side."""
+    rules = rules or load_rules()
+    p = result.prepared
+    by_id = _rows_by_id(records)
+    unique_id = {}
+    for group in result.clusters:
+        real = [i for i in group if not p.studies[i]]
+        for i in group:
+            unique_id[i] = p.ids[real[0]] if real else ""
+    rows = []
+    for v in result.related:
+        first, second = (v.i, v.j) if p.preprints[v.i] else (v.j, v.i)
+        if not unique_id[first] or not unique_id[second]:
+            continue  # an included study without a record of its own
+        row = {
+            "record_id_1": unique_id[first],
+            "record_id_2": unique_id[second],
+            "relation": RELATIONS[v.relation],
+            "title_similarity": round(v.score),
+            "evidence": evidence(p, first, second, rules),
+            "matched_record_id_1": p.ids[first],
+            "matched_record_id_2": p.ids[second],
+        }
+        for suffix, position in (("1", first), ("2", second)):
+            source = by_id.get(p.ids[position], {})
+            for field in ("title", "authors", "year", "journal", "doi"):
+                row[f"{field}_{suffix}"] = source.get(field, "")
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=RELATED_COLUMNS)
+    return frame.sort_values(["record_id_1", "record_id_2"], kind="stable").reset_index(drop=True)
+
+
 def first_version_counts(first_version: dict) -> dict:
     """The v1 entry: what the first version of the review reported (config/first_version.yaml,
     as `reviewflow.core.first_version.read_first_version` gives it)."""
@@ -346,6 +388,7 @@ class StageOutputs:
     duplicates: pd.DataFrame
     uncertain_pairs: pd.DataFrame
     counts: dict
+    related_versions: pd.DataFrame
 
 
 def search_windows(search_counts: dict, source: str = "search_counts.json") -> list[str]:
@@ -396,6 +439,7 @@ def run_stage(
         duplicates=duplicates(records, result, rules),
         uncertain_pairs=uncertain_pairs(both, result, rules),
         counts=window_counts(result, first_version, windows),
+        related_versions=related_versions(both, result, rules),
     )
 
 

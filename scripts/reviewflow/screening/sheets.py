@@ -2,8 +2,10 @@
 
 - `to_screen.xlsx`: one sheet per stage, one row per record still without a final decision at
   that stage (new, awaiting a reviewer, or in conflict), with drop-downs for the decision and
-  the reason and links to the DOI and PubMed. A reviewer fills it in and saves it as
-  extraction/screening/screening_<reviewer>.<label>.xlsx (both sheets are read).
+  the reason and links to the DOI and PubMed; `related_versions` names the record's other
+  versions (a preprint and its published version, dedup's related_versions.tsv). A reviewer
+  fills it in and saves it as extraction/screening/screening_<reviewer>.<label>.xlsx (both
+  sheets are read).
 - `new_studies.tsv|.xlsx`: the rows that the extraction workbook's `studies` sheet needs for the
   studies included (after full text) in a later search window and not in the workbook yet. The
   workflow never edits the workbook: reviewers copy the rows in and extract the patients.
@@ -85,7 +87,24 @@ def sheet_columns(stage: str, settings: ScreeningSettings) -> list[Column]:
         Column("doi", 26),
         Column("pmid", 11),
         Column("first_window", 23),
+        Column("related_versions", 34, wrap=True),
     ]
+
+
+RELATED_ROLES = {"preprint and published version": ("published version", "preprint")}
+
+
+def related_notes(related: pd.DataFrame | None) -> dict[str, str]:
+    """record_id -> its related versions as reviewers read them ('published version:
+    <id>; ...'), from dedup's related_versions.tsv (`record_id_1` is the preprint)."""
+    notes: dict[str, list[str]] = {}
+    if related is None:
+        return {}
+    for row in related.itertuples(index=False):
+        of_first, of_second = RELATED_ROLES.get(row.relation, ("related", "related"))
+        notes.setdefault(row.record_id_1, []).append(f"{of_first}: {row.record_id_2}")
+        notes.setdefault(row.record_id_2, []).append(f"{of_second}: {row.record_id_1}")
+    return {record_id: "; ".join(texts) for record_id, texts in notes.items()}
 
 
 def write_to_screen(
@@ -93,9 +112,12 @@ def write_to_screen(
     states: pd.DataFrame,
     settings: ScreeningSettings,
     path: str | Path,
+    related: pd.DataFrame | None = None,
 ) -> dict[str, int]:
-    """Write to_screen.xlsx; returns the number of rows per stage."""
+    """Write to_screen.xlsx; returns the number of rows per stage. `related`: dedup's
+    related_versions.tsv (each record's other versions are named beside it)."""
     fields = records.set_index("record_id")
+    notes = related_notes(related)
     book = Workbook()
     book.remove(book.active)
     written = {}
@@ -121,6 +143,7 @@ def write_to_screen(
                     record["doi"],
                     record["pmid"],
                     record["first_window"],
+                    notes.get(state.record_id, ""),
                 ]
             )
         write_sheet(sheet, columns, rows, validation_rows=max(1000, len(rows) + 1))
