@@ -54,7 +54,8 @@ def test_codebook_syntax_error_is_located_not_a_traceback(tmp_path):
         load_codebook(path)
     assert problems_of(error) == [
         f"{path}:3:1: not valid YAML: while parsing a flow sequence expected ',' or ']', but got "
-        "'<stream end>'"
+        "'<stream end>': the [ ... ] opened at line 2 is not closed, or an item in it holds an "
+        'unquoted "," or ":": close the bracket, and quote such a value ("Size, cm")'
     ]
 
 
