@@ -129,7 +129,9 @@ def create_review(dest: str | os.PathLike, title: str | None = None) -> list[Pat
         )
         if title:
             config = build / CONFIG
-            text = TITLE_LINE.sub(lambda m: m.group(1) + json.dumps(title), config.read_text())
+            # ensure_ascii=False: YAML reads JSON's "\ud83e\udd93" as two lone surrogates
+            quoted = json.dumps(title, ensure_ascii=False)
+            text = TITLE_LINE.sub(lambda m: m.group(1) + quoted, config.read_text("utf-8"))
             config.write_text(text, encoding="utf-8")
         codebook = load_codebook(build / CODEBOOK, build / VOCABULARY)
         rows = workbook_rows(codebook, read_yaml(STARTER / EXAMPLE_ROWS))

@@ -2,8 +2,11 @@
 and the exact message the console ends with; a failed build is never reported as a good one,
 and a workbook saved again without a change rebuilds nothing."""
 
+import base64
 import json
+import re
 import time
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -11,6 +14,7 @@ from openpyxl import load_workbook
 from tests.e2e.conftest import run_snakemake
 
 RULE = "=" * 78
+STALE_MARK = "Out of date: the build of"
 
 
 def console_end(proc, lines: int) -> list[str]:
@@ -18,6 +22,24 @@ def console_end(proc, lines: int) -> list[str]:
     text = (proc.stdout + proc.stderr).splitlines()
     end = next(i for i in range(len(text) - 1, -1, -1) if text[i] == RULE)
     return text[end - lines + 1 : end + 1]
+
+
+def bannered_pages(review: Path) -> list[str]:
+    """The HTML pages under results/ that carry the out-of-date banner."""
+    return [
+        str(page.relative_to(review))
+        for page in (review / "results").rglob("*.html")
+        if page.name != "report.html" and STALE_MARK in page.read_text(encoding="utf-8")
+    ]
+
+
+def report_pages(report: Path) -> dict[str, str]:
+    """The HTML pages embedded in a `snakemake --report` file (base64 data URIs), by file name."""
+    text = report.read_text(encoding="utf-8")
+    found = re.finditer(
+        r"data:text/html;[^,\"]*?filename=([^;,\"]+);base64,([A-Za-z0-9+/=]+)", text
+    )
+    return {m.group(1): base64.b64decode(m.group(2)).decode("utf-8") for m in found}
 
 
 def parse_error(proc) -> list[str]:
@@ -38,6 +60,23 @@ def test_bad_inputs_against_a_built_review(workflow_dir):
     load_workbook(workbook).save(workbook)
     assert workbook.read_bytes() != before
     assert "Nothing to be done" in run_snakemake(workflow_dir, "--dry-run").stdout
+
+    # a build that fails in a rule banners the pages it did not remake (here also those made from
+    # the workbook saved again); once fixed, a green build leaves no page bannered, nor the report
+    reported = workflow_dir / "config" / "reported_results.yaml"
+    declared = reported.read_text(encoding="utf-8")
+    reported.write_text(
+        declared.replace("{column: sex, equals: male}", "{column: sexe, equals: male}", 1)
+    )
+    assert run_snakemake(workflow_dir, check=False).returncode != 0
+    assert bannered_pages(workflow_dir) != []
+    reported.write_text(declared, encoding="utf-8")
+    run_snakemake(workflow_dir)
+    assert bannered_pages(workflow_dir) == []
+    run_snakemake(workflow_dir, "--report", "results/report.html")
+    embedded = report_pages(workflow_dir / "results" / "report.html")
+    assert "cases.html" in embedded and len(embedded) > 10
+    assert [name for name, page in embedded.items() if STALE_MARK in page] == []
 
     # config/config.yaml: a second normality_alpha, then a typo: located, at parse time
     config = workflow_dir / "config" / "config.yaml"

@@ -54,7 +54,8 @@ def test_codebook_syntax_error_is_located_not_a_traceback(tmp_path):
         load_codebook(path)
     assert problems_of(error) == [
         f"{path}:3:1: not valid YAML: while parsing a flow sequence expected ',' or ']', but got "
-        "'<stream end>'"
+        "'<stream end>': the [ ... ] opened at line 2 is not closed, or an item in it holds an "
+        'unquoted "," or ":": close the bracket, and quote such a value ("Size, cm")'
     ]
 
 
@@ -430,6 +431,11 @@ def test_pages_a_failed_build_did_not_remake_are_marked_and_keep_their_time(tmp_
     os.utime(table, (old - 5, old - 5))
     producers[str(fresh)] = [str(table), str(window_log)]
     assert buildcheck.mark_stale_pages([str(fresh)], producers, state, results) == []
+    # a later build that succeeds made or found the page current: the banner goes, time kept
+    assert buildcheck.clear_stale_pages([str(page), str(fresh)]) == [str(page)]
+    assert page.read_text() == "<html><body><p>55 patients</p></body></html>"
+    assert page.stat().st_mtime == old
+    assert buildcheck.clear_stale_pages([str(page), str(results / "absent.html")]) == []
 
 
 def test_a_deleted_source_file_is_named_with_the_rules_reading_it(tmp_path, monkeypatch):

@@ -16,6 +16,7 @@ from reviewflow.statistics.descriptive import (
     descriptive_markdown,
     descriptive_table,
     typed,
+    with_unit,
     write_descriptive_xlsx,
 )
 from reviewflow.statistics.sensitivity import Subset
@@ -145,3 +146,28 @@ def test_sensitivity_columns_markdown_and_xlsx(tmp_path):
         6,
         "left out C6",
     ]
+
+
+@pytest.mark.parametrize(
+    "label, unit, shown",
+    [
+        ("Age", "years", "Age (years)"),
+        ("Age (years)", "years", "Age (years)"),  # never "Age (years) (years)"
+        ("Age (Years)", "years", "Age (Years)"),
+        ("Age (yrs)", "years", "Age (yrs)"),
+        ("Age in years", "years", "Age in years"),
+        ("Follow-up (months)", "m", "Follow-up (months)"),
+        ("Size (cm) (low)", "cm", "Size (cm) (low)"),  # a bound's part after the unit
+        ("Size, cm", "cm", "Size, cm"),
+        ("CSF protein (mg/dl)", "mg/dL", "CSF protein (mg/dl)"),
+        ("IgG4+ cells (low)", "cells/HPF", "IgG4+ cells (low) (cells/HPF)"),
+        ("Dose (mg)", "mg/dL", "Dose (mg) (mg/dL)"),  # another unit: kept apart
+        ("Size", None, "Size"),
+    ],
+)
+def test_a_label_carries_its_unit_once(label, unit, shown):
+    assert with_unit(label, unit) == shown
+    column = Column("x", "number", "X.", unit=unit, label=label)
+    assert descriptive_frame(
+        pd.DataFrame({"x": [1.0, 2.0]}), [column], SETTINGS
+    ).label.tolist() == [shown]

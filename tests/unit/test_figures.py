@@ -4,10 +4,11 @@ domains too), the SVG is reproducible, and each panel kind draws what its declar
 from pathlib import Path
 
 import pandas as pd
+from matplotlib.text import Text
 
 from reviewflow.extraction.codebook import load_codebook
 from reviewflow.statistics.analysis_file import Analysis, Settings, load_analysis
-from reviewflow.statistics.figures import combinations, write_figure, write_figures
+from reviewflow.statistics.figures import combinations, draw, write_figure, write_figures
 
 from .statistics_cases import make_cases
 
@@ -106,3 +107,47 @@ def test_a_figure_of_another_review_from_its_declaration_alone(tmp_path):
     assert "All 3" in (tmp_path / "grid.svg").read_text()
     counts, denominator = combinations(cases, figures["tumours"]["panels"][1])
     assert counts.to_dict() == {"A": 1, "A B": 1, "B": 1} and denominator == 3
+
+
+def test_a_long_panel_title_never_runs_into_the_next_panel():
+    """Long group names: each panel's title is wrapped to the room up to the next panel."""
+    cases = pd.DataFrame(
+        {
+            "case_id": ["P1", "P2", "P3"],
+            "swelling": pd.array([True, False, True], dtype="boolean"),
+            "surgery": pd.array([True, True, False], dtype="boolean"),
+        }
+    )
+    long = "Presenting symptoms at the first consultation during the initial treatment course"
+    spec = {
+        "panels": [
+            {"kind": "bars", "title": long, "bars": [{"label": "Swelling", "column": "swelling"}]},
+            {
+                "kind": "paired_bars",
+                "title": f"{long}, and every later course of treatment until the last follow-up",
+                "series": [
+                    {"label": "First", "color": "#4C72B0"},
+                    {"label": "Later", "color": "#DD8452"},
+                ],
+                "bars": [{"label": "Surgery", "columns": ["surgery", "surgery"]}],
+            },
+        ]
+    }
+    figure = draw(cases, spec, Settings(not_reported_values=("not_reported",)))
+    renderer = figure.canvas.get_renderer()
+    left, right = figure.axes
+    titles = [ax.get_title(loc="left") for ax in figure.axes]
+    assert [t.replace("\n", " ") for t in titles] == [p["title"] for p in spec["panels"]]
+    assert all("\n" in t for t in titles)  # both wrapped
+    extents = [title_of(ax).get_window_extent(renderer) for ax in figure.axes]
+    assert extents[0].x1 < right.get_tightbbox(renderer).x0
+    assert extents[1].x1 <= figure.bbox.x1
+    # a title that fits is left as it is
+    spec["panels"][0]["title"] = "Symptoms"
+    assert draw(cases, spec, Settings()).axes[0].get_title(loc="left") == "Symptoms"
+
+
+def title_of(ax) -> Text:
+    """The drawn text of an axes' left-aligned title."""
+    wanted = ax.get_title(loc="left")
+    return next(c for c in ax.get_children() if isinstance(c, Text) and c.get_text() == wanted)

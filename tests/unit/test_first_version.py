@@ -27,7 +27,7 @@ def test_a_minimal_file_gets_every_section(tmp_path):
     path.write_text("search:\n  until: 2020-01-31\n", encoding="utf-8")
     first = read_first_version(path)
     assert first["dedup"] == {"duplicates_removed": None}
-    assert first["screening"]["reports_excluded"] == []
+    assert first["screening"]["reports_excluded"] is None  # not reported: never an empty list
     assert first["included"]["patients"] is None
 
 

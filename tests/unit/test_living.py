@@ -336,3 +336,13 @@ def test_prisma_after_a_published_update_draws_that_version_as_the_previous_one(
     )  # fmt: skip
     assert same.previous.screening.studies_included.value == 50
     assert same.identification.windows == (UPDATE,)
+
+
+def test_a_one_off_review_is_never_called_living():
+    """No versions and no living mode declared (workflow/rules/living.smk's `declared`)."""
+    lsr = load_checklist("prisma_lsr")
+    one_off = fill(lsr, Facts(title="A review", living={"declared": False})).set_index("item")
+    assert one_off.loc["1.1", "answer"].startswith("Not a living review: it declares no versions")
+    assert "living systematic review" not in one_off.loc["1.1", "answer"]
+    living = fill(lsr, Facts(title="A review", living={"declared": True})).set_index("item")
+    assert "the report's heading adds “living systematic review" in living.loc["1.1", "answer"]

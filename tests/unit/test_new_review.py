@@ -5,6 +5,7 @@ import pytest
 from openpyxl import load_workbook
 
 from reviewflow.core.errors import InputProblems
+from reviewflow.core.yamlfile import read_yaml
 from reviewflow.extraction.codebook import load_codebook
 from reviewflow.extraction.workbook import read_workbook
 from reviewflow.new_review import STARTER, cell_value, create_review, workbook_rows
@@ -61,3 +62,13 @@ def test_an_existing_non_empty_folder_is_refused_and_left_alone(tmp_path):
     empty.mkdir()
     create_review(empty)
     assert (empty / "extraction" / "cases.xlsx").is_file()
+
+
+@pytest.mark.parametrize("title", ["Zebra bites 🦓: case reports", 'Ünïcode "quoted" \\ title'])
+def test_a_title_reads_back_as_typed_emoji_included(tmp_path, title):
+    """JSON's ASCII escapes of an emoji ("\\ud83e\\udd93") would read back from YAML as two lone
+    surrogates, which no UTF-8 file can hold: the PRISMA rule crashed writing its page."""
+    create_review(tmp_path / "review", title=title)
+    config = read_yaml(tmp_path / "review" / "config" / "config.yaml")
+    assert config["review"]["title"] == title
+    config["review"]["title"].encode("utf-8")

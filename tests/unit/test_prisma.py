@@ -867,3 +867,107 @@ def test_log_lines_trace_every_box_to_its_source():
     assert "Records excluded: not reported  [results/screening/counts.json: " in text
     assert "SKIPPED  screened - excluded = sought" in text
     assert "counts transcribed from a published report" in text
+
+
+# ---------------------------------------------------------------- only what the review declared
+
+PUBMED_ONLY = """\
+source: "A PubMed-only case series"
+search:
+  until: "2024-12-31"
+  databases:
+    - name: PubMed
+      records: 10
+  records_total: 10
+dedup:
+  duplicates_removed: 2
+screening:
+  records_screened: 8
+  records_excluded: 4
+  reports_sought: 4
+  reports_not_retrieved: 0
+  reports_assessed: 4
+  reports_excluded: null
+included:
+  studies: 2
+  reports: 2
+  patients: 3
+"""
+
+
+def declared_flow(tmp_path, text: str = PUBMED_ONLY) -> tuple[prisma.Flow, str]:
+    """The flow of a first version given as config/first_version.yaml, through the readers the
+    search, dedup and screening stages use."""
+    from reviewflow.core.first_version import read_first_version
+    from reviewflow.dedup.tables import first_version_counts
+    from reviewflow.screening.decisions import previous_version_counts
+    from reviewflow.search.windows import search_counts
+
+    path = tmp_path / "first_version.yaml"
+    path.write_text(text, encoding="utf-8")
+    first = read_first_version(path)
+    screening = {"previous_version": previous_version_counts(first), "update": None}
+    flow = prisma.build_flow(
+        title="t",
+        search=search_counts(first, {}, []),
+        dedup={"windows": [first_version_counts(first)]},
+        screening=json.loads(json.dumps(screening)),
+        dataset=None,
+        previous_patients=None,
+        first_version_path=str(path),
+    )
+    return flow, str(path)
+
+
+def drawn_texts(flow: prisma.Flow) -> list[str]:
+    return [line.text for spec in diagram.box_specs(flow) for line in spec.lines]
+
+
+def test_only_the_declared_databases_are_drawn(tmp_path):
+    flow, _ = declared_flow(tmp_path)
+    assert [line.text for line in diagram.identification_lines(flow)][:3] == [
+        "Records identified from:",
+        "Databases (n = 10)",
+        "PubMed (n = 10)",
+    ]
+    texts = " ".join(drawn_texts(flow))
+    assert "Web of Science" not in texts and "Embase" not in texts
+
+
+def test_a_null_count_is_drawn_not_reported_never_0(tmp_path):
+    flow, _ = declared_flow(tmp_path)
+    assert flow.screening.reports_excluded is None
+    assert [line.text for line in diagram.reasons_lines(flow.screening)] == [
+        "Reports excluded (not reported)"
+    ]
+    assert prisma.csv_values(flow)["dbr_excluded"] == "NA"
+    checks = by_name(prisma.check_flow(flow))
+    assert checks["assessed - excluded = included"].status == "skipped"
+    # a key left out is not reported either; an empty list is a reported 0
+    flow, _ = declared_flow(tmp_path, PUBMED_ONLY.replace("  reports_excluded: null\n", ""))
+    assert diagram.reasons_lines(flow.screening)[0].text == "Reports excluded (not reported)"
+    flow, _ = declared_flow(tmp_path, PUBMED_ONLY.replace("excluded: null", "excluded: []"))
+    assert diagram.reasons_lines(flow.screening)[0].text == "Reports excluded (n = 0)"
+
+
+def test_a_first_version_count_that_does_not_add_up_names_the_file_to_edit(tmp_path):
+    flow, path = declared_flow(tmp_path, PUBMED_ONLY.replace("screened: 8", "screened: 9"))
+    checks = prisma.check_flow(flow)
+    failed = [c for c in checks if c.status == "failed"]
+    assert [c.name for c in failed] == [
+        "identified - removed before screening = screened",
+        "screened - excluded = sought",
+    ]
+    detail = failed[0].detail
+    assert f"{path}: screening.records_screened" in detail
+    assert f"{path}: search.databases (their sum)" in detail
+    assert f"{path}: dedup.duplicates_removed" in detail
+    assert "counts.json" not in detail
+    sources = outputs.failed_sources(checks, path, "results/search/search_counts.json")
+    assert sources == path
+    with pytest.raises(prisma.CountsDoNotAddUp) as err:
+        prisma.raise_if_failed(checks, sources)
+    assert str(err.value).startswith(f"PRISMA flow counts ({path}): 2 problems")
+    boxes = {box: source for box, _, source in prisma.box_counts(flow)}
+    assert boxes["  PubMed"] == f"{path}: search.databases[1].records (PubMed)"
+    assert boxes["Studies included"] == f"{path}: included.studies"

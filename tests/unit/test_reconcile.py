@@ -159,3 +159,16 @@ def test_a_quiet_reading_is_named_only_when_it_reproduces_a_printed_percentage()
     assert "over all" not in row.note
     counts_only = one(share(22, 54, alternatives=(over_all(22, 54),)), figure(n=23, denominator=54))
     assert "over all" not in counts_only.note
+
+
+def test_a_section_is_free_text_a_number_keeps_its_heading():
+    """A case series has no numbered section: its figures are headed by what the article prints."""
+    items = [Item(k, "", k, Values.of(Proportion(1, 2))) for k in ("a", "b", "c")]
+    reported = {
+        "a": Reported(key="a", section="4.2", wording="a", n=1, denominator=2),
+        "b": Reported(key="b", section="Results", wording="b", n=1, denominator=2),
+        "c": Reported(key="c", section="Table 1 (16 patients)", wording="c", n=1, denominator=2),
+    }
+    text = reconciliation_markdown(reconcile(items, reported), "reported_results.yaml")
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings == ["## Section 4.2", "## Results", "## Table 1 (16 patients)"]

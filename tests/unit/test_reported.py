@@ -98,7 +98,7 @@ def test_references_and_printed_numbers_are_checked_all_at_once(tmp_path):
         "readings": {"both": {"combine": ["one", "two"]}},
         "items": {
             "a": {
-                "section": "four",
+                "section": " ",
                 "description": "above {limt}",
                 "compute": {
                     "statistic": "share",
@@ -126,7 +126,7 @@ def test_references_and_printed_numbers_are_checked_all_at_once(tmp_path):
         "condition 'treated': condition 'trated' is not declared under conditions",
         "reading 'both'.combine: reading 'one' is not declared",
         "reading 'both'.combine: reading 'two' is not declared",
-        "item 'a': section 'four': must be the article's section number",
+        "item 'a': section is empty: the article's section as printed",
         "item 'a': description: {limt} is not a parameter",
         "item 'a': compute.where: $limt is not a parameter; known: limit",
         "item 'a': readings[0]: reading 'nothing' is not declared under readings",
@@ -216,3 +216,12 @@ def test_a_threshold_parameter_is_taken_from_the_codebook_its_one_owner(tmp_path
     declared = read_declared(write(tmp_path, data), SCHEMA)
     with pytest.raises(InputProblems, match="parameters.limit: status_threshold_of: 'age_years'"):
         with_codebook_parameters(declared, codebook)
+
+
+def test_a_section_is_free_text(tmp_path):
+    """A case series prints no numbered section: any text is kept as printed."""
+    text = (
+        "items:\n  m:\n    section: Case series (Table 1)\n    wording: mean 98.0\n"
+        "    value: 98.0\n    description: a mean\n    compute: {statistic: mean, column: age}\n"
+    )
+    assert load(tmp_path, text=text).reported["m"].section == "Case series (Table 1)"

@@ -1,11 +1,16 @@
 """The strict YAML reader: duplicate keys refused, syntax errors located, decimals kept."""
 
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from reviewflow.core.errors import InputProblems
 from reviewflow.core.yamlfile import parse_yaml, read_yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "workflow" / "lib"))
+import buildcheck  # noqa: E402  (the Snakefile's parse-time reader)
 
 
 def test_duplicate_key_is_refused_with_both_lines():
@@ -50,3 +55,33 @@ def test_missing_and_non_utf8_files_are_named(tmp_path):
     bad.write_bytes("a: caf\xe9\n".encode("latin-1"))
     with pytest.raises(InputProblems, match="not UTF-8"):
         read_yaml(bad)
+
+
+HINTS = {
+    # the usual causes of a syntax error, and what the message tells the reviewer to do
+    "title: Note: x\n": 'must be in quotes, e.g. title: "Note: x"',
+    "fields:\n  - name: size\n    label: Size, cm: x\n": 'e.g. label: "Size, cm: x"',
+    "a:\n\tb: 1\n": "line 2 is indented with a tab: YAML indents with spaces only",
+    'a: "Size\nb: 2\n': "the quote opened at line 1, column 4 is never closed",
+    'label: "Size" cm\n': 'text after a closing quote: quote the whole value ("Size" cm',
+    "values: [Size, cm\nnext: 1\n": "the [ ... ] opened at line 1 is not closed, or an item",
+    "a: {x: 1\nb: 3\n": "the { ... } opened at line 1 is not closed",
+    "a:\n  b: 1\n c: 2\n": "line 3 is indented unlike the keys around it",
+}
+
+
+@pytest.mark.parametrize("text", HINTS)
+def test_syntax_errors_carry_a_hint_for_the_usual_causes(text, tmp_path):
+    with pytest.raises(InputProblems) as caught:
+        parse_yaml(text, "codebook.yaml")
+    (problem,) = caught.value.problems
+    assert HINTS[text] in problem
+    assert problem.startswith("codebook.yaml:")
+    # the parse-time reader of the Snakefile gives the very same message
+    path = tmp_path / "codebook.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert buildcheck.yaml_problems([str(path)]) == [problem.replace("codebook.yaml", str(path), 1)]
+
+
+def test_valid_text_with_commas_needs_no_hint():
+    assert parse_yaml("label: Size, cm\n", "f") == {"label": "Size, cm"}

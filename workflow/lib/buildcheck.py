@@ -10,8 +10,9 @@ reader stays the one used by the rules.
   problem at once, each located `file:line: key: what is wrong` (no schema dump).
 - `window_problems`: every stored search window's files against its `search_log.json` (present,
   same size and SHA-256), on every build.
-- `write_run_state` / `report_problems` / `mark_stale_pages`: the state of the last build
-  (`results/run_state.json`), so that a failed or out-of-date build is never reported as good.
+- `write_run_state` / `report_problems` / `mark_stale_pages` / `clear_stale_pages`: the state
+  of the last build (`results/run_state.json`), so that a failed or out-of-date build is never
+  reported as good, and a page that a later build made or found current loses its banner.
 - `input_problem_files` / `console_summary`: the located problems the rules found, printed once
   more at the very end of a failed build.
 """
@@ -622,6 +623,29 @@ def mark_stale_pages(
         os.utime(page_path, (mtime, mtime))
         marked.append(page)
     return marked
+
+
+def clear_stale_pages(pages: list[str]) -> list[str]:
+    """After a successful build, remove the banner `mark_stale_pages` put on each of `pages`
+    (the HTML pages of the build's DAG: snakemake has just remade them or found them current,
+    e.g. made from a workbook saved again without a change), its time stamp kept. Returns the
+    pages cleared."""
+    cleared = []
+    for page in pages:
+        page_path = Path(page)
+        if not page_path.is_file():
+            continue
+        text = page_path.read_text(encoding="utf-8")
+        start = text.find(STALE_MARK)
+        if start < 0:
+            continue
+        end = text.find("</div>", start)
+        end = end + len("</div>") if end >= 0 else start + len(STALE_MARK)
+        mtime = page_path.stat().st_mtime
+        page_path.write_text(text[:start] + text[end:], encoding="utf-8")
+        os.utime(page_path, (mtime, mtime))
+        cleared.append(page)
+    return cleared
 
 
 # ------------------------------------------------------------------------------------------

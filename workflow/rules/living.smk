@@ -9,6 +9,17 @@ from reviewflow.core.version_index import (
     version_label,
 )
 
+# The review is living when it declares versions (config/versions.yaml, or a published version)
+# or living-mode parameters (`living:` in config/config.yaml); a one-off review never calls
+# itself living (the report's landing page, captions and checklists read this flag).
+_LIVING = config.get("living") or {}
+LIVING_DECLARED = bool(
+    any(_LIVING.get(key) for key in ("search_schedule", "other_steps", "retirement"))
+    or Path(_LIVING.get("versions", "config/versions.yaml")).is_file()
+    or published_numbers(_LIVING.get("versions_dir", "versions"))
+)
+config["review"]["living"] = LIVING_DECLARED
+
 # A review without a `living:` section (e.g. one made by `reviewflow new-review`) has no versions
 # and no living-mode parameters yet: the defaults say so.
 config.setdefault("living", {})
@@ -135,7 +146,11 @@ rule reporting_checklists:
         version=config["review"]["version"],
         # the keys the checklists answer from (not whole sections: an unrelated change reruns nothing)
         living={
-            k: config["living"].get(k) for k in ("retirement", "search_schedule", "other_steps")
+            "declared": LIVING_DECLARED,
+            **{
+                k: config["living"].get(k)
+                for k in ("retirement", "search_schedule", "other_steps")
+            },
         },
         screening={k: config["screening"][k] for k in ("reviewers_required", "exclusion_reasons")},
         statistics=STATISTICS_SETTINGS,

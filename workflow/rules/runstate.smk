@@ -1,7 +1,8 @@
 # The state of the last build: results/run_state.json (running | succeeded | partial | failed),
 # written by the onstart/onsuccess/onerror handlers (workflow/lib/buildcheck.py).
 # - A failed build ends with the located problems its rules found (not a temporary script's
-#   traceback), and the HTML pages it did not remake say so at their top.
+#   traceback), and the HTML pages it did not remake say so at their top, until a build that
+#   succeeds remakes them or finds them current (its DAG holds them).
 # - `snakemake --report` refuses to make a report unless the last build succeeded and no file the
 #   review is made from has changed since (by content); after a build of some targets only
 #   ("partial"), the report's landing page says which.
@@ -47,6 +48,15 @@ def run_targets():
         return []
 
 
+def run_pages():
+    """The HTML pages of this run's DAG: after a success, each is made or found current."""
+    try:
+        jobs = list(workflow.dag.jobs)
+    except AttributeError:
+        return []
+    return sorted({str(f) for job in jobs for f in job.output if str(f).endswith(".html")})
+
+
 onstart:
     buildcheck.write_run_state(RUN_STATE, "running", reviewflow=REVIEWFLOW_VERSION)
 
@@ -61,6 +71,7 @@ onsuccess:
         sources=buildcheck.source_hashes(RUN_SOURCES),
         reviewflow=REVIEWFLOW_VERSION,
     )
+    buildcheck.clear_stale_pages(run_pages())
 
 
 onerror:

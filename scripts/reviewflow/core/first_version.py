@@ -100,8 +100,11 @@ def _search_problems(search: dict, where: str) -> list[str]:
     return problems
 
 
-def _reasons(screening: dict, where: str, problems: list[str]) -> list[dict]:
-    """screening.reports_excluded: a list of {reason, n} (n a whole number or null)."""
+def _reasons(screening: dict, where: str, problems: list[str]) -> list[dict] | None:
+    """screening.reports_excluded: a list of {reason, n} (n a whole number or null); None when
+    the file gives null or no such key (not reported: never an empty list, which is 0)."""
+    if screening.get("reports_excluded") is None:
+        return None
     return _counted_list(screening, "screening.reports_excluded", ("reason", "n"), where, problems)
 
 

@@ -128,6 +128,46 @@ def bound_problems(root: yaml.Node | None, source: str) -> list[str]:
     return []
 
 
+def syntax_hint(text: str, error: yaml.MarkedYAMLError) -> str:
+    """What usually causes a syntax error like `error` in `text` and how to fix it ("" when none
+    of the usual causes fits): a tab used for indentation, an unquoted ": " or "," in a value, an
+    unclosed quote or bracket, text after a closing quote."""
+    problem, context = error.problem or "", error.context or ""
+    mark, opened = error.problem_mark, error.context_mark
+    lines = text.splitlines()
+    line = lines[mark.line] if mark and mark.line < len(lines) else ""
+    if "'\\t'" in problem:
+        return (
+            f"line {mark.line + 1} is indented with a tab: YAML indents with spaces only "
+            "(replace the tab by spaces)"
+        )
+    if "quoted scalar" in context and opened is not None:
+        return (
+            f"the quote opened at line {opened.line + 1}, column {opened.column + 1} is never "
+            "closed: close it on the same line"
+        )
+    if "flow sequence" in context or "flow mapping" in context:
+        bracket = "[ ... ]" if "sequence" in context else "{ ... }"
+        at = f" at line {opened.line + 1}" if opened is not None else ""
+        return (
+            f"the {bracket} opened{at} is not closed, or an item in it holds an unquoted "
+            '"," or ":": close the bracket, and quote such a value ("Size, cm")'
+        )
+    if "mapping values are not allowed" in problem:
+        key, _, value = line.partition(":")
+        value = value.strip().replace('"', '\\"')
+        example = f'{key.strip()}: "{value}"' if key.strip() and value else 'title: "Note: x"'
+        return f'a value holding ": " (or ", ") must be in quotes, e.g. {example}'
+    if "expected <block end>, but found '<scalar>'" in problem:
+        return 'text after a closing quote: quote the whole value ("Size" cm -> "Size cm")'
+    if "expected <block end>" in problem or "expected key" in problem:
+        return (
+            f"line {mark.line + 1} is indented unlike the keys around it: indent the keys of "
+            "one mapping alike, with spaces"
+        )
+    return ""
+
+
 def parse_yaml(text: str, source: str, *, decimals: bool = False) -> Any:
     """Parse YAML ``text`` (named ``source`` in messages); duplicate keys and syntax errors raise
     ``InputProblems`` located as ``source:line:column``. With ``decimals``, floats are ``Decimal``.
@@ -145,7 +185,10 @@ def parse_yaml(text: str, source: str, *, decimals: bool = False) -> Any:
         mark = error.problem_mark or error.context_mark
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
         what = " ".join(part for part in (error.context, error.problem) if part)
-        raise InputProblems(source, [f"{where}: not valid YAML: {what}"]) from None
+        hint = syntax_hint(text, error)
+        raise InputProblems(
+            source, [f"{where}: not valid YAML: {what}" + (f": {hint}" if hint else "")]
+        ) from None
     except yaml.YAMLError as error:
         raise InputProblems(source, [f"{source}: not valid YAML: {error}"]) from None
     finally:

@@ -491,6 +491,47 @@ def read_screening_section(section: Any, where: str, path: str) -> Screening:
     return Screening(reports_excluded=reasons, reports_excluded_source=reasons_source, **counts)
 
 
+def traced_to_first_version(
+    ident: Identification, screen: Screening, path: str
+) -> tuple[Identification, Screening]:
+    """The first version's counts traced to the file a reviewer edits (`path`, i.e.
+    config/first_version.yaml, and the key of each count) instead of the generated files that
+    copy them (results/search/search_counts.json, ...): a count that does not add up names what
+    to correct. The values are unchanged."""
+
+    def at(count: Count, key: str) -> Count:
+        return replace(count, source=f"{path}: {key}")
+
+    databases = tuple(
+        (name, at(count, f"search.databases[{number}].records ({name})"))
+        for number, (name, count) in enumerate(ident.databases, start=1)
+    )
+    ident = replace(
+        ident,
+        databases=databases,
+        records=at(ident.records, "search.databases (their sum)"),
+        dedup_records=at(ident.dedup_records, "search.records_total"),
+        duplicates=at(ident.duplicates, "dedup.duplicates_removed"),
+        unique_records=at(ident.unique_records, "search.records_total - dedup.duplicates_removed"),
+    )
+    keys = {key: f"screening.{key}" for key in SCREENING_KEYS if key != "reports_excluded"}
+    keys |= {"studies_included": "included.studies", "reports_included": "included.reports"}
+    counts = {key: at(getattr(screen, key), where) for key, where in keys.items()}
+    reasons = screen.reports_excluded
+    if reasons is not None:
+        reasons = tuple(
+            Reason(r.reason, at(r.count, f"screening.reports_excluded[{number}].n"))
+            for number, r in enumerate(reasons, start=1)
+        )
+    screen = replace(
+        screen,
+        **counts,
+        reports_excluded=reasons,
+        reports_excluded_source=f"{path}: screening.reports_excluded",
+    )
+    return ident, screen
+
+
 def build_flow(
     *,
     title: str,
@@ -503,8 +544,10 @@ def build_flow(
     search_path: str = "results/search/search_counts.json",
     dedup_path: str = "results/dedup/dedup_counts.json",
     screening_path: str = "results/screening/counts.json",
+    first_version_path: str | None = None,
 ) -> Flow:
-    """The flow of a new review (one window) or of an updated review (later windows)."""
+    """The flow of a new review (one window) or of an updated review (later windows). With
+    `first_version_path`, the counts of a reported first window are traced to that file."""
     windows = read_window_counts(search, dedup, search_path, dedup_path)
     if not isinstance(screening, dict) or "previous_version" not in screening:
         raise InputProblems(screening_path, ["'previous_version' is missing"])
@@ -513,6 +556,8 @@ def build_flow(
     )
     update_data = screening.get("update")
     first_ident = identification_of(windows[:1], search_path, dedup_path)
+    if first_version_path and windows[0].reported:
+        first_ident, first = traced_to_first_version(first_ident, first, str(first_version_path))
     reported = tuple(w.window for w in windows if w.reported)
     patients = Count(dataset.patients, f"{dataset.source}: rows") if dataset else None
     dataset_studies = Count(dataset.studies, f"{dataset.source}: study_id") if dataset else None
@@ -679,6 +724,7 @@ def load_flow(
         search_path=str(search_path),
         dedup_path=str(dedup_path),
         screening_path=str(screening_path),
+        first_version_path=str(first_version_path) if first_version_path else None,
     )
 
 

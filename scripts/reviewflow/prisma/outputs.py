@@ -18,6 +18,14 @@ from reviewflow.prisma.flow import (
 from reviewflow.report.pages import write_html_page
 
 
+def failed_sources(checks: Sequence[Check], *paths: str | None) -> str:
+    """The files the failed checks name (the first version's counts name
+    config/first_version.yaml, the file to correct), else every input."""
+    given = [str(p) for p in paths if p]
+    failed = " ".join(c.detail for c in checks if c.status == "failed")
+    return ", ".join([p for p in given if p in failed] or given)
+
+
 def build(
     *,
     title: str,
@@ -47,8 +55,8 @@ def build(
     for line in log_lines(flow, checks):
         if log is not None:
             log.info(line)
-    sources = ", ".join(p for p in (search_path, dedup_path, screening_path, dataset_path) if p)
-    raise_if_failed(checks, sources)
+    inputs = (first_version_path, search_path, dedup_path, screening_path, dataset_path)
+    raise_if_failed(checks, failed_sources(checks, *inputs))
     diagram = prisma_diagram.draw(flow)
     prisma_diagram.check_layout(diagram)
     if log is not None:

@@ -41,7 +41,8 @@ class Facts:
     title: str = ""
     version: Mapping[str, str] = field(default_factory=dict)  # versions.version_label
     versions: Sequence[Mapping] = ()  # declared versions (as_dict), in order
-    living: Mapping[str, Any] = field(default_factory=dict)  # config `living:`
+    # config `living:`, and `declared`: whether the review declares versions or a living mode
+    living: Mapping[str, Any] = field(default_factory=dict)
     search_counts: Mapping = field(default_factory=dict)
     search_logs: Mapping[str, Mapping] = field(default_factory=dict)  # window -> search_log
     dedup_counts: Mapping = field(default_factory=dict)
@@ -77,6 +78,12 @@ def answer_title(facts: Facts) -> Answer:
 
 
 def answer_living_title(facts: Facts) -> Answer:
+    if not facts.living.get("declared", True):
+        return (
+            "Not a living review: it declares no versions (config/versions.yaml) and no living "
+            "mode (living: in config/config.yaml)",
+            "config/config.yaml",
+        )
     if "living" in facts.title.lower():
         return f"“{facts.title}”", "report landing page (title)"
     return (

@@ -515,9 +515,10 @@ def previous_version_counts(first_version: Mapping) -> dict:
     `first_version` as `reviewflow.core.first_version.read_first_version` gives it."""
     screening, included = first_version["screening"], first_version["included"]
     counts = {key: screening.get(key) for key in COUNT_KEYS}
-    counts["reports_excluded"] = [
-        {"reason": item["reason"], "n": item.get("n")} for item in screening["reports_excluded"]
-    ]
+    reasons = screening["reports_excluded"]  # None: not reported
+    counts["reports_excluded"] = (
+        None if reasons is None else [{"reason": r["reason"], "n": r.get("n")} for r in reasons]
+    )
     counts["studies_included"] = included.get("studies")
     counts["reports_included"] = included.get("reports")
     return counts

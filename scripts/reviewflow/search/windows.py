@@ -52,8 +52,9 @@ from reviewflow.search.entrez import (
 from reviewflow.search.importers import ImportedFile, import_file
 
 EXPORT_INFO_KEYS = {"database", "platform", "date_run", "query", "limits", "notes"}
-# Counts reported for every window, even when a database was not searched (null).
-REPORTED_DATABASES = ("pubmed", "wos", "embase")
+# Every stored window searches PubMed (its search log says so); the other databases a window
+# lists are those the first version declares (`search.databases`) and those with an export.
+SEARCHED_EVERY_WINDOW = DATABASE_NAMES["pubmed"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -334,11 +335,16 @@ def unique_ids(records: list[dict[str, str]]) -> list[dict[str, str]]:
 # Counts and report
 
 
+def declared_databases(first_version: Mapping) -> list[str]:
+    """The databases the first version declares it searched (`search.databases`), in its order."""
+    return [entry["name"] for entry in first_version["search"]["databases"]]
+
+
 def first_version_window(first_version: Mapping) -> dict:
+    """The v1 entry: the databases the first version declares, with their reported counts (null:
+    not reported); a database it does not declare is not listed (it was not searched)."""
     search = first_version["search"]
-    names = {DATABASE_NAMES[db]: None for db in REPORTED_DATABASES}
-    for entry in search["databases"]:
-        names[entry["name"]] = entry["records"]
+    names = {entry["name"]: entry["records"] for entry in search["databases"]}
     return {
         "window": "v1",
         "reported": True,
@@ -352,12 +358,14 @@ def search_counts(
     first_version: Mapping, logs: Mapping[str, Mapping], summaries: Sequence[FileSummary]
 ) -> dict:
     """search_counts.json: v1 (reported counts) first, then every stored window, oldest first;
-    a database with no file in a window is null (not searched), never 0. PubMed was searched in
-    every stored window (its search log says so): a search that found nothing is 0."""
+    a database the first version declares with no file in a window is null (not searched), never
+    0. PubMed was searched in every stored window (its search log says so): a search that found
+    nothing is 0."""
     windows = [first_version_window(first_version)]
+    listed = dict.fromkeys([SEARCHED_EVERY_WINDOW, *declared_databases(first_version)])
     for window_id in sorted(logs, key=lambda w: (w.split("_")[1], w)):
         window = Window.from_id(window_id)
-        counts: dict[str, int | None] = {DATABASE_NAMES[db]: None for db in REPORTED_DATABASES}
+        counts: dict[str, int | None] = dict.fromkeys(listed)
         if logs[window_id].get("database") == DATABASE_NAMES["pubmed"]:
             counts[DATABASE_NAMES["pubmed"]] = 0
         for summary in summaries:

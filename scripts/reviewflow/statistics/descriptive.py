@@ -11,6 +11,7 @@ columns without an enum) and the columns the analysis file skips are left out.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -41,11 +42,50 @@ KEY = ["variable", "category"]
 STATISTIC_WORDS = {"mean_sd": "mean ± SD", "median_iqr": "median (Q1, Q3)", "n_percent": "n (%)"}
 
 
+# Spellings of one unit (lower case): a label that already carries any of them, e.g. "Age
+# (yrs)" for the unit `years`, does not get the unit again. Generic, not a review's knowledge.
+UNIT_SPELLINGS = (
+    ("years", "year", "yrs", "yr", "y"),
+    ("months", "month", "mos", "mo", "m"),
+    ("weeks", "week", "wks", "wk", "w"),
+    ("days", "day", "d"),
+    ("hours", "hour", "hrs", "hr", "h"),
+    ("percent", "per cent", "%", "pct"),
+    ("cm", "centimetres", "centimeters", "centimetre", "centimeter"),
+    ("mm", "millimetres", "millimeters", "millimetre", "millimeter"),
+    ("kg", "kilograms", "kilogram"),
+    ("g", "grams", "gram"),
+)
+# Where a label states a unit: "(years)", "[years]", ", years" at the end, " in years" at the end.
+UNIT_PLACES = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]|,\s*([^,]+)$|\bin\s+(\S+)$")
+
+
+def _unit_key(text: str) -> str:
+    return " ".join(str(text).lower().split()).rstrip(".")
+
+
+def carries_unit(label: str, unit: str) -> bool:
+    """Whether `label` already states `unit` (case aside, in any spelling of UNIT_SPELLINGS)."""
+    wanted = {_unit_key(unit)}
+    for spellings in UNIT_SPELLINGS:
+        if wanted & set(spellings):
+            wanted |= set(spellings)
+    stated = (next(g for g in m.groups() if g is not None) for m in UNIT_PLACES.finditer(label))
+    return any(_unit_key(text) in wanted for text in stated)
+
+
+def with_unit(label: str, unit: str | None) -> str:
+    """`label (unit)`, unless the label already carries the unit ("Age (years)" stays)."""
+    if not unit or carries_unit(label, unit):
+        return label
+    return f"{label} ({unit})"
+
+
 def label_of(column) -> str:
     """The column's `label` (codebook), else a readable form of its name (`age_years` -> `Age
-    years`), with its unit."""
+    years`), with its unit once."""
     label = getattr(column, "label", None) or column.name.replace("_", " ").capitalize()
-    return f"{label} ({column.unit})" if column.unit else label
+    return with_unit(label, column.unit)
 
 
 def described_columns(columns: Sequence, skip: Sequence[str], primary_key: str) -> list:

@@ -22,6 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.font_manager import FontProperties  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from reviewflow.core.io import atomic_path  # noqa: E402
@@ -87,7 +88,50 @@ def draw(frame: pd.DataFrame, spec: dict, settings: Settings) -> Figure:
     if spec.get("title"):
         figure.suptitle(fill_title(spec["title"], frame, settings), x=0.01, ha="left")
     figure.tight_layout()
+    fit_panel_titles(figure, list(np.atleast_1d(axes)))
     return figure
+
+
+PANEL_TITLE = {"fontsize": 11, "fontweight": "bold"}  # every panel's title, left-aligned
+TITLE_GAP = 8  # pixels kept between a panel's title and the next panel
+
+
+def wrap_to_width(text: str, width: float, fits) -> str:
+    """Greedy word wrap: each line satisfies `fits(line, width)` (a longer word stays whole)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and fits(f"{lines[-1]} {word}", width):
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def fit_panel_titles(figure: Figure, axes: list, passes: int = 4) -> None:
+    """Wrap each panel's title to the room it has, from its panel's left edge to the next
+    panel's labels (or the figure's edge), so that a long title never runs into the next panel;
+    the layout is redone for the wrapped titles (and the wrapping again for the new layout,
+    until it holds). Titles that fit are left as they are."""
+    renderer = figure.canvas.get_renderer()
+    font = FontProperties(size=PANEL_TITLE["fontsize"], weight=PANEL_TITLE["fontweight"])
+    titles = [ax.get_title(loc="left") for ax in axes]
+
+    def fits(line: str, width: float) -> bool:
+        return renderer.get_text_width_height_descent(line, font, ismath=False)[0] <= width
+
+    for _ in range(passes):
+        changed = False
+        for number, (ax, title) in enumerate(zip(axes, titles, strict=True)):
+            left = ax.get_window_extent(renderer).x0
+            after = axes[number + 1].get_tightbbox(renderer).x0 if number + 1 < len(axes) else None
+            room = (after if after is not None else figure.bbox.x1) - TITLE_GAP - left
+            shown = title if not title or fits(title, room) else wrap_to_width(title, room, fits)
+            if shown != ax.get_title(loc="left"):
+                ax.set_title(shown, loc="left", **PANEL_TITLE)
+                changed = True
+        if not changed:
+            return
+        figure.tight_layout()
 
 
 def panel_rows(frame: pd.DataFrame, panel: dict) -> list:
@@ -122,7 +166,7 @@ def hbar(ax, labels: list[str], shares: list[Proportion], color: str = BAR, titl
     ax.set_xlim(0, 125)
     ax.set_xticks([0, 25, 50, 75, 100])
     ax.set_xlabel("% of patients with the item reported")
-    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    ax.set_title(title, loc="left", **PANEL_TITLE)
     ax.spines[["top", "right"]].set_visible(False)
 
 
@@ -171,7 +215,7 @@ def paired_panel(ax, frame: pd.DataFrame, panel: dict, settings: Settings) -> No
         series.append((style["label"], style["color"], shares))
     paired_bars(ax, [bar["label"] for bar in panel["bars"]], series)
     title = fill_title(panel.get("title", ""), frame, settings)
-    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    ax.set_title(title, loc="left", **PANEL_TITLE)
     if "xlabel" in panel:
         ax.set_xlabel(panel["xlabel"])
 

@@ -12,6 +12,7 @@ Each reported figure is compared, number by number, at the precision it was prin
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,6 +23,8 @@ from reviewflow.statistics.recompute import Item, Values
 from reviewflow.statistics.reported import COUNT_FIELDS, Reported, figure_text
 
 STATUSES = ("match", "differs", "not_derivable")
+# A numbered section ("4", "4.1"), headed "Section 4.1"; any other section is free text.
+NUMBERED_SECTION = re.compile(r"^\d+(\.\d+)*$")
 COLUMNS = [
     "item",
     "section",
@@ -173,7 +176,7 @@ def reconciliation_markdown(rows: list[Row], source: str, publication: str = "")
     for section in dict.fromkeys(row.section for row in rows):
         lines += [
             "",
-            f"## Section {section}",
+            f"## {section_heading(section)}",
             "",
             "| item | reported | recomputed | status | note | article's wording |",
             "|---|---|---|---|---|---|",
@@ -190,6 +193,11 @@ def reconciliation_markdown(rows: list[Row], source: str, publication: str = "")
                 ]
                 lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def section_heading(section: str) -> str:
+    """`Section 4.1` for a numbered section; a heading ("Results", "Table 1") as it is."""
+    return f"Section {section}" if NUMBERED_SECTION.match(section) else section
 
 
 def md_cell(text: str) -> str:

@@ -39,7 +39,6 @@ from reviewflow.statistics.measures import Settings
 COUNT_FIELDS = ("n", "denominator")
 NUMBER_FIELDS = ("percent", "value", "low", "high")
 PRINTED_FIELDS = COUNT_FIELDS + NUMBER_FIELDS
-SECTION = re.compile(r"^\d+(\.\d+)*$")
 TEMPLATE_NAMES = ("cases", "month", "days_per_month")  # filled from the data or a conversion
 PERCENT_NAMES = ("n_cases", "share", "denominator")  # a percent_over_all reading's label
 
@@ -279,10 +278,10 @@ def reference_problems(declared: Declared) -> list[str]:
     details: set[str] = set()
     for key, entry in declared.items.items():
         where = f"item {key!r}"
-        if not SECTION.match(entry["section"]):
+        if not entry["section"].strip():
             problems.append(
-                f"{where}: section {entry['section']!r}: must be the article's section number "
-                'as text, e.g. "4.1"'
+                f"{where}: section is empty: the article's section as printed, a number "
+                '("4.1") or a heading ("Results")'
             )
         for field_name in ("description", "hint", "not_derivable"):
             if field_name in entry:
