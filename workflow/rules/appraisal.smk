@@ -23,7 +23,7 @@ wildcard_constraints:
 
 rule appraisal_template:
     input:
-        studies=f"{RESULTS}/extraction/studies.tsv",
+        studies=EXTRACTION_STUDIES,
         checklist=APPRAISAL_CHECKLIST,
     output:
         f"{RESULTS}/templates/appraisal_{{appraiser}}.xlsx",
@@ -44,7 +44,7 @@ rule appraisal_template:
 
 rule appraisal:
     input:
-        studies=f"{RESULTS}/extraction/studies.tsv",
+        studies=EXTRACTION_STUDIES,
         checklist=APPRAISAL_CHECKLIST,
         workbooks=lambda wildcards: existing_files(APPRAISAL_WORKBOOKS.values()),
         adjudication=lambda wildcards: existing_files([APPRAISAL_ADJUDICATION]),

@@ -53,7 +53,7 @@ rule extraction_read:
         mem_mb=1000,
         runtime=5,
     params:
-        digest=EXTRACTION_CONTENT,
+        digest=f"{EXTRACTION_CONTENT}\n{EXTRACTION_STUDIES_CONTENT}",
     script:
         "../../scripts/extraction_read.py"
 
