@@ -17,7 +17,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
-from scipy import stats as scipy_stats
 
 DAYS_PER_WEEK = 7
 
@@ -142,7 +141,10 @@ def p_text(p: float) -> str:
 
 def shapiro(data: np.ndarray) -> tuple[float | None, float | None]:
     """Shapiro-Wilk W and p; (None, None) when scipy says its result is not reliable (values
-    that differ only by rounding error: "range zero")."""
+    that differ only by rounding error: "range zero"). scipy is imported here, where it is used:
+    the rules that never test normality (figures, reconciliation) do not pay for it."""
+    from scipy import stats as scipy_stats
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = scipy_stats.shapiro(data)
