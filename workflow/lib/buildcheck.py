@@ -122,7 +122,8 @@ def _schema_validator(schema_path: Path):
     from referencing import Registry, Resource
 
     def load(path: Path) -> dict:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when built
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
 
     schema = load(schema_path)
     schema["$id"] = schema_path.resolve().as_uri()
