@@ -102,8 +102,9 @@ rule appraisal_methods:
         checklist=APPRAISAL_CHECKLIST,
         extraction_agreement=([f"{RESULTS}/extraction/agreement.tsv"] if EXTRACTORS else []),
         extraction_disagreements=([f"{RESULTS}/extraction/disagreements.tsv"] if EXTRACTORS else []),
-        # the dataset is built: the methods describe the extraction it was built from
-        cases=f"{RESULTS}/extraction/cases.tsv",
+        # the dataset is built: the methods describe the extraction it was built from (its
+        # values are not read: ancient, a cell edited does not rewrite the methods)
+        cases=ancient(f"{RESULTS}/extraction/cases.tsv"),
     output:
         f"{APPRAISAL_DIR}/methods.md",
     log:
