@@ -49,11 +49,13 @@ RUNS = ["full", "one-cell", "no-op", "check"]
 
 @dataclass
 class Usage:
-    """One command's wall seconds, CPU seconds and peak memory (MB) of its process tree."""
+    """One command's wall seconds, CPU seconds, peak memory (MB) of its process tree (sampled)
+    and the largest resident set of any one of its processes (MB, from os.wait4)."""
 
     wall: float
     cpu: float
     peak_mb: float
+    process_mb: float = 0.0
 
 
 def copy_workflow(dest: Path, source: Path = REPO) -> Path:
@@ -94,7 +96,7 @@ def measure(cmd: list[str], workdir: Path, log: Path, check: bool = True) -> Usa
         if not check:
             return None
         sys.exit(f"{' '.join(cmd)} failed in {workdir}:\n{log.read_text()[-5000:]}")
-    return Usage(wall, usage.ru_utime + usage.ru_stime, peak / 2**20)
+    return Usage(wall, usage.ru_utime + usage.ru_stime, peak / 2**20, usage.ru_maxrss / 2**10)
 
 
 def tree_rss(proc: psutil.Process) -> int:
@@ -196,7 +198,8 @@ def cell(values: list[Usage]) -> str:
     wall = statistics.median(u.wall for u in values)
     cpu = statistics.median(u.cpu for u in values)
     peak = statistics.median(u.peak_mb for u in values)
-    return f"{wall:.1f} s / {cpu:.1f} s / {peak:.0f} MB"
+    process = statistics.median(u.process_mb for u in values)
+    return f"{wall:.1f} s / {cpu:.1f} s / {peak:.0f} MB ({process:.0f})"
 
 
 def ratio(new: list[Usage], old: list[Usage], attr: str) -> str:
@@ -207,30 +210,44 @@ def ratio(new: list[Usage], old: list[Usage], attr: str) -> str:
     return f"{a / b:.2f}" if b else "n/a"
 
 
-def run_round(
-    label: str, tmp: Path, source: Path, round_: int, args, results: dict, rules: dict
-) -> None:
-    """One round of every run for the copy of `source` labelled `label`."""
-    workdir = copy_workflow(tmp / f"{label}-{round_}", source)
+def run_round(tmp: Path, sources: dict[str, Path], round_: int, args, results, rules) -> None:
+    """One round of every run, each run type for every copy in turn (so that a changing load
+    falls on both alike); the order of the copies alternates between rounds."""
     logs = tmp / "logs"
     logs.mkdir(exist_ok=True)
-    stem = f"{label}-{round_}"
-    results[label]["full"].append(snakemake(workdir, args.cores, logs / f"{stem}-full.log"))
-    rules[label] = rule_seconds(workdir)
-    results[label]["no-op"].append(snakemake(workdir, args.cores, logs / f"{stem}-noop.log"))
-    check = reviewflow_check(workdir, logs / f"{stem}-check.log")
-    if check is not None:
-        results[label]["check"].append(check)
-    change_one_cell(workdir, round_)
-    results[label]["one-cell"].append(snakemake(workdir, args.cores, logs / f"{stem}-cell.log"))
-    shutil.rmtree(workdir)
+    labels = list(sources) if round_ % 2 == 0 else list(sources)[::-1]
+    work = {
+        label: copy_workflow(tmp / f"{n}-{round_}", sources[label])
+        for n, label in enumerate(labels)
+    }
+    stem = {label: logs / f"{n}-{round_}" for n, label in enumerate(labels)}
+    for label in labels:
+        results[label]["full"].append(
+            snakemake(work[label], args.cores, Path(f"{stem[label]}-full.log"))
+        )
+        rules[label] = rule_seconds(work[label])
+    for label in labels:
+        results[label]["no-op"].append(
+            snakemake(work[label], args.cores, Path(f"{stem[label]}-noop.log"))
+        )
+    for label in labels:
+        check = reviewflow_check(work[label], Path(f"{stem[label]}-check.log"))
+        if check is not None:
+            results[label]["check"].append(check)
+    for label in labels:
+        change_one_cell(work[label], round_)
+        results[label]["one-cell"].append(
+            snakemake(work[label], args.cores, Path(f"{stem[label]}-cell.log"))
+        )
+        shutil.rmtree(work[label])
     for times in args.scales:
-        workdir = copy_workflow(tmp / f"{label}-x{times}-{round_}", source)
-        replicate(workdir, times)
-        log = logs / f"{stem}-x{times}.log"
-        results[label][f"x{times}"].append(snakemake(workdir, args.cores, log))
-        rules[f"{label} x{times}"] = rule_seconds(workdir)
-        shutil.rmtree(workdir)
+        for n, label in enumerate(labels):
+            workdir = copy_workflow(tmp / f"{n}-x{times}-{round_}", sources[label])
+            replicate(workdir, times)
+            log = Path(f"{stem[label]}-x{times}.log")
+            results[label][f"x{times}"].append(snakemake(workdir, args.cores, log))
+            rules[f"{label} x{times}"] = rule_seconds(workdir)
+            shutil.rmtree(workdir)
 
 
 def table(results: dict, labels: list[str], runs: list[str]) -> list[str]:
@@ -272,10 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_baseline:
             sources[labels[1]] = checkout(args.baseline, tmp / "baseline-checkout")
         for round_ in range(args.repeat):
-            # alternate the order, so that neither always runs first under a changing load
-            order = labels if round_ % 2 == 0 else labels[::-1]
-            for label in order:
-                run_round(label, tmp, sources[label], round_, args, results, rules)
+            run_round(tmp, sources, round_, args, results, rules)
     load_after = os.getloadavg()
 
     lines = [
@@ -284,7 +298,8 @@ def main(argv: list[str] | None = None) -> int:
         f"`snakemake --cores {args.cores}` over all targets of `rule all` in temporary copies of "
         "the workflow and its committed inputs (benchmarks/build.py); each cell: median wall "
         f"time / CPU time (user + system, all processes) / peak memory (sum of the process tree's "
-        f"resident sets) of {args.repeat} run(s); ratios: this checkout / baseline.",
+        f"resident sets; in brackets the largest single process) of {args.repeat} run(s); "
+        "ratios: this checkout / baseline.",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M')}; load average "
         f"(1, 5, 15 min) {' '.join(f'{v:.1f}' for v in load_before)} before, "
