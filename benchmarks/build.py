@@ -133,7 +133,10 @@ def reviewflow_check(workdir: Path, log: Path) -> Usage | None:
     if not has_check(workdir):
         return None
     cmd = [sys.executable, "-m", "reviewflow.cli", "check", str(workdir)]
-    return measure(cmd, workdir, log)
+    usage = measure(cmd, workdir, log, check=False)
+    if usage is None:
+        print(f"reviewflow check failed in {workdir} (see {log}); not counted", file=sys.stderr)
+    return usage
 
 
 def change_one_cell(workdir: Path, round_: int) -> None:
