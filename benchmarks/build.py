@@ -213,36 +213,41 @@ def ratio(new: list[Usage], old: list[Usage], attr: str) -> str:
     return f"{a / b:.2f}" if b else "n/a"
 
 
-def run_round(tmp: Path, sources: dict[str, Path], round_: int, args, results, rules) -> None:
+def run_round(tmp: Path, sources: dict[str, Path], round_: int, args, results, rules, done) -> None:
     """One round of every run, each run type for every copy in turn (so that a changing load
-    falls on both alike); the order of the copies alternates between rounds."""
+    falls on both alike); the order of the copies alternates between rounds. `done()` after
+    each run type (the table so far is written)."""
     logs = tmp / "logs"
     logs.mkdir(exist_ok=True)
     labels = list(sources) if round_ % 2 == 0 else list(sources)[::-1]
-    work = {
-        label: copy_workflow(tmp / f"{n}-{round_}", sources[label])
-        for n, label in enumerate(labels)
-    }
+    work = {}
+    if not args.scales_only:
+        work = {
+            label: copy_workflow(tmp / f"{n}-{round_}", sources[label])
+            for n, label in enumerate(labels)
+        }
     stem = {label: logs / f"{n}-{round_}" for n, label in enumerate(labels)}
-    for label in labels:
+    for label in work:
         results[label]["full"].append(
             snakemake(work[label], args.cores, Path(f"{stem[label]}-full.log"))
         )
         rules[label] = rule_seconds(work[label])
-    for label in labels:
+    done()
+    for label in work:
         results[label]["no-op"].append(
             snakemake(work[label], args.cores, Path(f"{stem[label]}-noop.log"))
         )
-    for label in labels:
+    for label in work:
         check = reviewflow_check(work[label], Path(f"{stem[label]}-check.log"))
         if check is not None:
             results[label]["check"].append(check)
-    for label in labels:
+    for label in work:
         change_one_cell(work[label], round_)
         results[label]["one-cell"].append(
             snakemake(work[label], args.cores, Path(f"{stem[label]}-cell.log"))
         )
         shutil.rmtree(work[label])
+    done()
     for times in args.scales:
         for n, label in enumerate(labels):
             workdir = copy_workflow(tmp / f"{n}-x{times}-{round_}", sources[label])
@@ -251,6 +256,7 @@ def run_round(tmp: Path, sources: dict[str, Path], round_: int, args, results, r
             results[label][f"x{times}"].append(snakemake(workdir, args.cores, log))
             rules[f"{label} x{times}"] = rule_seconds(workdir)
             shutil.rmtree(workdir)
+            done()
 
 
 def table(results: dict, labels: list[str], runs: list[str]) -> list[str]:
@@ -274,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--scales", type=int, nargs="*", default=[10, 40])
+    parser.add_argument(
+        "--scales-only", action="store_true", help="only the replicated reviews' builds"
+    )
     parser.add_argument("--out", type=Path, default=REPO / "results" / "benchmarks" / "build.md")
     args = parser.parse_args(argv)
 
@@ -286,15 +295,26 @@ def main(argv: list[str] | None = None) -> int:
     results = {label: {run: [] for run in runs} for label in labels}
     rules: dict[str, dict[str, float]] = {}
     load_before = os.getloadavg()
+    runs = runs if not args.scales_only else runs[len(RUNS) :]
+
+    def done() -> None:
+        write_report(args, labels, runs, results, rules, load_before)
+
     with tempfile.TemporaryDirectory(prefix="reviewflow-bench-") as tmp_name:
         tmp = Path(tmp_name)
         sources = {current: REPO}
         if not args.no_baseline:
             sources[labels[1]] = checkout(args.baseline, tmp / "baseline-checkout")
         for round_ in range(args.repeat):
-            run_round(tmp, sources, round_, args, results, rules)
-    load_after = os.getloadavg()
+            run_round(tmp, sources, round_, args, results, rules, done)
+    print(write_report(args, labels, runs, results, rules, load_before))
+    print(f"written to {args.out}")
+    return 0
 
+
+def write_report(args, labels, runs, results, rules, load_before) -> str:
+    """The table so far, written to `args.out`; returns its text."""
+    load_now = os.getloadavg()
     lines = [
         "# Build benchmark",
         "",
@@ -305,8 +325,8 @@ def main(argv: list[str] | None = None) -> int:
         "ratios: this checkout / baseline.",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M')}; load average "
-        f"(1, 5, 15 min) {' '.join(f'{v:.1f}' for v in load_before)} before, "
-        f"{' '.join(f'{v:.1f}' for v in load_after)} after.",
+        f"(1, 5, 15 min) {' '.join(f'{v:.1f}' for v in load_before)} at the start, "
+        f"{' '.join(f'{v:.1f}' for v in load_now)} now.",
         "",
         *table(results, labels, runs),
         "",
@@ -317,11 +337,9 @@ def main(argv: list[str] | None = None) -> int:
         ranked = sorted(times.items(), key=lambda item: -item[1])
         lines.append(f"- {label}: " + ", ".join(f"{rule} {s:.1f}" for rule, s in ranked[:12]))
     text = "\n".join(lines) + "\n"
-    print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
-    print(f"written to {args.out}")
-    return 0
+    return text
 
 
 if __name__ == "__main__":
