@@ -1,7 +1,7 @@
-"""Snakemake adapter of the report_pages_* rules: each named output is the HTML page of the input
-of the same name (reviewflow.report.pages.file_page), for the review's HTML report. Params: `titles`
-and `notes` by output name; optional `first_columns` by name, the columns a table page shows
-first."""
+"""Snakemake adapter of the report_pages rules (report_pages, report_pages_<stage>): each named
+output is the HTML page of the input of the same name (reviewflow.report.pages.file_page), for the
+review's HTML report. Params: `titles` and `notes` by output name; optional `first_columns` by
+name, the columns a table page shows first."""
 
 import logging
 

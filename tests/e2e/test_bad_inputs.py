@@ -42,6 +42,14 @@ def report_pages(report: Path) -> dict[str, str]:
     return {m.group(1): base64.b64decode(m.group(2)).decode("utf-8") for m in found}
 
 
+def planned_jobs(proc) -> set[str]:
+    """The rules a dry run would run (its "Job stats" table)."""
+    lines = proc.stdout.splitlines()
+    start = lines.index("Job stats:") + 3
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("total"))
+    return {line.split()[0] for line in lines[start:end]}
+
+
 def parse_error(proc) -> list[str]:
     return (proc.stdout + proc.stderr).strip().splitlines()[-2:]
 
@@ -77,6 +85,24 @@ def test_bad_inputs_against_a_built_review(workflow_dir):
     embedded = report_pages(workflow_dir / "results" / "report.html")
     assert "cases.html" in embedded and len(embedded) > 10
     assert [name for name, page in embedded.items() if STALE_MARK in page] == []
+
+
+    # a patient's cell edited: what follows the extraction re-runs, never the search, the
+    # deduplication, the screening or the appraisal (the studies sheet is the same; issue 21)
+    book = load_workbook(workbook)
+    book["cases"]["F2"] = 38
+    book.save(workbook)
+    jobs = planned_jobs(run_snakemake(workflow_dir, "--dry-run"))
+    assert {"extraction_read", "dataset_harmonise", "statistics_summary", "prisma"} <= jobs
+    assert not jobs & {"search_records", "dedup", "screen_records", "screening_sheet", "appraisal"}
+    # a study's cell edited: deduplication and screening (they match the included studies) too
+    book["studies"]["D2"] = "A title of the first study"
+    book.save(workbook)
+    assert {"dedup", "screen_records", "appraisal"} <= planned_jobs(
+        run_snakemake(workflow_dir, "--dry-run")
+    )
+    workbook.write_bytes(before)
+    assert "Nothing to be done" in run_snakemake(workflow_dir, "--dry-run").stdout
 
     # config/config.yaml: a second normality_alpha, then a typo: located, at parse time
     config = workflow_dir / "config" / "config.yaml"

@@ -3,12 +3,20 @@ domains too), the SVG is reproducible, and each panel kind draws what its declar
 
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.text import Text
 
 from reviewflow.extraction.codebook import load_codebook
 from reviewflow.statistics.analysis_file import Analysis, Settings, load_analysis
-from reviewflow.statistics.figures import combinations, draw, write_figure, write_figures
+from reviewflow.statistics.figures import (
+    GRID_MAX_ROWS,
+    combinations,
+    draw,
+    grid_figure,
+    write_figure,
+    write_figures,
+)
 
 from .statistics_cases import make_cases
 
@@ -151,3 +159,70 @@ def title_of(ax) -> Text:
     """The drawn text of an axes' left-aligned title."""
     wanted = ax.get_title(loc="left")
     return next(c for c in ax.get_children() if isinstance(c, Text) and c.get_text() == wanted)
+
+
+def grid_cases(n: int) -> pd.DataFrame:
+    """`n` patients with two flags, every other one present."""
+    flags = pd.array([i % 2 == 0 for i in range(n)], dtype="boolean")
+    return pd.DataFrame(
+        {"case_id": [f"P{i + 1}" for i in range(n)], "treated": flags, "course": ~flags}
+    )
+
+
+def grid_panel(**extra) -> dict:
+    """Eight columns of one domain, then two long-named domains of one column each."""
+    area = [{"label": f"a{i}", "column": "treated"} for i in range(8)]
+    return {
+        "kind": "grid",
+        "title": "All {n} cases",
+        "row_label": ["case_id"],
+        "domains": [
+            {"name": "Area", "color": "#4C72B0", "columns": area},
+            {
+                "name": "Initial treatment",
+                "color": "#123456",
+                "columns": [{"label": "t", "column": "treated"}],
+            },
+            {
+                "name": "Course",
+                "color": "#654321",
+                "columns": [{"label": "c", "column": "course"}],
+            },
+        ],
+        **extra,
+    }
+
+
+def test_a_grid_of_many_patients_draws_at_most_max_rows_and_names_the_table():
+    settings = Settings(not_reported_values=("not_reported",))
+    figure = grid_figure(grid_cases(250), grid_panel(max_rows=30), settings)
+    ax = figure.axes[0]
+    labels = [tick.get_text() for tick in ax.get_yticklabels()]
+    assert labels[0] == "P1" and labels[-1] == "P30" and len(labels) == 30
+    title = ax.get_title(loc="left")
+    assert title.startswith("All 250 cases\nthe first 30 of 250 patients (max_rows); all of")
+    assert "cases.csv" in title
+    plt.close(figure)
+    default = grid_figure(grid_cases(GRID_MAX_ROWS + 5), grid_panel(), settings)
+    assert len(default.axes[0].get_yticklabels()) == GRID_MAX_ROWS
+    plt.close(default)
+    small = grid_figure(grid_cases(4), grid_panel(), settings)
+    assert small.axes[0].get_title(loc="left") == "All 4 cases"  # nothing said when all fit
+    plt.close(small)
+
+
+def test_long_domain_names_over_narrow_domains_do_not_run_into_each_other():
+    """Issue 19: "Initial treatment" over one column ran into its neighbour ("Initial
+    treatmeCourse"); the neighbour goes on a line of its own below."""
+    figure = grid_figure(grid_cases(5), grid_panel(), Settings(not_reported_values=()))
+    ax = figure.axes[0]
+    renderer = figure.canvas.get_renderer()
+    names = {t.get_text(): t for t in ax.texts}
+    assert set(names) == {"Area", "Initial treatment", "Course"}
+    first = names["Initial treatment"].get_window_extent(renderer)
+    second = names["Course"].get_window_extent(renderer)
+    assert not first.overlaps(second)
+    assert second.y1 <= first.y0  # on the next line
+    grid = ax.get_window_extent(renderer)
+    assert grid.x0 <= first.x0 and second.x1 <= grid.x1  # within the grid's width
+    plt.close(figure)

@@ -1,13 +1,17 @@
 """Quality checks: plausible ranges, contradictions, possible duplicates, folded spellings."""
 
 import dataclasses
+from itertools import combinations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reviewflow.core.errors import InputProblems
 from reviewflow.dataset.build import build_dataset
 from reviewflow.dataset.harmonise import harmonise
 from reviewflow.dataset.qc import (
+    candidate_pairs,
     consistency_issues,
     duplicate_pairs,
     duplicates_by_case,
@@ -174,3 +178,33 @@ def test_a_bad_consistency_check_is_located():
         f"{where}.when: 'equal': unknown condition: one of above, all_true, any_reported, "
         "at_most, differs, equals, not_reported, not_starting_with, reported",
     ]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["female", "male", None]),
+            st.one_of(st.none(), st.integers(0, 12), st.floats(0, 12, allow_nan=False)),
+        ),
+        max_size=40,
+    ),
+    st.sampled_from([0, 0.5, 1, 3]),
+)
+def test_candidate_pairs_are_the_pairs_of_every_combination_that_could_match(values, at_most):
+    """Blocking on `equal` and sweeping the first `within` column finds exactly the pairs a
+    comparison of every two rows would keep, in the same order (issue 21: no square time)."""
+    rows = [{"sex": sex, "age": age} for sex, age in values]
+    settings = {
+        "equal": [{"column": "sex"}],
+        "within": [{"column": "age", "at_most": at_most}],
+    }
+    expected = [
+        (i, j)
+        for i, j in combinations(range(len(rows)), 2)
+        if rows[i]["sex"] is not None
+        and rows[i]["sex"] == rows[j]["sex"]
+        and rows[i]["age"] is not None
+        and rows[j]["age"] is not None
+        and abs(rows[i]["age"] - rows[j]["age"]) <= at_most
+    ]
+    assert candidate_pairs(rows, settings) == expected

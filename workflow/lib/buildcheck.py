@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import hashlib
 import json
 import os
@@ -134,7 +135,8 @@ def _schema_validator(schema_path: Path):
     from referencing import Registry, Resource
 
     def load(path: Path) -> dict:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when built
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
 
     schema = load(schema_path)
     schema["$id"] = schema_path.resolve().as_uri()
@@ -527,24 +529,58 @@ def workbook_content(path: str | Path) -> list:
     return content
 
 
+def sheet_digest(path: str | Path, sheet: str, files: list[str | Path]) -> str:
+    """SHA-256 of one sheet's `workbook_content` and of the bytes of `files` (the codebook and
+    vocabulary that read it); "" when one cannot be read."""
+    try:
+        content = _workbook_content_cached(str(path), *_stamp(path))
+        digest = hashlib.sha256(
+            json.dumps([s for s in content if s["sheet"] == sheet], sort_keys=True).encode()
+        )
+        for file in files:
+            digest.update(Path(file).read_bytes())
+    except Exception:  # noqa: BLE001 - anything unreadable: not the same, read it again
+        return ""
+    return digest.hexdigest()
+
+
+def studies_unchanged(digest_file: str | Path, digest: str, studies: str | Path) -> bool:
+    """Whether the studies table exists and was written from the studies sheet, codebook and
+    vocabulary that give `digest` (line 2 of the digest file): reading them again gives the
+    same table."""
+    return bool(digest) and Path(studies).exists() and recorded_digest(digest_file, 1) == digest
+
+
+def _stamp(path: str | Path) -> tuple[int, int]:
+    info = Path(path).stat()
+    return info.st_mtime_ns, info.st_size
+
+
+@functools.lru_cache(maxsize=4)
+def _workbook_content_cached(path: str, mtime_ns: int, size: int) -> list:
+    """`workbook_content`, read once per version of the file while snakemake reads the rules."""
+    return workbook_content(path)
+
+
 def workbook_digest(path: str | Path) -> str:
     """SHA-256 of `workbook_content`; "" when the file cannot be read as a workbook or would
     inflate beyond what is read (the rule that reads it says why)."""
     if unzipped_size_problem(path):
         return ""
     try:
-        content = workbook_content(path)
+        content = _workbook_content_cached(str(path), *_stamp(path))
     except Exception:  # noqa: BLE001 - any unreadable workbook: not the same, read it again
         return ""
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
-def recorded_digest(digest_file: str | Path) -> str:
-    """The workbook digest the last extraction wrote, or ""."""
+def recorded_digest(digest_file: str | Path, line: int = 0) -> str:
+    """The workbook digest the last extraction wrote (line 1: its studies sheet's), or ""."""
     try:
-        return Path(digest_file).read_text(encoding="utf-8").strip()
+        lines = Path(digest_file).read_text(encoding="utf-8").splitlines() or [""]
     except OSError:
         return ""
+    return lines[line].strip() if line < len(lines) else ""
 
 
 def extraction_mode_problems(config: dict, config_files: list[str]) -> list[str]:

@@ -23,7 +23,7 @@ wildcard_constraints:
 
 rule appraisal_template:
     input:
-        studies=f"{RESULTS}/extraction/studies.tsv",
+        studies=EXTRACTION_STUDIES,
         checklist=APPRAISAL_CHECKLIST,
     output:
         f"{RESULTS}/templates/appraisal_{{appraiser}}.xlsx",
@@ -44,7 +44,7 @@ rule appraisal_template:
 
 rule appraisal:
     input:
-        studies=f"{RESULTS}/extraction/studies.tsv",
+        studies=EXTRACTION_STUDIES,
         checklist=APPRAISAL_CHECKLIST,
         workbooks=lambda wildcards: existing_files(APPRAISAL_WORKBOOKS.values()),
         adjudication=lambda wildcards: existing_files([APPRAISAL_ADJUDICATION]),
@@ -102,8 +102,9 @@ rule appraisal_methods:
         checklist=APPRAISAL_CHECKLIST,
         extraction_agreement=([f"{RESULTS}/extraction/agreement.tsv"] if EXTRACTORS else []),
         extraction_disagreements=([f"{RESULTS}/extraction/disagreements.tsv"] if EXTRACTORS else []),
-        # the dataset is built: the methods describe the extraction it was built from
-        cases=f"{RESULTS}/extraction/cases.tsv",
+        # the dataset is built: the methods describe the extraction it was built from (its
+        # values are not read: ancient, a cell edited does not rewrite the methods)
+        cases=ancient(f"{RESULTS}/extraction/cases.tsv"),
     output:
         f"{APPRAISAL_DIR}/methods.md",
     log:

@@ -15,6 +15,21 @@ RESULTS = "results"
 LOGS = f"{RESULTS}/logs"
 BENCHMARKS = f"{RESULTS}/benchmarks"
 
+# The studies table, read by dedup, screening, appraisal and living. When it was written from the
+# studies sheet, codebook and vocabulary that are there now (their digest: line 2 of the digest
+# file extraction_read writes), reading them again gives the same table: its time stamp is then
+# ignored (ancient), so that a patient's cell edited re-runs nothing before the extraction.
+EXTRACTION_STUDIES = f"{RESULTS}/extraction/studies.tsv"
+EXTRACTION_STUDIES_CONTENT = buildcheck.sheet_digest(
+    config["extraction"]["workbook"],
+    "studies",
+    [config["extraction"]["codebook"], config["dataset"]["vocabulary"]],
+)
+if not config["extraction"].get("extractors") and buildcheck.studies_unchanged(
+    f"{RESULTS}/extraction/workbook_digest.txt", EXTRACTION_STUDIES_CONTENT, EXTRACTION_STUDIES
+):
+    EXTRACTION_STUDIES = ancient(EXTRACTION_STUDIES)
+
 # Categories of the HTML report (`snakemake --report results/report.html`), numbered in the order
 # the data flow because the report's menu sorts them by name. No category may be called
 # "Statistics" or "Workflow": the report already has link targets of those names, and docutils

@@ -8,7 +8,7 @@ rule dedup:
     input:
         records=f"{RESULTS}/search/records.tsv",
         search_counts=f"{RESULTS}/search/search_counts.json",
-        studies=f"{RESULTS}/extraction/studies.tsv",
+        studies=EXTRACTION_STUDIES,
         decisions=config["dedup"]["decisions"],
         first_version=config["review"]["first_version"],
         rules=f"{LIBRARY_DIR}/dedup/dedup_rules.yaml",

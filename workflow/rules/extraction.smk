@@ -62,7 +62,7 @@ if not config["extraction"].get("extractors"):
             mem_mb=1000,
             runtime=5,
         params:
-            digest=EXTRACTION_CONTENT,
+            digest=f"{EXTRACTION_CONTENT}\n{EXTRACTION_STUDIES_CONTENT}",
         script:
             "../../scripts/extraction_read.py"
 

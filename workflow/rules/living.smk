@@ -51,7 +51,7 @@ rule living_whats_new:
     input:
         cases=f"{RESULTS}/dataset/cases.csv",
         cases_raw=f"{RESULTS}/extraction/cases.tsv",
-        studies=f"{RESULTS}/extraction/studies.tsv",
+        studies=EXTRACTION_STUDIES,
         summary=f"{STATISTICS_DIR}/summary.tsv",
         reconciliation=f"{STATISTICS_DIR}/reconciliation.tsv",
         descriptive=DESCRIPTIVE,

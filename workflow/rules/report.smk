@@ -2,252 +2,159 @@
 # PDFs and HTML inline but offers TSV, CSV, Markdown and JSON only as downloads. So every table or
 # document a reader of the review reads is also written, next to it, as a small self-contained
 # HTML page (scripts/reviewflow/report/pages.py), which carries the caption of the file it shows.
-# Each rule's named outputs are the pages of its inputs of the same name; titles and notes are
-# given per name. Included after the stage rule files, whose outputs these rules read.
+# The rule's named outputs are the pages of its inputs of the same name; titles and notes are
+# given per name. Included after the stage rule files, whose outputs it reads. The pages of the
+# stages up to PRISMA are made in one job: each page takes milliseconds, a job of its own a Python
+# start and the pandas import (the pages of the appraisal and of double extraction stay with
+# their stages, which a workbook edit does not re-run).
 
 
-rule report_pages_search:
+rule report_pages:
     input:
         search_report=rules.search_summary.output.report,
+        dedup_counts=rules.dedup.output.counts,
+        dedup_duplicates=rules.dedup.output.duplicates,
+        dedup_uncertain=rules.dedup.output.uncertain,
+        dedup_related=rules.dedup.output.related,
+        screening_counts=rules.screen_records.output.counts,
+        screening_log=rules.screen_records.output.log,
+        screening_conflicts=rules.screen_records.output.conflicts,
+        screening_agreement=rules.screen_records.output.agreement,
+        dataset_cases=rules.dataset_harmonise.output.cases,
+        dataset_qc=rules.dataset_harmonise.output.qc,
+        dataset_codebook=rules.dataset_codebook.output[0],
+        statistics_summary=rules.statistics_summary.output.summary,
+        statistics_reconciliation=rules.reconciliation.output.markdown,
+        statistics_characteristics=rules.characteristics.output.markdown,
+        statistics_descriptive=rules.descriptive.output.markdown,
+        prisma_counts=rules.prisma.output.counts,
     output:
         search_report=report(
             f"{RESULTS}/search/search_report.html",
             caption="../report/search/search_report.rst",
             category=REPORT_SEARCH,
         ),
-    log:
-        f"{LOGS}/report_pages_search/report_pages_search.log",
-    benchmark:
-        f"{BENCHMARKS}/report_pages_search.tsv"
-    conda:
-        "../../envs/report.yaml"
-    resources:
-        mem_mb=500,
-        runtime=5,
-    params:
-        titles={"search_report": "Search report (PRISMA-S)"},
-        notes={},
-    script:
-        "../../scripts/report_pages.py"
-
-
-rule report_pages_dedup:
-    input:
-        counts=rules.dedup.output.counts,
-        duplicates=rules.dedup.output.duplicates,
-        uncertain=rules.dedup.output.uncertain,
-        related=rules.dedup.output.related,
-    output:
-        counts=report(
+        dedup_counts=report(
             f"{RESULTS}/dedup/dedup_counts.html",
             caption="../report/dedup/dedup_counts.rst",
             category=REPORT_DEDUP,
         ),
-        duplicates=report(
+        dedup_duplicates=report(
             f"{RESULTS}/dedup/duplicates.html",
             caption="../report/dedup/duplicates.rst",
             category=REPORT_DEDUP,
         ),
-        uncertain=report(
+        dedup_uncertain=report(
             f"{RESULTS}/dedup/uncertain_pairs.html",
             caption="../report/dedup/uncertain_pairs.rst",
             category=REPORT_DEDUP,
         ),
-        related=report(
+        dedup_related=report(
             f"{RESULTS}/dedup/related_versions.html",
             caption="../report/dedup/related_versions.rst",
             category=REPORT_DEDUP,
         ),
-    log:
-        f"{LOGS}/report_pages_dedup/report_pages_dedup.log",
-    benchmark:
-        f"{BENCHMARKS}/report_pages_dedup.tsv"
-    conda:
-        "../../envs/report.yaml"
-    resources:
-        mem_mb=500,
-        runtime=5,
-    params:
-        titles={
-            "counts": "Deduplication counts per search window",
-            "duplicates": "Duplicate records removed",
-            "uncertain": "Uncertain pairs (for reviewers)",
-            "related": "Related versions (preprints and their published versions)",
-        },
-        notes={
-            "counts": "null: the count was not reported (first version) or does not apply.",
-        },
-    script:
-        "../../scripts/report_pages.py"
-
-
-rule report_pages_screening:
-    input:
-        counts=rules.screen_records.output.counts,
-        log=rules.screen_records.output.log,
-        conflicts=rules.screen_records.output.conflicts,
-        agreement=rules.screen_records.output.agreement,
-    output:
-        counts=report(
+        screening_counts=report(
             f"{SCREENING}/counts.html",
             caption="../report/screening/counts.rst",
             category=REPORT_SCREENING,
         ),
-        log=report(
+        screening_log=report(
             f"{SCREENING}/screening_log.html",
             caption="../report/screening/screening_log.rst",
             category=REPORT_SCREENING,
         ),
-        conflicts=report(
+        screening_conflicts=report(
             f"{SCREENING}/conflicts.html",
             caption="../report/screening/conflicts.rst",
             category=REPORT_SCREENING,
         ),
-        agreement=report(
+        screening_agreement=report(
             f"{SCREENING}/agreement.html",
             caption="../report/screening/agreement.rst",
             category=REPORT_SCREENING,
         ),
-    log:
-        f"{LOGS}/report_pages_screening/report_pages_screening.log",
-    benchmark:
-        f"{BENCHMARKS}/report_pages_screening.tsv"
-    conda:
-        "../../envs/report.yaml"
-    resources:
-        mem_mb=500,
-        runtime=5,
-    params:
-        titles={
-            "counts": "Screening counts (PRISMA)",
-            "log": "Screening log",
-            "conflicts": "Conflicts between reviewers",
-            "agreement": "Agreement between reviewers",
-        },
-        notes={
-            "counts": "null: not reported by the first version's article (previous_version), "
-            "or no search update yet (update).",
-        },
-    script:
-        "../../scripts/report_pages.py"
-
-
-rule report_pages_dataset:
-    input:
-        cases=rules.dataset_harmonise.output.cases,
-        qc=rules.dataset_harmonise.output.qc,
-        codebook=rules.dataset_codebook.output[0],
-    output:
-        cases=report(
+        dataset_cases=report(
             f"{RESULTS}/dataset/cases.html",
             caption="../report/dataset/cases.rst",
             category=REPORT_DATASET,
         ),
-        qc=report(
+        dataset_qc=report(
             f"{RESULTS}/dataset/qc_issues.html",
             caption="../report/dataset/qc_issues.rst",
             category=REPORT_DATASET,
         ),
-        codebook=report(
+        dataset_codebook=report(
             f"{RESULTS}/dataset/codebook.html",
             caption="../report/dataset/codebook.rst",
             category=REPORT_DATASET,
         ),
-    log:
-        f"{LOGS}/report_pages_dataset/report_pages_dataset.log",
-    benchmark:
-        f"{BENCHMARKS}/report_pages_dataset.tsv"
-    conda:
-        "../../envs/report.yaml"
-    resources:
-        mem_mb=500,
-        runtime=5,
-    params:
-        titles={
-            "cases": "Dataset: one row per patient",
-            "qc": "Quality checks of the dataset",
-            "codebook": "Data dictionary of the dataset",
-        },
-        notes={
-            "cases": "Empty cell: not described in the case report (never a guessed false).",
-        },
-    script:
-        "../../scripts/report_pages.py"
-
-
-rule report_pages_statistics:
-    input:
-        summary=rules.statistics_summary.output.summary,
-        reconciliation=rules.reconciliation.output.markdown,
-        characteristics=rules.characteristics.output.markdown,
-        descriptive=rules.descriptive.output.markdown,
-    output:
-        summary=report(
+        statistics_summary=report(
             f"{STATISTICS_DIR}/summary.html",
             caption="../report/statistics/summary.rst",
             category=REPORT_STATISTICS,
         ),
-        reconciliation=report(
+        statistics_reconciliation=report(
             f"{STATISTICS_DIR}/reconciliation.html",
             caption="../report/statistics/reconciliation.rst",
             category=REPORT_STATISTICS,
         ),
-        characteristics=report(
+        statistics_characteristics=report(
             f"{STATISTICS_DIR}/characteristics.html",
             caption="../report/statistics/characteristics.rst",
             category=REPORT_STATISTICS,
         ),
-        descriptive=report(
+        statistics_descriptive=report(
             f"{STATISTICS_DIR}/descriptive.html",
             caption="../report/statistics/descriptive.rst",
             category=REPORT_STATISTICS,
         ),
-    log:
-        f"{LOGS}/report_pages_statistics/report_pages_statistics.log",
-    benchmark:
-        f"{BENCHMARKS}/report_pages_statistics.tsv"
-    conda:
-        "../../envs/report.yaml"
-    resources:
-        mem_mb=500,
-        runtime=5,
-    params:
-        titles={
-            "summary": "Results of sections 4.1-4.6, recomputed",
-            "reconciliation": "Reconciliation of the published results",
-            "characteristics": "Characteristics of the patients",
-            "descriptive": "Descriptive table of every dataset column",
-        },
-        notes={},
-    script:
-        "../../scripts/report_pages.py"
-
-
-rule report_pages_prisma:
-    input:
-        counts=rules.prisma.output.counts,
-    output:
-        counts=report(
+        prisma_counts=report(
             f"{RESULTS}/prisma/prisma_counts.html",
             caption="../report/prisma/prisma_counts.rst",
             category=REPORT_PRISMA,
         ),
     log:
-        f"{LOGS}/report_pages_prisma/report_pages_prisma.log",
+        f"{LOGS}/report_pages/report_pages.log",
     benchmark:
-        f"{BENCHMARKS}/report_pages_prisma.tsv"
+        f"{BENCHMARKS}/report_pages.tsv"
     conda:
         "../../envs/report.yaml"
     resources:
         mem_mb=500,
         runtime=5,
     params:
-        titles={"counts": "PRISMA 2020 counts (PRISMA2020 app upload format)"},
+        titles={
+            "search_report": "Search report (PRISMA-S)",
+            "dedup_counts": "Deduplication counts per search window",
+            "dedup_duplicates": "Duplicate records removed",
+            "dedup_uncertain": "Uncertain pairs (for reviewers)",
+            "dedup_related": "Related versions (preprints and their published versions)",
+            "screening_counts": "Screening counts (PRISMA)",
+            "screening_log": "Screening log",
+            "screening_conflicts": "Conflicts between reviewers",
+            "screening_agreement": "Agreement between reviewers",
+            "dataset_cases": "Dataset: one row per patient",
+            "dataset_qc": "Quality checks of the dataset",
+            "dataset_codebook": "Data dictionary of the dataset",
+            "statistics_summary": "Results of sections 4.1-4.6, recomputed",
+            "statistics_reconciliation": "Reconciliation of the published results",
+            "statistics_characteristics": "Characteristics of the patients",
+            "statistics_descriptive": "Descriptive table of every dataset column",
+            "prisma_counts": "PRISMA 2020 counts (PRISMA2020 app upload format)",
+        },
         notes={
-            "counts": "The rows of the PRISMA2020 template with the counts in column n "
+            "dedup_counts": "null: the count was not reported (first version) or does not apply.",
+            "screening_counts": "null: not reported by the first version's article "
+            "(previous_version), or no search update yet (update).",
+            "dataset_cases": "Empty cell: not described in the case report "
+            "(never a guessed false).",
+            "prisma_counts": "The rows of the PRISMA2020 template with the counts in column n "
             "(shown second); NA: not a number (not reported, or no such step in this review).",
         },
-        first_columns={"counts": ["data", "n", "description"]},
+        first_columns={
+            "prisma_counts": ["data", "n", "description"],
+        },
     script:
         "../../scripts/report_pages.py"
 
@@ -308,12 +215,7 @@ rule report_pages_outcomes_usable:
 
 
 REPORT_TARGETS = [
-    *rules.report_pages_search.output,
-    *rules.report_pages_dedup.output,
-    *rules.report_pages_screening.output,
-    *rules.report_pages_dataset.output,
-    *rules.report_pages_statistics.output,
-    *rules.report_pages_prisma.output,
+    *rules.report_pages.output,
     *expand(f"{OUTCOMES_DIR}/{{name}}.html", name=STATISTICS_OUTCOMES),
     *([f"{STATISTICS_DIR}/outcomes_usable_n.html"] if STATISTICS_OUTCOMES else []),
 ]

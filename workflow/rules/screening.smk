@@ -17,7 +17,7 @@ SCREENING_SETTINGS = {
 rule screen_records:
     input:
         records=f"{RESULTS}/dedup/unique_records.tsv",
-        studies=f"{RESULTS}/extraction/studies.tsv",
+        studies=EXTRACTION_STUDIES,
         first_version=config["review"]["first_version"],
         # every file of the reviewers' folder: a new or changed file reruns the stage
         decisions=lambda wildcards: decision_file_paths(SCREENING_DECISIONS_DIR),
@@ -91,7 +91,7 @@ rule screening_new_studies:
     input:
         records=f"{RESULTS}/dedup/unique_records.tsv",
         log=rules.screen_records.output.log,
-        studies=f"{RESULTS}/extraction/studies.tsv",
+        studies=EXTRACTION_STUDIES,
     output:
         tsv=f"{SCREENING}/new_studies.tsv",
         xlsx=report(

@@ -23,7 +23,7 @@ ANALYSIS_INPUTS = {
 STATISTICS_SETTINGS = {
     key: config["statistics"][key] for key in ("normality_alpha", "quantile_method")
 }
-# One job per figure the analysis file declares.
+# The figures the analysis file declares.
 STATISTICS_FIGURES = figure_names(ANALYSIS)
 # One job per outcome analysis; a Kaplan-Meier figure for each survival analysis.
 OUTCOMES_DIR = f"{STATISTICS_DIR}/outcomes"
@@ -175,29 +175,30 @@ rule characteristics:
         "../../scripts/characteristics.py"
 
 
-rule statistics_figures:
-    input:
-        **ANALYSIS_INPUTS,
-    output:
-        svg=report(
-            f"{FIGURES_DIR}/{{name}}.svg",
-            caption="../report/statistics/figures.rst",
-            category=REPORT_FIGURES,
-        ),
-        png=f"{FIGURES_DIR}/{{name}}.png",
-    log:
-        f"{LOGS}/statistics_figures/{{name}}.log",
-    benchmark:
-        f"{BENCHMARKS}/statistics_figures/{{name}}.tsv"
-    wildcard_constraints:
-        name="|".join(STATISTICS_FIGURES) or "(?!)",
-    conda:
-        "../../envs/statistics.yaml"
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    script:
-        "../../scripts/statistics_figures.py"
+# The declared figures in one job (they read the same inputs, so they are always drawn together).
+if STATISTICS_FIGURES:
+
+    rule statistics_figures:
+        input:
+            **ANALYSIS_INPUTS,
+        output:
+            svg=report(
+                expand(f"{FIGURES_DIR}/{{name}}.svg", name=STATISTICS_FIGURES),
+                caption="../report/statistics/figures.rst",
+                category=REPORT_FIGURES,
+            ),
+            png=expand(f"{FIGURES_DIR}/{{name}}.png", name=STATISTICS_FIGURES),
+        log:
+            f"{LOGS}/statistics_figures/statistics_figures.log",
+        benchmark:
+            f"{BENCHMARKS}/statistics_figures.tsv"
+        conda:
+            "../../envs/statistics.yaml"
+        resources:
+            mem_mb=1000,
+            runtime=5,
+        script:
+            "../../scripts/statistics_figures.py"
 
 
 rule statistics_outcome:

@@ -9,6 +9,7 @@ tests/test_parse_time.py checks that the rule files import nothing else.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import json
 import os
 import re
@@ -176,12 +177,23 @@ def decision_file_paths(folder: str | Path) -> list[str]:
 # Statistics: the analysis file (see reviewflow.statistics.analysis_file)
 
 
+def _analysis_file(path: str | os.PathLike):
+    """The analysis file's data, read once per version of the file while the rules are read."""
+    info = Path(path).stat()
+    return _read_once(str(path), info.st_mtime_ns, info.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_once(path: str, mtime_ns: int, size: int):
+    return read_yaml(path)
+
+
 def figure_names(path: str | os.PathLike) -> list[str]:
     """The figures declared in the analysis file (for the workflow's targets); [] when the file
     cannot be read, so that the rule that checks the file reports why."""
     try:
-        data = read_yaml(path)
-    except InputProblems:
+        data = _analysis_file(path)
+    except (InputProblems, OSError):
         return []
     figures = data.get("figures") if isinstance(data, dict) else None
     return [str(name) for name in figures] if isinstance(figures, dict) else []
@@ -208,8 +220,8 @@ def outcome_names(path: str | os.PathLike, kind: str | None = None) -> list[str]
 def optional_inputs(path: str | os.PathLike) -> list[str]:
     """Files the sensitivity analyses read: each required one, and each optional one that exists."""
     try:
-        data = read_yaml(path)
-    except InputProblems:
+        data = _analysis_file(path)
+    except (InputProblems, OSError):
         return []
     analyses = data.get("sensitivity") if isinstance(data, dict) else None
     files = []

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from frictionless import Package
 
 from reviewflow.core.errors import InputProblems
 from reviewflow.core.io import write_json
@@ -69,7 +68,10 @@ def package_descriptor(codebook: Codebook, title: str, csv_name: str = "cases.cs
 
 
 def validation_errors(descriptor: dict, basepath: str | Path) -> list[str]:
-    """Frictionless validation of the package against its files; empty when valid."""
+    """Frictionless validation of the package against its files; empty when valid. Imported
+    here: the harmonising and data-dictionary rules, which share this module, do not need it."""
+    from frictionless import Package
+
     report = Package(descriptor, basepath=str(basepath)).validate()
     return [
         ": ".join(str(part) for part in (f"row {row}", field, kind, note) if part is not None)

@@ -10,7 +10,6 @@ labels and thresholds in `quality_checks.duplicates`), each pair with its eviden
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -191,17 +190,25 @@ def condition_holds(kind, arg, raw, row, lookups, codebook: Codebook) -> bool:
 # --- possible duplicate patients ----------------------------------------------------------
 
 
-def item_value(row: dict[str, Any], item: dict, codebook: Codebook) -> Any:
+def item_value(row: dict[str, Any], item: dict, codebook: Codebook, flags=None) -> Any:
     """The comparable value of one item, or None when not reported: a column's value, or the
-    set of categories flagged true among a field's flags."""
+    set of categories flagged true among a field's flags (`flags`: those columns, if known)."""
     if "field" in item:
-        flags = [c for c in codebook.columns_of(item["field"]) if c.part.startswith("flag:")]
+        if flags is None:
+            flags = flag_columns(item, codebook)
         values = [row[c.name] for c in flags]
         if all(v is None for v in values):
             return None
         return frozenset(c.part[5:] for c, v in zip(flags, values, strict=True) if v)
     value = row.get(item["column"])
     return None if value in (None, NOT_REPORTED) else value
+
+
+def flag_columns(item: dict, codebook: Codebook) -> list:
+    """The flag columns of a `field` item (none for a `column` item)."""
+    if "field" not in item:
+        return []
+    return [c for c in codebook.columns_of(item["field"]) if c.part.startswith("flag:")]
 
 
 def item_name(item: dict) -> str:
@@ -221,20 +228,32 @@ def describe(item: dict, value: Any, codebook: Codebook) -> str:
 def duplicate_pairs(
     rows: list[dict[str, Any]], codebook: Codebook, vocabulary: Vocabulary | None = None
 ) -> list[DuplicatePair]:
-    """Pairs of patients of different articles that may be one patient published twice."""
+    """Pairs of patients of different articles that may be one patient published twice, in the
+    order of the rows (first row, then second). Only patients with the same `equal` values and
+    the first `within` value close enough are compared (sorted by it), and each patient's items
+    are computed once: thousands of patients take seconds, not the square of their number."""
     settings = codebook.quality_checks.get("duplicates")
     if not settings:
         return []
     raise_if_any(codebook.path, duplicate_problems(settings, codebook))
     items = settings["items"]
+    flags = [flag_columns(item, codebook) for item in items]
+    flags_of = {item_name(item): f for item, f in zip(items, flags, strict=True)}
+    values: dict[int, list] = {}
+
+    def item_values(index: int) -> list:
+        if index not in values:
+            row = rows[index]
+            values[index] = [
+                item_value(row, item, codebook, f) for item, f in zip(items, flags, strict=True)
+            ]
+        return values[index]
+
     pairs = []
-    for a, b in combinations(rows, 2):
+    for i, j in candidate_pairs(rows, settings):
+        a, b = rows[i], rows[j]
         if a[settings["different"]] == b[settings["different"]]:
             continue  # patients of one article are listed as distinct by its authors
-        if any(
-            a[e["column"]] is None or a[e["column"]] != b[e["column"]] for e in settings["equal"]
-        ):
-            continue
         if any(
             a[w["column"]] is None
             or b[w["column"]] is None
@@ -243,8 +262,7 @@ def duplicate_pairs(
         ):
             continue
         matching, conflicting, missing = [], [], []
-        for item in items:
-            va, vb = item_value(a, item, codebook), item_value(b, item, codebook)
+        for item, va, vb in zip(items, item_values(i), item_values(j), strict=True):
             if va is None or vb is None:
                 missing.append(item)
             elif va == vb:
@@ -263,15 +281,43 @@ def duplicate_pairs(
                 tuple(item_name(i) for i in matching),
                 tuple(item_name(i) for i in conflicting),
                 tuple(item_name(i) for i in missing),
-                evidence(a, b, matching, conflicting, missing, settings, codebook),
+                evidence(a, b, matching, conflicting, missing, settings, codebook, flags_of),
             )
         )
     return pairs
 
 
-def evidence(a, b, matching, conflicting, missing, settings, codebook: Codebook) -> str:
+def candidate_pairs(rows: list[dict[str, Any]], settings: dict) -> list[tuple[int, int]]:
+    """(i, j), i < j, in order, of the rows with equal, reported `equal` values whose first
+    `within` values (when there is one) are both reported and at most `at_most` apart."""
+    blocks: dict[tuple, list[int]] = {}
+    for index, row in enumerate(rows):
+        key = tuple(row[e["column"]] for e in settings["equal"])
+        if any(value is None for value in key):
+            continue
+        blocks.setdefault(key, []).append(index)
+    within = settings["within"][0] if settings["within"] else None
+    found = []
+    for members in blocks.values():
+        if within is None:
+            found += [(i, j) for n, i in enumerate(members) for j in members[n + 1 :]]
+            continue
+        column, limit = within["column"], within["at_most"]
+        known = sorted((rows[i][column], i) for i in members if rows[i][column] is not None)
+        for n, (value, i) in enumerate(known):
+            for other, j in known[n + 1 :]:
+                if other - value > limit:
+                    break
+                found.append((min(i, j), max(i, j)))
+    return sorted(found)
+
+
+def evidence(
+    a, b, matching, conflicting, missing, settings, codebook: Codebook, flags_of=None
+) -> str:
     def value(row, item):
-        return describe(item, item_value(row, item, codebook), codebook)
+        flags = (flags_of or {}).get(item_name(item))
+        return describe(item, item_value(row, item, codebook, flags), codebook)
 
     same = [f"same {e['label']} ({a[e['column']]})" for e in settings["equal"]]
     near = [

@@ -5,7 +5,10 @@
   the bar's column;
 - `paired_bars`: two series side by side (e.g. two moments), each with its own `of`;
 - `combinations`: how often each combination of flags occurs, labelled by their `codes`;
-- `grid`: one row per patient, one column per finding, coloured by domain (white = not reported).
+- `grid`: one row per patient, one column per finding, coloured by domain (white = not reported);
+  at most `max_rows` patients (default GRID_MAX_ROWS), the first in the dataset's order: a
+  figure of thousands of rows is neither readable nor drawable in memory, and every patient's
+  values are in the dataset's table (`cases.csv` and its page), which the figure then names.
 
 Shares are drawn with the same denominators as the tables (patients with the item reported).
 """
@@ -37,6 +40,9 @@ from reviewflow.statistics.analysis_file import (  # noqa: E402
 from reviewflow.statistics.measures import Proportion, proportion_where  # noqa: E402
 
 BAR = "#4C72B0"
+# A grid panel's rows when its `max_rows` is not given (config/analysis.yaml may set another).
+GRID_MAX_ROWS = 100
+NAME_LINE = 0.8  # a further line of domain names below a grid, in rows (0.2 in each)
 ABSENT, MISSING = "#E6E6E6", "#FFFFFF"
 plt.rcParams.update({"svg.hashsalt": "reviewflow", "font.size": 10, "svg.fonttype": "none"})
 
@@ -253,35 +259,36 @@ def tri_state(column: pd.Series, present: list[str], absent: list[str]) -> pd.Se
 
 
 def grid_figure(frame: pd.DataFrame, panel: dict, settings: Settings) -> Figure:
-    """One row per patient, one column per finding, grouped in coloured domains."""
+    """One row per patient (at most `max_rows`, the first ones), one column per finding, grouped
+    in coloured domains."""
     domains = panel["domains"]
     present, absent = panel.get("present", []), panel.get("absent", [])
     columns = [(d["color"], c["column"], c["label"]) for d in domains for c in d["columns"]]
-    n_rows, n_cols = len(frame), len(columns)
+    shown = frame.iloc[: panel.get("max_rows", GRID_MAX_ROWS)]
+    n_rows, n_cols = len(shown), len(columns)
     image = np.ones((n_rows, n_cols, 3))
     absent_rgb = np.array(matplotlib.colors.to_rgb(ABSENT))
     for j, (color, column, _) in enumerate(columns):
-        values = tri_state(frame[column], present, absent).to_numpy()
+        values = tri_state(shown[column], present, absent).to_numpy()
         image[values == 1.0, j] = np.array(matplotlib.colors.to_rgb(color))
         image[values == 0.0, j] = absent_rgb
     figure, ax = plt.subplots(figsize=(2.6 + 0.24 * n_cols, 2.6 + 0.2 * n_rows))
     ax.imshow(image, aspect="auto", interpolation="nearest")
     ax.set_xticks(np.arange(n_cols), [label for *_, label in columns], rotation=90, fontsize=8)
     ax.xaxis.tick_top()
-    labels = [
-        " ".join(short_text(frame[c].iloc[i]) for c in panel["row_label"]) for i in range(n_rows)
-    ]
+    parts = [shown[c].map(short_text).tolist() for c in panel["row_label"]]
+    labels = [" ".join(row) for row in zip(*parts, strict=True)]
     ax.set_yticks(np.arange(n_rows), labels, fontsize=7)
     ax.set_xticks(np.arange(-0.5, n_cols, 1), minor=True)
     ax.set_yticks(np.arange(-0.5, n_rows, 1), minor=True)
     ax.grid(which="minor", color="white", linewidth=0.6)
     ax.tick_params(which="minor", length=0)
-    start = 0
+    names, separators, start = [], [], 0
     for domain in domains:
         end = start + len(domain["columns"])
         if start:
-            ax.axvline(start - 0.5, color="black", linewidth=1.2)
-        ax.text(
+            separators.append(ax.axvline(start - 0.5, color="black", linewidth=1.2))
+        text = ax.text(
             (start + end - 1) / 2,
             n_rows - 0.5 + 0.6,
             domain["name"],
@@ -291,6 +298,7 @@ def grid_figure(frame: pd.DataFrame, panel: dict, settings: Settings) -> Figure:
             fontweight="bold",
             color=domain["color"],
         )
+        names.append((text, (start, end)))
         start = end
     ax.set_ylim(n_rows - 0.5 + 1.6, -0.5)
     for spine in ax.spines.values():
@@ -308,9 +316,50 @@ def grid_figure(frame: pd.DataFrame, panel: dict, settings: Settings) -> Figure:
         frameon=False,
         fontsize=8,
     )
-    ax.set_title(fill_title(panel.get("title", ""), frame, settings), loc="left", pad=12)
+    title = fill_title(panel.get("title", ""), frame, settings)
+    if n_rows < len(frame):
+        title += (
+            f"\nthe first {n_rows} of {len(frame)} patients (max_rows); "
+            "all of them: the dataset's table (cases.csv)"
+        )
+    ax.set_title(title, loc="left", pad=12)
     figure.tight_layout()
+    lines = stagger_domain_names(figure, ax, names, n_rows - 0.5 + 0.6)  # on the final layout
+    if lines > 1:
+        bottom = n_rows - 0.5 + 1.6 + NAME_LINE * (lines - 1)
+        ax.set_ylim(bottom, -0.5)
+        for line in separators:  # between the columns, not through the names below
+            line.set_ydata([(bottom - n_rows + 0.5) / (bottom + 0.5), 1])
     return figure
+
+
+def stagger_domain_names(figure: Figure, ax, names: list[tuple], top: float) -> int:
+    """Put each domain name on the first line below the grid where it runs into no name already
+    there (a long name over a narrow domain would run into its neighbour: "Initial
+    treatmeCourse"), kept within the grid's width; returns the lines used. Names that fit stay
+    exactly where they were drawn."""
+    renderer = figure.canvas.get_renderer()
+    left, right = ax.get_window_extent(renderer).intervalx
+    lines: list[list[tuple[float, float]]] = []
+    for text, (start, end) in names:
+        box = text.get_window_extent(renderer)
+        if box.x0 < left:
+            text.set_horizontalalignment("left")
+            text.set_x(start - 0.5)
+        elif box.x1 > right:
+            text.set_horizontalalignment("right")
+            text.set_x(end - 0.5)
+        x0, x1 = text.get_window_extent(renderer).intervalx
+        line = next(
+            (i for i, used in enumerate(lines) if all(x1 + 4 < a or x0 > b + 4 for a, b in used)),
+            len(lines),
+        )
+        if line == len(lines):
+            lines.append([])
+        lines[line].append((x0, x1))
+        if line:
+            text.set_y(top + NAME_LINE * line)
+    return max(len(lines), 1)
 
 
 def short_text(value) -> str:

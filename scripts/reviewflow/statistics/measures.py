@@ -141,8 +141,9 @@ def p_text(p: float) -> str:
 
 def shapiro(data: np.ndarray) -> tuple[float | None, float | None]:
     """Shapiro-Wilk W and p; (None, None) when scipy says its result is not reliable (values
-    that differ only by rounding error: "range zero")."""
-    from scipy import stats as scipy_stats  # here: `reviewflow check` reads the analysis file
+    that differ only by rounding error: "range zero"). scipy is imported here, where it is used:
+    the rules that never test normality (figures, reconciliation) do not pay for it."""
+    from scipy import stats as scipy_stats
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -1,0 +1,43 @@
+"""benchmarks/build.py's replicated reviews (issue 21): every patient and study copied under new
+ids that the codebook accepts, the first version's counts scaled alike, and the workbook still
+read as valid by the extraction's own reader."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import yaml
+
+from reviewflow.extraction.codebook import load_codebook
+from reviewflow.extraction.workbook import read_workbook
+
+BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "build.py"
+
+
+def load_benchmark():
+    spec = importlib.util.spec_from_file_location("build_benchmark", BENCHMARK)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass looks its module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_review_replicated_three_times_is_a_valid_review_three_times_as_large(tmp_path):
+    build = load_benchmark()
+    review = build.copy_workflow(tmp_path / "review")
+    build.replicate(review, 3)
+    codebook = load_codebook(
+        review / "extraction" / "codebook.yaml", review / "extraction" / "vocabulary.yaml"
+    )
+    sheets = read_workbook(review / "extraction" / "cases.xlsx", codebook)  # raises if invalid
+    cases = sheets["cases"].to_frame()
+    studies = sheets["studies"].to_frame()
+    assert len(cases) == 3 * 55 and cases["case_id"].is_unique
+    assert len(studies) == 3 * 50 and studies["study_id"].is_unique
+    assert {"C01", "C0101", "C0201"} <= set(cases["case_id"])
+    copy = cases[cases["case_id"] == "C0255"].iloc[0]
+    assert copy["study_id"] == "S02" + cases[cases["case_id"] == "C55"].iloc[0]["study_id"][1:]
+    first = yaml.safe_load((review / "config" / "first_version.yaml").read_text())
+    assert first["included"] == {"studies": 150, "reports": 150, "patients": 165}
+    assert first["search"]["records_total"] == 3 * 362 and first["search"]["until"]
+    assert first["screening"]["records_excluded"] is None  # not reported stays not reported
