@@ -87,7 +87,7 @@ def test_an_event_value_the_field_does_not_allow_is_a_located_error(tmp_path):
     target = f"{OUT}/recurrence_free.json"
     proc = run_snakemake(review, "-s", SNAKEFILE, target, check=False)
     assert proc.returncode != 0
-    log = (review / "results/logs/statistics_outcome/recurrence_free.log").read_text()
+    log = (review / "results/logs/statistics_outcomes/statistics_outcomes.log").read_text()
     assert (
         "config/analysis.yaml: outcomes.recurrence_free.event.values[0]: 'relapse': not a value "
         "of recurrence in extraction/codebook.yaml: one of yes, no"

@@ -159,59 +159,51 @@ rule report_pages:
         "../../scripts/report_pages.py"
 
 
-rule report_pages_outcome:
-    input:
-        outcome=rules.statistics_outcome.output.markdown,
-    output:
-        outcome=report(
-            f"{OUTCOMES_DIR}/{{name}}.html",
-            caption="../report/statistics/outcome.rst",
-            category=REPORT_STATISTICS,
-        ),
-    log:
-        f"{LOGS}/report_pages_outcome/{{name}}.log",
-    benchmark:
-        f"{BENCHMARKS}/report_pages_outcome/{{name}}.tsv"
-    wildcard_constraints:
-        name="|".join(STATISTICS_OUTCOMES) or "(?!)",
-    conda:
-        "../../envs/report.yaml"
-    resources:
-        mem_mb=500,
-        runtime=5,
-    params:
-        titles={"outcome": "Outcome analysis (usable patients and estimates)"},
-        notes={},
-    script:
-        "../../scripts/report_pages.py"
+# The outcome analyses' pages (only when the analysis file declares some), in one job.
+OUTCOME_PAGES = {name: f"{OUTCOMES_DIR}/{name}.md" for name in STATISTICS_OUTCOMES}
+if STATISTICS_OUTCOMES:
 
-
-rule report_pages_outcomes_usable:
-    input:
-        table=rules.statistics_outcomes_usable.output.table,
-    output:
-        table=report(
-            f"{STATISTICS_DIR}/outcomes_usable_n.html",
-            caption="../report/statistics/outcomes_usable_n.rst",
-            category=REPORT_STATISTICS,
-        ),
-    log:
-        f"{LOGS}/report_pages_outcomes_usable/report_pages_outcomes_usable.log",
-    benchmark:
-        f"{BENCHMARKS}/report_pages_outcomes_usable.tsv"
-    conda:
-        "../../envs/report.yaml"
-    resources:
-        mem_mb=500,
-        runtime=5,
-    params:
-        titles={"table": "Usable patients of every outcome analysis"},
-        notes={
-            "table": "One row per patient an analysis left out, with the reasons; an analysis "
-            "that used every patient has one row with an empty case_id.",
-        },
-    script:
-        "../../scripts/report_pages.py"
+    rule report_pages_outcomes:
+        input:
+            **OUTCOME_PAGES,
+            outcomes_usable=rules.statistics_outcomes.output.usable,
+        output:
+            **{
+                name: report(
+                    f"{OUTCOMES_DIR}/{name}.html",
+                    caption="../report/statistics/outcome.rst",
+                    category=REPORT_STATISTICS,
+                )
+                for name in STATISTICS_OUTCOMES
+            },
+            outcomes_usable=report(
+                f"{STATISTICS_DIR}/outcomes_usable_n.html",
+                caption="../report/statistics/outcomes_usable_n.rst",
+                category=REPORT_STATISTICS,
+            ),
+        log:
+            f"{LOGS}/report_pages_outcomes/report_pages_outcomes.log",
+        benchmark:
+            f"{BENCHMARKS}/report_pages_outcomes.tsv"
+        conda:
+            "../../envs/report.yaml"
+        resources:
+            mem_mb=500,
+            runtime=5,
+        params:
+            titles={
+                **{
+                    name: f"Outcome analysis {name} (usable patients and estimates)"
+                    for name in STATISTICS_OUTCOMES
+                },
+                "outcomes_usable": "Usable patients of every outcome analysis",
+            },
+            notes={
+                "outcomes_usable": "One row per patient an analysis left out, with the reasons; "
+                "an analysis that used every patient has one row with an empty case_id.",
+            },
+        script:
+            "../../scripts/report_pages.py"
 
 
 REPORT_TARGETS = [

@@ -201,71 +201,38 @@ if STATISTICS_FIGURES:
             "../../scripts/statistics_figures.py"
 
 
-rule statistics_outcome:
-    input:
-        **ANALYSIS_INPUTS,
-    output:
-        json=f"{OUTCOMES_DIR}/{{name}}.json",
-        markdown=f"{OUTCOMES_DIR}/{{name}}.md",
-    log:
-        f"{LOGS}/statistics_outcome/{{name}}.log",
-    benchmark:
-        f"{BENCHMARKS}/statistics_outcome/{{name}}.tsv"
-    wildcard_constraints:
-        name="|".join(STATISTICS_OUTCOMES) or "(?!)",
-    conda:
-        "../../envs/statistics.yaml"
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    params:
-        statistics=STATISTICS_SETTINGS,
-    script:
-        "../../scripts/statistics_outcome.py"
+# The declared outcome analyses in one job (they read the same files): per analysis its contract
+# (JSON) and page (Markdown), a Kaplan-Meier figure per survival analysis, and the usable-n table.
+if STATISTICS_OUTCOMES:
 
-
-rule statistics_outcome_figure:
-    input:
-        json=rules.statistics_outcome.output.json,
-    output:
-        svg=report(
-            f"{OUTCOMES_DIR}/{{name}}.svg",
-            caption="../report/statistics/outcome_figure.rst",
-            category=REPORT_FIGURES,
-        ),
-        png=f"{OUTCOMES_DIR}/{{name}}.png",
-    log:
-        f"{LOGS}/statistics_outcome_figure/{{name}}.log",
-    benchmark:
-        f"{BENCHMARKS}/statistics_outcome_figure/{{name}}.tsv"
-    wildcard_constraints:
-        name="|".join(STATISTICS_SURVIVAL) or "(?!)",
-    conda:
-        "../../envs/statistics.yaml"
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    script:
-        "../../scripts/statistics_outcome_figure.py"
-
-
-rule statistics_outcomes_usable:
-    input:
-        contracts=expand(f"{OUTCOMES_DIR}/{{name}}.json", name=STATISTICS_OUTCOMES),
-    output:
-        table=report(
-            f"{STATISTICS_DIR}/outcomes_usable_n.tsv",
-            caption="../report/statistics/outcomes_usable_n.rst",
-            category=REPORT_STATISTICS,
-        ),
-    log:
-        f"{LOGS}/statistics_outcomes_usable/statistics_outcomes_usable.log",
-    benchmark:
-        f"{BENCHMARKS}/statistics_outcomes_usable.tsv"
-    conda:
-        "../../envs/statistics.yaml"
-    resources:
-        mem_mb=500,
-        runtime=5,
-    script:
-        "../../scripts/statistics_outcomes_usable.py"
+    rule statistics_outcomes:
+        input:
+            **ANALYSIS_INPUTS,
+        output:
+            json=expand(f"{OUTCOMES_DIR}/{{name}}.json", name=STATISTICS_OUTCOMES),
+            markdown=expand(f"{OUTCOMES_DIR}/{{name}}.md", name=STATISTICS_OUTCOMES),
+            svg=report(
+                expand(f"{OUTCOMES_DIR}/{{name}}.svg", name=STATISTICS_SURVIVAL),
+                caption="../report/statistics/outcome_figure.rst",
+                category=REPORT_FIGURES,
+            ),
+            png=expand(f"{OUTCOMES_DIR}/{{name}}.png", name=STATISTICS_SURVIVAL),
+            usable=report(
+                f"{STATISTICS_DIR}/outcomes_usable_n.tsv",
+                caption="../report/statistics/outcomes_usable_n.rst",
+                category=REPORT_STATISTICS,
+            ),
+        log:
+            f"{LOGS}/statistics_outcomes/statistics_outcomes.log",
+        benchmark:
+            f"{BENCHMARKS}/statistics_outcomes.tsv"
+        conda:
+            "../../envs/statistics.yaml"
+        resources:
+            mem_mb=1000,
+            runtime=10,
+        params:
+            statistics=STATISTICS_SETTINGS,
+            out_dir=OUTCOMES_DIR,
+        script:
+            "../../scripts/statistics_outcomes.py"

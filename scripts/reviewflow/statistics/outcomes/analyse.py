@@ -52,17 +52,20 @@ def analyse(
     }
 
 
-def outcome_from_files(inputs: Mapping[str, str], statistics: Mapping | None, name: str) -> dict:
-    """The contract of the declared analysis `name`, from the paths `inputs` names (`cases`,
-    `codebook`, `vocabulary`, `analysis`, `schema`) and config.yaml's `statistics`."""
+def outcomes_from_files(inputs: Mapping[str, str], statistics: Mapping | None) -> list[dict]:
+    """The contracts of every declared outcome analysis, in their declared order, from the paths
+    `inputs` names (`cases`, `codebook`, `vocabulary`, `analysis`, `schema`) and config.yaml's
+    `statistics`: the files are read and checked once for all of them."""
     book = load_codebook(inputs["codebook"], inputs["vocabulary"])
     analysis, outcomes = load_outcomes(
         inputs["analysis"], book.columns, inputs["schema"], str(inputs["codebook"]), statistics
     )
     cases = read_cases(inputs["cases"], book)
-    outcome = next(o for o in outcomes if o.name == name)
     types = {c.name: c.type for c in book.columns}
-    return analyse(outcome, cases, book.primary_key, analysis.settings, analysis.derived, types)
+    return [
+        analyse(outcome, cases, book.primary_key, analysis.settings, analysis.derived, types)
+        for outcome in outcomes
+    ]
 
 
 def grouping(outcome: Outcome, cases: pd.DataFrame, reasons: Reasons, frame: pd.DataFrame):
