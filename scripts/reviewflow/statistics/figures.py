@@ -6,7 +6,7 @@
 - `paired_bars`: two series side by side (e.g. two moments), each with its own `of`;
 - `combinations`: how often each combination of flags occurs, labelled by their `codes`;
 - `grid`: one row per patient, one column per finding, coloured by domain (white = not reported);
-  at most `max_rows` patients (default GRID_MAX_ROWS), the first in the dataset's order: a
+  at most `max_rows` patients (default GRID_MAX_ROWS: one page), the first in the dataset's order: a
   figure of thousands of rows is neither readable nor drawable in memory, and every patient's
   values are in the dataset's table (`cases.csv` and its page), which the figure then names.
 
@@ -40,8 +40,10 @@ from reviewflow.statistics.analysis_file import (  # noqa: E402
 from reviewflow.statistics.measures import Proportion, proportion_where  # noqa: E402
 
 BAR = "#4C72B0"
-# A grid panel's rows when its `max_rows` is not given (config/analysis.yaml may set another).
-GRID_MAX_ROWS = 100
+# A grid panel's rows when its `max_rows` is not given (config/analysis.yaml may set another):
+# one page (0.2 in a row); matplotlib draws the grid's image at the output's size, so its memory
+# grows with the rows (about 330 MB at 55 rows, 500 MB at 100, as PNG at 150 dpi).
+GRID_MAX_ROWS = 60
 NAME_LINE = 0.8  # a further line of domain names below a grid, in rows (0.2 in each)
 ABSENT, MISSING = "#E6E6E6", "#FFFFFF"
 plt.rcParams.update({"svg.hashsalt": "reviewflow", "font.size": 10, "svg.fonttype": "none"})
