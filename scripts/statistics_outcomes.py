@@ -15,12 +15,13 @@ from reviewflow.statistics.outcomes.page import outcome_markdown, usable_table
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():
     results = outcomes_from_files(snakemake.input, snakemake.params.statistics)
-    out_dir = Path(snakemake.params.out_dir)
+    contracts = {Path(path).stem: Path(path) for path in snakemake.output.json}
     for result in results:
-        write_json(result, out_dir / f"{result['name']}.json")
-        write_text(outcome_markdown(result), out_dir / f"{result['name']}.md")
+        contract = contracts[result["name"]]
+        write_json(result, contract)
+        write_text(outcome_markdown(result), contract.with_suffix(".md"))
         if result["kind"] == "survival":
-            write_km_figure(result, out_dir)
+            write_km_figure(result, contract.parent)
         logging.info(
             "%s (%s): %d of %d patients used", result["name"], result["kind"],
             result["n_used"], result["n_total"],

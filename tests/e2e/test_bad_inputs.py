@@ -86,7 +86,6 @@ def test_bad_inputs_against_a_built_review(workflow_dir):
     assert "cases.html" in embedded and len(embedded) > 10
     assert [name for name, page in embedded.items() if STALE_MARK in page] == []
 
-
     # a patient's cell edited: what follows the extraction re-runs, never the search, the
     # deduplication, the screening or the appraisal (the studies sheet is the same; issue 21)
     book = load_workbook(workbook)

@@ -233,6 +233,5 @@ if STATISTICS_OUTCOMES:
             runtime=10,
         params:
             statistics=STATISTICS_SETTINGS,
-            out_dir=OUTCOMES_DIR,
         script:
             "../../scripts/statistics_outcomes.py"
