@@ -136,7 +136,7 @@ def test_bad_inputs_against_a_built_review(workflow_dir):
         "A file the review is made from is missing: 1 problem:",
         "  extraction/codebook.yaml: missing (read by characteristics, dataset_codebook, "
         "dataset_harmonise, dataset_package, descriptive, extraction_read, extraction_template, "
-        "statistics_figures, statistics_summary): restore it (git checkout -- "
+        "statistics_figures, statistics_outcomes, statistics_summary): restore it (git checkout -- "
         "extraction/codebook.yaml) or correct its path in config/config.yaml",
     ]
     codebook.write_bytes(kept)

@@ -99,6 +99,7 @@ if hasattr(yaml, "CSafeLoader"):
     _FastStrictLoader.add_constructor(
         yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
     )
+    _FastStrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
     _FastDecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
     _FAST = {False: _FastStrictLoader, True: _FastDecimalLoader}
 else:  # pragma: no cover - PyYAML without libyaml
@@ -106,15 +107,19 @@ else:  # pragma: no cover - PyYAML without libyaml
 
 
 def _fast_parse(text: str, source: str, decimals: bool) -> tuple[bool, Any, list]:
-    """(parsed, data, duplicates) with libyaml's parser; parsed is False when it is missing or
-    refused the text (the pure-Python loader then says why)."""
+    """(parsed, data, duplicates) with libyaml's parser; parsed is False when it is missing, or
+    refused or bounded the text (the pure-Python loader then says why, located)."""
     loader_class = _FAST.get(decimals)
     if loader_class is None:
         return False, None, []
     loader = loader_class(text, source)
     try:
-        return True, loader.get_single_data(), loader.duplicates
-    except yaml.YAMLError:
+        node = loader.get_single_node()
+        if bound_problems(node, source):
+            return False, None, []
+        data = loader.construct_document(node) if node is not None else None
+        return True, data, loader.duplicates
+    except (yaml.YAMLError, RecursionError):
         return False, None, []
     finally:
         loader.dispose()
