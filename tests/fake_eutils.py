@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import gzip
 import re
+import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -251,3 +254,40 @@ class FakeEutils:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@contextmanager
+def trickling_server(interval: float) -> Iterator[str]:
+    """A loopback HTTP server that sends its reply one byte every `interval` seconds and never
+    finishes; yields its E-utilities base URL."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    stop = threading.Event()
+
+    def serve():
+        server.settimeout(interval)
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            conn.recv(65536)
+            try:
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+                while not stop.is_set():
+                    conn.sendall(b"<")
+                    time.sleep(interval)
+            except OSError:
+                pass
+            finally:
+                conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}/entrez/eutils"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        server.close()

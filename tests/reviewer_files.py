@@ -16,3 +16,15 @@ def reviewer_files(workdir: Path) -> dict[str, str]:
                 rel = str(path.relative_to(workdir))
                 digests[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
     return digests
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under `folder` (hidden ones too), by path relative to it; {} when
+    it does not exist."""
+    if not folder.exists():
+        return {}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }

@@ -6,7 +6,6 @@ stored window (its located line, nothing changed); `snakemake --report` onto a f
 the previous report; a snakemake killed with SIGKILL during a fetch leaves no fetch running and
 no lock for the next run to --unlock."""
 
-import hashlib
 import json
 import os
 import re
@@ -28,6 +27,7 @@ from reviewflow.search.windows import Window, fetch_window
 from tests.e2e.conftest import copy_workflow, run_snakemake
 from tests.e2e.test_update_path import ARTICLES, WA
 from tests.fake_eutils import FakeEutils
+from tests.reviewer_files import reviewer_files as review_state
 
 pytestmark = pytest.mark.e2e
 
@@ -37,21 +37,6 @@ VERSION_2 = """
     trigger: "A correction"
     windows: [v1]
 """
-
-
-def tree(folder: Path) -> dict[str, str]:
-    if not folder.exists():
-        return {}
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def review_state(root: Path) -> dict[str, dict[str, str]]:
-    """What the workflow must never change: reviewers' files, windows, published versions."""
-    return {part: tree(root / part) for part in ("config", "extraction", "resources", "versions")}
 
 
 def publish(review: Path, number: int = 2) -> subprocess.CompletedProcess:

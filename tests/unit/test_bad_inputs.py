@@ -3,9 +3,7 @@ exact message expected (located, every problem at once, nothing silent, no hang)
 
 import hashlib
 import json
-import socket
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from reviewflow.screening.folder import read_decisions
 from reviewflow.search.entrez import EntrezClient, EntrezError, EntrezSettings
 from reviewflow.search.importers import import_file
 from reviewflow.search.windows import Window, fetch_window
+from tests.fake_eutils import trickling_server as trickling_server_at
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "workflow" / "lib"))
@@ -294,36 +293,9 @@ def test_ten_thousand_junk_rows_print_a_capped_grouped_list():
 
 @pytest.fixture
 def trickling_server():
-    """A loopback HTTP server that sends its reply one byte every 0.2 s, forever."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    stop = threading.Event()
-
-    def serve():
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            conn.recv(65536)
-            try:
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
-                while not stop.is_set():
-                    conn.sendall(b"<")
-                    time.sleep(0.2)
-            except OSError:
-                pass
-            finally:
-                conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}/entrez/eutils"
-    stop.set()
-    thread.join(timeout=2)
-    server.close()
+    """A loopback E-utilities server sending its reply one byte every 0.2 s, never finishing."""
+    with trickling_server_at(0.2) as url:
+        yield url
 
 
 def test_a_server_trickling_bytes_times_out_at_the_request_deadline(trickling_server):

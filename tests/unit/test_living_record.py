@@ -5,17 +5,14 @@ end in one located message. Every case names its input and checks the exact mess
 reviewer's files, the stored windows and the published versions are hashed around it."""
 
 import errno
-import hashlib
 import json
 import logging
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -41,6 +38,9 @@ from reviewflow.new_review import create_review
 from reviewflow.search.entrez import EntrezClient, EntrezError, EntrezSettings, UnsafeReplyError
 from reviewflow.search.windows import Window, fetch_window
 from tests.fake_eutils import FakeArticle, FakeEutils, pubmed_article
+from tests.fake_eutils import trickling_server as trickling_server_at
+from tests.reviewer_files import reviewer_files as review_state
+from tests.reviewer_files import tree
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "workflow" / "lib"))
@@ -57,22 +57,6 @@ DECLARED = """versions:
     trigger: "monthly update"
     windows: [v1]
 """
-
-
-def tree(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file under `folder` (hidden ones too), by relative path."""
-    if not folder.exists():
-        return {}
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def review_state(root: Path) -> dict[str, dict[str, str]]:
-    """What the workflow must never change: reviewers' files, windows, published versions."""
-    return {part: tree(root / part) for part in ("config", "extraction", "resources", "versions")}
 
 
 # ------------------------------------------------------------------------------------------
@@ -545,36 +529,9 @@ def test_the_shipped_deadlines_give_up_within_minutes():
 
 @pytest.fixture
 def trickling_server():
-    """A loopback HTTP server sending its reply one byte every 0.05 s, never finishing."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    stop = threading.Event()
-
-    def serve():
-        server.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            conn.recv(65536)
-            try:
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
-                while not stop.is_set():
-                    conn.sendall(b"<")
-                    time.sleep(0.05)
-            except OSError:
-                pass
-            finally:
-                conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}/entrez/eutils"
-    stop.set()
-    thread.join(timeout=5)
-    server.close()
+    """A loopback E-utilities server sending its reply one byte every 0.05 s, never finishing."""
+    with trickling_server_at(0.05) as url:
+        yield url
 
 
 def test_a_trickling_server_is_reported_while_it_trickles_then_given_up(trickling_server, caplog):
