@@ -7,7 +7,6 @@ versions are in reviewflow.living.versions.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -18,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from reviewflow.core.errors import InputProblems
+from reviewflow.core.run_state import sha256_file
 from reviewflow.core.yamlfile import read_yaml
 
 METADATA = "version.json"
@@ -148,14 +148,6 @@ PARTIAL_GLOB = ".v*.partial-*"  # a publication being written, or killed while i
 DECLARED_KEYS = ("number", "date", "trigger", "windows", "note", "cites")
 
 
-def sha256_of(path: str | os.PathLike) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def read_metadata(folder: str | os.PathLike) -> dict:
     return json.loads((Path(folder) / METADATA).read_text(encoding="utf-8"))
 
@@ -169,7 +161,7 @@ def verify_folder(folder: str | os.PathLike) -> list[str]:
         path = folder / name
         if not path.is_file():
             problems.append(f"{folder.name}/{name}: listed in {METADATA} but missing")
-        elif sha256_of(path) != digest:
+        elif sha256_file(path) != digest:
             problems.append(f"{folder.name}/{name}: changed since it was published (SHA-256)")
     for path in sorted(folder.iterdir()):
         if path.name not in listed and path.name != METADATA:

@@ -26,7 +26,7 @@ from reviewflow import __version__
 from reviewflow.core.errors import InputProblems
 
 # What the rule files read at parse time lives in the stdlib-only version_index module.
-from reviewflow.core.run_state import publish_problems
+from reviewflow.core.run_state import publish_problems, sha256_file
 from reviewflow.core.version_index import (  # noqa: F401  (re-exported)
     METADATA,
     REQUIRED_KEYS,
@@ -37,7 +37,6 @@ from reviewflow.core.version_index import (  # noqa: F401  (re-exported)
     read_metadata,
     read_versions,
     remove_partial_publications,
-    sha256_of,
     verify_folder,
     version_label,
     version_problems,
@@ -159,7 +158,7 @@ def _write_version(
                 _write_records(path, partial / name)
             else:
                 shutil.copyfile(path, partial / name)
-            files[name] = sha256_of(partial / name)
+            files[name] = sha256_file(partial / name)
         metadata = {
             **version.as_dict(),
             "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
