@@ -53,6 +53,21 @@ class Kept:
     comment: str | None = None
     author: str | None = None
 
+    @classmethod
+    def of(cls, sheet: str, cell, new: str) -> Kept:
+        """The cell `cell` of sheet `sheet`, going to address `new`."""
+        return cls(
+            sheet=sheet,
+            old=cell.coordinate,
+            new=new,
+            row=cell.row,
+            value=cell.value,
+            data_type=cell.data_type,
+            number_format=cell.number_format,
+            comment=cell.comment.text if cell.comment else None,
+            author=cell.comment.author if cell.comment else None,
+        )
+
 
 @dataclass
 class Upgrade:
@@ -158,19 +173,7 @@ def plan_sheet(
         target = get_column_letter(new_index[name])
         for address in filled:
             cell = old[address]
-            kept.append(
-                Kept(
-                    sheet=spec.name,
-                    old=address,
-                    new=f"{target}{cell.row}",
-                    row=cell.row,
-                    value=cell.value,
-                    data_type=cell.data_type,
-                    number_format=cell.number_format,
-                    comment=cell.comment.text if cell.comment else None,
-                    author=cell.comment.author if cell.comment else None,
-                )
-            )
+            kept.append(Kept.of(spec.name, cell, f"{target}{cell.row}"))
     added = [name for name in spec.names if name not in seen]
     return kept, added, dropped
 
@@ -182,19 +185,7 @@ def copy_other_sheet(old: Worksheet, new: Worksheet) -> list[Kept]:
         for cell in row:
             if is_empty(cell.value) and cell.comment is None:
                 continue
-            kept.append(
-                Kept(
-                    sheet=old.title,
-                    old=cell.coordinate,
-                    new=cell.coordinate,
-                    row=cell.row,
-                    value=cell.value,
-                    data_type=cell.data_type,
-                    number_format=cell.number_format,
-                    comment=cell.comment.text if cell.comment else None,
-                    author=cell.comment.author if cell.comment else None,
-                )
-            )
+            kept.append(Kept.of(old.title, cell, cell.coordinate))
     for key, dims in old.column_dimensions.items():
         new.column_dimensions[key].width = dims.width
     return kept
