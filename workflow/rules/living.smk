@@ -19,6 +19,8 @@ LIVING_DECLARED = bool(
     or published_numbers(_LIVING.get("versions_dir", "versions"))
 )
 config["review"]["living"] = LIVING_DECLARED
+if not LIVING_DECLARED:
+    REPORT_LIVING = "8. What's new"  # the report's menu too calls no one-off review living
 
 # A review without a `living:` section (e.g. one made by `reviewflow new-review`) has no versions
 # and no living-mode parameters yet: the defaults say so.
