@@ -119,33 +119,27 @@ def codebook_section(text: dict) -> list[str]:
             "Dataset columns: " + (", ".join(f"`{c}`" for c in columns) or "none") + ".",
             "",
         ]
-    lines += ["### Field keys", "", "| key | what it says | example |", "| --- | --- | --- |"]
-    for key in sorted(FIELD_KEYS):
-        example = next((f[key] for _, f, _ in fields if key in f), None)
-        shown = f"`{key}: {inline(example)}`" if example is not None else "(not used yet)"
-        lines.append(f"| `{key}` | {cell(text['keys'][key])} | {shown} |")
+    mappings = [f for _, f, _ in fields]
+    lines += ["### Field keys", ""]
+    lines += key_table(FIELD_KEYS, text["keys"], mappings)
     lines += ["", "Keys of a field's `dataset:` mapping:", ""]
-    lines += ["| key | what it says | example |", "| --- | --- | --- |"]
-    for key in sorted(DATASET_KEYS):
-        example = next(
-            (
-                f["dataset"][key]
-                for _, f, _ in fields
-                if isinstance(f.get("dataset"), dict) and key in f["dataset"]
-            ),
-            None,
-        )
-        shown = f"`{key}: {inline(example)}`" if example is not None else "(not used yet)"
-        lines.append(f"| `{key}` | {cell(text['dataset_keys'][key])} | {shown} |")
+    lines += key_table(
+        DATASET_KEYS, text["dataset_keys"], [f["dataset"] for f in mappings if "dataset" in f]
+    )
     lines += ["", "Keys of a number field's `status:` mapping:", ""]
-    lines += ["| key | what it says | example |", "| --- | --- | --- |"]
-    for key in sorted(STATUS_KEYS):
-        example = next(
-            (f["status"][key] for _, f, _ in fields if key in (f.get("status") or {})), None
-        )
-        shown = f"`{key}: {inline(example)}`" if example is not None else "(not used yet)"
-        lines.append(f"| `{key}` | {cell(text['status_keys'][key])} | {shown} |")
+    lines += key_table(STATUS_KEYS, text["status_keys"], [f.get("status") for f in mappings])
     return lines + [""]
+
+
+def key_table(keys, descriptions: dict, mappings: list) -> list[str]:
+    """A Markdown table of `keys`: each key's description and its first use in `mappings` (the
+    shipped reviews' fields, or one sub-mapping of them; anything not a mapping is skipped)."""
+    lines = ["| key | what it says | example |", "| --- | --- | --- |"]
+    for key in sorted(keys):
+        example = next((m[key] for m in mappings if isinstance(m, dict) and key in m), None)
+        shown = f"`{key}: {inline(example)}`" if example is not None else "(not used yet)"
+        lines.append(f"| `{key}` | {cell(descriptions[key])} | {shown} |")
+    return lines
 
 
 # --- the schemas ----------------------------------------------------------------------------
