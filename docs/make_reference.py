@@ -1,10 +1,11 @@
 """Write docs/reference.md: every codebook type and key, every analysis.yaml key and every
 reported_results.yaml key, each with an example, generated (never typed) from
 
-- the codebook's type registry (reviewflow.extraction.codebook: FIELD_TYPES, FIELD_KEYS,
-  DATASET_KEYS, STATUS_KEYS), what a cell of each type may hold (`Field.allowed`) and the dataset
-  columns each becomes (`Codebook.columns_of`), with a sentence per type and key from
-  docs/reference_text.yaml (a type or key without one stops this script);
+- the codebook's type registry (reviewflow.extraction.types: TYPES, each type's sentence
+  `reference`) and keys (reviewflow.extraction.codebook: FIELD_KEYS, DATASET_KEYS, STATUS_KEYS),
+  what a cell of each type may hold (`Field.allowed`) and the dataset columns each becomes
+  (`Codebook.columns_of`), with a sentence per key from docs/reference_text.yaml (a type or key
+  without one stops this script);
 - the JSON schemas workflow/schemas/analysis.schema.yaml and reported_results.schema.yaml (their
   keys, types, allowed values, defaults and descriptions);
 - the reviews shipped in this repository (the first review, tests/data/reviews/, the starter of
@@ -28,10 +29,10 @@ sys.path.insert(0, str(REPO / "scripts"))
 from reviewflow.extraction.codebook import (  # noqa: E402
     DATASET_KEYS,
     FIELD_KEYS,
-    FIELD_TYPES,
     STATUS_KEYS,
     load_codebook,
 )
+from reviewflow.extraction.types import TYPES  # noqa: E402
 
 OUTPUT = REPO / "docs" / "reference.md"
 TEXT = REPO / "docs" / "reference_text.yaml"
@@ -81,9 +82,12 @@ def codebook_fields() -> list[tuple[str, dict, Any]]:
 
 
 def missing_text(text: dict) -> list[str]:
-    problems = []
+    problems = [
+        f"reviewflow.extraction.types: {name}: no reference text"
+        for name, kind in sorted(TYPES.items())
+        if not kind.reference
+    ]
     for section, names in (
-        ("types", FIELD_TYPES),
         ("keys", FIELD_KEYS),
         ("dataset_keys", DATASET_KEYS),
         ("status_keys", STATUS_KEYS),
@@ -98,8 +102,8 @@ def codebook_section(text: dict) -> list[str]:
     fields = codebook_fields()
     lines = ["## The codebook (`extraction/codebook.yaml`)", "", text["codebook_intro"].strip(), ""]
     lines += ["### Field types", ""]
-    for kind in sorted(FIELD_TYPES):
-        lines += [f"#### `{kind}`", "", cell(text["types"][kind]), ""]
+    for kind in sorted(TYPES):
+        lines += [f"#### `{kind}`", "", cell(TYPES[kind].reference), ""]
         example = next(((r, f, c) for r, f, c in fields if f.get("type") == kind), None)
         if example is None:
             lines += ["(No shipped review uses it yet.)", ""]

@@ -19,9 +19,9 @@ def test_the_committed_reference_is_up_to_date():
 
 def test_every_codebook_type_and_key_has_its_sentence():
     assert make_reference.missing_text(make_reference.load(make_reference.TEXT)) == []
-    missing = make_reference.missing_text({"types": {"bound": "x", "colour": "y"}})
-    assert "reference_text.yaml: types.choice: no text" in missing
-    assert "reference_text.yaml: types.colour: not in the codebook" in missing
+    missing = make_reference.missing_text({"keys": {"range": "x", "colour": "y"}})
+    assert "reference_text.yaml: keys.unit: no text" in missing
+    assert "reference_text.yaml: keys.colour: not in the codebook" in missing
 
 
 def test_every_schema_key_is_in_the_reference():

@@ -22,6 +22,7 @@ from typing import Any
 from reviewflow.core.errors import InputProblems
 from reviewflow.core.yamlfile import read_yaml
 from reviewflow.extraction.codebook import Codebook, load_codebook
+from reviewflow.extraction.types import TYPES
 from reviewflow.extraction.workbook import write_workbook
 
 STARTER = Path(__file__).resolve().parent / "starter"
@@ -31,7 +32,6 @@ CODEBOOK = Path("extraction") / "codebook.yaml"
 VOCABULARY = Path("extraction") / "vocabulary.yaml"
 CONFIG = Path("config") / "config.yaml"
 TITLE_LINE = re.compile(r'^(  title: )"TITLE OF YOUR REVIEW"$', re.M)
-NUMERIC_TYPES = {"integer", "number"}
 
 
 def cell_value(value: Any, field_type: str) -> Any:
@@ -39,7 +39,7 @@ def cell_value(value: Any, field_type: str) -> Any:
     reader refuses a number stored as text), everything else as text."""
     if value is None:
         return None
-    if field_type in NUMERIC_TYPES and isinstance(value, int | float):
+    if TYPES[field_type].typed_as_number and isinstance(value, int | float):
         return value
     return str(value)
 

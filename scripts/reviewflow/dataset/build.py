@@ -135,7 +135,7 @@ def data_dictionary(codebook: Codebook, vocabulary: Vocabulary) -> str:
                     f.label,
                     f.type,
                     f.allowed(),
-                    _range(f.plausible, f.value_unit if f.type == "duration" else ""),
+                    _range(f.plausible, f.kind.plausible_unit(f)),
                     f.help,
                 ]
                 for f in sheet.fields

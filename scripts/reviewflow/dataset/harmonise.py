@@ -20,7 +20,7 @@ import pandas as pd
 
 from reviewflow.core.errors import raise_if_any
 from reviewflow.extraction.codebook import Codebook, Column, Field
-from reviewflow.extraction.values import format_number, parse_bound, parse_levels, parse_number
+from reviewflow.extraction.values import format_number
 from reviewflow.extraction.vocabulary import (  # noqa: F401  (re-exported: the vocabulary's API)
     Coded,
     Phrase,
@@ -155,65 +155,9 @@ def looked_up(source, raw, cells, others, codebook: Codebook, problems) -> tuple
 def field_values(
     fld: Field, text: str, columns: list[Column], vocabulary: Vocabulary
 ) -> tuple[dict[str, Any], PhraseMatch | None]:
-    """The values of one field's dataset columns (by the field's type) and its phrase match."""
-    by_part = {c.part: c.name for c in columns}
-    group = vocabulary.group_for(fld.name)
-    if fld.type == "text" and group is not None:
-        match = group.match(text)
-        return {
-            c.name: None if match.not_reported else c.part.split(":", 1)[1] in match.categories
-            for c in columns
-        }, match
-    blank = fld.is_blank(text)
-    if fld.type == "levels":
-        codes = () if blank else parse_levels(text, list(fld.codes))
-        values = {
-            c.name: None if blank else c.part.split(":", 1)[1] in codes
-            for c in columns
-            if c.part.startswith("level:")
-        }
-        values[by_part["codes"]] = None if blank else " ".join(codes)
-        return values, None
-    if fld.type == "bound":
-        bound = None if blank else parse_bound(text, percent=bool(fld.percent_sign))
-        return {
-            by_part[part]: None if bound is None else getattr(bound, part)
-            for part in ("low", "high", "qualifier")
-        }, None
-    if fld.type == "number":
-        return number_values(fld, text, by_part, vocabulary), None
-    if fld.type == "duration":
-        return {by_part["value"]: None if blank else fld.parse(text)[0]}, None
-    if fld.type == "integer":
-        return {by_part["value"]: None if blank else int(text)}, None
-    coded = vocabulary.coded.get(fld.name)
-    if fld.type == "choice" and coded is not None:
-        return {by_part["value"]: coded.values.get(text) or None}, None
-    return {by_part["value"]: text or None}, None
-
-
-def number_values(fld: Field, text: str, by_part: dict[str, str], vocabulary) -> dict[str, Any]:
-    """A number's value column, and its status column when the field declares `status:` (a
-    word through the vocabulary's coded values, a number against the threshold)."""
-    coded = vocabulary.coded.get(fld.name)
-    values: dict[str, Any] = {by_part["value"]: None}
-    if fld.status is not None:
-        values[by_part["status"]] = None
-    if fld.is_blank(text):
-        if fld.status is not None and coded is not None:
-            values[by_part["status"]] = coded.values.get(text) or None
-        return values
-    number = parse_number(text)
-    values[by_part["value"]] = number
-    if fld.status is not None:
-        above = number > fld.status["above"]
-        values[by_part["status"]] = fld.status["above_means" if above else "at_most_means"]
-    return values
-
-
-def number_or_none(text: str, words: tuple[str, ...]) -> float | None:
-    """A number, or None for a blank cell or a word such as ND."""
-    return None if text == "" or text in words else parse_number(text)
+    """The values of one field's dataset columns (read by the field's type) and its phrase
+    match."""
+    return fld.kind.values(fld, text, columns, vocabulary)
 
 
 def dataset_frame(rows: list[dict[str, Any]], codebook: Codebook) -> pd.DataFrame:

@@ -9,7 +9,6 @@ reported at once, located as `file: sheet.field: key`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,39 +16,12 @@ from typing import Any
 from reviewflow.core.errors import raise_if_any
 from reviewflow.core.yamlfile import read_yaml
 from reviewflow.extraction.quality_checks import quality_check_problems
-from reviewflow.extraction.values import (
-    EXACT,
-    GREATER_THAN,
-    LESS_THAN,
-    RANGE,
-    ValueProblem,
-    parse_bound,
-    parse_duration,
-    parse_levels,
-    parse_number,
-)
+from reviewflow.extraction.types import TYPES, Column, ColumnMaker, FieldType, readable
+from reviewflow.extraction.types.base import num as _num
 from reviewflow.extraction.vocabulary import Vocabulary, read_vocabulary
 
-FIELD_TYPES = {
-    "id",
-    "ref",
-    "integer",
-    "number",
-    "choice",
-    "duration",
-    "bound",
-    "levels",
-    "text",
-    "doi",
-    "pmid",
-}
+FIELD_TYPES = set(TYPES)
 COLUMN_TYPES = {"string", "integer", "number", "boolean"}
-UNIT_DAYS = {"d": 1, "w": 7, "m": 30.4375, "y": 365.25}
-UNIT_NAMES = {"days": "d", "weeks": "w", "months": "m", "years": "y"}
-DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
-PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
-INTEGER_RE = re.compile(r"^\d+$")
-NEGATIVE_RE = re.compile(r"^\s*[-\u2212]\s*(\d.*)$")  # "-3", "− 3" (a minus sign)
 FIELD_KEYS = {
     "name",
     "label",
@@ -78,8 +50,6 @@ FIELD_KEYS = {
 # Keys of a field's `dataset:` mapping (how its dataset columns are named and described).
 DATASET_KEYS = {"name", "label", "description", "unit", "prefix", "descriptions", "status"}
 STATUS_KEYS = {"above", "above_means", "at_most_means"}
-BOUND_PARTS = ("low", "high", "qualifier")
-QUALIFIERS = (EXACT, RANGE, GREATER_THAN, LESS_THAN)
 # Values an added dataset column can hold (computed by the dataset stage, not read from a cell).
 ADDED_VALUES = {"workbook_row", "possible_duplicates"}
 
@@ -113,31 +83,17 @@ class Field:
     continues: str | None = None  # blank: the row above continues (this ref field equal)
     same_as: str | None = None  # `sheet.field` it must equal (in the row its ref field names)
 
+    @property
+    def kind(self) -> FieldType:
+        """The field's type (its module of reviewflow.extraction.types)."""
+        return TYPES[self.type]
+
     def allowed(self) -> str:
         """What is allowed in a cell of this field, in words (the end of an error message)."""
-        words = ", ".join(self.words)
-        kind = {
-            "id": f"a unique id like {self.example} (pattern {self.pattern})",
-            "ref": f"an id like {self.example} listed in {self.references}",
-            "integer": "a whole number",
-            "number": "a number such as 37, 11.2 or 3,260",
-            "choice": f"one of {words}",
-            "duration": "a number followed by "
-            + " or ".join(f"{u} ({name})" for u, name in self.units.items())
-            + ", e.g. 2d or 48w",
-            "bound": "a number (11.2), a range (120–130, 15-45) or a bound (>10)"
-            + (", optionally with %" if self.percent_sign else ""),
-            "levels": "codes "
-            + ", ".join(f"{c} ({n})" for c, n in self.codes.items())
-            + " separated by single spaces, each at most once",
-            "text": "text as written in the report",
-            "doi": "a DOI such as 10.3389/fnhum.2025.1541096 (no https://doi.org/)",
-            "pmid": "a PubMed id (digits only)",
-        }[self.type]
-        if self.range and self.type in {"integer", "number", "bound"}:
+        kind = self.kind.allowed(self)
+        if self.range and self.kind.ranged:
             kind += f" from {_num(self.range[0])} to {_num(self.range[1])}"
-        if self.words and self.type != "choice":
-            kind += f", or {words}"
+        kind += self.kind.words_suffix(self)
         if not self.required:
             kind += f"; blank: {self.blank_means or 'not reported'}"
         return kind
@@ -151,80 +107,21 @@ class Field:
             return None if not self.required else "is empty"
         if text in self.words:
             return None
-        if self.type == "choice":
-            return "is not an allowed value"
-        if self.type == "text":
-            return None
-        try:
-            values = self.parse(text)
-        except ValueProblem as problem:
-            return self.negative_problem(text) or str(problem)
-        if self.range is not None:
-            low, high = self.range
-            if any(v is not None and not low <= v <= high for v in values):
-                return "is outside the possible range"
-        return None
-
-    def negative_problem(self, text: str) -> str | None:
-        """`-3` where values are 0 or more: said so, not "is not a number"."""
-        negative = NEGATIVE_RE.match(text)
-        if not negative:
-            return None
-        try:
-            self.parse(negative.group(1))
-        except ValueProblem:
-            return None
-        low = self.range[0] if self.range is not None else 0
-        return f"is negative, below the allowed minimum {low:g}"
+        return self.kind.check(self, text)
 
     def parse(self, text: str) -> list[float | None]:
         """The numbers in a valid non-word value (empty for non-numeric types); a duration in
         its dataset unit."""
-        if self.type in {"id", "ref"}:
-            if not re.fullmatch(self.pattern, text):
-                raise ValueProblem("does not match the id pattern")
-            return []
-        if self.type == "integer":
-            if not INTEGER_RE.match(text):
-                raise ValueProblem("is not a whole number")
-            return [float(text)]
-        if self.type == "number":
-            return [parse_number(text)]
-        if self.type == "duration":
-            return [parse_duration(text, self.unit_days(), self.dataset_unit_days())]
-        if self.type == "bound":
-            bound = parse_bound(text, percent=bool(self.percent_sign))
-            return [bound.low, bound.high]
-        if self.type == "levels":
-            parse_levels(text, list(self.codes))
-            return []
-        if self.type == "doi":
-            if not DOI_RE.match(text):
-                raise ValueProblem("is not a DOI")
-            return []
-        if self.type == "pmid":
-            if not PMID_RE.match(text):
-                raise ValueProblem("is not a PubMed id")
-            return []
-        return []
+        return self.kind.parse(self, text)
 
     def is_blank(self, text: str) -> bool:
         """Blank, or one of the field's words (ND...): no value to parse."""
         return text == "" or text in self.words
 
-    def unit_days(self) -> dict[str, float]:
-        return {code: UNIT_DAYS[UNIT_NAMES[name]] for code, name in self.units.items()}
-
-    def dataset_unit_days(self) -> float:
-        """Days per unit of a duration's dataset column (`dataset: {unit: weeks}`)."""
-        return UNIT_DAYS[UNIT_NAMES.get(self.dataset.get("unit", "days"), "d")]
-
     @property
     def value_unit(self) -> str:
         """The unit of the field's values as the dataset holds them."""
-        if self.type == "duration":
-            return str(self.dataset.get("unit", "days"))
-        return self.unit or ""
+        return self.kind.value_unit(self)
 
 
 @dataclass(frozen=True)
@@ -239,27 +136,6 @@ class Sheet:
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of the harmonised dataset.
-
-    `source` is what it is made from as the data dictionary shows it (a field, `sheet.field`
-    for a looked-up value, or `quality_checks`); `field` the workbook field (None for an added
-    column); `part` which of the field's columns it is: `value`, `status`, `low`, `high`,
-    `qualifier`, `codes`, `flag:<category>`, `level:<code>`, `derived` or `added:<what>`.
-    """
-
-    name: str
-    type: str
-    description: str
-    source: str = ""
-    unit: str | None = None
-    enum: tuple[str, ...] | None = None
-    label: str = ""
-    field: str | None = None
-    part: str = "value"
 
 
 @dataclass(frozen=True)
@@ -292,21 +168,11 @@ class Codebook:
         """(ref field of the dataset sheet, field of the other sheet) for `sheet.field`."""
         sheet_name, _, name = target.partition(".")
         for fld in self.sheet(self.dataset_sheet).fields:
-            if fld.type == "ref" and (fld.references or "").partition(".")[0] == sheet_name:
+            if fld.kind.links and (fld.references or "").partition(".")[0] == sheet_name:
                 other = self.sheet(sheet_name)
                 if name in other.names:
                     return fld, other.field(name)
         return None
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def readable(name: str) -> str:
-    """A readable label made from a column name: `age_years` -> "Age years"."""
-    text = name.replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
 
 
 def load_codebook(path: str | Path, vocabulary: str | Path | None = None) -> Codebook:
@@ -368,7 +234,7 @@ def cross_rule_problems(codebook: Codebook) -> list[str]:
             where = f"{codebook.path}: {sheet.name}.{fld.name}"
             own = sheet.name == codebook.dataset_sheet
             if fld.continues and not (
-                own and fld.continues in sheet.names and sheet.field(fld.continues).type == "ref"
+                own and fld.continues in sheet.names and sheet.field(fld.continues).kind.links
             ):
                 problems.append(
                     f"{where}: continues: {fld.continues!r}: a ref field of sheet "
@@ -423,21 +289,7 @@ def _field(data: dict, where: str, problems: list[str]) -> Field:
             f"{where}: type {kind!r}: unknown type: one of {', '.join(sorted(FIELD_TYPES))}"
         )
         kind = "text"
-    if kind in {"id", "ref"}:
-        try:
-            re.compile(data.get("pattern") or "")
-        except re.error as error:
-            problems.append(f"{where}: pattern: {error}: a Python regular expression")
-        if not data.get("pattern"):
-            problems.append(f"{where}: pattern: missing: an id needs a pattern")
-    if kind == "choice" and not data.get("words"):
-        problems.append(f"{where}: words: missing: a choice needs its allowed words")
-    if kind == "duration":
-        bad = [u for u in (data.get("units") or {}).values() if u not in UNIT_NAMES]
-        if bad or not data.get("units"):
-            problems.append(
-                f"{where}: units: {bad or 'missing'}: letters mapped to " + ", ".join(UNIT_NAMES)
-            )
+    TYPES[kind].declare(data, where, problems)
     spec = data.get("dataset", {})
     in_dataset = spec is not False
     spec = spec if isinstance(spec, dict) else {}
@@ -449,14 +301,14 @@ def _field(data: dict, where: str, problems: list[str]) -> Field:
             f"{where}: dataset: unknown key(s) {', '.join(extra)}: "
             f"one of {', '.join(sorted(DATASET_KEYS))}"
         )
-    if kind == "duration" and spec.get("unit") not in UNIT_NAMES:
-        problems.append(
-            f"{where}: dataset.unit: {spec.get('unit', 'missing')}: the unit of its dataset "
-            f"column, one of {', '.join(UNIT_NAMES)}"
-        )
+    TYPES[kind].declare_dataset(spec, where, problems)
     status = data.get("status")
     if status is not None:
-        if kind != "number" or not isinstance(status, dict) or set(status) != STATUS_KEYS:
+        if (
+            not TYPES[kind].takes_status
+            or not isinstance(status, dict)
+            or set(status) != STATUS_KEYS
+        ):
             problems.append(
                 f"{where}: status: {status!r}: only for a number, with the keys "
                 f"{', '.join(sorted(STATUS_KEYS))}"
@@ -552,156 +404,8 @@ def codebook_names(codebook: Codebook) -> list[str]:
 def field_columns(
     fld: Field, source: str, vocabulary: Vocabulary, path: str, problems: list[str]
 ) -> list[Column]:
-    """The dataset columns of one field, by its type (names and texts from `dataset:`)."""
-    maker = ColumnMaker(fld, source, vocabulary, path, problems)
-    if fld.type == "text" and vocabulary.group_for(fld.name) is not None:
-        return maker.flags()
-    if fld.type == "levels":
-        return maker.levels()
-    if fld.type == "bound":
-        return maker.bound()
-    if fld.type in {"number", "duration"}:
-        return maker.number()
-    return maker.single()
-
-
-@dataclass(frozen=True)
-class ColumnMaker:
-    """Makes the dataset columns of one field; `dataset:` of the field overrides the defaults
-    (`name`, `label`, `description`, `unit`, `prefix`, `descriptions` per part, `status`)."""
-
-    fld: Field
-    source: str
-    vocabulary: Vocabulary
-    path: str
-    problems: list[str]
-
-    @property
-    def spec(self) -> dict[str, Any]:
-        return self.fld.dataset
-
-    @property
-    def name(self) -> str:
-        return str(self.spec.get("name", self.fld.name))
-
-    @property
-    def label(self) -> str:
-        return str(self.spec.get("label", self.fld.label))
-
-    def described(self, part: str, default: str) -> str:
-        return (self.spec.get("descriptions") or {}).get(part, default)
-
-    def column(self, name, kind, description, part="value", unit=None, enum=None, label=None):
-        return Column(
-            name=name,
-            type=kind,
-            description=" ".join(str(description).split()),
-            source=self.source,
-            unit=unit,
-            enum=tuple(enum) if enum else None,
-            label=str(label if label is not None else readable(name)),
-            field=self.fld.name if "." not in self.source else self.source,
-            part=part,
-        )
-
-    def flags(self) -> list[Column]:
-        """A text read by a vocabulary phrase group: one flag per category of the group."""
-        group = self.vocabulary.group_for(self.fld.name)
-        return [
-            self.column(
-                group.fields[self.fld.name] + category,
-                "boolean",
-                self.described(category, f"{self.fld.label}: {category}"),
-                part=f"flag:{category}",
-                label=readable(category),
-            )
-            for category in group.categories
-        ]
-
-    def levels(self) -> list[Column]:
-        """Level codes: one flag per code (`prefix` + its name), then the canonical codes."""
-        prefix = str(self.spec.get("prefix", f"{self.fld.name}_"))
-        flags = [
-            self.column(
-                prefix + code_name,
-                "boolean",
-                self.described(code, f"{readable(code_name)} ({code})"),
-                part=f"level:{code}",
-                label=readable(code_name),
-            )
-            for code, code_name in self.fld.codes.items()
-        ]
-        order = " ".join(self.fld.codes)
-        default = f'Canonical codes in the order {order}, e.g. "{order}".'
-        description = self.spec.get("description", default)
-        return [*flags, self.column(self.name, "string", description, "codes", label=self.label)]
-
-    def bound(self) -> list[Column]:
-        """A printed bound: `<name>_low`, `<name>_high` and `<name>_qualifier`."""
-        defaults = {
-            "low": f"Low bound of the printed {self.fld.label}.",
-            "high": 'High bound (empty for ">n").',
-            "qualifier": "How the value was printed.",
-        }
-        unknown = sorted(set(self.spec.get("descriptions") or {}) - set(BOUND_PARTS))
-        if unknown:
-            self.problems.append(
-                f"{self.path}: {self.fld.name}.dataset.descriptions: {', '.join(unknown)}: "
-                f"one of {', '.join(BOUND_PARTS)}"
-            )
-        unit = self.spec.get("unit", self.fld.unit)
-        return [
-            self.column(
-                f"{self.name}_{part}",
-                "string" if part == "qualifier" else "number",
-                self.described(part, defaults[part]),
-                part=part,
-                unit=None if part == "qualifier" else unit,
-                enum=QUALIFIERS if part == "qualifier" else None,
-                label=f"{self.label} ({part})",
-            )
-            for part in BOUND_PARTS
-        ]
-
-    def number(self) -> list[Column]:
-        """A number or duration; with `status:`, a status column after it."""
-        fld, coded = self.fld, self.vocabulary.coded.get(self.fld.name)
-        description = self.spec.get("description", fld.label)
-        unit = self.spec.get("unit", fld.unit)
-        value = self.column(self.name, "number", description, unit=unit, label=self.label)
-        if coded is not None and fld.status is None:
-            self.problems.append(
-                f"{self.path}: {fld.name}: coded in {self.vocabulary.path} but without "
-                "`status:`: a number's words are read as a status column only with status: "
-                "{above, above_means, at_most_means}"
-            )
-        if fld.status is None:
-            return [value]
-        spec = self.spec.get("status") or {}
-        enum = list(coded.enum) if coded else []
-        enum += [
-            v for v in (fld.status["at_most_means"], fld.status["above_means"]) if v not in enum
-        ]
-        status = self.column(
-            str(spec.get("name", f"{fld.name}_status")),
-            "string",
-            spec.get("description", f"{fld.label}: status"),
-            part="status",
-            enum=enum,
-            label=spec.get("label", f"{fld.label} status"),
-        )
-        return [value, status]
-
-    def single(self) -> list[Column]:
-        """One column: an integer, or text (a choice through the vocabulary's coded values)."""
-        kind = "integer" if self.fld.type == "integer" else "string"
-        enum = None
-        if self.fld.type == "choice":
-            coded = self.vocabulary.coded.get(self.fld.name)
-            enum = coded.enum if coded is not None else tuple(self.fld.words)
-        description = self.spec.get("description", self.fld.label)
-        unit = self.spec.get("unit")
-        return [self.column(self.name, kind, description, unit=unit, enum=enum, label=self.label)]
+    """The dataset columns of one field, made by its type (names and texts from `dataset:`)."""
+    return fld.kind.columns(ColumnMaker(fld, source, vocabulary, path, problems))
 
 
 def place_derived(

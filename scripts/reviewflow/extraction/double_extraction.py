@@ -103,7 +103,7 @@ def read_extractions(
 def id_field(sheet: Sheet) -> str:
     """The name of the sheet's id field (rows are matched on it)."""
     for fld in sheet.fields:
-        if fld.type == "id":
+        if fld.kind.unique:
             return fld.name
     raise ValueError(f"sheet {sheet.name} has no field of type id to match rows on")
 
@@ -164,7 +164,7 @@ def agreement_table(
                     if c.cells[a] != NO_ROW and c.cells[b] != NO_ROW
                 ]
                 figures = cohen_kappa(pairs)
-                choice = fld.type == "choice"
+                choice = fld.kind.drop_down
                 rows.append(
                     {
                         "sheet": spec.name,

@@ -73,7 +73,7 @@ def sheet_columns(sheet: Sheet) -> list[Column]:
             Column(
                 name=fld.name,
                 width=max(fld.width, round(len(fld.name) * 1.2 + 2)),  # the header fits
-                allowed=list(fld.words) if fld.type == "choice" else None,
+                allowed=list(fld.words) if fld.kind.drop_down else None,
                 prompt=prompt,
                 wrap=fld.wrap,
             )
@@ -306,7 +306,7 @@ def read_sheet(sheet: Worksheet, spec: Sheet, problems: list[str]) -> RawSheet:
             problem = fld.check(text)
             if problem:
                 problems.append(f"{address}: {text!r}: {fld.name} {problem}: {fld.allowed()}")
-            elif fld.type == "id":
+            elif fld.kind.unique:
                 earlier = first_seen.setdefault(fld.name, {}).setdefault(text, address)
                 if earlier != address:
                     problems.append(
@@ -365,7 +365,7 @@ def check_references(sheets: dict[str, RawSheet], codebook: Codebook, problems: 
     """Every `ref` field value must be an id of the sheet it references."""
     for spec in codebook.sheets:
         for fld in spec.fields:
-            if fld.type != "ref" or spec.name not in sheets:
+            if not fld.kind.links or spec.name not in sheets:
                 continue
             target_sheet, _, target_field = fld.references.partition(".")
             if target_sheet not in sheets or not sheets[target_sheet].complete:
