@@ -78,9 +78,7 @@ def harmonise(
 def phrase_problems(raw, cells, matches, order, vocabulary: Vocabulary) -> list[str]:
     """Every unknown phrase of one row, in workbook column order."""
     return [
-        unknown_phrase(
-            cells[field], raw[field], field, unknown, vocabulary.group_for(field), vocabulary
-        )
+        unknown_phrase(cells[field], raw[field], field, unknown, matches[field].group, vocabulary)
         for field in order
         if field in matches
         for unknown in matches[field].unknown
@@ -122,7 +120,7 @@ def harmonise_case(
         if "." in column.source:
             fld, text = looked_up(column.source, raw, cells, others, codebook, problems)
         else:
-            fld = sheet.field(column.field)
+            fld = sheet.field(column.source)
             text = raw[fld.name]
         own = [c for c in codebook.columns if c.source == column.source and c.part != "derived"]
         values, match = field_values(fld, text, own, vocabulary)
@@ -157,7 +155,7 @@ def field_values(
 ) -> tuple[dict[str, Any], PhraseMatch | None]:
     """The values of one field's dataset columns (read by the field's type) and its phrase
     match."""
-    return fld.kind.values(fld, text, columns, vocabulary)
+    return fld.values(text, columns, vocabulary)
 
 
 def dataset_frame(rows: list[dict[str, Any]], codebook: Codebook) -> pd.DataFrame:

@@ -9,6 +9,7 @@ reported at once, located as `file: sheet.field: key`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -46,12 +47,31 @@ FIELD_KEYS = {
     "dataset",
     "continues",
     "same_as",
+    "axes",
+    "readings",
+    "parts",
+    "separator",
+    "brackets",
 }
 # Keys of a field's `dataset:` mapping (how its dataset columns are named and described).
 DATASET_KEYS = {"name", "label", "description", "unit", "prefix", "descriptions", "status"}
 STATUS_KEYS = {"above", "above_means", "at_most_means"}
 # Values an added dataset column can hold (computed by the dataset stage, not read from a cell).
 ADDED_VALUES = {"workbook_row", "possible_duplicates"}
+# Keys of one meaning of the codebook's top-level `not_reported:` (review-wide tokens).
+NOT_REPORTED_KEYS = {"tokens", "label"}
+MEANING_RE = re.compile(r"^[a-z0-9_]+$")
+# Names a meaning may not take: they are columns of the descriptive table already.
+DESCRIPTIVE_NAMES = {
+    "variable",
+    "label",
+    "category",
+    "n_reported",
+    "n_total",
+    "not_reported",
+    "statistic",
+    "value",
+}
 
 
 @dataclass(frozen=True)
@@ -82,6 +102,12 @@ class Field:
     in_dataset: bool = True
     continues: str | None = None  # blank: the row above continues (this ref field equal)
     same_as: str | None = None  # `sheet.field` it must equal (in the row its ref field names)
+    axes: tuple[int, int] = (1, 3)  # dimensions: fewest and most axes of a cell
+    readings: tuple[str, ...] = ("largest",)  # dimensions: its dataset columns
+    parts: tuple[Field, ...] = ()  # combined: its parts, each a field of its own type
+    separator: str = "dash"  # combined: between its parts (any dash, or a literal text)
+    brackets: bool = False  # a combined field's part read from a trailing (...)
+    tokens: dict[str, str] = field(default_factory=dict)  # not-reported token -> its meaning
 
     @property
     def kind(self) -> FieldType:
@@ -94,6 +120,8 @@ class Field:
         if self.range and self.kind.ranged:
             kind += f" from {_num(self.range[0])} to {_num(self.range[1])}"
         kind += self.kind.words_suffix(self)
+        if self.tokens:
+            kind += ", or " + ", ".join(self.tokens)
         if not self.required:
             kind += f"; blank: {self.blank_means or 'not reported'}"
         return kind
@@ -105,7 +133,7 @@ class Field:
         """
         if text == "":
             return None if not self.required else "is empty"
-        if text in self.words:
+        if text in self.words or text in self.tokens:
             return None
         return self.kind.check(self, text)
 
@@ -115,8 +143,19 @@ class Field:
         return self.kind.parse(self, text)
 
     def is_blank(self, text: str) -> bool:
-        """Blank, or one of the field's words (ND...): no value to parse."""
-        return text == "" or text in self.words
+        """Blank, one of the field's words (ND...) or a not-reported token: no value to parse."""
+        return text == "" or text in self.words or text in self.tokens
+
+    def pieces(self, text: str) -> list[tuple[Field, str]]:
+        """(field, text) read from one cell: itself, or a combined field's parts."""
+        return self.kind.pieces(self, text)
+
+    def values(self, text: str, columns: list[Column], vocabulary: Vocabulary):
+        """The values of the field's dataset columns for one cell (none for a not-reported
+        token), and its phrase match."""
+        if text in self.tokens:
+            return {c.name: None for c in columns}, None
+        return self.kind.values(self, text, columns, vocabulary)
 
     @property
     def value_unit(self) -> str:
@@ -137,6 +176,13 @@ class Sheet:
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
 
+    @property
+    def read_by_parts(self) -> Sheet:
+        """The sheet with each combined field replaced by its parts (what the vocabulary reads:
+        its `coded` and `phrases` name a part like a field)."""
+        fields = tuple(p for f in self.fields for p in (f.parts or (f,)))
+        return replace(self, fields=fields)
+
 
 @dataclass(frozen=True)
 class Codebook:
@@ -149,6 +195,7 @@ class Codebook:
     primary_key: str
     dataset_sheet: str = "cases"
     vocabulary: Vocabulary | None = None
+    not_reported: dict[str, dict] = field(default_factory=dict)  # key -> {tokens, label}
 
     def sheet(self, name: str) -> Sheet:
         return next(s for s in self.sheets if s.name == name)
@@ -184,7 +231,9 @@ def load_codebook(path: str | Path, vocabulary: str | Path | None = None) -> Cod
     if not isinstance(data, dict):
         raise_if_any(path, [f"{path}: not a mapping: keys workbook, readings, dataset, ..."])
     workbook = data.get("workbook") or {}
-    sheets = tuple(_sheet(s, path, problems) for s in workbook.get("sheets", []))
+    meanings = not_reported_meanings(data.get("not_reported"), path, problems)
+    tokens = {t: key for key, meaning in meanings.items() for t in meaning["tokens"]}
+    sheets = tuple(_sheet(s, path, problems, tokens) for s in workbook.get("sheets", []))
     if not sheets:
         problems.append(f"{path}: workbook.sheets: no sheet defined: at least one sheet")
     names = [s.name for s in sheets]
@@ -211,13 +260,14 @@ def load_codebook(path: str | Path, vocabulary: str | Path | None = None) -> Cod
         columns=(),
         primary_key=dataset.get("primary_key", "case_id"),
         dataset_sheet=sheet_name,
+        not_reported=meanings,
     )
     if sheet_name in names:
         problems += cross_rule_problems(codebook)
     if sheets and sheet_name not in names:
         problems.append(f"{path}: dataset.sheet: {sheet_name!r}: no such sheet: one of {names}")
     elif vocabulary is not None and sheets:
-        vocab = read_vocabulary(vocabulary, codebook.sheet(sheet_name), problems)
+        vocab = read_vocabulary(vocabulary, codebook.sheet(sheet_name).read_by_parts, problems)
         columns = derive_columns(codebook, dataset, vocab, problems)
         codebook = replace(codebook, columns=columns, vocabulary=vocab)
         problems += quality_check_problems(codebook)
@@ -248,12 +298,51 @@ def cross_rule_problems(codebook: Codebook) -> list[str]:
     return problems
 
 
-def _sheet(data: dict, path: str, problems: list[str]) -> Sheet:
+def not_reported_meanings(data: Any, path: str, problems: list[str]) -> dict[str, dict]:
+    """The codebook's `not_reported:` meanings ({key: {tokens, label}}), each token once."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        problems.append(f"{path}: not_reported: {data!r}: a mapping of meanings to their tokens")
+        return {}
+    meanings, seen = {}, {}
+    for key, spec in data.items():
+        where = f"{path}: not_reported.{key}"
+        if not MEANING_RE.match(str(key)) or key in DESCRIPTIVE_NAMES:
+            problems.append(
+                f"{where}: a name of lower-case letters, digits and _ that is not a column of "
+                f"the descriptive table ({', '.join(sorted(DESCRIPTIVE_NAMES))})"
+            )
+        if not isinstance(spec, dict) or set(spec) - NOT_REPORTED_KEYS or not spec.get("tokens"):
+            problems.append(f"{where}: {spec!r}: {{tokens: [text, ...], label: text}}")
+            continue
+        tokens = [str(t) for t in spec["tokens"]]
+        for token in tokens:
+            if token in seen:
+                problems.append(
+                    f"{where}: token {token!r} is listed twice (also in {seen[token]}): "
+                    "each token once"
+                )
+            seen[token] = f"not_reported.{key}"
+        meanings[str(key)] = {"tokens": tuple(tokens), "label": str(spec.get("label", key))}
+    return meanings
+
+
+def _sheet(data: dict, path: str, problems: list[str], tokens: dict | None = None) -> Sheet:
     name = data.get("name", "?")
-    fields = tuple(_field(f, f"{path}: {name}", problems) for f in data.get("fields", []))
+    fields = tuple(
+        _field(f, f"{path}: {name}", problems, tokens or {}) for f in data.get("fields", [])
+    )
     names = [f.name for f in fields]
     for dup in sorted({n for n in names if names.count(n) > 1}):
         problems.append(f"{path}: {name}.{dup}: field defined twice: unique field names")
+    for fld in fields:
+        for part in fld.parts:
+            if part.name != fld.name and part.name in names:
+                problems.append(
+                    f"{path}: {name}.{fld.name}: part {part.name}: also a field of sheet "
+                    f"{name}: a part name that no other field has"
+                )
     return Sheet(name=name, fields=fields, help=data.get("help", ""))
 
 
@@ -275,7 +364,7 @@ def _pair(data: dict, key: str, where: str, problems: list[str]) -> tuple[float,
     return None
 
 
-def _field(data: dict, where: str, problems: list[str]) -> Field:
+def _field(data: dict, where: str, problems: list[str], tokens: dict | None = None) -> Field:
     name = data.get("name", "?")
     where = f"{where}.{name}"
     unknown = sorted(set(data) - FIELD_KEYS)
@@ -290,6 +379,11 @@ def _field(data: dict, where: str, problems: list[str]) -> Field:
         )
         kind = "text"
     TYPES[kind].declare(data, where, problems)
+    parts = tuple(
+        _field(p, where, problems, tokens)
+        for p in (data.get("parts") or [] if TYPES[kind].has_parts else [])
+        if isinstance(p, dict)
+    )
     spec = data.get("dataset", {})
     in_dataset = spec is not False
     spec = spec if isinstance(spec, dict) else {}
@@ -342,6 +436,12 @@ def _field(data: dict, where: str, problems: list[str]) -> Field:
         in_dataset=in_dataset,
         continues=data.get("continues"),
         same_as=data.get("same_as"),
+        axes=tuple(data.get("axes") or (1, 3)),
+        readings=tuple(data.get("readings") or ("largest",)),
+        parts=parts,
+        separator=str(data.get("separator", "dash")),
+        brackets=bool(data.get("brackets", False)),
+        tokens=dict(tokens or {}) if TYPES[kind].accepts_tokens else {},
     )
 
 

@@ -331,6 +331,10 @@ def agreed_sheets(
         check_references(sheets, codebook, problems)
         check_across_rows_and_sheets(sheets, codebook, problems)
         if codebook.vocabulary is not None:
-            problems += unknown_phrase_problems(sheets[codebook.dataset_sheet], codebook.vocabulary)
+            problems += unknown_phrase_problems(
+                sheets[codebook.dataset_sheet],
+                codebook.vocabulary,
+                codebook.sheet(codebook.dataset_sheet),
+            )
     raise_if_any("double extraction (results/extraction/disagreements.tsv)", problems)
     return sheets

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,7 @@ class PhraseMatch:
     categories: frozenset[str]
     hits: tuple[tuple[str, Phrase], ...]  # (text as typed, vocabulary phrase)
     unknown: tuple[str, ...]
+    group: PhraseGroup | None = dataclass_field(default=None, compare=False)  # who read it
 
 
 @dataclass(frozen=True)
@@ -56,13 +58,13 @@ class PhraseGroup:
     def match(self, text: str) -> PhraseMatch:
         """Split `text` into known phrases; a not_reported marker (or its variant) is whole-cell."""
         if text in self.not_reported:
-            return PhraseMatch(True, frozenset(), (), ())
+            return PhraseMatch(True, frozenset(), (), (), self)
         whole = next((p for p in self.phrases if p.text == text), None)
         if whole is not None and whole.spelling_of in self.not_reported:
-            return PhraseMatch(True, frozenset(), ((text, whole),), ())
+            return PhraseMatch(True, frozenset(), ((text, whole),), (), self)
         hits, unknown = split_phrases(text, self.phrases)
         categories = frozenset(c for _, phrase in hits for c in phrase.categories)
-        return PhraseMatch(False, categories, tuple(hits), tuple(unknown))
+        return PhraseMatch(False, categories, tuple(hits), tuple(unknown), self)
 
 
 @dataclass(frozen=True)
@@ -143,20 +145,36 @@ def split_phrases(text: str, phrases: tuple[Phrase, ...]) -> tuple[list, list[st
     return hits, unknown
 
 
-def unknown_phrase_problems(sheet, vocabulary: Vocabulary) -> list[str]:
+def unknown_phrase_problems(sheet, vocabulary: Vocabulary, spec: Sheet | None = None) -> list[str]:
     """Every phrase of `sheet` (a `RawSheet`) that the vocabulary does not know, by row and
-    then in column order, each naming its cell."""
+    then in column order, each naming its cell; with the codebook's `spec` of the sheet, a
+    combined cell's parts are read by their own groups and not-reported tokens are skipped."""
     problems = []
     for raw, cells in zip(sheet.rows, sheet.cells, strict=True):
         for field in sheet.fields:
-            group = vocabulary.group_for(field)
-            if group is None or field not in raw:
+            if field not in raw:
                 continue
-            for unknown in group.match(raw[field]).unknown:
-                problems.append(
-                    unknown_phrase(cells[field], raw[field], field, unknown, group, vocabulary)
-                )
+            for name, text in cell_pieces(spec, field, raw[field]):
+                group = vocabulary.group_for(name)
+                if group is None:
+                    continue
+                for unknown in group.match(text).unknown:
+                    problems.append(
+                        unknown_phrase(cells[field], raw[field], field, unknown, group, vocabulary)
+                    )
     return problems
+
+
+def cell_pieces(spec: Sheet | None, field: str, text: str) -> list[tuple[str, str]]:
+    """(field or part name, text) of one cell a phrase group may read: not a not-reported token,
+    and none from a combined cell that cannot be split (the workbook check names it)."""
+    if spec is None or field not in spec.names:
+        return [(field, text)]
+    try:
+        pieces = spec.field(field).pieces(text)
+    except ValueError:
+        return []
+    return [(part.name, piece) for part, piece in pieces if piece not in part.tokens]
 
 
 def unknown_phrase(cell, text, field, unknown, group: PhraseGroup, vocabulary: Vocabulary) -> str:

@@ -178,7 +178,11 @@ def read_workbook(path: str | Path, codebook: Codebook) -> dict[str, RawSheet]:
     check_references(sheets, codebook, problems)
     check_across_rows_and_sheets(sheets, codebook, problems)
     if codebook.vocabulary is not None and codebook.dataset_sheet in sheets:
-        problems += unknown_phrase_problems(sheets[codebook.dataset_sheet], codebook.vocabulary)
+        problems += unknown_phrase_problems(
+            sheets[codebook.dataset_sheet],
+            codebook.vocabulary,
+            codebook.sheet(codebook.dataset_sheet),
+        )
     raise_if_any(path, problems)
     return sheets
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from reviewflow.extraction.types.base import Column, ColumnMaker, FieldType, readable
 from reviewflow.extraction.types.bound import BOUND
 from reviewflow.extraction.types.choice import CHOICE
+from reviewflow.extraction.types.combined import COMBINED
+from reviewflow.extraction.types.dimensions import DIMENSIONS
 from reviewflow.extraction.types.duration import DURATION
 from reviewflow.extraction.types.identifier import ID, REF
 from reviewflow.extraction.types.integer import INTEGER
@@ -22,7 +24,21 @@ from reviewflow.extraction.types.text import TEXT
 
 TYPES: dict[str, FieldType] = {
     kind.name: kind
-    for kind in (ID, REF, INTEGER, NUMBER, CHOICE, DURATION, BOUND, LEVELS, TEXT, DOI, PMID)
+    for kind in (
+        ID,
+        REF,
+        INTEGER,
+        NUMBER,
+        CHOICE,
+        DURATION,
+        BOUND,
+        LEVELS,
+        TEXT,
+        DOI,
+        PMID,
+        DIMENSIONS,
+        COMBINED,
+    )
 }
 FIELD_TYPES = set(TYPES)
 

@@ -107,6 +107,8 @@ class FieldType:
     drop_down = False  # the workbook offers its `words` in a drop-down
     unique = False  # a value appears once in its sheet (the row's identifier)
     typed_as_number = False  # a reviewer types it as a spreadsheet number
+    accepts_tokens = True  # a declared not-reported token is accepted (not by identifiers)
+    has_parts = False  # its declaration lists `parts`, each a field (combined)
 
     def declare(self, data: dict, where: str, problems: list[str]) -> None:
         """Problems of the declaration's type-specific keys (before its `dataset:` mapping)."""
@@ -136,6 +138,10 @@ class FieldType:
             if any(v is not None and not low <= v <= high for v in values):
                 return "is outside the possible range"
         return None
+
+    def pieces(self, fld, text: str) -> list:
+        """(field, text) read from one cell: the field itself, or a combined field's parts."""
+        return [(fld, text)]
 
     def value_unit(self, fld) -> str:
         """The unit of the field's values as the dataset holds them."""

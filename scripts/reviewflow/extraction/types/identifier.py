@@ -10,6 +10,7 @@ from reviewflow.extraction.values import ValueProblem
 
 class Id(FieldType):
     name = "id"
+    accepts_tokens = False
     keys = frozenset({"pattern", "example"})
     reference = (
         "A unique identifier of the row (patient or article), checked against a `pattern`; "

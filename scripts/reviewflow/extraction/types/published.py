@@ -14,6 +14,7 @@ PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
 
 class Doi(FieldType):
     name = "doi"
+    accepts_tokens = False
     reference = (
         "A DOI without https://doi.org/ (sheet studies; deduplication recognises included "
         "studies by it)."
@@ -30,6 +31,7 @@ class Doi(FieldType):
 
 class Pmid(FieldType):
     name = "pmid"
+    accepts_tokens = False
     reference = (
         "A PubMed id, digits only (sheet studies; deduplication recognises included studies by it)."
     )

@@ -1,0 +1,258 @@
+"""The field-type registry and the types for what case reports print: dimensions, combined
+cells, review-wide not-reported tokens (hand-made codebook, answers computed by hand)."""
+
+import textwrap
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reviewflow.core.errors import InputProblems
+from reviewflow.dataset.build import build_dataset
+from reviewflow.extraction.codebook import load_codebook
+from reviewflow.extraction.types import TYPES
+from reviewflow.extraction.types.combined import split_cell
+from reviewflow.extraction.types.dimensions import axes_of
+from reviewflow.extraction.values import ValueProblem
+from reviewflow.extraction.workbook import RawSheet
+
+CODEBOOK = """
+not_reported:
+  none_reported: {tokens: [n/r], label: none reported}
+  not_available: {tokens: [n/a, NA], label: not available}
+workbook:
+  sheets:
+    - name: cases
+      fields:
+        - {name: case_id, label: Case, type: id, pattern: '^C\\d+$', help: id}
+        - {name: study_id, label: Study, type: ref, references: studies.study_id,
+           pattern: '^S\\d+$', help: study}
+        - {name: age, label: Age, type: number, unit: years, help: age}
+        - name: tumour_size
+          label: Size (cm)
+          type: dimensions
+          axes: [1, 3]
+          unit: cm
+          units: {cm: 1, mm: 0.1}
+          readings: [largest, axes, product]
+          range: [0, 100]
+          help: size
+        - name: follow_up_outcome
+          label: F/U (months)—outcome
+          type: combined
+          parts:
+            - {name: follow_up, label: Follow-up, type: number, unit: months, range: [0, 600]}
+            - {name: outcome, label: Outcome, type: choice, words: [ANED, AWD, DOD, DOC]}
+          help: follow-up and outcome
+        - name: treatment
+          label: Treatment
+          type: combined
+          parts:
+            - {name: treatment, label: Treatment, type: text, vocabulary: treatment}
+            - {name: recurrence_note, label: Recurrence, type: choice, words: [recur],
+               required: false, brackets: true}
+          help: treatment
+    - name: studies
+      fields:
+        - {name: study_id, label: Study, type: id, pattern: '^S\\d+$', help: id}
+quality_checks: {}
+"""
+VOCABULARY = """
+phrases:
+  treatment:
+    fields: {treatment: treated_}
+    categories: [surgery, radiotherapy]
+    not_reported: [NR]
+    phrases: {Surgery: [surgery], RT: [radiotherapy]}
+"""
+
+
+def write_review(folder, codebook=CODEBOOK, vocabulary=VOCABULARY):
+    (folder / "codebook.yaml").write_text(textwrap.dedent(codebook), encoding="utf-8")
+    (folder / "vocabulary.yaml").write_text(textwrap.dedent(vocabulary), encoding="utf-8")
+    return folder / "codebook.yaml", folder / "vocabulary.yaml"
+
+
+@pytest.fixture(scope="module")
+def codebook(tmp_path_factory):
+    return load_codebook(*write_review(tmp_path_factory.mktemp("review")))
+
+
+def sheet(name, rows):
+    raw = RawSheet(name, list(rows[0]))
+    for number, row in enumerate(rows, start=2):
+        raw.rows.append(row)
+        raw.cells.append({f: f"{name}!{chr(65 + i)}{number}" for i, f in enumerate(row)})
+    return raw
+
+
+def fld(codebook, name):
+    return codebook.sheet("cases").field(name)
+
+
+def test_every_type_is_registered_once_with_its_reference_text():
+    assert {"dimensions", "combined", "number", "text", "id"} <= set(TYPES)
+    assert all(kind.name == name and kind.reference for name, kind in TYPES.items())
+
+
+def test_columns_of_the_new_types(codebook):
+    assert [(c.name, c.part, c.field, c.source) for c in codebook.columns[2:]] == [
+        ("age", "value", "age", "age"),
+        ("tumour_size_largest", "largest", "tumour_size", "tumour_size"),
+        ("tumour_size_axis1", "axis1", "tumour_size", "tumour_size"),
+        ("tumour_size_axis2", "axis2", "tumour_size", "tumour_size"),
+        ("tumour_size_axis3", "axis3", "tumour_size", "tumour_size"),
+        ("tumour_size_product", "product", "tumour_size", "tumour_size"),
+        ("follow_up", "value", "follow_up", "follow_up_outcome"),
+        ("outcome", "value", "outcome", "follow_up_outcome"),
+        ("treated_surgery", "flag:surgery", "treatment", "treatment"),
+        ("treated_radiotherapy", "flag:radiotherapy", "treatment", "treatment"),
+        ("recurrence_note", "value", "recurrence_note", "treatment"),
+    ]
+    assert codebook.column("outcome").enum == ("ANED", "AWD", "DOD", "DOC")
+    assert codebook.not_reported["not_available"] == {
+        "tokens": ("n/a", "NA"),
+        "label": "not available",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "axes"),
+    [
+        ("10.0 × 5.0", (10.0, 5.0)),
+        ("1.5 x 1.5", (1.5, 1.5)),
+        ("4.0", (4.0,)),
+        ("3 * 2 * 1", (3.0, 2.0, 1.0)),
+        ("3 by 2", (3.0, 2.0)),
+        ("3X2", (3.0, 2.0)),
+        ("10 × 5 mm", (1.0, 0.5)),
+        ("10mm x 5mm", (1.0, 0.5)),
+        ("2 x 1 cm", (2.0, 1.0)),
+    ],
+)
+def test_dimensions_read_as_printed(codebook, text, axes):
+    assert axes_of(fld(codebook, "tumour_size"), text) == axes
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("10 × ", "has a separator without a size on both sides"),
+        ("a × 3", "has 'a', which is not a size"),
+        ("1 x 2 x 3 x 4", "gives 4 sizes where 1 to 3 are allowed"),
+        ("10 × 5 in", "has the unknown unit 'in'"),
+        ("10mm x 5", "has a unit on some sizes only"),
+        ("200 x 3", "has a size outside the possible range 0-100 cm"),
+    ],
+)
+def test_bad_dimensions_say_what_is_wrong(codebook, text, problem):
+    size = fld(codebook, "tumour_size")
+    assert size.check(text) == problem
+    assert "sizes separated by × (or x, *, by)" in size.allowed()
+
+
+@given(
+    st.lists(st.integers(0, 999), min_size=1, max_size=3),
+    st.sampled_from(["×", "x", "X", "*", "by"]),
+    st.sampled_from(["", " ", "  "]),
+)
+def test_dimensions_property_any_separator_and_spacing(codebook, numbers, separator, space):
+    if separator == "by":
+        space = space or " "
+    text = f"{space}{separator}{space}".join(str(n) for n in numbers)
+    assert axes_of(fld(codebook, "tumour_size"), text) == tuple(float(n) for n in numbers)
+
+
+@pytest.mark.parametrize(
+    "text", ["32—ANED", "32 - ANED", "32 – ANED", "32-ANED", "32 —ANED", "32‒ANED", "32 − ANED"]
+)
+def test_combined_follow_up_outcome_in_every_dash_variant(codebook, text):
+    combined = fld(codebook, "follow_up_outcome")
+    assert [(p.name, t) for p, t in split_cell(combined, text)] == [
+        ("follow_up", "32"),
+        ("outcome", "ANED"),
+    ]
+    assert combined.check(text) is None
+
+
+@given(
+    st.integers(0, 600),
+    st.sampled_from(["ANED", "AWD", "DOD", "DOC"]),
+    st.sampled_from(list("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212")),
+    st.sampled_from(["", " ", "  "]),
+    st.sampled_from(["", " ", "  "]),
+)
+def test_combined_property_any_dash_any_spacing(codebook, months, outcome, dash, left, right):
+    combined = fld(codebook, "follow_up_outcome")
+    text = f"{months}{left}{dash}{right}{outcome}"
+    assert [t for _, t in split_cell(combined, text)] == [str(months), outcome]
+
+
+def test_combined_tokens_and_brackets(codebook):
+    combined = fld(codebook, "follow_up_outcome")
+    assert [t for _, t in split_cell(combined, "n/a—ANED")] == ["n/a", "ANED"]
+    assert [t for _, t in split_cell(combined, "n/a")] == ["n/a", "n/a"]
+    treatment = fld(codebook, "treatment")
+    assert [t for _, t in split_cell(treatment, "Surgery (recur)")] == ["Surgery", "recur"]
+    assert [t for _, t in split_cell(treatment, "Surgery")] == ["Surgery", ""]
+
+
+def test_combined_part_problems_name_the_part(codebook):
+    combined = fld(codebook, "follow_up_outcome")
+    assert combined.check("3x—ANED") == "(follow_up) '3x' is not a number"
+    assert combined.check("32—alive") == "(outcome) 'alive' is not an allowed value"
+    assert combined.check("32") == "has no outcome part (separated by a dash)"
+    assert combined.allowed().startswith("follow_up (a number such as 37, 11.2 or 3,260")
+    with pytest.raises(ValueProblem):
+        split_cell(combined, "32")
+
+
+def dataset(codebook, rows):
+    cases = sheet("cases", rows)
+    studies = sheet("studies", [{"study_id": "S1"}])
+    return build_dataset(cases, studies, codebook, codebook.vocabulary)
+
+
+def test_harmonised_values_of_the_new_types(codebook):
+    frame, qc = dataset(
+        codebook,
+        [
+            {"case_id": "C1", "study_id": "S1", "age": "40", "tumour_size": "10.0 × 5.0",
+             "follow_up_outcome": "32—ANED", "treatment": "Surgery (recur)"},
+            {"case_id": "C2", "study_id": "S1", "age": "n/r", "tumour_size": "4.0",
+             "follow_up_outcome": "n/a—DOD", "treatment": "Surgery, RT"},
+            {"case_id": "C3", "study_id": "S1", "age": "NA", "tumour_size": "n/a",
+             "follow_up_outcome": "n/a", "treatment": "n/r"},
+        ],
+    )  # fmt: skip
+    first, second, third = frame.to_dict("records")
+    assert first | {} == first and {k: first[k] for k in list(first)[2:]} == {
+        "age": "40", "tumour_size_largest": "10", "tumour_size_axis1": "10",
+        "tumour_size_axis2": "5", "tumour_size_axis3": "", "tumour_size_product": "50",
+        "follow_up": "32", "outcome": "ANED", "treated_surgery": "true",
+        "treated_radiotherapy": "false", "recurrence_note": "recur",
+    }  # fmt: skip
+    assert second["age"] == "" and second["tumour_size_largest"] == "4"
+    assert second["tumour_size_product"] == "4" and second["follow_up"] == ""
+    assert second["outcome"] == "DOD" and second["recurrence_note"] == ""
+    assert second["treated_radiotherapy"] == "true"
+    assert all(third[k] == "" for k in list(third)[2:])
+    assert qc.empty
+
+
+def test_codebook_problems_are_located(tmp_path):
+    bad = CODEBOOK.replace("tokens: [n/a, NA]", "tokens: [n/a, n/r]").replace(
+        "not_available:", "not_reported:"
+    )
+    bad = bad.replace("axes: [1, 3]", "axes: [3, 1]").replace(
+        "readings: [largest, axes, product]", "readings: [mean]"
+    )
+    bad = bad.replace("{name: outcome, label: Outcome", "{name: age, label: Outcome")
+    with pytest.raises(InputProblems) as raised:
+        load_codebook(*write_review(tmp_path, bad))
+    text = str(raised.value)
+    assert "not_reported.not_reported: a name of lower-case letters" in text
+    assert "not_reported.not_reported: token 'n/r' is listed twice" in text
+    assert "cases.tumour_size: axes: [3, 1]: the fewest and most axes" in text
+    assert "cases.tumour_size: readings: ['mean']: a list of largest, axes, product" in text
+    assert "cases.follow_up_outcome: part age: also a field of sheet cases" in text
