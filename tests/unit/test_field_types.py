@@ -41,7 +41,8 @@ workbook:
           label: F/U (months)—outcome
           type: combined
           parts:
-            - {name: follow_up, label: Follow-up, type: number, unit: months, range: [0, 600]}
+            - {name: follow_up, label: Follow-up, type: number, unit: months, range: [0, 600],
+               plausible: [0, 240]}
             - {name: outcome, label: Outcome, type: choice, words: [ANED, AWD, DOD, DOC]}
           help: follow-up and outcome
         - name: treatment
@@ -313,3 +314,21 @@ def test_not_reported_meanings_reach_the_descriptive_table(codebook):
     ]  # fmt: skip
     plain = descriptive_frame(typed(frame, columns), columns, Settings())
     assert "none_reported" not in plain.columns
+
+
+def test_a_part_outside_its_plausible_range_is_a_qc_warning_naming_the_cell(codebook):
+    rows = [
+        {"case_id": "C1", "study_id": "S1", "age": "40", "tumour_size": "2",
+         "follow_up_outcome": "300 – AWD", "treatment": "RT"},
+        {"case_id": "C2", "study_id": "S1", "age": "41", "tumour_size": "3",
+         "follow_up_outcome": "30 – AWD", "treatment": "RT"},
+    ]  # fmt: skip
+    _, qc = dataset(codebook, rows)
+    assert qc.values.tolist() == [
+        [
+            "C1", "follow_up", "300 – AWD", "warning",
+            "cases!E2: follow_up 300 months is outside the plausible range 0-240 months "
+            f"({codebook.path}), 10.0 times the largest other value (30): check the report for "
+            "a unit or typing error; the value is kept as printed",
+        ]
+    ]  # fmt: skip
