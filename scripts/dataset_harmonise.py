@@ -4,7 +4,7 @@ import logging
 
 from reviewflow.core.io import write_table
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.dataset.build import build_dataset
+from reviewflow.dataset.build import build_dataset, not_reported_frame
 from reviewflow.extraction.codebook import load_codebook
 from reviewflow.extraction.workbook import read_raw_table
 
@@ -17,6 +17,7 @@ with stop_on_input_problems():
     dataset, qc = build_dataset(cases, studies, codebook, vocabulary)
     write_table(dataset, snakemake.output.cases)
     write_table(qc, snakemake.output.qc)
+    write_table(not_reported_frame(cases, codebook), snakemake.output.not_reported)
 logging.info("%s: %d patients", snakemake.output.cases, len(dataset))
 logging.info(
     "%s: %d issues %s", snakemake.output.qc, len(qc), qc["severity"].value_counts().to_dict()

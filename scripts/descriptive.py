@@ -3,10 +3,11 @@ columns -> descriptive.tsv, .md and .xlsx."""
 
 import logging
 
-from reviewflow.core.io import write_table, write_text
+from reviewflow.core.io import read_table, write_table, write_text
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.statistics.analysis_file import load_analysed_cases
 from reviewflow.statistics.descriptive import (
+    NotReported,
     described_columns,
     descriptive_markdown,
     descriptive_table,
@@ -19,7 +20,12 @@ with stop_on_input_problems():
     codebook, analysis, cases = load_analysed_cases(snakemake.input, snakemake.params.statistics)
     columns = described_columns(codebook.columns, analysis.skip, codebook.primary_key)
     found = subsets(cases, analysis.sensitivity, snakemake.input.cases)
-    table = descriptive_table(cases, columns, analysis.settings, found)
+    meanings = NotReported(
+        tuple(codebook.not_reported),
+        read_table(snakemake.input.not_reported),
+        codebook.primary_key,
+    )
+    table = descriptive_table(cases, columns, analysis.settings, found, meanings)
     write_table(table, snakemake.output.table)
     write_text(
         descriptive_markdown(table, len(cases), analysis.settings, found),

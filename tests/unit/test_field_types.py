@@ -41,7 +41,8 @@ workbook:
           label: F/U (months)—outcome
           type: combined
           parts:
-            - {name: follow_up, label: Follow-up, type: number, unit: months, range: [0, 600]}
+            - {name: follow_up, label: Follow-up, type: number, unit: months, range: [0, 600],
+               plausible: [0, 240]}
             - {name: outcome, label: Outcome, type: choice, words: [ANED, AWD, DOD, DOC]}
           help: follow-up and outcome
         - name: treatment
@@ -256,3 +257,78 @@ def test_codebook_problems_are_located(tmp_path):
     assert "cases.tumour_size: axes: [3, 1]: the fewest and most axes" in text
     assert "cases.tumour_size: readings: ['mean']: a list of largest, axes, product" in text
     assert "cases.follow_up_outcome: part age: also a field of sheet cases" in text
+
+
+def test_not_reported_meanings_reach_the_descriptive_table(codebook):
+    from reviewflow.dataset.build import not_reported_frame
+    from reviewflow.statistics.analysis_file import Settings
+    from reviewflow.statistics.descriptive import (
+        NotReported,
+        described_columns,
+        descriptive_frame,
+        typed,
+    )
+
+    rows = [
+        {"case_id": "C1", "study_id": "S1", "age": "40", "tumour_size": "10.0 × 5.0",
+         "follow_up_outcome": "32—ANED", "treatment": "Surgery (recur)"},
+        {"case_id": "C2", "study_id": "S1", "age": "n/r", "tumour_size": "4.0",
+         "follow_up_outcome": "n/a—DOD", "treatment": "Surgery, RT"},
+        {"case_id": "C3", "study_id": "S1", "age": "NA", "tumour_size": "n/a",
+         "follow_up_outcome": "n/a", "treatment": "n/r"},
+        {"case_id": "C4", "study_id": "S1", "age": "", "tumour_size": "n/r",
+         "follow_up_outcome": "12—n/r", "treatment": "RT"},
+    ]  # fmt: skip
+    frame, _ = dataset(codebook, rows)
+    cells = not_reported_frame(sheet("cases", rows), codebook)
+    assert cells.values.tolist() == [
+        ["C2", "age", "cases!C3", "n/r", "none_reported"],
+        ["C2", "follow_up", "cases!E3", "n/a", "not_available"],
+        ["C3", "age", "cases!C4", "NA", "not_available"],
+        ["C3", "tumour_size", "cases!D4", "n/a", "not_available"],
+        ["C3", "follow_up", "cases!E4", "n/a", "not_available"],
+        ["C3", "outcome", "cases!E4", "n/a", "not_available"],
+        ["C3", "treatment", "cases!F4", "n/r", "none_reported"],
+        ["C3", "recurrence_note", "cases!F4", "n/r", "none_reported"],
+        ["C4", "tumour_size", "cases!D5", "n/r", "none_reported"],
+        ["C4", "outcome", "cases!E5", "n/r", "none_reported"],
+    ]
+    columns = described_columns(codebook.columns, [], "case_id")
+    meanings = NotReported(tuple(codebook.not_reported), cells, "case_id")
+    table = descriptive_frame(typed(frame, columns), columns, Settings(), meanings)
+    assert list(table.columns[4:9]) == [
+        "n_total", "not_reported", "none_reported", "not_available", "statistic"
+    ]  # fmt: skip
+    counts = {
+        (r.variable, r.category): (r.n_reported, r.not_reported, r.none_reported, r.not_available)
+        for r in table.itertuples()
+    }
+    # age: C1 40, C2 n/r, C3 NA, C4 blank -> 1 reported, 3 not (1 none reported, 1 not available)
+    assert counts[("age", "")] == (1, 3, 1, 1)
+    assert counts[("tumour_size_largest", "")] == (2, 2, 1, 1)
+    assert counts[("follow_up", "")] == (2, 2, 0, 2)
+    assert counts[("outcome", "ANED")] == (2, 2, 1, 1)
+    assert counts[("treated_surgery", "")] == (3, 1, 1, 0)
+    assert table.loc[table.variable == "outcome", "value"].tolist() == [
+        "1 (50.0%)", "0 (0.0%)", "1 (50.0%)", "0 (0.0%)"
+    ]  # fmt: skip
+    plain = descriptive_frame(typed(frame, columns), columns, Settings())
+    assert "none_reported" not in plain.columns
+
+
+def test_a_part_outside_its_plausible_range_is_a_qc_warning_naming_the_cell(codebook):
+    rows = [
+        {"case_id": "C1", "study_id": "S1", "age": "40", "tumour_size": "2",
+         "follow_up_outcome": "300 – AWD", "treatment": "RT"},
+        {"case_id": "C2", "study_id": "S1", "age": "41", "tumour_size": "3",
+         "follow_up_outcome": "30 – AWD", "treatment": "RT"},
+    ]  # fmt: skip
+    _, qc = dataset(codebook, rows)
+    assert qc.values.tolist() == [
+        [
+            "C1", "follow_up", "300 – AWD", "warning",
+            "cases!E2: follow_up 300 months is outside the plausible range 0-240 months "
+            f"({codebook.path}), 10.0 times the largest other value (30): check the report for "
+            "a unit or typing error; the value is kept as printed",
+        ]
+    ]  # fmt: skip

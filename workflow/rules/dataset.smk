@@ -21,6 +21,8 @@ rule dataset_harmonise:
             caption="../report/dataset/qc_issues.rst",
             category=REPORT_DATASET,
         ),
+        # the cells holding a declared not-reported token, with its meaning (header only if none)
+        not_reported=f"{RESULTS}/dataset/not_reported.tsv",
     log:
         f"{LOGS}/dataset_harmonise/dataset_harmonise.log",
     benchmark:

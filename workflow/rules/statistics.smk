@@ -112,6 +112,8 @@ rule reconciliation:
 rule descriptive:
     input:
         **ANALYSIS_INPUTS,
+        # which not-reported meaning each empty cell had (the codebook's `not_reported:`)
+        not_reported=f"{RESULTS}/dataset/not_reported.tsv",
         # The appraisal (contract C5) when the analysis file reads it (optional until it exists).
         quality=optional_inputs(ANALYSIS),
     output:

@@ -44,6 +44,30 @@ def build_dataset(
     return dataset_frame(rows, codebook), qc
 
 
+NOT_REPORTED_COLUMNS = ["case_id", "field", "cell", "token", "meaning"]
+
+
+def not_reported_frame(cases: RawSheet, codebook: Codebook) -> pd.DataFrame:
+    """results/dataset/not_reported.tsv: every cell (or part of a combined cell) holding one of
+    the codebook's not-reported tokens, with its meaning (the key under `not_reported:`); its
+    dataset columns are empty. `field` is the field or part, as the columns' `field` names it."""
+    sheet = codebook.sheet(cases.name)
+    rows = []
+    for raw, cells in zip(cases.rows, cases.cells, strict=True):
+        for fld in sheet.fields:
+            text = raw.get(fld.name, "")
+            try:
+                pieces = fld.pieces(text)
+            except ValueError:
+                continue  # a cell the workbook check refused already
+            rows += [
+                [raw[codebook.primary_key], part.name, cells[fld.name], piece, part.tokens[piece]]
+                for part, piece in pieces
+                if piece in part.tokens
+            ]
+    return pd.DataFrame(rows, columns=NOT_REPORTED_COLUMNS, dtype=object)
+
+
 # --- the data package ---------------------------------------------------------------------
 
 

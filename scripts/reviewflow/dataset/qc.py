@@ -51,36 +51,43 @@ class DuplicatePair:
 def range_issues(cases: RawSheet, codebook: Codebook) -> list[Issue]:
     """Values outside the codebook's plausible range, with how they compare to the others."""
     issues = []
-    for fld in codebook.sheet(cases.name).fields:
-        limits = fld.plausible
-        if limits is None:
+    for whole in codebook.sheet(cases.name).fields:
+        for fld in whole.parts or (whole,):
+            issues += plausible_issues(cases, codebook, whole, fld)
+    return issues
+
+
+def plausible_issues(cases: RawSheet, codebook: Codebook, whole, fld) -> list[Issue]:
+    """Values of `fld` (the field `whole`, or one of its parts) outside its plausible range."""
+    issues: list[Issue] = []
+    limits = fld.plausible
+    if limits is None:
+        return issues
+    unit = fld.value_unit
+    values = []
+    for row, cells in zip(cases.rows, cases.cells, strict=True):
+        text = next(t for part, t in whole.pieces(row[whole.name]) if part is fld)
+        if fld.is_blank(text):
             continue
-        unit = fld.value_unit
-        values = []
-        for row, cells in zip(cases.rows, cases.cells, strict=True):
-            text = row[fld.name]
-            if fld.is_blank(text):
-                continue
-            numbers = [v for v in fld.parse(text) if v is not None]
-            values.append((row, cells, text, numbers))
-        for row, cells, text, numbers in values:
-            outside = [v for v in numbers if not limits[0] <= v <= limits[1]]
-            if not outside:
-                continue
-            value = outside[0]
-            others = [v for r, _, _, ns in values if r is not row for v in ns]
-            message = (
-                f"{cells[fld.name]}: {fld.name} {format_number(value)} {unit} is outside the "
-                f"plausible range {format_number(limits[0])}-{format_number(limits[1])} {unit} "
-                f"({codebook.path})"
-            )
-            if others and value > max(others):
-                ratio = value / max(others)
-                message += (
-                    f", {ratio:.1f} times the largest other value ({format_number(max(others))})"
-                )
-            message += ": check the report for a unit or typing error; the value is kept as printed"
-            issues.append(Issue(row[codebook.primary_key], fld.name, text, WARNING, message))
+        numbers = [v for v in fld.parse(text) if v is not None]
+        values.append((row, cells, numbers))
+    for row, cells, numbers in values:
+        outside = [v for v in numbers if not limits[0] <= v <= limits[1]]
+        if not outside:
+            continue
+        value = outside[0]
+        others = [v for r, _, ns in values if r is not row for v in ns]
+        message = (
+            f"{cells[whole.name]}: {fld.name} {format_number(value)} {unit} is outside the "
+            f"plausible range {format_number(limits[0])}-{format_number(limits[1])} {unit} "
+            f"({codebook.path})"
+        )
+        if others and value > max(others):
+            ratio = value / max(others)
+            message += f", {ratio:.1f} times the largest other value ({format_number(max(others))})"
+        message += ": check the report for a unit or typing error; the value is kept as printed"
+        raw = row[whole.name]
+        issues.append(Issue(row[codebook.primary_key], fld.name, raw, WARNING, message))
     return issues
 
 

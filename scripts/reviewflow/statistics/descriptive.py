@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -88,6 +89,28 @@ def label_of(column) -> str:
     return with_unit(label, column.unit)
 
 
+@dataclass(frozen=True)
+class NotReported:
+    """The codebook's not-reported meanings (`keys`, in declared order) and the patients' cells
+    holding one (results/dataset/not_reported.tsv: case_id, field, ..., meaning)."""
+
+    keys: tuple[str, ...] = ()
+    cells: pd.DataFrame = field(default_factory=pd.DataFrame)
+    primary_key: str = "case_id"
+
+    def counts(self, cases: pd.DataFrame, column) -> dict[str, int]:
+        """Patients of `cases` whose cell of the column's field holds each meaning."""
+        if not self.keys:
+            return {}
+        cells = self.cells
+        mine = cells[
+            (cells["field"] == column.field) & cells["case_id"].isin(cases[self.primary_key])
+        ]
+        return {
+            key: int(mine.loc[mine["meaning"] == key, "case_id"].nunique()) for key in self.keys
+        }
+
+
 def described_columns(columns: Sequence, skip: Sequence[str], primary_key: str) -> list:
     """The codebook columns the table describes, in codebook order."""
     return [
@@ -133,8 +156,12 @@ def typed(cases: pd.DataFrame, columns: Sequence, source: str = "cases.csv") -> 
     return frame
 
 
-def descriptive_frame(cases: pd.DataFrame, columns: Sequence, settings: Settings) -> pd.DataFrame:
-    """One row per statistic of each of `columns` (already chosen by `described_columns`)."""
+def descriptive_frame(
+    cases: pd.DataFrame, columns: Sequence, settings: Settings, meanings: NotReported | None = None
+) -> pd.DataFrame:
+    """One row per statistic of each of `columns` (already chosen by `described_columns`); with
+    declared not-reported meanings, one count column per meaning after `not_reported`."""
+    meanings = meanings or NotReported()
     rows = []
     n_total = len(cases)
     for column in columns:
@@ -146,6 +173,7 @@ def descriptive_frame(cases: pd.DataFrame, columns: Sequence, settings: Settings
             "n_reported": int(known.sum()),
             "n_total": n_total,
             "not_reported": n_total - int(known.sum()),
+            **meanings.counts(cases, column),
         }
         if column.type in ("number", "integer"):
             summary, statistic = summarise(values, settings)
@@ -163,8 +191,9 @@ def descriptive_frame(cases: pd.DataFrame, columns: Sequence, settings: Settings
                 rows.append(
                     base | {"category": category, **n_percent(hits, int(known.sum()), settings)}
                 )
-    table = pd.DataFrame(rows, columns=COLUMNS)
-    for name in ("n_reported", "n_total", "not_reported"):
+    at = COLUMNS.index("not_reported") + 1
+    table = pd.DataFrame(rows, columns=[*COLUMNS[:at], *meanings.keys, *COLUMNS[at:]])
+    for name in ("n_reported", "n_total", "not_reported", *meanings.keys):
         table[name] = table[name].astype("Int64")
     return table
 
@@ -178,11 +207,15 @@ def n_percent(hits: int, denominator: int, settings: Settings) -> dict:
 
 
 def descriptive_table(
-    cases: pd.DataFrame, columns: Sequence, settings: Settings, found: list[Subset]
+    cases: pd.DataFrame,
+    columns: Sequence,
+    settings: Settings,
+    found: list[Subset],
+    meanings: NotReported | None = None,
 ) -> pd.DataFrame:
     """The table over all patients, with one pair of columns per sensitivity analysis."""
     return with_subset_columns(
-        lambda part: descriptive_frame(part, columns, settings), cases, found, KEY
+        lambda part: descriptive_frame(part, columns, settings, meanings), cases, found, KEY
     )
 
 
