@@ -47,10 +47,7 @@ def cells_of(path: Path) -> dict[str, list[list]]:
     book = load_workbook(path)
     return {
         page.title: [
-            [
-                (c.value, c.number_format if isinstance(c.value, int | float) else None)
-                for c in row
-            ]
+            [(c.value, c.number_format if isinstance(c.value, int | float) else None) for c in row]
             for row in page.iter_rows()
         ]
         for page in book.worksheets

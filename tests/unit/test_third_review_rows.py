@@ -15,5 +15,7 @@ def test_rows_file_has_sixteen_patients_in_five_series_and_one_number_in_a_text_
     assert len(cases) == 16
     assert len({c["study_id"] for c in cases}) == 5
     text_fields = ("source", "site", "tumour_size", "ki67", "follow_up_outcome", "treatment")
-    numbers = [(c["case_id"], f) for c in cases for f in text_fields if isinstance(c[f], int | float)]
+    numbers = [
+        (c["case_id"], f) for c in cases for f in text_fields if isinstance(c[f], int | float)
+    ]
     assert numbers == [("P04", "ki67")]
