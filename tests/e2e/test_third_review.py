@@ -244,20 +244,36 @@ def test_characteristics_table_by_hand_with_the_recurrences_noted_in_the_treatme
     }
 
 
-def test_bad_dimensions_and_combined_cells_are_located_errors(tmp_path):
+def test_bad_dimensions_and_combined_cells_are_located_errors_all_at_once(tmp_path):
     review = shutil.copytree(REVIEW, tmp_path / "sinonasal")
     workbook = review / "extraction" / "cases.xlsx"
     book = load_workbook(workbook)
     sheet = book["cases"]
     assert (sheet["H3"].value, sheet["J4"].value) == ("1.5 x 1.5", "24 – ANED")  # P02, P03
-    sheet["H3"] = "a × 3"
-    sheet["H5"] = "10 ×"
-    sheet["J4"] = "3x – ANED"
+    bad = {
+        "H3": "a × 3",  # not a size
+        "H5": "10 ×",  # a separator without a second size
+        "H6": "1 x 2 x 3 x 4",  # more axes than declared
+        "H7": "12 in",  # a unit not in `units:`
+        "J4": "3x – ANED",  # a bad part of a combined cell
+        "J9": "60",  # a combined cell without its outcome part
+        "K8": "Surgery (relapse)",  # a bracketed part the vocabulary does not know
+    }
+    for address, text in bad.items():
+        sheet[address] = text
     book.save(workbook)
     proc = run_snakemake(review, "-s", SNAKEFILE, f"{DATASET}/cases.csv", check=False)
     console = proc.stdout + proc.stderr
     assert proc.returncode != 0
-    assert "cases!H3: 'a × 3': tumour_size has 'a', which is not a size: " in console
-    assert "cases!H5: '10 ×': tumour_size has a separator without a size on both sides" in console
-    assert "cases!J4: '3x – ANED': follow_up_outcome (follow_up) '3x' is not a number" in console
+    for expected in (
+        "cases!H3: 'a × 3': tumour_size has 'a', which is not a size: 1 to 3 sizes",
+        "cases!H5: '10 ×': tumour_size has a separator without a size on both sides",
+        "cases!H6: '1 x 2 x 3 x 4': tumour_size gives 4 sizes where 1 to 3 are allowed",
+        "cases!H7: '12 in': tumour_size has the unknown unit 'in'",
+        "cases!J4: '3x – ANED': follow_up_outcome (follow_up) '3x' is not a number",
+        "cases!J9: '60': follow_up_outcome has no outcome part (separated by a dash)",
+        "cases!K8: 'Surgery (relapse)': treatment has the unknown phrase 'relapse'",
+    ):
+        assert expected in console
+    assert "7 problems, nothing was written" in console
     assert not (review / DATASET / "cases.csv").exists()
