@@ -20,9 +20,10 @@ with stop_on_input_problems():
     codebook, analysis, cases = load_analysed_cases(snakemake.input, snakemake.params.statistics)
     columns = described_columns(codebook.columns, analysis.skip, codebook.primary_key)
     found = subsets(cases, analysis.sensitivity, snakemake.input.cases)
+    declared = snakemake.input.not_reported  # [] when the codebook declares no meaning
     meanings = NotReported(
         tuple(codebook.not_reported),
-        read_table(snakemake.input.not_reported),
+        read_table(declared[0]) if declared else None,
         codebook.primary_key,
     )
     table = descriptive_table(cases, columns, analysis.settings, found, meanings)

@@ -332,3 +332,15 @@ def test_a_part_outside_its_plausible_range_is_a_qc_warning_naming_the_cell(code
             "a unit or typing error; the value is kept as printed",
         ]
     ]  # fmt: skip
+
+
+def test_the_descriptive_rule_reads_the_meanings_only_when_the_codebook_declares_them(tmp_path):
+    from reviewflow.core.rule_inputs import not_reported_inputs
+
+    declared, plain = tmp_path / "declared.yaml", tmp_path / "plain.yaml"
+    declared.write_text(textwrap.dedent(CODEBOOK), encoding="utf-8")
+    plain.write_text("workbook: {sheets: []}\n", encoding="utf-8")
+    table = "results/dataset/not_reported.tsv"
+    assert not_reported_inputs(declared, table) == [table]
+    assert not_reported_inputs(plain, table) == []
+    assert not_reported_inputs(tmp_path / "missing.yaml", table) == []

@@ -392,3 +392,41 @@ def test_committed_workbook_is_table1_cell_by_cell(shared):
         assert str(year) == printed_year and source.startswith(author), study_id
         assert (title, journal, doi, pmid) == (None, None, None, None)  # none invented
     read_workbook(REPO / "extraction" / "cases.xlsx", CODEBOOK)  # and it validates
+
+
+def test_a_number_in_a_text_field_is_kept_as_displayed_and_warned(tmp_path):
+    from reviewflow.dataset.qc import number_issues
+
+    def typed_numbers(book):
+        sheet = book["cases"]
+        sheet["D2"] = 4.0  # source, a text field
+        sheet["D2"].number_format = "0.0"
+        sheet["D4"] = 12  # General: shown as 12
+
+    cases = read_workbook(make_workbook(tmp_path, typed_numbers), CODEBOOK)["cases"]
+    assert [r["source"] for r in cases.rows] == ["4.0", "", "12"]
+    assert cases.numbers == [("source",), (), ("source",)]
+    path = tmp_path / "cases.tsv"
+    write_table(cases.to_frame(), path)
+    back = read_raw_table(path, "cases")
+    assert back.rows == cases.rows and back.numbers == cases.numbers
+    issues = number_issues(back, CODEBOOK)
+    assert [(i.case_id, i.field, i.raw_value, i.severity) for i in issues] == [
+        ("C01", "source", "4.0", "warning"),
+        ("C03", "source", "12", "warning"),
+    ]
+    assert issues[0].message.startswith(
+        "cases!D2: source '4.0' is a spreadsheet number in a text field: kept as the cell displays"
+    )
+    plain = read_workbook(make_workbook(tmp_path / "plain"), CODEBOOK)["cases"]
+    assert "numbers_in_text_fields" not in plain.to_frame().columns
+
+
+@pytest.mark.parametrize(
+    ("value", "number_format", "shown"),
+    [(4.0, "0.0", "4.0"), (4, "General", "4"), (1.5, "0.00", "1.50"), (3260, "#,##0", "3,260")],
+)
+def test_displayed_number(value, number_format, shown):
+    from reviewflow.extraction.workbook import displayed_number
+
+    assert displayed_number(value, number_format) == shown

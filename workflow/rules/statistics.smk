@@ -4,7 +4,12 @@
 # dataset column, and the characteristics table and figures the analysis file declares
 # (config/analysis.yaml), with its sensitivity analyses, and its outcome analyses (survival,
 # comparisons between groups, Firth regression; one job each).
-from reviewflow.core.rule_inputs import figure_names, optional_inputs, outcome_names
+from reviewflow.core.rule_inputs import (
+    figure_names,
+    not_reported_inputs,
+    optional_inputs,
+    outcome_names,
+)
 
 STATISTICS_CASES = f"{RESULTS}/dataset/cases.csv"
 STATISTICS_DIR = f"{RESULTS}/statistics"
@@ -112,8 +117,10 @@ rule reconciliation:
 rule descriptive:
     input:
         **ANALYSIS_INPUTS,
-        # which not-reported meaning each empty cell had (the codebook's `not_reported:`)
-        not_reported=f"{RESULTS}/dataset/not_reported.tsv",
+        # which not-reported meaning each empty cell had (when the codebook declares them)
+        not_reported=not_reported_inputs(
+            config["extraction"]["codebook"], f"{RESULTS}/dataset/not_reported.tsv"
+        ),
         # The appraisal (contract C5) when the analysis file reads it (optional until it exists).
         quality=optional_inputs(ANALYSIS),
     output:

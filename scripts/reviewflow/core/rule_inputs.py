@@ -232,3 +232,14 @@ def optional_inputs(path: str | os.PathLike) -> list[str]:
         if not analysis.get("study_quality_optional") or Path(file).exists():
             files.append(file)
     return files
+
+
+def not_reported_inputs(codebook: str | os.PathLike, table: str) -> list[str]:
+    """[`table`] (results/dataset/not_reported.tsv) when the codebook declares not-reported
+    meanings (top-level `not_reported:`) that the descriptive table counts, else []: a review
+    without them reads nothing more (and its statistics stage runs on cases.csv alone)."""
+    try:
+        data = _analysis_file(codebook)
+    except (InputProblems, OSError):
+        return []
+    return [table] if isinstance(data, dict) and data.get("not_reported") else []

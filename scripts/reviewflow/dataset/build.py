@@ -16,6 +16,7 @@ from reviewflow.dataset.qc import (
     duplicate_pairs,
     duplicates_by_case,
     issues_frame,
+    number_issues,
     range_issues,
     spelling_issues,
 )
@@ -39,6 +40,7 @@ def build_dataset(
         + consistency_issues(cases, studies, rows, codebook)
         + duplicate_issues(pairs, *marked[:1])
         + spelling_issues(folds, vocabulary.path)
+        + number_issues(cases, codebook)
     )
     qc = issues_frame(issues, [r[codebook.primary_key] for r in rows])
     return dataset_frame(rows, codebook), qc

@@ -91,6 +91,24 @@ def plausible_issues(cases: RawSheet, codebook: Codebook, whole, fld) -> list[Is
     return issues
 
 
+def number_issues(cases: RawSheet, codebook: Codebook) -> list[Issue]:
+    """A spreadsheet number typed into a text field: kept as the cell displays it, warned (the
+    spreadsheet may have changed what was typed: 4.0 shows as 4 in a General cell)."""
+    return [
+        Issue(
+            row[codebook.primary_key],
+            name,
+            row[name],
+            WARNING,
+            f"{cells[name]}: {name} {row[name]!r} is a spreadsheet number in a text field: kept "
+            "as the cell displays it; if the report prints it otherwise (4.0, 1.50), format the "
+            "cell as Text and type it as printed",
+        )
+        for index, (row, cells) in enumerate(zip(cases.rows, cases.cells, strict=True))
+        for name in cases.typed_as_number(index)
+    ]
+
+
 def spelling_issues(folds: list[Fold], vocabulary_path: str) -> list[Issue]:
     """Every variant spelling that the vocabulary folded into its canonical phrase."""
     return [

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,11 @@ from reviewflow.extraction.vocabulary import unknown_phrase_problems
 # Display formats under which a stored number shows exactly the digits that were typed.
 PLAIN_NUMBER_FORMATS = {"General", "0", "0.0", "0.00", "0.000", "@"}
 CELL_SUFFIX = "_cell"
+# Column of the raw table listing the fields whose cell was a spreadsheet number in a field
+# read as text (only when there is one): the dataset's QC warns about each.
+NUMBERS_COLUMN = "numbers_in_text_fields"
+# A plain number format: "0", "0.0", "#,##0.00" (digits after the point, thousands separators).
+NUMBER_FORMAT_RE = re.compile(r"^(#,##)?0(\.(0+))?$")
 README_SHEET = "readme"
 README_COLUMNS = ["sheet", "column", "label", "type", "allowed", "unit", "help"]
 LINE_HEIGHT = 15  # points per line of wrapped text at the default font size
@@ -50,13 +56,21 @@ class RawSheet:
     rows: list[dict[str, str]] = field(default_factory=list)
     cells: list[dict[str, str]] = field(default_factory=list)
     complete: bool = True  # False when a column is missing (its rows are not read)
+    numbers: list[tuple[str, ...]] = field(default_factory=list)  # per row: see NUMBERS_COLUMN
 
     def to_frame(self) -> pd.DataFrame:
-        """Raw values in codebook order, then one `<field>_cell` address column per field."""
+        """Raw values in codebook order, then one `<field>_cell` address column per field (and
+        NUMBERS_COLUMN when a text field's cell was a spreadsheet number)."""
         data = {name: [row[name] for row in self.rows] for name in self.fields}
         for name in self.fields:
             data[name + CELL_SUFFIX] = [cells[name] for cells in self.cells]
+        if any(self.numbers):
+            data[NUMBERS_COLUMN] = [" ".join(names) for names in self.numbers]
         return pd.DataFrame(data, dtype=object)
+
+    def typed_as_number(self, index: int) -> tuple[str, ...]:
+        """The fields of row `index` whose cell was a spreadsheet number in a text field."""
+        return self.numbers[index] if index < len(self.numbers) else ()
 
 
 # --- the template -------------------------------------------------------------------------
@@ -292,9 +306,13 @@ def read_sheet(sheet: Worksheet, spec: Sheet, problems: list[str]) -> RawSheet:
             )
         values: dict[str, str] = {}
         addresses: dict[str, str] = {}
+        numbers: list[str] = []
         for cell in cells:
             fld = columns.get(cell.column)
             text, wrong, instead = cell_text(cell)
+            if fld is not None and not wrong and fld.kind.number_cell_is_text and is_number(cell):
+                text = displayed_number(cell.value, cell.number_format or "General")
+                numbers.append(fld.name)
             address = f"{name}!{cell.coordinate}"
             if fld is None:
                 if text and cell.column not in headed:  # under a bad header: reported there
@@ -320,7 +338,23 @@ def read_sheet(sheet: Worksheet, spec: Sheet, problems: list[str]) -> RawSheet:
         if len(values) == len(spec.fields):
             raw.rows.append(values)
             raw.cells.append(addresses)
+            raw.numbers.append(tuple(numbers))
     return raw
+
+
+def is_number(cell) -> bool:
+    """A spreadsheet number (not a formula, a date or TRUE/FALSE)."""
+    return isinstance(cell.value, int | float) and not isinstance(cell.value, bool)
+
+
+def displayed_number(value: int | float, number_format: str) -> str:
+    """A number as the spreadsheet shows it: 4.0 formatted "0.0" -> "4.0", 3260 formatted
+    "#,##0" -> "3,260"; General shows it as typed without trailing zeros ("4")."""
+    match = NUMBER_FORMAT_RE.match(number_format)
+    if not match:
+        return number_text(value)
+    decimals = len(match.group(3) or "")
+    return format(value, f"{',' if match.group(1) else ''}.{decimals}f")
 
 
 def read_header(
@@ -439,10 +473,12 @@ def read_raw_table(path: str | Path, name: str) -> RawSheet:
     """Read back a raw table written from `RawSheet.to_frame` (formula guards undone)."""
     frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, na_filter=False)
     fields = [c for c in frame.columns if not c.endswith(CELL_SUFFIX)]
+    fields = [f for f in fields if f != NUMBERS_COLUMN]
     raw = RawSheet(name=name, fields=fields)
     for record in frame.to_dict("records"):
         raw.rows.append({f: unguard(record[f]) for f in fields})
         raw.cells.append({f: record[f + CELL_SUFFIX] for f in fields})
+        raw.numbers.append(tuple(record.get(NUMBERS_COLUMN, "").split()))
     return raw
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -95,13 +95,13 @@ class NotReported:
     holding one (results/dataset/not_reported.tsv: case_id, field, ..., meaning)."""
 
     keys: tuple[str, ...] = ()
-    cells: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cells: pd.DataFrame | None = None  # None: no cell holds one
     primary_key: str = "case_id"
 
     def counts(self, cases: pd.DataFrame, column) -> dict[str, int]:
         """Patients of `cases` whose cell of the column's field holds each meaning."""
-        if not self.keys:
-            return {}
+        if self.cells is None or self.cells.empty:
+            return dict.fromkeys(self.keys, 0)
         cells = self.cells
         mine = cells[
             (cells["field"] == column.field) & cells["case_id"].isin(cases[self.primary_key])

@@ -109,6 +109,7 @@ class FieldType:
     typed_as_number = False  # a reviewer types it as a spreadsheet number
     accepts_tokens = True  # a declared not-reported token is accepted (not by identifiers)
     has_parts = False  # its declaration lists `parts`, each a field (combined)
+    number_cell_is_text = False  # a spreadsheet number in its cell is read as displayed, warned
 
     def declare(self, data: dict, where: str, problems: list[str]) -> None:
         """Problems of the declaration's type-specific keys (before its `dataset:` mapping)."""

@@ -13,6 +13,7 @@ class Text(FieldType):
         "Text as written in the report; with `vocabulary:` its phrases become one flag per "
         "category of that phrase group."
     )
+    number_cell_is_text = True
 
     def check(self, fld, text):
         return None
