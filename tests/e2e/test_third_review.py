@@ -127,6 +127,7 @@ def test_descriptive_table_is_the_one_computed_by_hand(built):
     }
     assert {r["n_total"] for r in table} == {str(N_TOTAL)}
     assert got == {key: (n, nr, value) for key, (n, nr, _, _, value) in HAND.items()}
+    assert list(got) == list(HAND)  # in codebook order: a part where its combined field stands
     assert all(n + nr == N_TOTAL for n, nr, *_ in HAND.values())
 
 
