@@ -314,6 +314,19 @@ def test_not_reported_meanings_reach_the_descriptive_table(codebook):
     ]  # fmt: skip
     plain = descriptive_frame(typed(frame, columns), columns, Settings())
     assert "none_reported" not in plain.columns
+    from reviewflow.statistics.descriptive import descriptive_markdown
+
+    markdown = descriptive_markdown(table, 4, Settings()).splitlines()
+    header = "| Variable | Category | Reported | Not reported | none_reported | not_available |"
+    assert any(line.startswith(header) for line in markdown)
+    assert any(line.startswith("| Age (years) |  | 1 | 3 | 1 | 1 | ") for line in markdown)
+
+
+def test_the_data_dictionary_lists_the_not_reported_tokens(codebook):
+    from reviewflow.dataset.build import data_dictionary
+
+    text = data_dictionary(codebook, codebook.vocabulary)
+    assert "| `not_available` | not available | n/a, NA |" in text
 
 
 def test_a_part_outside_its_plausible_range_is_a_qc_warning_naming_the_cell(codebook):
