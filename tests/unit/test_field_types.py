@@ -21,6 +21,7 @@ not_reported:
   none_reported: {tokens: [n/r], label: none reported}
   not_available: {tokens: [n/a, NA], label: not available}
 workbook:
+  other_sheets: [readme]
   sheets:
     - name: cases
       fields:
@@ -314,6 +315,19 @@ def test_not_reported_meanings_reach_the_descriptive_table(codebook):
     ]  # fmt: skip
     plain = descriptive_frame(typed(frame, columns), columns, Settings())
     assert "none_reported" not in plain.columns
+    from reviewflow.statistics.descriptive import descriptive_markdown
+
+    markdown = descriptive_markdown(table, 4, Settings()).splitlines()
+    header = "| Variable | Category | Reported | Not reported | none_reported | not_available |"
+    assert any(line.startswith(header) for line in markdown)
+    assert any(line.startswith("| Age (years) |  | 1 | 3 | 1 | 1 | ") for line in markdown)
+
+
+def test_the_data_dictionary_lists_the_not_reported_tokens(codebook):
+    from reviewflow.dataset.build import data_dictionary
+
+    text = data_dictionary(codebook, codebook.vocabulary)
+    assert "| `not_available` | not available | n/a, NA |" in text
 
 
 def test_a_part_outside_its_plausible_range_is_a_qc_warning_naming_the_cell(codebook):
@@ -344,3 +358,151 @@ def test_the_descriptive_rule_reads_the_meanings_only_when_the_codebook_declares
     assert not_reported_inputs(declared, table) == [table]
     assert not_reported_inputs(plain, table) == []
     assert not_reported_inputs(tmp_path / "missing.yaml", table) == []
+
+
+# --- every type module, with known answers ---------------------------------------------------
+
+EVERY_TYPE = """
+workbook:
+  sheets:
+    - name: cases
+      fields:
+        - {name: case_id, type: id, pattern: '^C\\d+$', example: C1}
+        - {name: study_id, type: ref, references: studies.study_id, pattern: '^S\\d+$'}
+        - {name: year, type: integer, range: [1900, 2100]}
+        - {name: size, type: number, unit: cm, words: [NR], range: [0, 50]}
+        - {name: grade, type: choice, words: [I, II]}
+        - {name: onset, type: duration, units: {w: weeks, m: months}, dataset: {unit: weeks}}
+        - {name: ki67, type: bound, percent_sign: optional}
+        - {name: sites, type: levels, codes: {H: head, N: neck}}
+        - {name: note, type: text}
+        - {name: size2, type: dimensions, unit: cm, axes: [2, 2]}
+        - name: fu
+          type: combined
+          separator: ';'
+          parts:
+            - {name: fu_months, type: integer}
+            - {name: fu_grade, type: choice, words: [I, II]}
+    - name: studies
+      fields:
+        - {name: study_id, type: id, pattern: '^S\\d+$'}
+        - {name: doi, type: doi}
+        - {name: pmid, type: pmid}
+"""
+
+
+@pytest.fixture(scope="module")
+def every_type(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("every")
+    return load_codebook(*write_review(folder, EVERY_TYPE, "phrases: {}\n"))
+
+
+@pytest.mark.parametrize(
+    ("sheet_name", "name", "cell", "parsed", "problem"),
+    [
+        ("cases", "case_id", "C12", [], None),
+        ("cases", "case_id", "X1", None, "does not match the id pattern"),
+        ("cases", "study_id", "S3", [], None),
+        ("cases", "year", "2019", [2019.0], None),
+        ("cases", "year", "1850", [1850.0], "is outside the possible range"),
+        ("cases", "year", "20.5", None, "is not a whole number"),
+        ("cases", "size", "3,260", [3260.0], "is outside the possible range"),
+        ("cases", "size", "-3", None, "is negative, below the allowed minimum 0"),
+        ("cases", "size", "NR", None, None),
+        ("cases", "grade", "II", [], None),
+        ("cases", "grade", "III", [], "is not an allowed value"),
+        ("cases", "onset", "2m", [2 * 30.4375 / 7], None),
+        ("cases", "onset", "2y", None, "has an unknown unit 'y'"),
+        ("cases", "ki67", "120–130", [120.0, 130.0], None),
+        ("cases", "ki67", ">10%", [10.0, None], None),
+        ("cases", "sites", "N H", [], None),
+        ("cases", "sites", "H H", None, "repeats an area code"),
+        ("cases", "note", "anything at all", [], None),
+        ("cases", "size2", "3 x 2", [3.0, 2.0], None),
+        ("cases", "size2", "3", None, "gives 1 sizes where 2 to 2 are allowed"),
+        ("cases", "fu", "12; II", [12.0], None),
+        ("cases", "fu", "12 - II", None, "has no fu_grade part (separated by ';')"),
+        ("studies", "doi", "10.1000/xyz.1", [], None),
+        ("studies", "doi", "https://doi.org/10.1000/x", None, "is not a DOI"),
+        ("studies", "pmid", "12345678", [], None),
+        ("studies", "pmid", "0123", None, "is not a PubMed id"),
+    ],
+)
+def test_each_type_reads_and_checks_a_cell(every_type, sheet_name, name, cell, parsed, problem):
+    field_ = every_type.sheet(sheet_name).field(name)
+    assert field_.check(cell) == problem
+    if parsed is not None and not field_.is_blank(cell):
+        assert field_.parse(cell) == pytest.approx(parsed)
+
+
+def test_each_type_says_what_a_cell_may_hold(every_type):
+    allowed = {f.name: f.allowed() for s in every_type.sheets for f in s.fields}
+    assert allowed["case_id"] == "a unique id like C1 (pattern ^C\\d+$)"
+    assert allowed["year"] == "a whole number from 1900 to 2100"
+    assert allowed["size"] == "a number such as 37, 11.2 or 3,260 from 0 to 50, or NR"
+    assert allowed["onset"] == "a number followed by w (weeks) or m (months), e.g. 2d or 48w"
+    assert allowed["size2"] == "2 sizes separated by × (or x, *, by), e.g. 10.0 × 5.0"
+    assert allowed["fu"] == "fu_months (a whole number) ; fu_grade (one of I, II)"
+    assert allowed["pmid"] == "a PubMed id (digits only)"
+
+
+def test_identifiers_take_no_not_reported_token(codebook):
+    assert fld(codebook, "case_id").tokens == {}
+    assert fld(codebook, "case_id").check("n/a") == "does not match the id pattern"
+    assert fld(codebook, "age").check("n/a") is None
+
+
+def test_a_workbook_with_the_new_types_is_written_read_and_harmonised(codebook, tmp_path):
+    from reviewflow.extraction.workbook import read_workbook, write_workbook
+
+    path = tmp_path / "cases.xlsx"
+    rows = {
+        "cases": [
+            ["C1", "S1", 40, "10 × 5 mm", "24 – AWD", "Surgery (recur)"],
+            ["C2", "S1", "n/r", "n/a", "n/a", "RT"],
+        ],
+        "studies": [["S1"]],
+    }
+    write_workbook(codebook, path, rows)
+    sheets = read_workbook(path, codebook)
+    frame, qc = build_dataset(sheets["cases"], sheets["studies"], codebook, codebook.vocabulary)
+    first, second = frame.to_dict("records")
+    assert (first["tumour_size_largest"], first["tumour_size_product"]) == ("1", "0.5")
+    assert (first["follow_up"], first["outcome"], first["recurrence_note"]) == (
+        "24",
+        "AWD",
+        "recur",
+    )
+    assert second["age"] == second["tumour_size_largest"] == second["outcome"] == ""
+    assert second["treated_radiotherapy"] == "true" and qc.empty
+
+
+def test_bad_cells_of_the_new_types_are_located_at_once(codebook, tmp_path):
+    from reviewflow.extraction.workbook import read_workbook, write_workbook
+
+    path = tmp_path / "cases.xlsx"
+    rows = {
+        "cases": [
+            ["C1", "S1", 40, "10 ×", "3x—ANED", "Surgery (later)"],
+            ["C2", "S1", 41, "1 x 2 x 3 x 4", "32", "Chemo"],
+        ],
+        "studies": [["S1"]],
+    }
+    write_workbook(codebook, path, rows)
+    with pytest.raises(InputProblems) as raised:
+        read_workbook(path, codebook)
+    problems = "\n".join(raised.value.problems)
+    assert "cases!D2: '10 ×': tumour_size has a separator without a size on both sides" in problems
+    assert (
+        "cases!E2: '3x—ANED': follow_up_outcome (follow_up) '3x' is not a number: follow_up (a "
+        "number such as 37, 11.2 or 3,260 from 0 to 600) — outcome (one of ANED, AWD, DOD, DOC), "
+        "or n/r, n/a, NA"
+    ) in problems
+    assert (
+        "cases!F2: 'Surgery (later)': treatment (recurrence_note) 'later' is not an allowed value: "
+        "treatment (text as written in the report), then in brackets recurrence_note (one of "
+        "recur; blank: not reported), or n/r, n/a, NA"
+    ) in problems
+    assert "cases!D3: '1 x 2 x 3 x 4': tumour_size gives 4 sizes where 1 to 3" in problems
+    assert "cases!E3: '32': follow_up_outcome has no outcome part (separated by a dash)" in problems
+    assert "cases!F3: 'Chemo': treatment has the unknown phrase 'Chemo'" in problems

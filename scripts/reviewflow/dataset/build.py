@@ -151,6 +151,19 @@ def data_dictionary(codebook: Codebook, vocabulary: Vocabulary) -> str:
     for reading in codebook.readings:
         lines += [f"- **{reading['title']}.** {' '.join(str(reading['text']).split())}"]
     lines += [""]
+    if codebook.not_reported:
+        lines += [
+            "Not-reported tokens (accepted in every field but identifiers; the cell has no value",
+            "and `results/dataset/not_reported.tsv` keeps its meaning):",
+            "",
+        ]
+        lines += _table(
+            ["meaning", "label", "tokens"],
+            [
+                [f"`{key}`", meaning["label"], ", ".join(meaning["tokens"])]
+                for key, meaning in codebook.not_reported.items()
+            ],
+        )
     for sheet in codebook.sheets:
         lines += [f"## Workbook sheet `{sheet.name}`", "", " ".join(sheet.help.split()), ""]
         lines += _table(

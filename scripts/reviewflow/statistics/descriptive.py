@@ -235,7 +235,9 @@ def descriptive_markdown(
         "",
     ]
     extra = [s.header for s in found]
-    header = ["Variable", "Category", "Reported", "Not reported", "Statistic", "Value", *extra]
+    meanings = meaning_columns(frame)
+    header = ["Variable", "Category", "Reported", "Not reported", *meanings, "Statistic", "Value"]
+    header += extra
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + "---|" * len(header))
     previous = None
@@ -247,6 +249,7 @@ def descriptive_markdown(
             row["category"],
             cell(row["n_reported"]) if first else "",
             cell(row["not_reported"]) if first else "",
+            *[cell(row[m]) if first else "" for m in meanings],
             STATISTIC_WORDS[row["statistic"]],
             row["value"],
         ]
@@ -254,6 +257,13 @@ def descriptive_markdown(
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     lines += sensitivity_markdown(frame, found, n_cases, row_name)
     return "\n".join(lines) + "\n"
+
+
+def meaning_columns(frame: pd.DataFrame) -> list[str]:
+    """The count columns of the codebook's not-reported meanings (between `not_reported` and
+    `statistic`), if any."""
+    columns = list(frame.columns)
+    return columns[columns.index("not_reported") + 1 : columns.index("statistic")]
 
 
 def row_name(row: pd.Series) -> str:

@@ -7,6 +7,7 @@ alone (`n/a`) gives every part that token."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from reviewflow.extraction.types.base import ColumnMaker, FieldType
 from reviewflow.extraction.values import ValueProblem
@@ -41,14 +42,13 @@ class Combined(FieldType):
             problems.append(f"{where}: parts: every part has brackets: at least one without")
 
     def allowed(self, fld):
-        shown = []
-        for part in fld.parts:
-            text = f"{part.name} ({part.allowed()})"
-            shown.append(f"({text})" if part.brackets else text)
-        plain = [s for s, p in zip(shown, fld.parts, strict=True) if not p.brackets]
-        bracketed = [s for s, p in zip(shown, fld.parts, strict=True) if p.brackets]
+        """`follow_up (a number ...) — outcome (one of ...)`, then each bracketed part; the
+        not-reported tokens are said once, after the whole."""
+        shown = {p.name: f"{p.name} ({replace(p, tokens={}).allowed()})" for p in fld.parts}
         between = " — " if fld.separator == "dash" else f" {fld.separator} "
-        text = between.join(plain) + "".join(f" {b}" for b in bracketed)
+        text = between.join(shown[p.name] for p in fld.parts if not p.brackets)
+        for part in (p for p in fld.parts if p.brackets):
+            text += f", then in brackets {shown[part.name]}"
         return text
 
     def words_suffix(self, fld):
