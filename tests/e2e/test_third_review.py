@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests.third_review import read_rows
+
 from .conftest import REPO, run_snakemake
 
 pytestmark = pytest.mark.e2e
@@ -116,6 +118,21 @@ def test_the_whole_review_builds_and_reconciles_its_patient_count(built):
     assert [(r["item"], r["status"]) for r in reconciled] == [("n_cases", "match")]
     assert (built / "results/prisma/prisma.png").stat().st_size > 0
     assert "n/r" in (built / DATASET / "codebook.md").read_text(encoding="utf-8")
+
+
+def test_every_cell_is_kept_raw_as_typed(built):
+    # results/extraction/cases.tsv holds each cell's text as typed: the rows file's text, its
+    # whole numbers, and the one float (ki67 of P04) as its number format 0.0 shows it
+    sheet = read_rows()["cases"]
+
+    def shown(value) -> str:
+        if value is None:
+            return ""
+        return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+    typed = [{n: shown(v) for n, v in zip(sheet["columns"], r, strict=True)} for r in sheet["rows"]]
+    raw = rows(built / "results/extraction/cases.tsv")
+    assert [{name: r[name] for name in sheet["columns"]} for r in raw] == typed
 
 
 def test_descriptive_table_is_the_one_computed_by_hand(built):
