@@ -52,6 +52,7 @@ FIELD_KEYS = {
     "parts",
     "separator",
     "brackets",
+    "approximate",
 }
 # Keys of a field's `dataset:` mapping (how its dataset columns are named and described).
 DATASET_KEYS = {"name", "label", "description", "unit", "prefix", "descriptions", "status"}
@@ -108,6 +109,7 @@ class Field:
     separator: str = "dash"  # combined: between its parts (any dash, or a literal text)
     brackets: bool = False  # a combined field's part read from a trailing (...)
     tokens: dict[str, str] = field(default_factory=dict)  # not-reported token -> its meaning
+    approximate: tuple[str, ...] = ()  # bound: words before an approximate number (~, ca.)
 
     @property
     def kind(self) -> FieldType:
@@ -441,6 +443,7 @@ def _field(data: dict, where: str, problems: list[str], tokens: dict | None = No
         parts=parts,
         separator=str(data.get("separator", "dash")),
         brackets=bool(data.get("brackets", False)),
+        approximate=tuple(str(w) for w in data.get("approximate") or ()),
         tokens=dict(tokens or {}) if TYPES[kind].accepts_tokens else {},
     )
 
