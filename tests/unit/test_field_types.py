@@ -529,3 +529,14 @@ def test_a_bound_reads_approximate_numbers_when_it_declares_their_words(tmp_path
     plain = load_codebook(*write_review(tmp_path / "plain", EVERY_TYPE, "phrases: {}\n"))
     assert "approximate" not in plain.column("ki67_qualifier").enum
     assert plain.sheet("cases").field("ki67").check("~40") == "is not a number, range or bound"
+
+
+def test_the_field_keys_are_the_common_keys_and_each_type_s_own():
+    from reviewflow.extraction.codebook import COMMON_KEYS, FIELD_KEYS
+
+    assert TYPES["number"].keys - COMMON_KEYS == {"range", "plausible", "status"}
+    assert FIELD_KEYS == COMMON_KEYS | {
+        "pattern", "example", "references", "continues", "range", "plausible", "status",
+        "units", "codes", "percent_sign", "approximate", "vocabulary", "axes", "readings",
+        "parts", "separator",
+    }  # fmt: skip

@@ -23,37 +23,23 @@ from reviewflow.extraction.vocabulary import Vocabulary, read_vocabulary
 
 FIELD_TYPES = set(TYPES)
 COLUMN_TYPES = {"string", "integer", "number", "boolean"}
-FIELD_KEYS = {
+# Keys of every field; each type adds its own (`FieldType.keys`, e.g. a number's `status`).
+COMMON_KEYS = {
     "name",
     "label",
     "type",
     "help",
     "required",
     "words",
-    "pattern",
-    "example",
-    "references",
-    "range",
-    "plausible",
     "unit",
-    "units",
-    "codes",
-    "percent_sign",
-    "vocabulary",
     "width",
     "wrap",
     "blank_means",
-    "status",
     "dataset",
-    "continues",
     "same_as",
-    "axes",
-    "readings",
-    "parts",
-    "separator",
     "brackets",
-    "approximate",
 }
+FIELD_KEYS = COMMON_KEYS.union(*(kind.keys for kind in TYPES.values()))
 # Keys of a field's `dataset:` mapping (how its dataset columns are named and described).
 DATASET_KEYS = {"name", "label", "description", "unit", "prefix", "descriptions", "status"}
 STATUS_KEYS = {"above", "above_means", "at_most_means"}
