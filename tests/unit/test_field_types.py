@@ -540,3 +540,17 @@ def test_the_field_keys_are_the_common_keys_and_each_type_s_own():
         "units", "codes", "percent_sign", "approximate", "vocabulary", "axes", "readings",
         "parts", "separator",
     }  # fmt: skip
+
+
+def test_a_combined_field_s_own_word_leaves_every_part_blank(tmp_path):
+    text = EVERY_TYPE.replace(
+        "          separator: ';'\n", "          separator: ';'\n          words: [ND]\n"
+    )
+    book = load_codebook(*write_review(tmp_path, text, "phrases: {}\n"))
+    combined = book.sheet("cases").field("fu")
+    assert combined.check("ND") is None
+    columns = [c for c in book.columns if c.source == "fu"]
+    assert combined.values("ND", columns, book.vocabulary)[0] == {
+        "fu_months": None,
+        "fu_grade": None,
+    }
