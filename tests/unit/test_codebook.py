@@ -98,7 +98,7 @@ def test_codebook_problems_are_reported_at_once(tmp_path):
     problems = [p.removeprefix(f"{path}: ") for p in error.value.problems]
     assert problems[0].startswith("cases.sex: type 'gender': unknown type: one of bound, choice")
     assert problems[1].startswith(
-        "cases.age: unknown key(s) colour: one of axes, blank_means, brackets"
+        "cases.age: unknown key(s) colour: one of approximate, axes, blank_means, brackets"
     )
     assert problems[2:7] == [
         "cases.age: range: 'zero to 120': not two numbers from low to high: [low, high], e.g. "

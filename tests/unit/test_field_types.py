@@ -506,3 +506,51 @@ def test_bad_cells_of_the_new_types_are_located_at_once(codebook, tmp_path):
     assert "cases!D3: '1 x 2 x 3 x 4': tumour_size gives 4 sizes where 1 to 3" in problems
     assert "cases!E3: '32': follow_up_outcome has no outcome part (separated by a dash)" in problems
     assert "cases!F3: 'Chemo': treatment has the unknown phrase 'Chemo'" in problems
+
+
+def test_a_bound_reads_approximate_numbers_when_it_declares_their_words(tmp_path):
+    text = EVERY_TYPE.replace(
+        "{name: ki67, type: bound, percent_sign: optional}",
+        "{name: ki67, type: bound, percent_sign: optional, approximate: ['~', approximately]}",
+    )
+    book = load_codebook(*write_review(tmp_path, text, "phrases: {}\n"))
+    ki67 = book.sheet("cases").field("ki67")
+    assert ki67.parse("~40") == [40.0, 40.0] and ki67.parse("approximately 40%") == [40.0, 40.0]
+    assert ki67.check("about 40") == "is not a number, range or bound"
+    assert "or ~ or approximately before a number (~40)" in ki67.allowed()
+    assert book.column("ki67_qualifier").enum[-1] == "approximate"
+    columns = [c for c in book.columns if c.field == "ki67"]
+    values, _ = ki67.values("~ 40", columns, book.vocabulary)
+    assert values == {"ki67_low": 40.0, "ki67_high": 40.0, "ki67_qualifier": "approximate"}
+    unquoted = text.replace("['~', approximately]", "[~, approximately]")
+    with pytest.raises(InputProblems, match=r"approximate: \[None, 'approximately'\]: .*quote"):
+        load_codebook(*write_review(tmp_path, unquoted, "phrases: {}\n"))
+    (tmp_path / "plain").mkdir()
+    plain = load_codebook(*write_review(tmp_path / "plain", EVERY_TYPE, "phrases: {}\n"))
+    assert "approximate" not in plain.column("ki67_qualifier").enum
+    assert plain.sheet("cases").field("ki67").check("~40") == "is not a number, range or bound"
+
+
+def test_the_field_keys_are_the_common_keys_and_each_type_s_own():
+    from reviewflow.extraction.codebook import COMMON_KEYS, FIELD_KEYS
+
+    assert TYPES["number"].keys - COMMON_KEYS == {"range", "plausible", "status"}
+    assert FIELD_KEYS == COMMON_KEYS | {
+        "pattern", "example", "references", "continues", "range", "plausible", "status",
+        "units", "codes", "percent_sign", "approximate", "vocabulary", "axes", "readings",
+        "parts", "separator",
+    }  # fmt: skip
+
+
+def test_a_combined_field_s_own_word_leaves_every_part_blank(tmp_path):
+    text = EVERY_TYPE.replace(
+        "          separator: ';'\n", "          separator: ';'\n          words: [ND]\n"
+    )
+    book = load_codebook(*write_review(tmp_path, text, "phrases: {}\n"))
+    combined = book.sheet("cases").field("fu")
+    assert combined.check("ND") is None
+    columns = [c for c in book.columns if c.source == "fu"]
+    assert combined.values("ND", columns, book.vocabulary)[0] == {
+        "fu_months": None,
+        "fu_grade": None,
+    }

@@ -23,36 +23,23 @@ from reviewflow.extraction.vocabulary import Vocabulary, read_vocabulary
 
 FIELD_TYPES = set(TYPES)
 COLUMN_TYPES = {"string", "integer", "number", "boolean"}
-FIELD_KEYS = {
+# Keys of every field; each type adds its own (`FieldType.keys`, e.g. a number's `status`).
+COMMON_KEYS = {
     "name",
     "label",
     "type",
     "help",
     "required",
     "words",
-    "pattern",
-    "example",
-    "references",
-    "range",
-    "plausible",
     "unit",
-    "units",
-    "codes",
-    "percent_sign",
-    "vocabulary",
     "width",
     "wrap",
     "blank_means",
-    "status",
     "dataset",
-    "continues",
     "same_as",
-    "axes",
-    "readings",
-    "parts",
-    "separator",
     "brackets",
 }
+FIELD_KEYS = COMMON_KEYS.union(*(kind.keys for kind in TYPES.values()))
 # Keys of a field's `dataset:` mapping (how its dataset columns are named and described).
 DATASET_KEYS = {"name", "label", "description", "unit", "prefix", "descriptions", "status"}
 STATUS_KEYS = {"above", "above_means", "at_most_means"}
@@ -108,6 +95,7 @@ class Field:
     separator: str = "dash"  # combined: between its parts (any dash, or a literal text)
     brackets: bool = False  # a combined field's part read from a trailing (...)
     tokens: dict[str, str] = field(default_factory=dict)  # not-reported token -> its meaning
+    approximate: tuple[str, ...] = ()  # bound: words before an approximate number (~, ca.)
 
     @property
     def kind(self) -> FieldType:
@@ -441,6 +429,7 @@ def _field(data: dict, where: str, problems: list[str], tokens: dict | None = No
         parts=parts,
         separator=str(data.get("separator", "dash")),
         brackets=bool(data.get("brackets", False)),
+        approximate=tuple(str(w) for w in data.get("approximate") or ()),
         tokens=dict(tokens or {}) if TYPES[kind].accepts_tokens else {},
     )
 

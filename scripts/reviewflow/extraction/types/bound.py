@@ -1,31 +1,55 @@
 """Type `bound`: a printed number, range or bound (11.2, 120-130, >10), read into its low and
-high bounds and how it was printed."""
+high bounds and how it was printed; with `approximate:`, a number after one of its words
+(`~40`, `approximately 40`) is read as itself, qualified `approximate`."""
 
 from __future__ import annotations
 
 from reviewflow.extraction.types.base import FieldType
-from reviewflow.extraction.values import EXACT, GREATER_THAN, LESS_THAN, RANGE, parse_bound
+from reviewflow.extraction.values import (
+    EXACT,
+    GREATER_THAN,
+    LESS_THAN,
+    RANGE,
+    parse_bound,
+)
+from reviewflow.extraction.values import (
+    Bound as Printed,
+)
 
 BOUND_PARTS = ("low", "high", "qualifier")
 QUALIFIERS = (EXACT, RANGE, GREATER_THAN, LESS_THAN)
+APPROXIMATE = "approximate"
 
 
 class Bound(FieldType):
     name = "bound"
-    keys = frozenset({"range", "plausible", "unit", "percent_sign"})
+    keys = frozenset({"range", "plausible", "unit", "percent_sign", "approximate"})
     reference = (
-        "A printed number, range or bound (11.2, 120-130, >10); the dataset gets `_low`, `_high` "
-        "and `_qualifier` columns."
+        "A printed number, range or bound (11.2, 120-130, >10); with `approximate:` also an "
+        "approximate number (~40, approximately 40); the dataset gets `_low`, `_high` and "
+        "`_qualifier` columns."
     )
     ranged = True
 
+    def declare(self, data, where, problems):
+        words = data.get("approximate")
+        if words is not None and (
+            not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words)
+        ):
+            problems.append(
+                f"{where}: approximate: {words!r}: the words printed before an approximate "
+                "number, e.g. ['~', approximately, ca.] (quote '~': unquoted, YAML reads it as "
+                "empty)"
+            )
+
     def allowed(self, fld):
-        return "a number (11.2), a range (120–130, 15-45) or a bound (>10)" + (
-            ", optionally with %" if fld.percent_sign else ""
-        )
+        text = "a number (11.2), a range (120–130, 15-45) or a bound (>10)"
+        if fld.approximate:
+            text += f", or {' or '.join(fld.approximate)} before a number (~40)"
+        return text + (", optionally with %" if fld.percent_sign else "")
 
     def parse(self, fld, text):
-        bound = parse_bound(text, percent=bool(fld.percent_sign))
+        bound = read_bound(fld, text)
         return [bound.low, bound.high]
 
     def columns(self, maker):
@@ -49,7 +73,7 @@ class Bound(FieldType):
                 maker.described(part, defaults[part]),
                 part=part,
                 unit=None if part == "qualifier" else unit,
-                enum=QUALIFIERS if part == "qualifier" else None,
+                enum=qualifiers(maker.fld) if part == "qualifier" else None,
                 label=f"{maker.label} ({part})",
             )
             for part in BOUND_PARTS
@@ -57,10 +81,27 @@ class Bound(FieldType):
 
     def values(self, fld, text, columns, vocabulary):
         by_part = {c.part: c.name for c in columns}
-        bound = None if fld.is_blank(text) else parse_bound(text, percent=bool(fld.percent_sign))
+        bound = None if fld.is_blank(text) else read_bound(fld, text)
         return {
             by_part[part]: None if bound is None else getattr(bound, part) for part in BOUND_PARTS
         }, None
+
+
+def qualifiers(fld) -> tuple[str, ...]:
+    """The qualifiers a field's values may have (`approximate` only when it declares words)."""
+    return (*QUALIFIERS, APPROXIMATE) if fld.approximate else QUALIFIERS
+
+
+def read_bound(fld, text: str) -> Printed:
+    """The printed value's bounds; a number after an `approximate` word is itself, qualified
+    `approximate` ("~40" -> 40, 40, approximate)."""
+    for word in sorted(fld.approximate, key=len, reverse=True):
+        if text.startswith(word):
+            rest = text[len(word) :].strip()
+            bound = parse_bound(rest, percent=bool(fld.percent_sign))
+            if bound.qualifier == EXACT:
+                return Printed(bound.low, bound.high, APPROXIMATE)
+    return parse_bound(text, percent=bool(fld.percent_sign))
 
 
 BOUND = Bound()

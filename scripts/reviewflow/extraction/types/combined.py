@@ -97,9 +97,12 @@ class Combined(FieldType):
 
 def split_cell(fld, text: str) -> list[tuple]:
     """(part, its text) for every part of a combined cell; ValueProblem when the cell cannot be
-    split as declared. A blank cell or a token alone gives every part that text."""
+    split as declared. A blank cell or a token alone gives every part that text; one of the
+    field's own `words` gives every part a blank."""
     text = text.strip()
-    if text == "" or text in fld.tokens or text in fld.words:
+    if text in fld.words:
+        return [(part, "") for part in fld.parts]
+    if text == "" or text in fld.tokens:
         return [(part, text) for part in fld.parts]
     found: dict[str, str] = {}
     rest = text
