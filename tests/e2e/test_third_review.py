@@ -37,6 +37,7 @@ STATS = "results/statistics"
 #   sex: P07 n/r, P15 n/a            age: P12 n/r, P06 n/a           site: P12 n/r
 #   size: P08 n/r, P12 n/a           follow-up: P07, P12 n/r; P05, P06 n/a (P05 "n/a—ANED")
 #   outcome: P07 n/r, P06 n/a        treatment cell: P06 n/r, P12 n/a
+#   symptoms before diagnosis: P06, P12 n/r; P10 n/a
 N_TOTAL = 16
 HAND = {
     # years: 2015 x4 (S01), 2017 x3 (S02), 2019 x4 (S03), 2021 x3 (S04), 2023 x2 (S05), n = 16:
@@ -96,6 +97,23 @@ HAND = {
     # a recurrence noted in the treatment cell ("Surgery (recur)"): P02 P04 P08 P15 = 4 of the
     # 14 patients whose treatment cell is reported (no bracket: none noted) -> 4/14 = 28.57%
     ("recurrence", ""): (14, 2, 1, 1, "4 (28.6%)"),
+    # symptoms before diagnosis (months), a bound: 13 cells reported (P06 P12 n/r, P10 n/a):
+    # P01 6, P02 ~12, P03 <1, P04 12-24, P05 approximately 3, P07 2, P08 >60, P09 3-4, P11 8,
+    # P13 ~6, P14 18, P15 1, P16 <1.
+    # low bounds (none for <1): 6 12 12 3 2 60 3 8 6 18 1, sorted 1 2 3 3 6 6 8 12 12 18 60
+    # (n = 11; P03 P16 no low bound + 3 tokens = 5 not reported); median at rank 6 = 6; Q1 at
+    # rank 3 = 3; Q3 at rank 9 = 12
+    ("symptom_months_low", ""): (11, 5, 2, 1, "6.00 (3.00, 12.00)"),
+    # high bounds (none for >60): 6 12 1 24 3 2 4 8 6 18 1 1, sorted 1 1 1 2 3 4 6 6 8 12 18 24
+    # (n = 12); median at rank 6.5 = (4 + 6) / 2 = 5; Q1 at rank 3.25 = 1 + 0.25 (2 - 1) = 1.25;
+    # Q3 at rank 9.75 = 8 + 0.75 (12 - 8) = 11
+    ("symptom_months_high", ""): (12, 4, 2, 1, "5.00 (1.25, 11.00)"),
+    # how it was printed, of 13: exact P01 P07 P11 P14 P15 = 5 -> 5/13 = 38.46%
+    ("symptom_months_qualifier", "exact"): (13, 3, 2, 1, "5 (38.5%)"),
+    ("symptom_months_qualifier", "range"): (13, 3, 2, 1, "2 (15.4%)"),  # P04 P09: 2/13
+    ("symptom_months_qualifier", "greater_than"): (13, 3, 2, 1, "1 (7.7%)"),  # P08: 1/13
+    ("symptom_months_qualifier", "less_than"): (13, 3, 2, 1, "2 (15.4%)"),  # P03 P16: 2/13
+    ("symptom_months_qualifier", "approximate"): (13, 3, 2, 1, "3 (23.1%)"),  # P02 P05 P13
 }
 
 
@@ -164,7 +182,7 @@ def test_each_not_reported_cell_keeps_its_meaning(built):
     # every n/r and n/a of the rows file, by hand: a combined cell holding a token alone gives it
     # to every part (P06 "n/a", "n/r"; P07 "n/r"; P12 "n/a"); a token in one part only to that part
     # (P05 "n/a—ANED", P12 "n/r—DOD"); the columns: A case_id .. I ki67, J follow_up_outcome,
-    # K treatment; P01 is row 2
+    # K treatment, L symptom_months; P01 is row 2
     none, na = "none_reported", "not_available"
     assert [tuple(r.values()) for r in rows(built / DATASET / "not_reported.tsv")] == [
         ("P05", "ki67", "cases!I6", "n/r", none),
@@ -174,17 +192,20 @@ def test_each_not_reported_cell_keeps_its_meaning(built):
         ("P06", "outcome", "cases!J7", "n/a", na),
         ("P06", "treatment", "cases!K7", "n/r", none),
         ("P06", "recurrence_note", "cases!K7", "n/r", none),
+        ("P06", "symptom_months", "cases!L7", "n/r", none),
         ("P07", "sex", "cases!E8", "n/r", none),
         ("P07", "follow_up", "cases!J8", "n/r", none),
         ("P07", "outcome", "cases!J8", "n/r", none),
         ("P08", "tumour_size", "cases!H9", "n/r", none),
         ("P09", "ki67", "cases!I10", "n/a", na),
+        ("P10", "symptom_months", "cases!L11", "n/a", na),
         ("P12", "age", "cases!F13", "n/r", none),
         ("P12", "site", "cases!G13", "n/r", none),
         ("P12", "tumour_size", "cases!H13", "n/a", na),
         ("P12", "follow_up", "cases!J13", "n/r", none),
         ("P12", "treatment", "cases!K13", "n/a", na),
         ("P12", "recurrence_note", "cases!K13", "n/a", na),
+        ("P12", "symptom_months", "cases!L13", "n/r", none),
         ("P15", "sex", "cases!E16", "n/a", na),
     ]
 
@@ -223,6 +244,16 @@ def test_cases_hold_the_dimensions_and_the_parts_of_combined_cells(built):
     assert course("P13")[:2] == ("9.5", "ANED")  # "9.5-ANED"
     assert course("P16")[:2] == ("48", "ANED")  # "48‒ANED" (figure dash)
     assert cases["P02"]["ki67"] == "2"
+
+    def symptoms(case: str) -> tuple[str, ...]:
+        return tuple(cases[case][f"symptom_months_{p}"] for p in ("low", "high", "qualifier"))
+
+    assert symptoms("P02") == ("12", "12", "approximate")  # "~12"
+    assert symptoms("P05") == ("3", "3", "approximate")  # "approximately 3"
+    assert symptoms("P03") == ("", "1", "less_than")  # "<1"
+    assert symptoms("P04") == ("12", "24", "range")  # "12-24"
+    assert symptoms("P08") == ("60", "", "greater_than")  # ">60"
+    assert symptoms("P10") == ("", "", "")  # "n/a"
 
 
 def test_number_typed_into_a_text_field_is_kept_as_shown_with_a_located_warning(built):
