@@ -554,3 +554,11 @@ def test_a_combined_field_s_own_word_leaves_every_part_blank(tmp_path):
         "fu_months": None,
         "fu_grade": None,
     }
+
+
+def test_the_product_of_dimensions_has_a_unit_only_when_the_axes_are_fixed(codebook, every_type):
+    from reviewflow.extraction.types.dimensions import product_unit
+
+    assert product_unit("cm", (2, 2)) == "cm^2" and product_unit("cm", (1, 3)) is None
+    assert codebook.column("tumour_size_product").unit is None
+    assert "to the power of their number" in codebook.column("tumour_size_product").description

@@ -109,9 +109,13 @@ class Dimensions(FieldType):
                     maker.column(
                         f"{maker.name}_product",
                         "number",
-                        maker.described("product", f"{fld.label}: product of the axes."),
+                        maker.described(
+                            "product",
+                            f"{fld.label}: product of the axes printed (in {unit} "
+                            "to the power of their number).",
+                        ),
                         part="product",
-                        unit=f"{unit}^n" if unit else None,
+                        unit=product_unit(unit, fld.axes),
                         label=f"{maker.label} (product)",
                     )
                 )
@@ -131,6 +135,13 @@ class Dimensions(FieldType):
                 index = int(column.part.removeprefix("axis")) - 1
                 values[column.name] = axes[index] if index < len(axes) else None
         return values, None
+
+
+def product_unit(unit: str | None, axes: tuple[int, int]) -> str | None:
+    """`cm^2` when every cell gives two axes; None when the number of axes varies."""
+    if not unit or axes[0] != axes[1]:
+        return None
+    return unit if axes[0] == 1 else f"{unit}^{axes[0]}"
 
 
 def product(axes: tuple[float, ...]) -> float:
