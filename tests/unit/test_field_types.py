@@ -562,3 +562,34 @@ def test_the_product_of_dimensions_has_a_unit_only_when_the_axes_are_fixed(codeb
     assert product_unit("cm", (2, 2)) == "cm^2" and product_unit("cm", (1, 3)) is None
     assert codebook.column("tumour_size_product").unit is None
     assert "to the power of their number" in codebook.column("tumour_size_product").description
+
+
+@pytest.mark.parametrize(
+    ("cell", "low", "high", "qualifier"),
+    [
+        ("40-45", 40.0, 45.0, "range"),
+        ("<1 year", None, 1.0, "less_than"),
+        ("6 months", 0.5, 0.5, "exact"),
+        ("18 mo", 1.5, 1.5, "exact"),
+        ("~40 years", 40.0, 40.0, "approximate"),
+        ("approximately 40", 40.0, 40.0, "approximate"),
+        ("2-3 years", 2.0, 3.0, "range"),
+    ],
+)
+def test_ages_as_case_series_print_them(tmp_path, cell, low, high, qualifier):
+    text = EVERY_TYPE.replace(
+        "{name: ki67, type: bound, percent_sign: optional}",
+        "{name: ki67, type: bound, unit: years, approximate: ['~', approximately],\n"
+        "           units: {year: 1, years: 1, months: 0.0833333333333, mo: 0.0833333333333}}",
+    )
+    book = load_codebook(*write_review(tmp_path, text, "phrases: {}\n"))
+    age = book.sheet("cases").field("ki67")
+    columns = [c for c in book.columns if c.field == "ki67"]
+    values, _ = age.values(cell, columns, book.vocabulary)
+    assert values == {
+        "ki67_low": pytest.approx(low),
+        "ki67_high": pytest.approx(high),
+        "ki67_qualifier": qualifier,
+    }
+    assert age.check("3 decades") == "has the unknown unit 'decades'"
+    assert "optionally followed by a unit (year, years, months, mo)" in age.allowed()

@@ -1,8 +1,11 @@
 """Type `bound`: a printed number, range or bound (11.2, 120-130, >10), read into its low and
 high bounds and how it was printed; with `approximate:`, a number after one of its words
-(`~40`, `approximately 40`) is read as itself, qualified `approximate`."""
+(`~40`, `approximately 40`) is read as itself, qualified `approximate`; with `units:`, a unit
+after the value (`<1 year`, `6 months`) converts it to the field's `unit`."""
 
 from __future__ import annotations
+
+import re
 
 from reviewflow.extraction.types.base import FieldType
 from reviewflow.extraction.values import (
@@ -10,6 +13,7 @@ from reviewflow.extraction.values import (
     GREATER_THAN,
     LESS_THAN,
     RANGE,
+    ValueProblem,
     parse_bound,
 )
 from reviewflow.extraction.values import (
@@ -19,15 +23,17 @@ from reviewflow.extraction.values import (
 BOUND_PARTS = ("low", "high", "qualifier")
 QUALIFIERS = (EXACT, RANGE, GREATER_THAN, LESS_THAN)
 APPROXIMATE = "approximate"
+UNIT_SUFFIX_RE = re.compile(r"^(.*?\d%?)\s*([^\d\s%][^\d%]*?)$")  # "6 months", "<1 yr"
 
 
 class Bound(FieldType):
     name = "bound"
-    keys = frozenset({"range", "plausible", "unit", "percent_sign", "approximate"})
+    keys = frozenset({"range", "plausible", "unit", "units", "percent_sign", "approximate"})
     reference = (
         "A printed number, range or bound (11.2, 120-130, >10); with `approximate:` also an "
-        "approximate number (~40, approximately 40); the dataset gets `_low`, `_high` and "
-        "`_qualifier` columns."
+        "approximate number (~40, approximately 40), with `units:` a unit after it (<1 year, "
+        "6 months), converted to `unit`; the dataset gets `_low`, `_high` and `_qualifier` "
+        "columns."
     )
     ranged = True
 
@@ -41,11 +47,26 @@ class Bound(FieldType):
                 "number, e.g. ['~', approximately, ca.] (quote '~': unquoted, YAML reads it as "
                 "empty)"
             )
+        units = data.get("units")
+        if units is not None and (
+            not isinstance(units, dict)
+            or not units
+            or not all(
+                isinstance(f, int | float) and not isinstance(f, bool) and f > 0
+                for f in units.values()
+            )
+        ):
+            problems.append(
+                f"{where}: units: {units!r}: the units a cell may end with, each mapped to its "
+                "factor to `unit`, e.g. {year: 1, years: 1, months: 0.0833333333}"
+            )
 
     def allowed(self, fld):
         text = "a number (11.2), a range (120–130, 15-45) or a bound (>10)"
         if fld.approximate:
             text += f", or {' or '.join(fld.approximate)} before a number (~40)"
+        if fld.units:
+            text += f", optionally followed by a unit ({', '.join(fld.units)})"
         return text + (", optionally with %" if fld.percent_sign else "")
 
     def parse(self, fld, text):
@@ -93,15 +114,33 @@ def qualifiers(fld) -> tuple[str, ...]:
 
 
 def read_bound(fld, text: str) -> Printed:
-    """The printed value's bounds; a number after an `approximate` word is itself, qualified
-    `approximate` ("~40" -> 40, 40, approximate)."""
+    """The printed value's bounds in the field's `unit`: a number after an `approximate` word
+    is itself, qualified `approximate` ("~40" -> 40, 40, approximate); a unit of `units` after
+    the value converts it ("6 months" -> 0.5 for years)."""
     for word in sorted(fld.approximate, key=len, reverse=True):
         if text.startswith(word):
-            rest = text[len(word) :].strip()
-            bound = parse_bound(rest, percent=bool(fld.percent_sign))
+            bound = scaled(fld, text[len(word) :].strip())
             if bound.qualifier == EXACT:
                 return Printed(bound.low, bound.high, APPROXIMATE)
-    return parse_bound(text, percent=bool(fld.percent_sign))
+    return scaled(fld, text)
+
+
+def scaled(fld, text: str) -> Printed:
+    """A number, range or bound, with the unit it ends with (when the field declares `units`)
+    converted to the field's unit."""
+    match = UNIT_SUFFIX_RE.match(text) if fld.units else None
+    if match is None:
+        return parse_bound(text, percent=bool(fld.percent_sign))
+    value, unit = match.groups()
+    if unit not in fld.units:
+        raise ValueProblem(f"has the unknown unit {unit!r}")
+    bound = parse_bound(value, percent=bool(fld.percent_sign))
+    factor = fld.units[unit]
+    return Printed(
+        None if bound.low is None else round(bound.low * factor, 10),
+        None if bound.high is None else round(bound.high * factor, 10),
+        bound.qualifier,
+    )
 
 
 BOUND = Bound()
