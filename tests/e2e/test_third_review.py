@@ -97,9 +97,10 @@ HAND = {
     # a recurrence noted in the treatment cell ("Surgery (recur)"): P02 P04 P08 P15 = 4 of the
     # 14 patients whose treatment cell is reported (no bracket: none noted) -> 4/14 = 28.57%
     ("recurrence", ""): (14, 2, 1, 1, "4 (28.6%)"),
-    # symptoms before diagnosis (months), a bound: 13 cells reported (P06 P12 n/r, P10 n/a):
-    # P01 6, P02 ~12, P03 <1, P04 12-24, P05 approximately 3, P07 2, P08 >60, P09 3-4, P11 8,
-    # P13 ~6, P14 18, P15 1, P16 <1.
+    # symptoms before diagnosis (months; a year = 12), a bound: 13 cells reported (P06 P12 n/r,
+    # P10 n/a): P01 6, P02 "~1 year" = ~12, P03 <1, P04 "1-2 years" = 12-24, P05 approximately 3,
+    # P07 "2 months" = 2, P08 ">5 years" = >60, P09 3-4, P11 8, P13 ~6, P14 "1.5 years" = 18,
+    # P15 1, P16 <1.
     # low bounds (none for <1): 6 12 12 3 2 60 3 8 6 18 1, sorted 1 2 3 3 6 6 8 12 12 18 60
     # (n = 11; P03 P16 no low bound + 3 tokens = 5 not reported); median at rank 6 = 6; Q1 at
     # rank 3 = 3; Q3 at rank 9 = 12
@@ -248,12 +249,14 @@ def test_cases_hold_the_dimensions_and_the_parts_of_combined_cells(built):
     def symptoms(case: str) -> tuple[str, ...]:
         return tuple(cases[case][f"symptom_months_{p}"] for p in ("low", "high", "qualifier"))
 
-    assert symptoms("P02") == ("12", "12", "approximate")  # "~12"
+    assert symptoms("P02") == ("12", "12", "approximate")  # "~1 year"
     assert symptoms("P05") == ("3", "3", "approximate")  # "approximately 3"
     assert symptoms("P03") == ("", "1", "less_than")  # "<1"
-    assert symptoms("P04") == ("12", "24", "range")  # "12-24"
-    assert symptoms("P08") == ("60", "", "greater_than")  # ">60"
+    assert symptoms("P04") == ("12", "24", "range")  # "1-2 years"
+    assert symptoms("P08") == ("60", "", "greater_than")  # ">5 years"
     assert symptoms("P10") == ("", "", "")  # "n/a"
+    assert symptoms("P14") == ("18", "18", "exact")  # "1.5 years"
+    assert symptoms("P07") == ("2", "2", "exact")  # "2 months"
 
 
 def test_number_typed_into_a_text_field_is_kept_as_shown_with_a_located_warning(built):
