@@ -250,6 +250,7 @@ def test_codebook_problems_are_located(tmp_path):
         "readings: [largest, axes, product]", "readings: [mean]"
     )
     bad = bad.replace("{name: outcome, label: Outcome", "{name: age, label: Outcome")
+    bad = bad.replace("type: number, unit: years, help: age}", "type: number, words: [n/r, ND]}")
     with pytest.raises(InputProblems) as raised:
         load_codebook(*write_review(tmp_path, bad))
     text = str(raised.value)
@@ -258,6 +259,7 @@ def test_codebook_problems_are_located(tmp_path):
     assert "cases.tumour_size: axes: [3, 1]: the fewest and most axes" in text
     assert "cases.tumour_size: readings: ['mean']: a list of largest, axes, product" in text
     assert "cases.follow_up_outcome: part age: also a field of sheet cases" in text
+    assert "cases.age: words: n/r: also a not-reported token (not_reported:): one or the" in text
 
 
 def test_not_reported_meanings_reach_the_descriptive_table(codebook):
