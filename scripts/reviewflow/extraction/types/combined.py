@@ -26,9 +26,10 @@ class Combined(FieldType):
     reference = (
         "One printed cell read into several typed `parts` (each a field declaration of its own "
         "type, named as its dataset columns): `32—ANED` (follow-up — outcome: `separator: dash`, "
-        "the default, takes any dash with any spacing, or give a literal text), `Surgery "
-        "(recur)` (a part with `brackets: true` is read from a trailing (...), and may be "
-        "absent when not required)."
+        "the default, takes any dash with any spacing, or give a literal text; a cell is cut "
+        "where every part is valid, so 12-24—ANED keeps its range), `Surgery (recur)` (a part "
+        "with `brackets: true` is read from a trailing (...), and may be absent when not "
+        "required)."
     )
 
     def declare(self, data, where, problems):
