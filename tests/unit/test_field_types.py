@@ -250,6 +250,7 @@ def test_codebook_problems_are_located(tmp_path):
         "readings: [largest, axes, product]", "readings: [mean]"
     )
     bad = bad.replace("{name: outcome, label: Outcome", "{name: age, label: Outcome")
+    bad = bad.replace("type: number, unit: years, help: age}", "type: number, words: [n/r, ND]}")
     with pytest.raises(InputProblems) as raised:
         load_codebook(*write_review(tmp_path, bad))
     text = str(raised.value)
@@ -258,6 +259,7 @@ def test_codebook_problems_are_located(tmp_path):
     assert "cases.tumour_size: axes: [3, 1]: the fewest and most axes" in text
     assert "cases.tumour_size: readings: ['mean']: a list of largest, axes, product" in text
     assert "cases.follow_up_outcome: part age: also a field of sheet cases" in text
+    assert "cases.age: words: n/r: also a not-reported token (not_reported:): one or the" in text
 
 
 def test_not_reported_meanings_reach_the_descriptive_table(codebook):
@@ -593,3 +595,17 @@ def test_ages_as_case_series_print_them(tmp_path, cell, low, high, qualifier):
     }
     assert age.check("3 decades") == "has the unknown unit 'decades'"
     assert "optionally followed by a unit (year, years, months, mo)" in age.allowed()
+
+
+def test_a_combined_cell_is_cut_where_every_part_is_valid(tmp_path):
+    text = CODEBOOK.replace(
+        "- {name: follow_up, label: Follow-up, type: number, unit: months, range: [0, 600],",
+        "- {name: follow_up, label: Follow-up, type: bound, unit: months, range: [0, 600],",
+    )
+    book = load_codebook(*write_review(tmp_path, text))
+    combined = book.sheet("cases").field("follow_up_outcome")
+    assert [t for _, t in split_cell(combined, "12-24—ANED")] == ["12-24", "ANED"]
+    assert [t for _, t in split_cell(combined, "12 - 24 - DOD")] == ["12 - 24", "DOD"]
+    assert [t for _, t in split_cell(combined, "24-ANED")] == ["24", "ANED"]
+    # no cut gives valid parts: cut at the first dash, and the part that is wrong is named
+    assert combined.check("12-24-alive") == "(outcome) '24-alive' is not an allowed value"

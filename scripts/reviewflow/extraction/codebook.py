@@ -367,6 +367,12 @@ def _field(data: dict, where: str, problems: list[str], tokens: dict | None = No
         )
         kind = "text"
     TYPES[kind].declare(data, where, problems)
+    both = [str(w) for w in data.get("words") or [] if str(w) in (tokens or {})]
+    if both and TYPES[kind].accepts_tokens:
+        problems.append(
+            f"{where}: words: {', '.join(both)}: also a not-reported token (not_reported:): "
+            "one or the other"
+        )
     parts = tuple(
         _field(p, where, problems, tokens)
         for p in (data.get("parts") or [] if TYPES[kind].has_parts else [])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from itertools import combinations
 
 from reviewflow.extraction.types.base import ColumnMaker, FieldType
 from reviewflow.extraction.values import ValueProblem
@@ -15,6 +16,7 @@ from reviewflow.extraction.values import ValueProblem
 DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"  # hyphens, figure/en/em dash, minus
 DASH_RE = re.compile(rf"\s*[{DASHES}]\s*")
 BRACKETED_RE = re.compile(r"^(.*?)\s*\(([^()]*)\)$")
+MAX_SEPARATORS = 8  # more in one cell: cut at the first ones without trying every choice
 
 
 class Combined(FieldType):
@@ -24,9 +26,10 @@ class Combined(FieldType):
     reference = (
         "One printed cell read into several typed `parts` (each a field declaration of its own "
         "type, named as its dataset columns): `32—ANED` (follow-up — outcome: `separator: dash`, "
-        "the default, takes any dash with any spacing, or give a literal text), `Surgery "
-        "(recur)` (a part with `brackets: true` is read from a trailing (...), and may be "
-        "absent when not required)."
+        "the default, takes any dash with any spacing, or give a literal text; a cell is cut "
+        "where every part is valid, so 12-24—ANED keeps its range), `Surgery (recur)` (a part "
+        "with `brackets: true` is read from a trailing (...), and may be absent when not "
+        "required)."
     )
 
     def declare(self, data, where, problems):
@@ -113,10 +116,7 @@ def split_cell(fld, text: str) -> list[tuple]:
         else:
             found[part.name] = ""
     plain = [p for p in fld.parts if not p.brackets]
-    if fld.separator == "dash":
-        pieces = DASH_RE.split(rest, maxsplit=len(plain) - 1)
-    else:
-        pieces = re.split(rf"\s*{re.escape(fld.separator)}\s*", rest, maxsplit=len(plain) - 1)
+    pieces = plain_pieces(fld, plain, rest)
     if len(pieces) < len(plain) and not all(not p.required for p in plain[len(pieces) :]):
         missing = plain[len(pieces)].name
         raise ValueProblem(f"has no {missing} part (separated by {separator_words(fld)})")
@@ -124,6 +124,21 @@ def split_cell(fld, text: str) -> list[tuple]:
     for part, piece in zip(plain, pieces, strict=True):
         found[part.name] = piece.strip()
     return [(part, found[part.name]) for part in fld.parts]
+
+
+def plain_pieces(fld, plain: list, rest: str) -> list[str]:
+    """The texts of the parts that are not bracketed: cut at the separators that give every part
+    a valid text (`12-24—ANED`: the range keeps its hyphen), else at the first ones."""
+    regex = DASH_RE if fld.separator == "dash" else re.compile(rf"\s*{re.escape(fld.separator)}\s*")
+    found = list(regex.finditer(rest))
+    cuts_list = list(combinations(found, len(plain) - 1)) if len(found) <= MAX_SEPARATORS else []
+    for cuts in cuts_list:
+        starts = [0, *(m.end() for m in cuts)]
+        ends = [*(m.start() for m in cuts), len(rest)]
+        pieces = [rest[a:b] for a, b in zip(starts, ends, strict=True)]
+        if all(p.check(t.strip()) is None for p, t in zip(plain, pieces, strict=True)):
+            return pieces
+    return regex.split(rest, maxsplit=len(plain) - 1)
 
 
 def separator_words(fld) -> str:
