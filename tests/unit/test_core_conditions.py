@@ -191,7 +191,8 @@ def test_every_problem_of_a_condition_is_located():
     found = problems(bad)
     assert found == [
         f"{WHERE}.all[0]: 'is_ture': unknown kind of condition: one of column, is_true, "
-        "is_false, reported, not_reported, above, at_most, outlier, all, any, not, condition",
+        "is_false, reported, not_reported, above, at_most, outlier, starts_with, all, any, not, "
+        "condition",
         f"{WHERE}.all[1].is_true: 'flags': not a column",
         f"{WHERE}.all[2].is_true: 'red': not a column (a named condition: write "
         "{condition: red})",
@@ -207,7 +208,7 @@ def test_every_problem_of_a_condition_is_located():
         "(combine with all/any)",
         f"{WHERE}.all[10].any: a list of conditions",
         f"{WHERE}.all[11]: 'flag': a condition is a mapping: one of column, is_true, is_false, "
-        "reported, not_reported, above, at_most, outlier, all, any, not, condition",
+        "reported, not_reported, above, at_most, outlier, starts_with, all, any, not, condition",
     ]
 
 
@@ -237,3 +238,12 @@ def test_a_condition_that_contains_itself_is_a_problem():
         "itself",
         "defs.yaml: conditions.c: refers to itself (c -> c): a condition cannot contain itself",
     ]
+
+
+def test_starts_with_compares_texts_in_any_case(frame):
+    frame["source"] = ["Chan et al.", "wong", "", NA, "Lee"]
+    frame["author"] = ["chan", "Chan", "Chan", "Chan", NA]
+    starts = {"starts_with": {"column": "source", "prefix_column": "author"}}
+    assert picked(starts, frame) == "AE"  # a missing prefix is the empty text
+    reported_not_starting = {"all": [{"reported": "source"}, {"not": starts}]}
+    assert picked(reported_not_starting, frame) == "B"

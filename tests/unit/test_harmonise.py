@@ -176,8 +176,10 @@ def test_vocabulary_problems_are_reported_at_once(tmp_path):
         f"{path}: derived.treatment_immunosuppressant: treatment_tocilizumab: not flag columns of "
         "the dataset: boolean columns made from the workbook fields",
         # the renamed outcome flags no longer carry the names a consistency check uses
-        f"{CODEBOOK.path}: quality_checks.consistency[6].when.all_true: outcome_improved, "
-        "outcome_no_improvement: not dataset columns",
+        f"{CODEBOOK.path}: quality_checks.consistency[6].when.all[0].is_true: "
+        "'outcome_improved': not a column",
+        f"{CODEBOOK.path}: quality_checks.consistency[6].when.all[1].is_true: "
+        "'outcome_no_improvement': not a column",
     ]
 
 

@@ -15,6 +15,8 @@ A condition is a YAML mapping with exactly one key (the `column` form has two)::
                                          when it is >= value
     {at_most: {column, value}}           a reported number is <= value
     {outlier: {column, unit, factor}}    an extreme value: beyond Q1/Q3 -/+ factor IQR
+    {starts_with: {column, prefix_column}}
+                                         the text begins with the other column's text (any case)
     {all: [...]}  {any: [...]}  {not: condition}
     {condition: name}                    a named condition (the review's definitions)
 
@@ -26,6 +28,7 @@ condition before it is evaluated and locates every problem by file and key.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -41,6 +44,7 @@ LEAVES = (
     "above",
     "at_most",
     "outlier",
+    "starts_with",
 )
 GROUPS = ("all", "any", "not", "condition")
 KINDS = LEAVES + GROUPS
@@ -50,7 +54,10 @@ SPEC_KEYS = {
     "above": ({"column", "value"}, {"inclusive", "bound_column"}),
     "at_most": ({"column", "value"}, set()),
     "outlier": ({"column"}, {"unit", "factor"}),
+    "starts_with": ({"column", "prefix_column"}, set()),
 }
+PLACEHOLDER = re.compile(r"\{(\w+(?:\.\w+)*)\}")
+OLD_PLACEHOLDER = re.compile(r"\{(\w+)\[([\w.]+)\]\}")
 
 
 @dataclass(frozen=True)
@@ -140,6 +147,12 @@ def _leaf(kind: str, condition: dict, cases: pd.DataFrame, context: Context) -> 
     if kind == "at_most":
         numbers = pd.to_numeric(cases[value["column"]], errors="coerce")
         return numbers <= float(parameter(value["value"], context.parameters))
+    if kind == "starts_with":
+        text = cases[value["column"]].fillna("").astype(str).str.casefold()
+        prefix = cases[value["prefix_column"]].fillna("").astype(str).str.casefold()
+        return pd.Series(
+            [t.startswith(p) for t, p in zip(text, prefix, strict=True)], index=cases.index
+        )
     return outliers(cases[value["column"]], _factor(value, context), context.quantile_method)
 
 
@@ -233,8 +246,9 @@ def columns_used(condition: dict, named: dict) -> list[str]:
                 walk(named[body])
         elif kind in SPEC_KEYS:
             found.append(body["column"])
-            if body.get("bound_column"):
-                found.append(body["bound_column"])
+            for other in ("bound_column", "prefix_column"):
+                if body.get(other):
+                    found.append(body[other])
         else:
             found.append(body)
 
@@ -352,8 +366,9 @@ def condition_problems(
             say(key, f"{body!r}: a mapping of {keys}")
             return
         column(f"{key}.column", body["column"])
-        if body.get("bound_column"):
-            column(f"{key}.bound_column", body["bound_column"])
+        for other in ("bound_column", "prefix_column"):
+            if body.get(other):
+                column(f"{key}.{other}", body[other])
         for name in ("value", "factor"):
             if name in body:
                 value(f"{key}.{name}", body[name])
@@ -396,4 +411,39 @@ def cycle_problems(where: str, named: dict) -> list[str]:
                 seen.add(follow)
                 path.append(follow)
                 stack.append((follow, iter(refers[follow])))
+    return problems
+
+
+# ---------------------------------------------------------------------------------- texts
+
+
+def fill_placeholders(text: str, values: dict) -> str:
+    """`text` with each `{name}` or `{name.attribute}` replaced by `values[...]` (as text)."""
+    return PLACEHOLDER.sub(lambda match: str(values[match.group(1)]), text)
+
+
+def placeholder_problems(where: str, text: str, known) -> list[str]:
+    """Placeholders of a text that are not in `known`, an old spelling (`{raw[field]}`,
+    `$name`), or a brace that opens none; each located by `where` (`file: key`)."""
+    problems = []
+    for match in OLD_PLACEHOLDER.finditer(text):
+        kind, name = match.groups()
+        new = name if kind == "row" else f"{name}.{kind}" if kind in ("raw", "cell") else name
+        problems.append(
+            f"{where}: {match.group(0)}: the old spelling of a placeholder: write {{{new}}}"
+        )
+    for match in re.finditer(r"(?<![\w$])\$([A-Za-z_]\w*)", text):
+        new = "{" + match.group(1) + "}"
+        problems.append(f"{where}: {match.group(0)}: the old spelling of a parameter: write {new}")
+    left = PLACEHOLDER.sub("", OLD_PLACEHOLDER.sub("", text))
+    if "{" in left or "}" in left:
+        problems.append(
+            f"{where}: {text!r}: a brace that is not part of a placeholder: braces hold only "
+            "{name} or {name.attribute}"
+        )
+    for name in PLACEHOLDER.findall(text):
+        if name not in known:
+            close = difflib.get_close_matches(name, list(known), n=1)
+            hint = f" (did you mean {{{close[0]}}}?)" if close else ""
+            problems.append(f"{where}: {{{name}}}: not a name known here{hint}")
     return problems
