@@ -51,8 +51,21 @@ def test_every_name_of_a_review_is_defined_once(review):
 
 
 def test_the_first_review_defines_treated_and_the_immunosuppressants_once():
-    defs = read_definitions(REPO / "config" / "definitions.yaml")
-    assert "treated" in defs.conditions and "conventional_immunosuppressant" in defs.conditions
+    codebook = load_codebook(
+        REPO / "extraction" / "codebook.yaml", REPO / "extraction" / "vocabulary.yaml"
+    )
+    defs = load_definitions(REPO / "config" / "definitions.yaml", codebook)
+    assert "treated" in defs.conditions
+    # the drugs are listed once, by the vocabulary's derived column; the condition names it
+    assert defs.conditions["conventional_immunosuppressant"] == {
+        "condition": "treatment_immunosuppressant"
+    }
+    assert [part["is_true"] for part in defs.named["treatment_immunosuppressant"]["any"]] == [
+        "treatment_azathioprine",
+        "treatment_methotrexate",
+        "treatment_cyclophosphamide",
+        "treatment_mycophenolate",
+    ]
     assert defs.parameters["igg4_cells_per_hpf"] == 10
     criterion = defs.conditions["histology_criteria_met"]["any"]
     assert [part["above"]["value"] for part in criterion] == [

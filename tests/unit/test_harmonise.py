@@ -158,7 +158,8 @@ def test_vocabulary_problems_are_reported_at_once(tmp_path):
     data["phrases"]["treatment"]["phrases"]["Steroid"] = ["steroids"]
     data["phrases"]["treatment"]["phrases"]["Prednisone"] = {"spelling_of": "Prednisolone"}
     data["phrases"]["outcome"]["fields"] = {"outcome": "result_"}
-    data["derived"]["treatment_immunosuppressant"]["any_of"].append("treatment_tocilizumab")
+    derived = data["derived"]["treatment_immunosuppressant"]
+    derived["when"]["any"].append({"is_true": "treatment_tocilizumab"})
     path = tmp_path / "vocabulary.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(InputProblems) as error:

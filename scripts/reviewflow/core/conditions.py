@@ -212,11 +212,12 @@ def word_match(text: pd.Series, word: str) -> pd.Series:
     return text.fillna("").astype(str).str.contains(rf"\b{re.escape(word)}", case=False)
 
 
-def with_named(cases: pd.DataFrame, context: Context) -> pd.DataFrame:
-    """`cases` with one true/false column per named condition of `context` (usable as a flag)."""
+def with_named(cases: pd.DataFrame, context: Context, names=None) -> pd.DataFrame:
+    """`cases` with one true/false column per named condition of `context` (or of `names`
+    only), usable as a flag."""
     frame = cases.copy()
-    for name, condition in context.named.items():
-        frame[name] = evaluate(condition, cases, context)
+    for name in context.named if names is None else names:
+        frame[name] = evaluate(context.named[name], cases, context)
     return frame
 
 

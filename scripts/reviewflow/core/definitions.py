@@ -7,6 +7,9 @@ them by name.
     conditions:   name -> a condition (`reviewflow.core.conditions`), evaluated per patient;
                   usable as a true/false flag by name wherever a file takes a flag
 
+A condition may also name (`{condition: name}`) a dataset column that the vocabulary derives by
+a condition (`derived`): the condition is then evaluated, not the column read.
+
 A name is defined once in a review: a parameter and a condition, or a condition and a dataset
 column, cannot share a name (`name_problems`). Problems are located by file and key, all at
 once.
@@ -34,6 +37,12 @@ class Definitions:
     path: str = ""
     parameters: dict = field(default_factory=dict)
     conditions: dict = field(default_factory=dict)
+    derived: dict = field(default_factory=dict)  # the vocabulary's derived columns' conditions
+
+    @property
+    def named(self) -> dict:
+        """Every condition a condition may name: the vocabulary's derived ones and these."""
+        return {**self.derived, **self.conditions}
 
 
 def plain(value):
@@ -47,9 +56,10 @@ def plain(value):
     return value
 
 
-def read_definitions(path: str | os.PathLike, columns=None) -> Definitions:
+def read_definitions(path: str | os.PathLike, columns=None, derived=None) -> Definitions:
     """The definitions file, checked (its form, its names, its conditions' references and, when
-    `columns` is given, the dataset columns they read); raises `InputProblems` listing every
+    `columns` is given, the dataset columns they read; `derived`: the vocabulary's derived
+    columns' conditions, which a condition may name); raises `InputProblems` listing every
     problem."""
     source = str(path)
     data = read_yaml(path) or {}
@@ -59,6 +69,7 @@ def read_definitions(path: str | os.PathLike, columns=None) -> Definitions:
         source,
         plain(dict(data.get("parameters") or {})),
         plain(dict(data.get("conditions") or {})),
+        dict(derived or {}),
     )
     raise_if_any(source, definition_problems(found, columns))
     return found
@@ -107,7 +118,7 @@ def definition_problems(found: Definitions, columns=None) -> list[str]:
             f"{found.path}: conditions.{name}",
             condition,
             columns,
-            found.conditions,
+            found.named,
             found.parameters,
         )
     problems += cycle_problems(f"{found.path}: conditions", found.conditions)

@@ -412,7 +412,7 @@ def condition_context(analysis: Analysis) -> Context:
     """The review's named conditions and parameters, with the file's not-reported words."""
     return Context(
         parameters=analysis.definitions.parameters,
-        named=analysis.definitions.conditions,
+        named=analysis.definitions.named,
         not_reported_values=analysis.settings.not_reported_values,
         quantile_method=analysis.settings.quantile_method,
     )
@@ -420,7 +420,7 @@ def condition_context(analysis: Analysis) -> Context:
 
 def with_flags(cases: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
     """`cases` with one true/false column per named condition of the review."""
-    return with_named(cases, condition_context(analysis))
+    return with_named(cases, condition_context(analysis), analysis.definitions.conditions)
 
 
 def fill_title(text: str, cases: pd.DataFrame, settings: Settings) -> str:

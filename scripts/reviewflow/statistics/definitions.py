@@ -23,7 +23,10 @@ def status_thresholds(codebook: Codebook) -> dict:
 
 def load_definitions(path: str | os.PathLike, codebook: Codebook) -> Definitions:
     """The review's definitions, checked against the codebook's dataset columns (every column a
-    condition reads exists; no name is also a column), thresholds from the codebook; raises
+    condition reads exists; no name is also a column), with the vocabulary's derived columns'
+    conditions (which a condition may name), thresholds from the codebook; raises
     `InputProblems` listing every problem."""
-    found = read_definitions(path, codebook.column_names)
+    vocabulary = codebook.vocabulary
+    derived = {d.column: d.when for d in vocabulary.derived.values()} if vocabulary else {}
+    found = read_definitions(path, codebook.column_names, derived)
     return with_thresholds(found, status_thresholds(codebook), str(codebook.path))

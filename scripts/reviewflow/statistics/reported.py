@@ -151,7 +151,7 @@ def parse_declared(
         source=source,
         publication=data.get("source", ""),
         parameters=dict(definitions.parameters) if definitions else {},
-        conditions=dict(definitions.conditions) if definitions else {},
+        conditions=dict(definitions.named) if definitions else {},
         names_checked=definitions is not None,
         readings=plain(data.get("readings", {})),
         every_item_readings=plain(data.get("every_item_readings", [])),

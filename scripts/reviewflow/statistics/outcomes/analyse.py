@@ -33,13 +33,16 @@ def analyse(
     settings: Settings,
     context: Context | None = None,
     column_types: dict | None = None,
+    flags=None,
 ) -> dict:
     """The contract of one analysis over `cases` (typed dataset; `key` its id column; `context`
-    the review's named conditions, each a flag; `column_types` name -> codebook type)."""
+    the review's named conditions; `column_types` name -> codebook type; `flags` the named
+    conditions made flags, default all)."""
     context = context or Context()
-    cases = with_named(cases, context)
+    flags = list(context.named if flags is None else flags)
+    cases = with_named(cases, context, flags)
     types = dict(column_types or {})
-    types.update({name: "boolean" for name in context.named})
+    types.update({name: "boolean" for name in flags})
     run = {"survival": survival, "compare": compare, "firth": firth}[outcome.kind]
     usable, columns, estimates = run(outcome, cases, key, settings, types)
     return {
@@ -72,7 +75,13 @@ def outcomes_from_files(inputs: Mapping[str, str], statistics: Mapping | None) -
     types = {c.name: c.type for c in book.columns}
     return [
         analyse(
-            outcome, cases, book.primary_key, analysis.settings, condition_context(analysis), types
+            outcome,
+            cases,
+            book.primary_key,
+            analysis.settings,
+            condition_context(analysis),
+            types,
+            analysis.definitions.conditions,
         )
         for outcome in outcomes
     ]
