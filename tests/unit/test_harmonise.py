@@ -280,3 +280,41 @@ def test_a_duplicate_key_in_the_vocabulary_is_refused_with_its_line(tmp_path):
         "may appear once in a mapping",
         problem,
     )
+
+
+# --- derived flags: a condition of the one language -----------------------------------------
+
+
+def test_a_derived_flag_is_its_condition_empty_when_all_it_reads_is_empty():
+    from reviewflow.dataset.harmonise import Derived, derived_value
+
+    when = {"any": [{"is_true": "a"}, {"all": [{"is_true": "b"}, {"not": {"is_true": "c"}}]}]}
+    flag = Derived("x", when)
+    assert flag.any_of == ("a", "b", "c")
+    assert derived_value(flag, {"a": True, "b": None, "c": None}) is True
+    assert derived_value(flag, {"a": False, "b": True, "c": False}) is True
+    assert derived_value(flag, {"a": False, "b": True, "c": True}) is False
+    assert derived_value(flag, {"a": None, "b": False, "c": None}) is False
+    assert derived_value(flag, {"a": None, "b": None, "c": None}) is None
+
+
+def test_a_derived_flag_in_the_old_form_or_a_bad_condition_is_located(tmp_path):
+    data = yaml.safe_load((REPO / "extraction" / "vocabulary.yaml").read_text(encoding="utf-8"))
+    data["derived"] = {
+        "old": {"any_of": ["treatment_azathioprine"]},
+        "bad": {"when": {"any": [{"is_treu": "treatment_azathioprine"}]}},
+        "loose": {"any": [{"is_true": "treatment_azathioprine"}]},
+    }
+    path = tmp_path / "vocabulary.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with pytest.raises(InputProblems) as error:
+        load_vocabulary(path, CODEBOOK)
+    assert error.value.problems == [
+        f"{path}: derived.old: any_of: the old form: write the condition, e.g. when: {{any: "
+        "[{is_true: a}, {is_true: b}]}",
+        f"{path}: derived.bad.when.any[0]: 'is_treu': unknown kind of condition: one of column, "
+        "is_true, is_false, reported, not_reported, above, at_most, outlier, starts_with, all, "
+        "any, not, condition",
+        f"{path}: derived.loose: {{'any': [{{'is_true': 'treatment_azathioprine'}}]}}: a "
+        "mapping of when (a condition) and description",
+    ]
