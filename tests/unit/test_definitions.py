@@ -3,6 +3,7 @@ defined once in a review; every problem of the file is located by file and key, 
 
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from reviewflow.core.definitions import Definitions, read_definitions
@@ -42,6 +43,8 @@ def test_every_name_of_a_review_is_defined_once(review):
         root / config["extraction"]["codebook"], root / config["dataset"]["vocabulary"]
     )
     definitions = load_definitions(root / config["review"]["definitions"], codebook)
+    schema = read_yaml(REPO / "workflow" / "schemas" / "definitions.schema.yaml")
+    jsonschema.validate(read_yaml(root / config["review"]["definitions"]) or {}, schema)
     names = [*definitions.parameters, *definitions.conditions, *codebook.column_names]
     assert sorted(name for name in set(names) if names.count(name) > 1) == []
     analysis = read_yaml(root / config["statistics"]["analysis"])
