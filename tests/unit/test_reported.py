@@ -259,3 +259,29 @@ def test_a_section_is_free_text(tmp_path):
         "    value: 98.0\n    description: a mean\n    compute: {statistic: mean, column: age}\n"
     )
     assert load(tmp_path, text=text).reported["m"].section == "Case series (Table 1)"
+
+
+def test_an_item_naming_an_unknown_condition_or_parameter_is_located(tmp_path):
+    data = {
+        "parameters": {"limit": 8},
+        "conditions": {"treated": {"is_true": "t"}},
+        "items": {
+            "a": {
+                "section": "1",
+                "description": "a",
+                "compute": {
+                    "statistic": "share",
+                    "where": {"any": [{"condition": "trated"}, {"column": "x", "equals": "$x"}]},
+                    "among": {"column": "x", "in": ["{limit}", "{limt}"]},
+                },
+            }
+        },
+    }
+    message = problems(tmp_path, data)
+    assert "item 'a': compute.where.any[0].condition: 'trated': not a named condition" in message
+    assert (
+        "item 'a': compute.where.any[1].equals: '$x': the old spelling of a parameter: write "
+        "'{x}'" in message
+    )
+    assert "item 'a': compute.among.in[1]: {limt}: not a parameter; known: limit" in message
+    assert "3 problems" in message
