@@ -280,3 +280,12 @@ def test_an_empty_analysis_file_says_it_is_empty(tmp_path, text):
         "characteristics, figures, sensitivity): restore it (git checkout -- the file) "
         "or start from the one `reviewflow new-review` writes"
     ]
+
+
+def test_a_title_placeholder_with_an_unknown_part_is_located(tmp_path):
+    text = GOOD.replace('"Pain ({painful.true} of {n})"', '"Pain ({painful.count} of {n})"')
+    source = str(tmp_path / "analysis.yaml")
+    assert problems_of(tmp_path, text) == [
+        f"{source}: figures.pain.title: {{painful.count}}: placeholders are {{n}} or "
+        "{<column>.true|reported|not_reported}"
+    ]

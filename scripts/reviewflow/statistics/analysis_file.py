@@ -20,7 +20,7 @@ from typing import Any
 import jsonschema
 import pandas as pd
 
-from reviewflow.core.conditions import Context, reported, with_named
+from reviewflow.core.conditions import PLACEHOLDER, Context, reported, with_named
 from reviewflow.core.definitions import Definitions
 from reviewflow.core.errors import InputProblems, raise_if_any
 from reviewflow.core.rule_inputs import figure_names, optional_inputs  # noqa: F401  (re-exported)
@@ -39,7 +39,7 @@ MOVED_DERIVED = (
     "(config/definitions.yaml, conditions:): move each there, e.g. `any_of: [a, b]` becomes "
     "`any: [{is_true: a}, {is_true: b}]`, and refer to it by name here"
 )
-PLACEHOLDER = re.compile(r"\{(\w+)(?:\.(true|reported|not_reported))?\}")
+TITLE_PARTS = ("true", "reported", "not_reported")  # {<column>.<part>} in a figure title
 
 
 @dataclass(frozen=True)
@@ -301,14 +301,14 @@ class Checker:
                 "{<column>.true|reported|not_reported}; use ( ) or [ ] for other text",
             )
         for match in PLACEHOLDER.finditer(text):
-            name, part = match.groups()
-            if part is None and name != "n":
+            name, _, part = match.group(1).partition(".")
+            if (not part and name != "n") or (part and part not in TITLE_PARTS):
                 self.say(
                     key,
-                    f"{{{name}}}: placeholders are {{n}} or {{<column>.true|reported|"
+                    f"{{{match.group(1)}}}: placeholders are {{n}} or {{<column>.true|reported|"
                     "not_reported}",
                 )
-            elif part is not None:
+            elif part:
                 self.column(key, name, "any")
 
     def check_figure(self, key: str, figure: dict) -> None:
@@ -424,11 +424,12 @@ def with_flags(cases: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
 
 
 def fill_title(text: str, cases: pd.DataFrame, settings: Settings) -> str:
-    """A title with its placeholders filled: {n}, {<column>.true|reported|not_reported}."""
+    """A title with its placeholders filled: {n}, {<column>.true|reported|not_reported} (the one
+    placeholder syntax of the review's files, `reviewflow.core.conditions.PLACEHOLDER`)."""
 
     def value(match: re.Match) -> str:
-        name, part = match.groups()
-        if part is None:
+        name, _, part = match.group(1).partition(".")
+        if not part:
             return str(len(cases))
         known = reported(cases[name], settings.not_reported_values)
         if part == "true":
