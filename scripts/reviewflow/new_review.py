@@ -1,7 +1,7 @@
 """Start a new review from files: `reviewflow new-review DIR` writes a working skeleton.
 
 The skeleton (package data in ``reviewflow/starter/``) holds everything a review declares:
-``config/`` (config, first version's counts, reported figures, analysis file),
+``config/`` (config, first version's counts, definitions, reported figures, analysis file),
 ``extraction/`` (a small starter codebook, its vocabulary, the workbook generated from the
 codebook with a few example rows, the reviewers' decision files) and ``resources/searches/``.
 Its ``Snakefile`` uses the installed workflow as a Snakemake module (reviewflow.deployment), so

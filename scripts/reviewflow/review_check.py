@@ -165,16 +165,18 @@ def check_workbooks(config: dict, codebook, checker: Checker):
 
 
 def check_statistics_files(config: dict, codebook, checker: Checker) -> None:
-    """config/analysis.yaml and config/reported_results.yaml against their schemas and the
-    dataset's columns (what the statistics rules check before computing)."""
+    """config/definitions.yaml, config/analysis.yaml and config/reported_results.yaml against
+    their schemas and the dataset's columns (what the statistics rules check before
+    computing)."""
     from reviewflow.statistics.analysis_file import load_analysis
-    from reviewflow.statistics.reported import (
-        check_columns,
-        read_declared,
-        with_codebook_parameters,
-    )
+    from reviewflow.statistics.definitions import load_definitions
+    from reviewflow.statistics.reported import check_columns, read_declared
 
     schemas = workflow_root() / "workflow" / "schemas"
+    path = config["review"]["definitions"]
+    definitions = checker.run([path], lambda: load_definitions(path, codebook))
+    if definitions is None:
+        return
     statistics = config["statistics"]
     analysis = statistics["analysis"]
     settings = {key: statistics[key] for key in ("normality_alpha", "quantile_method")}
@@ -182,15 +184,13 @@ def check_statistics_files(config: dict, codebook, checker: Checker) -> None:
         checker.run(
             [analysis],
             lambda: load_analysis(
-                analysis, codebook.columns, schemas / "analysis.schema.yaml", settings
+                analysis, codebook.columns, schemas / "analysis.schema.yaml", settings, definitions
             ),
         )
     reported = statistics["reported_results"]
 
     def declared():
-        found = with_codebook_parameters(
-            read_declared(reported, schemas / "reported_results.schema.yaml"), codebook
-        )
+        found = read_declared(reported, schemas / "reported_results.schema.yaml", definitions)
         check_columns(found, [column.name for column in codebook.columns], reported)
 
     checker.run([reported], declared)

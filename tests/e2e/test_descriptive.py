@@ -91,6 +91,6 @@ def test_a_bad_analysis_file_stops_the_run_with_every_problem_located(workflow_d
     )
     assert (
         "config/analysis.yaml: characteristics.groups[0].rows[2].summary: 'age_yaers': no such "
-        "dataset column or derived flag (did you mean age_years?)" in log
+        "dataset column or named condition (did you mean age_years?)" in log
     )
     assert not (workflow_dir / target).exists()

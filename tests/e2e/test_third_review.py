@@ -286,6 +286,9 @@ def test_characteristics_table_by_hand_with_the_recurrences_noted_in_the_treatme
         "Age (years)": ("60.00 (51.00, 66.50); range 39.00–73.00", 14, 2),
         "Nasal cavity": ("11/15 (73.3%)", 15, 1),
         "Largest diameter (cm)": ("3.00 (1.88, 4.40); range 1.00–10.00", 14, 2),
+        # definitions.yaml: above 4 cm (P01 10, P11 4.2, P15 5, P16 6; P03's 4.0 is not above)
+        # among the 14 patients whose size is reported (size_reported)
+        "Largest diameter above 4 cm": ("4/14 (28.6%)", 14, 2),
         "Embolization before surgery": ("2/14 (14.3%)", 14, 2),
         "Follow-up (months)": ("24.00 (10.13, 45.00); range 6.00–120.00", 12, 4),
         "Alive without evidence of disease": ("9/14 (64.3%)", 14, 2),

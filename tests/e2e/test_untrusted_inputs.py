@@ -45,15 +45,15 @@ def test_bad_inputs_stop_the_build_located_and_change_nothing(workflow_dir):
             "aliases (*name) are expanded: write the values out, or use fewer aliases",
         ),
         (  # named conditions that refer to each other: main ended in a RecursionError
-            "config/reported_results.yaml",
+            "config/definitions.yaml",
             replaced(
                 "conditions:\n",
                 "conditions:\n  loop_a: {condition: loop_b}\n"
                 "  loop_b: {not: {condition: loop_a}}\n",
             ),  # fmt: skip
             SUMMARY,
-            "condition 'loop_a': refers to itself (loop_a -> loop_b -> loop_a): a condition "
-            "cannot contain itself",
+            "config/definitions.yaml: conditions.loop_a: refers to itself (loop_a -> loop_b -> "
+            "loop_a): a condition cannot contain itself",
         ),
         (  # a misspelt top-level key of the vocabulary: main ignored it
             "extraction/vocabulary.yaml",

@@ -8,7 +8,8 @@ import pandas as pd
 
 from reviewflow.dataset.cases import parse_cases
 from reviewflow.extraction.codebook import load_codebook
-from reviewflow.statistics.reported import read_declared, with_codebook_parameters
+from reviewflow.statistics.definitions import load_definitions
+from reviewflow.statistics.reported import read_declared
 
 REPO = Path(__file__).resolve().parents[2]
 CODEBOOK = load_codebook(
@@ -63,7 +64,12 @@ def make_cases(n: int, **columns) -> pd.DataFrame:
 
 @cache
 def project_declared():
-    """The committed review's config/reported_results.yaml, loaded and checked, its codebook
-    parameters (the CSF threshold) taken from the codebook."""
-    declared = read_declared(REPO / "config" / "reported_results.yaml", SCHEMA)
-    return with_codebook_parameters(declared, CODEBOOK)
+    """The committed review's config/reported_results.yaml, loaded and checked with its
+    definitions (config/definitions.yaml; the CSF threshold taken from the codebook)."""
+    return read_declared(REPO / "config" / "reported_results.yaml", SCHEMA, project_definitions())
+
+
+@cache
+def project_definitions():
+    """The committed review's config/definitions.yaml, checked against the codebook."""
+    return load_definitions(REPO / "config" / "definitions.yaml", CODEBOOK)

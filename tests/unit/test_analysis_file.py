@@ -1,23 +1,26 @@
 """The analysis file: the committed one loads against the committed codebook; a bad one is refused
-with every problem at once, each located as file: key path: what is wrong; derived flags and
-title placeholders give known answers."""
+with every problem at once, each located as file: key path: what is wrong; the review's named
+conditions are its flags; title placeholders give known answers."""
 
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from reviewflow.core.definitions import Definitions
 from reviewflow.core.errors import InputProblems
 from reviewflow.extraction.codebook import Column, load_codebook
 from reviewflow.statistics.analysis_file import (
+    Analysis,
     Settings,
     figure_names,
     fill_title,
     load_analysed_cases,
     load_analysis,
     optional_inputs,
-    with_derived,
+    with_flags,
 )
+from reviewflow.statistics.definitions import load_definitions
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = REPO / "workflow" / "schemas" / "analysis.schema.yaml"
@@ -35,9 +38,6 @@ GOOD = """
 settings:
   normality_rule: shapiro_wilk
   decimals: {continuous: 2, percent: 1}
-derived:
-  painful: {any_of: [pain, pain_back]}
-  ratio_high: {any_exceeds: [{column: ratio_low, qualifier: ratio_qualifier, above: 40}]}
 characteristics:
   groups:
     - name: Demographics
@@ -59,6 +59,18 @@ sensitivity:
 """
 
 
+DEFINITIONS = Definitions(
+    "definitions.yaml",
+    {"limit": 40},
+    {
+        "painful": {"any": [{"is_true": "pain"}, {"is_true": "pain_back"}]},
+        "ratio_high": {
+            "above": {"column": "ratio_low", "value": "{limit}", "bound_column": "ratio_qualifier"}
+        },
+    },
+)
+
+
 def write(tmp_path, text: str) -> Path:
     path = tmp_path / "analysis.yaml"
     path.write_text(text, encoding="utf-8")
@@ -67,15 +79,25 @@ def write(tmp_path, text: str) -> Path:
 
 def problems_of(tmp_path, text: str) -> list[str]:
     with pytest.raises(InputProblems) as caught:
-        load_analysis(write(tmp_path, text), COLUMNS, SCHEMA)
+        load_analysis(write(tmp_path, text), COLUMNS, SCHEMA, None, DEFINITIONS)
     return caught.value.problems
+
+
+def committed_definitions(codebook):
+    return load_definitions(REPO / "config" / "definitions.yaml", codebook)
 
 
 def test_the_committed_analysis_file_loads_against_the_committed_codebook():
     codebook = load_codebook(
         REPO / "extraction" / "codebook.yaml", REPO / "extraction" / "vocabulary.yaml"
     )
-    analysis = load_analysis(REPO / "config" / "analysis.yaml", codebook.columns, SCHEMA)
+    analysis = load_analysis(
+        REPO / "config" / "analysis.yaml",
+        codebook.columns,
+        SCHEMA,
+        None,
+        committed_definitions(codebook),
+    )
     assert list(analysis.figures) == ["levels", "symptoms", "treatments_outcomes", "case_overview"]
     assert sum(len(g.rows) for g in analysis.groups) == 59
     assert [s.name for s in analysis.sensitivity] == ["without_duplicates", "without_low_quality"]
@@ -83,7 +105,7 @@ def test_the_committed_analysis_file_loads_against_the_committed_codebook():
 
 
 def test_a_good_file_loads(tmp_path):
-    analysis = load_analysis(write(tmp_path, GOOD), COLUMNS, SCHEMA)
+    analysis = load_analysis(write(tmp_path, GOOD), COLUMNS, SCHEMA, None, DEFINITIONS)
     row = analysis.groups[0].rows[2]
     assert (row.count, row.of, row.indent) == ("pain_back", "painful", True)
     assert analysis.sensitivity[0].study_quality_optional is True
@@ -112,22 +134,40 @@ def test_schema_problems_are_all_reported_located_by_key(tmp_path):
 
 
 def test_names_are_checked_against_the_dataset_with_a_suggestion(tmp_path):
-    text = GOOD.replace("any_of: [pain, pain_back]", "any_of: [pain, pain_bak]")
+    text = GOOD.replace("column: pain_back}]}", "column: pain_bak}]}")
     text = text.replace("value: male", "value: man")
     text = text.replace("summary: age", "summary: sex")
     text = text.replace("{painful.true}", "{paniful.true}")
     problems = problems_of(tmp_path, text)
     source = str(tmp_path / "analysis.yaml")
     assert problems == [
-        f"{source}: derived.painful.any_of[1]: 'pain_bak': no such dataset column or derived "
-        "flag (did you mean pain_back?)",
         f"{source}: characteristics.groups[0].rows[0].value: 'man': not a value of sex: one of "
         "male, female",
         f"{source}: characteristics.groups[0].rows[1].summary: 'sex' is a category column: must "
         "be number",
-        f"{source}: figures.pain.title: 'paniful': no such dataset column or derived flag (did "
-        "you mean painful?)",
+        f"{source}: figures.pain.title: 'paniful': no such dataset column or named condition "
+        "(did you mean painful?)",
+        f"{source}: figures.pain.panels[0].bars[0].column: 'pain_bak': no such dataset column "
+        "or named condition (did you mean pain_back?)",
     ]
+
+
+def test_a_flag_not_defined_in_the_definitions_is_unknown(tmp_path):
+    source = str(tmp_path / "analysis.yaml")
+    with pytest.raises(InputProblems) as caught:
+        load_analysis(write(tmp_path, GOOD), COLUMNS, SCHEMA)  # no definitions: no painful
+    assert (
+        f"{source}: characteristics.groups[0].rows[2].of: 'painful': no such dataset column or "
+        "named condition (did you mean pain?)" in caught.value.problems
+    )
+
+
+def test_an_old_derived_section_is_told_where_flags_are_defined(tmp_path):
+    text = GOOD + "derived:\n  painful: {any_of: [pain, pain_back]}\n"
+    source = str(tmp_path / "analysis.yaml")
+    [problem] = problems_of(tmp_path, text)
+    assert problem.startswith(f"{source}: derived: flags are defined once for the whole review")
+    assert "config/definitions.yaml" in problem
 
 
 def test_a_panel_must_have_what_its_kind_needs(tmp_path):
@@ -157,7 +197,7 @@ def test_figure_names_and_optional_inputs(tmp_path):
     assert figure_names(tmp_path / "missing.yaml") == []
 
 
-def test_derived_flags_and_title_placeholders():
+def test_named_conditions_as_flags_and_title_placeholders():
     cases = pd.DataFrame(
         {
             "pain": pd.array([True, False, None, False], dtype="boolean"),
@@ -166,15 +206,13 @@ def test_derived_flags_and_title_placeholders():
             "ratio_qualifier": ["exact", "exact", "greater_than", ""],
         }
     )
-    derived = {
-        "painful": {"any_of": ["pain", "pain_back"]},
-        "both": {"all_of": ["pain", "pain_back"]},
-        "known": {"any_reported": ["pain", "pain_back"]},
-        "ratio_high": {
-            "any_exceeds": [{"column": "ratio_low", "qualifier": "ratio_qualifier", "above": 40}]
-        },
+    named = {
+        **DEFINITIONS.conditions,
+        "both": {"all": [{"is_true": "pain"}, {"is_true": "pain_back"}]},
+        "known": {"any": [{"reported": "pain"}, {"reported": "pain_back"}]},
     }
-    frame = with_derived(cases, derived, Settings())
+    definitions = Definitions("definitions.yaml", DEFINITIONS.parameters, named)
+    frame = with_flags(cases, Analysis("analysis.yaml", Settings(), definitions=definitions))
     assert frame["painful"].tolist() == [True, True, False, False]
     assert frame["both"].tolist() == [False, False, False, False]
     assert frame["known"].tolist() == [True, True, False, True]
@@ -189,18 +227,22 @@ def test_alpha_and_quantile_method_come_from_config_statistics_their_one_owner(t
     columns = load_codebook(extraction / "codebook.yaml", extraction / "vocabulary.yaml").columns
     schema = REPO / "workflow" / "schemas" / "analysis.schema.yaml"
     statistics = {"normality_alpha": 0.1, "quantile_method": "hazen"}
+    codebook = load_codebook(extraction / "codebook.yaml", extraction / "vocabulary.yaml")
+    definitions = committed_definitions(codebook)
     settings = load_analysis(
-        REPO / "config" / "analysis.yaml", columns, schema, statistics
+        REPO / "config" / "analysis.yaml", columns, schema, statistics, definitions
     ).settings
     assert (settings.normality_alpha, settings.quantile_method) == (0.1, "hazen")
-    defaults = load_analysis(REPO / "config" / "analysis.yaml", columns, schema).settings
+    defaults = load_analysis(
+        REPO / "config" / "analysis.yaml", columns, schema, None, definitions
+    ).settings
     assert (defaults.normality_alpha, defaults.quantile_method) == (0.05, "weibull")
     # an analysis file that still gives the alpha is told where it belongs
     path = tmp_path / "analysis.yaml"
     text = (REPO / "config" / "analysis.yaml").read_text(encoding="utf-8")
     path.write_text(text.replace("settings:\n", "settings:\n  normality_alpha: 0.1\n", 1))
     with pytest.raises(InputProblems, match="settings.*normality_alpha"):
-        load_analysis(path, columns, schema)
+        load_analysis(path, columns, schema, None, definitions)
 
 
 def test_load_analysed_cases_reads_what_the_table_rules_read(tmp_path):
@@ -210,6 +252,7 @@ def test_load_analysed_cases_reads_what_the_table_rules_read(tmp_path):
         "cases": cases,
         "codebook": REPO / "extraction" / "codebook.yaml",
         "vocabulary": REPO / "extraction" / "vocabulary.yaml",
+        "definitions": REPO / "config" / "definitions.yaml",
         "analysis": REPO / "config" / "analysis.yaml",
         "schema": REPO / "workflow" / "schemas" / "analysis.schema.yaml",
     }
@@ -234,6 +277,15 @@ def test_an_empty_analysis_file_says_it_is_empty(tmp_path, text):
     source = str(tmp_path / "analysis.yaml")
     assert problems_of(tmp_path, text) == [
         f"{source}: the file is empty: it declares the review's analysis (settings, descriptive, "
-        "derived, characteristics, figures, sensitivity): restore it (git checkout -- the file) "
+        "characteristics, figures, sensitivity): restore it (git checkout -- the file) "
         "or start from the one `reviewflow new-review` writes"
+    ]
+
+
+def test_a_title_placeholder_with_an_unknown_part_is_located(tmp_path):
+    text = GOOD.replace('"Pain ({painful.true} of {n})"', '"Pain ({painful.count} of {n})"')
+    source = str(tmp_path / "analysis.yaml")
+    assert problems_of(tmp_path, text) == [
+        f"{source}: figures.pain.title: {{painful.count}}: placeholders are {{n}} or "
+        "{<column>.true|reported|not_reported}"
     ]

@@ -1,6 +1,6 @@
 """The characteristics table as the analysis file declares it: groups, n/N (%) with denominators
-(reported, `reported_if`, subgroups `of`), continuous summaries with their range, derived flags,
-sensitivity columns, Markdown and .xlsx."""
+(reported, `reported_if`, subgroups `of`), continuous summaries with their range, named
+conditions as flags, sensitivity columns, Markdown and .xlsx."""
 
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from reviewflow.statistics.characteristics import (
     characteristics_table,
     write_characteristics_xlsx,
 )
+from reviewflow.statistics.definitions import load_definitions
 from reviewflow.statistics.sensitivity import subsets
 
 from .statistics_cases import make_cases
@@ -27,7 +28,10 @@ def committed_analysis():
     codebook = load_codebook(
         REPO / "extraction" / "codebook.yaml", REPO / "extraction" / "vocabulary.yaml"
     )
-    return load_analysis(REPO / "config" / "analysis.yaml", codebook.columns, SCHEMA)
+    definitions = load_definitions(REPO / "config" / "definitions.yaml", codebook)
+    return load_analysis(
+        REPO / "config" / "analysis.yaml", codebook.columns, SCHEMA, None, definitions
+    )
 
 
 def cases():
@@ -64,7 +68,7 @@ def test_rows_by_group_with_denominators_and_not_reported():
     assert age["statistic"] == "mean ± SD"
     # a category counted among the patients reporting it (not_reported is no value)
     assert frame.loc["Enhancement on MRI", "value"] == "2/3 (66.7%)"
-    # reported_if: a derived flag (any level recorded) is the denominator
+    # reported_if: a named condition (any level recorded) is the denominator
     thoracic = frame.loc["Thoracic spine"]
     assert (thoracic["value"], thoracic["not_reported"]) == ("2/2 (100.0%)", 2)
     assert frame.loc["Cervical and thoracic", "value"] == "1/2 (50.0%)"

@@ -9,6 +9,7 @@ from matplotlib.text import Text
 
 from reviewflow.extraction.codebook import load_codebook
 from reviewflow.statistics.analysis_file import Analysis, Settings, load_analysis
+from reviewflow.statistics.definitions import load_definitions
 from reviewflow.statistics.figures import (
     GRID_MAX_ROWS,
     combinations,
@@ -29,7 +30,10 @@ def committed_analysis():
         REPO / "extraction" / "codebook.yaml", REPO / "extraction" / "vocabulary.yaml"
     )
     schema = REPO / "workflow" / "schemas" / "analysis.schema.yaml"
-    return load_analysis(REPO / "config" / "analysis.yaml", codebook.columns, schema)
+    definitions = load_definitions(REPO / "config" / "definitions.yaml", codebook)
+    return load_analysis(
+        REPO / "config" / "analysis.yaml", codebook.columns, schema, None, definitions
+    )
 
 
 def test_every_declared_figure_is_written_as_svg_and_png(tmp_path):

@@ -158,7 +158,8 @@ def test_vocabulary_problems_are_reported_at_once(tmp_path):
     data["phrases"]["treatment"]["phrases"]["Steroid"] = ["steroids"]
     data["phrases"]["treatment"]["phrases"]["Prednisone"] = {"spelling_of": "Prednisolone"}
     data["phrases"]["outcome"]["fields"] = {"outcome": "result_"}
-    data["derived"]["treatment_immunosuppressant"]["any_of"].append("treatment_tocilizumab")
+    derived = data["derived"]["treatment_immunosuppressant"]
+    derived["when"]["any"].append({"is_true": "treatment_tocilizumab"})
     path = tmp_path / "vocabulary.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(InputProblems) as error:
@@ -176,8 +177,10 @@ def test_vocabulary_problems_are_reported_at_once(tmp_path):
         f"{path}: derived.treatment_immunosuppressant: treatment_tocilizumab: not flag columns of "
         "the dataset: boolean columns made from the workbook fields",
         # the renamed outcome flags no longer carry the names a consistency check uses
-        f"{CODEBOOK.path}: quality_checks.consistency[6].when.all_true: outcome_improved, "
-        "outcome_no_improvement: not dataset columns",
+        f"{CODEBOOK.path}: quality_checks.consistency[6].when.all[0].is_true: "
+        "'outcome_improved': not a column",
+        f"{CODEBOOK.path}: quality_checks.consistency[6].when.all[1].is_true: "
+        "'outcome_no_improvement': not a column",
     ]
 
 
@@ -277,3 +280,41 @@ def test_a_duplicate_key_in_the_vocabulary_is_refused_with_its_line(tmp_path):
         "may appear once in a mapping",
         problem,
     )
+
+
+# --- derived flags: a condition of the one language -----------------------------------------
+
+
+def test_a_derived_flag_is_its_condition_empty_when_all_it_reads_is_empty():
+    from reviewflow.dataset.harmonise import Derived, derived_value
+
+    when = {"any": [{"is_true": "a"}, {"all": [{"is_true": "b"}, {"not": {"is_true": "c"}}]}]}
+    flag = Derived("x", when)
+    assert flag.any_of == ("a", "b", "c")
+    assert derived_value(flag, {"a": True, "b": None, "c": None}) is True
+    assert derived_value(flag, {"a": False, "b": True, "c": False}) is True
+    assert derived_value(flag, {"a": False, "b": True, "c": True}) is False
+    assert derived_value(flag, {"a": None, "b": False, "c": None}) is False
+    assert derived_value(flag, {"a": None, "b": None, "c": None}) is None
+
+
+def test_a_derived_flag_in_the_old_form_or_a_bad_condition_is_located(tmp_path):
+    data = yaml.safe_load((REPO / "extraction" / "vocabulary.yaml").read_text(encoding="utf-8"))
+    data["derived"] = {
+        "old": {"any_of": ["treatment_azathioprine"]},
+        "bad": {"when": {"any": [{"is_treu": "treatment_azathioprine"}]}},
+        "loose": {"any": [{"is_true": "treatment_azathioprine"}]},
+    }
+    path = tmp_path / "vocabulary.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with pytest.raises(InputProblems) as error:
+        load_vocabulary(path, CODEBOOK)
+    assert error.value.problems == [
+        f"{path}: derived.old: any_of: the old form: write the condition, e.g. when: {{any: "
+        "[{is_true: a}, {is_true: b}]}",
+        f"{path}: derived.bad.when.any[0]: 'is_treu': unknown kind of condition: one of column, "
+        "is_true, is_false, reported, not_reported, above, at_most, outlier, starts_with, all, "
+        "any, not, condition",
+        f"{path}: derived.loose: {{'any': [{{'is_true': 'treatment_azathioprine'}}]}}: a "
+        "mapping of when (a condition) and description",
+    ]

@@ -152,8 +152,13 @@ def test_consistency_checks_are_declared_not_coded():
     check = {
         "field": "serum_igg4",
         "title": "serum vs age",
-        "when": {"equals": {"serum_igg4": "elevated"}, "at_most": {"age_years": 18}},
-        "message": "serum {raw[serum_igg4]} at age {raw[age]} ({cell[age]}), at most {limit}",
+        "when": {
+            "all": [
+                {"column": "serum_igg4", "equals": "elevated"},
+                {"at_most": {"column": "age_years", "value": 18}},
+            ]
+        },
+        "message": "serum {serum_igg4.raw} at age {age.raw} ({age.cell}), at most {limit}",
     }
     checks = {**CODEBOOK.quality_checks, "consistency": [check]}
     codebook = dataclasses.replace(CODEBOOK, quality_checks=checks)
@@ -168,16 +173,38 @@ def test_consistency_checks_are_declared_not_coded():
 def test_a_bad_consistency_check_is_located():
     from reviewflow.extraction.quality_checks import quality_check_problems
 
-    check = {"field": "serum", "when": {"equal": {"sex": "male"}}, "message": "{raw[sex}"}
+    check = {
+        "field": "serum",
+        "when": {"all": [{"equal": {"sex": "male"}}, {"reported": "sexx"}]},
+        "message": "{sex.raw} {raw[sex]} {studies.first_autor} {sex",
+    }
     codebook = dataclasses.replace(CODEBOOK, quality_checks={"consistency": [check]})
     where = f"{CODEBOOK.path}: quality_checks.consistency[1]"
     assert quality_check_problems(codebook) == [
-        f"{where}.message: '{{raw[sex}}': expected '}}' before end of string: placeholders "
-        "{raw[field]}, {cell[field]}, {row[column]}, {lookup[sheet.field]}, {limit}",
+        f"{where}.message: {{raw[sex]}}: the old spelling of a placeholder: write {{sex.raw}}",
+        f"{where}.message: '{{sex.raw}} {{raw[sex]}} {{studies.first_autor}} {{sex': a brace "
+        "that is not part of a placeholder: braces hold only {name} or {name.attribute}",
+        f"{where}.message: {{studies.first_autor}}: not a name known here (did you mean "
+        "{studies.first_author}?)",
         f"{where}.field: 'serum': not a workbook field: a field name",
-        f"{where}.when: 'equal': unknown condition: one of above, all_true, any_reported, "
-        "at_most, differs, equals, not_reported, not_starting_with, reported",
+        f"{where}.when.all[0]: 'equal': unknown kind of condition: one of column, is_true, "
+        "is_false, reported, not_reported, above, at_most, outlier, starts_with, all, any, not, "
+        "condition",
+        f"{where}.when.all[1].reported: 'sexx': not a column",
     ]
+
+
+def test_an_old_form_of_check_is_told_the_new_spelling():
+    from reviewflow.extraction.quality_checks import quality_check_problems
+
+    check = {"field": "sex", "when": {"equals": {"sex": "male"}, "above": {"age_years": 3}}}
+    check["message"] = "m"
+    codebook = dataclasses.replace(CODEBOOK, quality_checks={"consistency": [check]})
+    [problem] = quality_check_problems(codebook)
+    assert problem.startswith(
+        f"{CODEBOOK.path}: quality_checks.consistency[1].when: ['above', 'equals']: the old "
+        "form of a check: write one condition of the review's condition language"
+    )
 
 
 @given(

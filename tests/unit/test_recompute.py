@@ -4,6 +4,7 @@ kind of reading, the summary's details, remarks and the summary table."""
 import pandas as pd
 import pytest
 
+from reviewflow.core.definitions import Definitions
 from reviewflow.core.yamlfile import read_yaml
 from reviewflow.statistics.measures import Proportion
 from reviewflow.statistics.recompute import (
@@ -36,8 +37,10 @@ def frame():
 
 
 def items(frame, items, **top):
-    data = {"parameters": {"limit": 10, "dpm": 30.44, "four_weeks": 28}, **top, "items": items}
-    declared = parse_declared(data, "test.yaml", read_yaml(SCHEMA))
+    parameters = {"limit": 10, "dpm": 30.44, "four_weeks": 28, **top.pop("parameters", {})}
+    definitions = Definitions("definitions.yaml", parameters, top.pop("conditions", {}))
+    data = {**top, "items": items}
+    declared = parse_declared(data, "test.yaml", read_yaml(SCHEMA), definitions)
     return {item.key: item for item in compute_items(frame, declared)}
 
 
@@ -74,7 +77,7 @@ def test_number_statistics_with_among_and_conversion(frame):
     assert value("range").text == "0.00–400.00"
     assert value("iqr").text == "3.75–115.00"
     assert value("mean", among={"column": "sex", "equals": "m"}).value == pytest.approx(35 / 3)
-    months = {"from": "weeks", "to": "months", "days_per_month": "$four_weeks"}
+    months = {"from": "weeks", "to": "months", "days_per_month": "{four_weeks}"}
     assert value("mean", column="weeks", convert=months).value == pytest.approx(4.3)
 
 
@@ -138,7 +141,7 @@ def test_readings_leave_out_combine_and_templates(frame):
 
 def test_readings_change_where_among_statistic_conversion_and_thresholds(frame):
     weeks = {"statistic": "range", "column": "weeks"}
-    weeks["convert"] = {"from": "weeks", "to": "months", "days_per_month": "$dpm"}
+    weeks["convert"] = {"from": "weeks", "to": "months", "days_per_month": "{dpm}"}
     found = one(
         frame,
         weeks,
@@ -147,7 +150,7 @@ def test_readings_change_where_among_statistic_conversion_and_thresholds(frame):
             {
                 "label": "IQR, {month}",
                 "statistic": "iqr",
-                "convert": {"days_per_month": "$four_weeks"},
+                "convert": {"days_per_month": "{four_weeks}"},
             },
             {"label": "same", "statistic": "range"},  # changes nothing: left out
         ],
@@ -160,7 +163,7 @@ def test_readings_change_where_among_statistic_conversion_and_thresholds(frame):
     }
     iqr = by_label(found)["IQR, a month taken as 4 weeks (28 days)"]
     assert (iqr.low, iqr.high) == (0.75, 9.0)
-    over = {"statistic": "share", "where": {"above": {"column": "size", "value": "$limit"}}}
+    over = {"statistic": "share", "where": {"above": {"column": "size", "value": "{limit}"}}}
     found = one(frame, over, readings=[{"label": "≥ {limit}", "thresholds": "inclusive"}])["x"]
     assert (found.values.n, by_label(found)["≥ 10"].n) == (2, 4)
     drug = {"statistic": "share", "where": {"is_true": "drug_a"}, "among": {"reported": "drug_a"}}
@@ -192,7 +195,7 @@ def test_a_listed_case_reading_a_percent_over_all_and_a_remark(frame):
         ],
         remark={
             "text": "No size equals {limit}.",
-            "when_no_case": {"column": "size", "equals": "$limit"},
+            "when_no_case": {"column": "size", "equals": "{limit}"},
         },
     )["x"]
     assert by_label(found)["unknown read as none: P5, P6"].text == "2/6 (33.3%)"
@@ -220,10 +223,9 @@ def test_a_naive_text_match_on_a_raw_column(frame, tmp_path):
     assert joined[raw_text_column("notes")].tolist() == texts
     reading = {
         "label": "naive: {cases}",
-        "text_match": {"column": "$col", "words": {"drug_a": "drug", "drug_b": "drug_b"}},
+        "text_match": {"column": "{col}", "words": {"drug_a": "drug", "drug_b": "drug_b"}},
     }
     data = {
-        "parameters": {"col": "notes"},
         "items": {
             "x": {
                 "section": "1",
@@ -233,7 +235,8 @@ def test_a_naive_text_match_on_a_raw_column(frame, tmp_path):
             }
         },
     }
-    declared = parse_declared(data, "t.yaml", read_yaml(SCHEMA))
+    definitions = Definitions("definitions.yaml", {"col": "notes"})
+    declared = parse_declared(data, "t.yaml", read_yaml(SCHEMA), definitions)
     (item,) = compute_items(joined, declared)
     assert item.values.n == 3
     (naive,) = item.alternatives

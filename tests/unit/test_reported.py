@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from reviewflow.core.definitions import Definitions
 from reviewflow.core.errors import InputProblems
 from reviewflow.statistics.reported import check_columns, read_declared
 
@@ -20,7 +21,14 @@ def write(tmp_path, data: dict | None = None, text: str | None = None):
 
 
 def load(tmp_path, data=None, text=None):
-    return read_declared(write(tmp_path, data, text), SCHEMA)
+    """The file of `data` (its `parameters` and `conditions`: the review's definitions)."""
+    data = dict(data) if data is not None else None
+    definitions = Definitions(
+        "definitions.yaml",
+        (data or {}).pop("parameters", {}),
+        (data or {}).pop("conditions", {}),
+    )
+    return read_declared(write(tmp_path, data, text), SCHEMA, definitions)
 
 
 def problems(tmp_path, data=None, text=None) -> str:
@@ -102,10 +110,13 @@ def test_references_and_printed_numbers_are_checked_all_at_once(tmp_path):
                 "description": "above {limt}",
                 "compute": {
                     "statistic": "share",
-                    "where": {"above": {"column": "x", "value": "$limt"}},
+                    "where": {"above": {"column": "x", "value": "{limt}"}},
                     "among": {"condition": "treated"},
                 },
-                "readings": ["nothing", {"label": "in {montth}", "where": {"is_true": "x"}}],
+                "readings": [
+                    "nothing",
+                    {"label": "in {montth}", "where": {"column": "x", "equals": "$limit"}},
+                ],
             },
             "b": {
                 "section": "4.1",
@@ -123,14 +134,15 @@ def test_references_and_printed_numbers_are_checked_all_at_once(tmp_path):
     }
     message = problems(tmp_path, data)
     expected = [
-        "condition 'treated': condition 'trated' is not declared under conditions",
         "reading 'both'.combine: reading 'one' is not declared",
         "reading 'both'.combine: reading 'two' is not declared",
         "item 'a': section is empty: the article's section as printed",
         "item 'a': description: {limt} is not a parameter",
-        "item 'a': compute.where: $limt is not a parameter; known: limit",
+        "item 'a': compute.where.above.value: {limt}: not a parameter; known: limit",
         "item 'a': readings[0]: reading 'nothing' is not declared under readings",
         "item 'a': readings[1].label: {montth} is not a parameter",
+        "item 'a': readings[1].where.equals: '$limit': the old spelling of a parameter: write "
+        "'{limit}'",
         "item 'b': low 6 is above high 0.5",
         "item 'c': n 5 is larger than its denominator 4",
         "item 'd_mean': no compute: give one, or not_derivable, or declare above it the summary",
@@ -199,23 +211,45 @@ def test_columns_the_file_reads_must_be_in_the_dataset(tmp_path):
 
 def test_a_threshold_parameter_is_taken_from_the_codebook_its_one_owner(tmp_path):
     from reviewflow.extraction.codebook import load_codebook
-    from reviewflow.statistics.reported import with_codebook_parameters
+    from reviewflow.statistics.definitions import load_definitions
 
     repo = Path(__file__).resolve().parents[2]
     codebook = load_codebook(repo / "extraction/codebook.yaml", repo / "extraction/vocabulary.yaml")
     number = next(c for c in codebook.columns if c.part == "status")  # a number read as a status
     value_column = next(c.name for c in codebook.columns_of(number.field) if c.part == "value")
     above = codebook.sheet(codebook.dataset_sheet).field(number.field).status["above"]
+    path = tmp_path / "definitions.yaml"
+    path.write_text(f"parameters:\n  limit: {{status_threshold_of: {value_column}}}\n")
+    assert load_definitions(path, codebook).parameters["limit"] == above
+    path.write_text("parameters:\n  limit: {status_threshold_of: age_years}\n")  # no status
+    with pytest.raises(InputProblems, match="parameters.limit: status_threshold_of: 'age_years'"):
+        load_definitions(path, codebook)
+
+
+def test_parameters_and_conditions_in_the_file_are_told_where_they_belong(tmp_path):
+    text = "parameters: {a: 1}\nconditions: {b: {is_true: c}}\nitems: {}\n"
+    message = problems(tmp_path, text=text)
+    assert (
+        "parameters: the review's parameters are defined once, in its definitions file" in message
+    )
+    assert "conditions: the review's conditions are defined once" in message
+
+
+def test_without_definitions_only_the_printed_figures_are_checked(tmp_path):
+    """The reconciliation reads the printed figures only: names are the summary rule's check."""
     data = {
-        "parameters": {"limit": {"status_threshold_of": value_column}},
-        "items": {"x": {"section": "1", "description": "x > {limit}", "not_derivable": "no"}},
+        "items": {
+            "x": {
+                "section": "1",
+                "wording": "w",
+                "n": 2,
+                "description": "{anything}",
+                "compute": {"statistic": "count", "where": {"condition": "somewhere"}},
+            }
+        }
     }
     declared = read_declared(write(tmp_path, data), SCHEMA)
-    assert with_codebook_parameters(declared, codebook).parameters["limit"] == above
-    data["parameters"]["limit"] = {"status_threshold_of": "age_years"}  # a number, no status
-    declared = read_declared(write(tmp_path, data), SCHEMA)
-    with pytest.raises(InputProblems, match="parameters.limit: status_threshold_of: 'age_years'"):
-        with_codebook_parameters(declared, codebook)
+    assert declared.reported["x"].n == 2
 
 
 def test_a_section_is_free_text(tmp_path):
@@ -225,3 +259,29 @@ def test_a_section_is_free_text(tmp_path):
         "    value: 98.0\n    description: a mean\n    compute: {statistic: mean, column: age}\n"
     )
     assert load(tmp_path, text=text).reported["m"].section == "Case series (Table 1)"
+
+
+def test_an_item_naming_an_unknown_condition_or_parameter_is_located(tmp_path):
+    data = {
+        "parameters": {"limit": 8},
+        "conditions": {"treated": {"is_true": "t"}},
+        "items": {
+            "a": {
+                "section": "1",
+                "description": "a",
+                "compute": {
+                    "statistic": "share",
+                    "where": {"any": [{"condition": "trated"}, {"column": "x", "equals": "$x"}]},
+                    "among": {"column": "x", "in": ["{limit}", "{limt}"]},
+                },
+            }
+        },
+    }
+    message = problems(tmp_path, data)
+    assert "item 'a': compute.where.any[0].condition: 'trated': not a named condition" in message
+    assert (
+        "item 'a': compute.where.any[1].equals: '$x': the old spelling of a parameter: write "
+        "'{x}'" in message
+    )
+    assert "item 'a': compute.among.in[1]: {limt}: not a parameter; known: limit" in message
+    assert "3 problems" in message

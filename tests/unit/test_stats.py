@@ -8,17 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from reviewflow.core.conditions import Context, evaluate, outliers
 from reviewflow.statistics.measures import (
     Proportion,
     Settings,
     describe,
-    extreme_outliers,
     fmt,
     proportion,
     proportion_where,
     quartiles,
     round_half_up,
-    surely_exceeds,
     weeks_to_months,
 )
 
@@ -95,8 +94,8 @@ def test_weeks_to_months_states_its_conversion():
 
 def test_extreme_outliers_beyond_three_iqr():
     values = pd.Series([10, 12, 14, 16, 18, 20, 500, None])
-    assert extreme_outliers(values).tolist() == [False] * 6 + [True, False]
-    assert not extreme_outliers(pd.Series([1, 2, 1000])).any()  # too few values to judge
+    assert outliers(values).tolist() == [False] * 6 + [True, False]
+    assert not outliers(pd.Series([1, 2, 1000])).any()  # too few values to judge
 
 
 @pytest.mark.parametrize(
@@ -113,10 +112,16 @@ def test_extreme_outliers_beyond_three_iqr():
     ],
 )
 def test_surely_exceeds(low, qualifier, inclusive, expected):
-    assert (
-        surely_exceeds(low, None, qualifier, 10 if qualifier != "range" else 40, inclusive)
-        is expected
-    )
+    """`above` with a bound column (the condition language) reads a printed bound."""
+    frame = pd.DataFrame({"low": [low], "qualifier": [qualifier]}, dtype=object)
+    threshold = 10 if qualifier != "range" else 40
+    above = {
+        "column": "low",
+        "value": threshold,
+        "inclusive": inclusive,
+        "bound_column": "qualifier",
+    }
+    assert bool(evaluate({"above": above}, frame, Context()).iloc[0]) is expected
 
 
 def test_settings_from_config_ignores_other_keys():

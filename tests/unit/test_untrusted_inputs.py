@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from reviewflow.core import archives
+from reviewflow.core.definitions import read_definitions
 from reviewflow.core.errors import InputProblems, OutputNotWritten
 from reviewflow.core.io import write_table
 from reviewflow.core.yamlfile import MAX_DEPTH, MAX_NODES, parse_yaml
@@ -88,6 +89,12 @@ def load(tmp_path, data: dict):
     return lambda: read_declared(path, SCHEMA)
 
 
+def definitions(tmp_path, data: dict):
+    path = tmp_path / "definitions.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return lambda: read_definitions(path)
+
+
 def test_named_conditions_that_contain_themselves_are_refused(tmp_path):
     data = {
         "conditions": {
@@ -96,24 +103,23 @@ def test_named_conditions_that_contain_themselves_are_refused(tmp_path):
             "loop_self": {"not": {"condition": "loop_self"}},
             "fine": {"condition": "loop_a"},
         },
-        "items": {"a": item({"statistic": "share", "where": {"condition": "fine"}})},
     }
-    assert refused(load(tmp_path, data)) == [
-        "condition 'loop_a': refers to itself (loop_a -> loop_b -> loop_a): a condition cannot "
+    where = f"{tmp_path / 'definitions.yaml'}: conditions"
+    assert refused(definitions(tmp_path, data)) == [
+        f"{where}.loop_a: refers to itself (loop_a -> loop_b -> loop_a): a condition cannot "
         "contain itself",
-        "condition 'loop_self': refers to itself (loop_self -> loop_self): a condition cannot "
+        f"{where}.loop_self: refers to itself (loop_self -> loop_self): a condition cannot "
         "contain itself",
     ]
 
 
 def test_a_parameter_naming_another_parameter_is_refused(tmp_path):
-    data = {
-        "parameters": {"month": 30.44, "days_per_month": "$month"},
-        "items": {"a": item({"statistic": "count"})},
-    }
-    assert refused(load(tmp_path, data)) == [
-        "parameter 'days_per_month': '$month': a parameter cannot name another parameter: "
-        "write its value (a number or a text)"
+    data = {"parameters": {"month": 30.44, "days_per_month": "{month}", "old": "$month"}}
+    where = f"{tmp_path / 'definitions.yaml'}: parameters"
+    assert refused(definitions(tmp_path, data)) == [
+        f"{where}.days_per_month: '{{month}}': a parameter cannot name another parameter: "
+        "write its value",
+        f"{where}.old: '$month': a parameter cannot name another parameter: write its value",
     ]
 
 

@@ -21,6 +21,7 @@ ANALYSIS_INPUTS = {
     "cases": STATISTICS_CASES,
     "codebook": config["extraction"]["codebook"],
     "vocabulary": config["dataset"]["vocabulary"],
+    "definitions": config["review"]["definitions"],
     "analysis": ANALYSIS,
     "schema": f"{WORKFLOW_DIR}/workflow/schemas/analysis.schema.yaml",
 }
@@ -56,6 +57,7 @@ rule statistics_summary:
         cases=STATISTICS_CASES,
         codebook=config["extraction"]["codebook"],
         vocabulary=config["dataset"]["vocabulary"],
+        definitions=config["review"]["definitions"],
         reported=STATISTICS_REPORTED,
         raw=f"{RESULTS}/extraction/cases.tsv",
     output:

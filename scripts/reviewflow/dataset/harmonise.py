@@ -18,11 +18,13 @@ from typing import Any
 
 import pandas as pd
 
+from reviewflow.core.conditions import Context, evaluate
 from reviewflow.core.errors import raise_if_any
 from reviewflow.extraction.codebook import Codebook, Column, Field
 from reviewflow.extraction.values import format_number
 from reviewflow.extraction.vocabulary import (  # noqa: F401  (re-exported: the vocabulary's API)
     Coded,
+    Derived,
     Phrase,
     PhraseGroup,
     PhraseMatch,
@@ -128,11 +130,17 @@ def harmonise_case(
         if match is not None:
             matches[fld.name] = match
     for derived in vocabulary.derived.values():
-        values = [row[s] for s in derived.any_of]
-        row[derived.column] = (
-            None if all(v is None for v in values) else any(v is True for v in values)
-        )
+        row[derived.column] = derived_value(derived, row)
     return row, matches
+
+
+def derived_value(derived: Derived, row: dict) -> bool | None:
+    """A derived flag of one row: whether its condition holds; empty when every column the
+    condition reads is empty."""
+    if all(row[name] is None for name in derived.any_of):
+        return None
+    frame = pd.DataFrame([{name: row[name] for name in derived.any_of}], dtype=object)
+    return bool(evaluate(derived.when, frame, Context()).iloc[0])
 
 
 def looked_up(source, raw, cells, others, codebook: Codebook, problems) -> tuple[Field, str]:

@@ -2,7 +2,8 @@
 
 Checks flag, they never change or delete a value: values outside a field's plausible range (from
 the codebook), variant spellings folded by the vocabulary, contradictions within one patient
-(declared in the codebook's `quality_checks.consistency`, as conditions on the patient's values),
+(declared in the codebook's `quality_checks.consistency`, each a condition of the review's one
+condition language, `reviewflow.core.conditions`, on the patient's values),
 and possible duplicate patients (the same patient published twice; the compared items, their
 labels and thresholds in `quality_checks.duplicates`), each pair with its evidence.
 """
@@ -14,8 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from reviewflow.core.conditions import (
+    Context,
+    evaluate,
+    fill_placeholders,
+    kind_of,
+    parts_of,
+)
 from reviewflow.core.errors import raise_if_any
-from reviewflow.extraction.quality_checks import duplicate_problems
+from reviewflow.extraction.quality_checks import check_names, duplicate_problems
 from reviewflow.extraction.values import format_number
 from reviewflow.extraction.workbook import RawSheet
 
@@ -131,48 +139,83 @@ def spelling_issues(folds: list[Fold], vocabulary_path: str) -> list[Issue]:
 def consistency_issues(
     cases: RawSheet, studies: RawSheet, rows: list[dict[str, Any]], codebook: Codebook
 ) -> list[Issue]:
-    """Each declared consistency check (`quality_checks.consistency`) whose conditions all hold
-    for a patient: a warning on the check's field, its message filled from the patient's raw
-    values (`{raw[field]}`), cells (`{cell[field]}`), dataset values (`{row[column]}`), looked-up
-    values (`{lookup[sheet.field]}`) and the threshold of its numeric condition (`{limit}`)."""
+    """Each declared consistency check (`quality_checks.consistency`) whose condition holds for
+    a patient: a warning on the check's field, its message filled from the patient's values
+    (`check_frame`) and the threshold of its numeric condition (`{limit}`)."""
     checks = codebook.quality_checks.get("consistency") or []
-    others = {studies.name: studies}
+    if not checks or not rows:
+        return []
+    frame = check_frame(cases, studies, rows, codebook)
+    context = Context(not_reported_values=(NOT_REPORTED,))
+    holds = [evaluate(check["when"], frame, context) for check in checks]
+    records = frame.to_dict("records")
     issues = []
-    for raw, cells, row in zip(cases.rows, cases.cells, rows, strict=True):
-        lookups = {
-            target: looked_up_text(codebook, target, raw, others)
-            for check in checks
-            for target in (check["when"].get("not_starting_with") or {}).values()
-        }
-        for check in checks:
-            if not all(
-                condition_holds(kind, arg, raw, row, lookups, codebook)
-                for kind, arg in check["when"].items()
-            ):
+    for index, values in enumerate(records):
+        for check, mask in zip(checks, holds, strict=True):
+            if not mask.iloc[index]:
                 continue
             field = check["field"]
-            text = check["message"].format(
-                raw=raw, cell=cells, row=row, lookup=lookups, limit=limit_of(check)
-            )
+            shown = {name: "" if value is None else value for name, value in values.items()}
+            text = fill_placeholders(check["message"], {**shown, "limit": limit_of(check)})
             issues.append(
                 Issue(
-                    raw[codebook.primary_key], field, raw[field], WARNING, f"{cells[field]}: {text}"
+                    values[codebook.primary_key],
+                    field,
+                    values[f"{field}.raw"],
+                    WARNING,
+                    f"{values[f'{field}.cell']}: {text}",
                 )
             )
     return issues
 
 
+def check_frame(
+    cases: RawSheet, studies: RawSheet, rows: list[dict[str, Any]], codebook: Codebook
+) -> pd.DataFrame:
+    """One row per patient with every name a check may use (`check_names`): the dataset
+    columns, each workbook field (true when reported, else empty), `<field>.raw`,
+    `<field>.cell` and the `<sheet>.<field>` lookups."""
+    columns = set(codebook.column_names)
+    fields = codebook.sheet(codebook.dataset_sheet).names
+    names = check_names(codebook)
+    others = {studies.name: studies}
+    records = []
+    for raw, cells, row in zip(cases.rows, cases.cells, rows, strict=True):
+        values = {name: row.get(name) for name in codebook.column_names}
+        for name in fields:
+            if name not in columns:
+                values[name] = True if field_reported(name, row, codebook) else None
+            values[f"{name}.raw"] = raw[name]
+            values[f"{name}.cell"] = cells[name]
+        for name in names:
+            if name not in values:  # a lookup <sheet>.<field>
+                values[name] = looked_up_text(codebook, name, raw, others)
+        records.append(values)
+    return pd.DataFrame.from_records(records, columns=names).astype(object)
+
+
 def limit_of(check: dict) -> str:
-    """The threshold of a check's `above` or `at_most` condition, as printed."""
-    for kind in ("above", "at_most"):
-        for value in (check["when"].get(kind) or {}).values():
-            return format_number(value)
-    return ""
+    """The threshold of a check's first `above` or `at_most` condition, as printed."""
+
+    def walk(node):
+        kind = kind_of(node)
+        if kind in ("above", "at_most"):
+            return node[kind]["value"]
+        for part in parts_of(node):
+            found = walk(part)
+            if found is not None:
+                return found
+        return None
+
+    value = walk(check["when"])
+    return "" if value is None else format_number(value)
 
 
 def looked_up_text(codebook: Codebook, target: str, raw: dict, others: dict) -> str:
     ref, fld = codebook.lookup(target)
     sheet_name, _, key = ref.references.partition(".")
+    if sheet_name not in others:
+        return ""
     found = next((r for r in others[sheet_name].rows if r[key] == raw[ref.name]), {})
     return found.get(fld.name, "")
 
@@ -184,32 +227,6 @@ def field_reported(field: str, row: dict[str, Any], codebook: Codebook) -> bool:
         for c in codebook.columns_of(field)
         if c.part != "derived"
     )
-
-
-def condition_holds(kind, arg, raw, row, lookups, codebook: Codebook) -> bool:
-    """One condition of a consistency check (see `quality_checks.consistency` in the codebook)."""
-    if kind == "equals":
-        return all(row.get(c) == v for c, v in arg.items())
-    if kind == "differs":
-        return all(row.get(c) != v for c, v in arg.items())
-    if kind == "above":
-        return all(row.get(c) is not None and row[c] > v for c, v in arg.items())
-    if kind == "at_most":
-        return all(row.get(c) is not None and row[c] <= v for c, v in arg.items())
-    if kind == "all_true":
-        return all(row.get(c) is True for c in arg)
-    if kind == "reported":
-        return all(field_reported(f, row, codebook) for f in arg)
-    if kind == "not_reported":
-        return not any(field_reported(f, row, codebook) for f in arg)
-    if kind == "any_reported":
-        return any(field_reported(f, row, codebook) for f in arg)
-    if kind == "not_starting_with":
-        return all(
-            raw[f] != "" and not raw[f].casefold().startswith(lookups[t].casefold())
-            for f, t in arg.items()
-        )
-    raise ValueError(kind)  # refused when the codebook is loaded
 
 
 # --- possible duplicate patients ----------------------------------------------------------

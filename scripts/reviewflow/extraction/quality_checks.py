@@ -1,17 +1,24 @@
 """The codebook's `quality_checks`, checked when the codebook is loaded: consistency checks
-(conditions on a patient's dataset columns or workbook fields, and the message shown) and the
-duplicate-patient settings. `reviewflow.dataset.qc` runs them on the harmonised dataset."""
+(a condition of the review's one condition language, `reviewflow.core.conditions`, on a
+patient's dataset columns, workbook fields and raw cells, and the message shown) and the
+duplicate-patient settings. `reviewflow.dataset.qc` runs them on the harmonised dataset.
+
+The names a check may use (`check_names`): every dataset column; every workbook field of the
+dataset sheet (reported when any of its dataset columns is); `<field>.raw` (the text as typed)
+and `<field>.cell` (its cell); `<sheet>.<field>` (the value looked up through the ref field that
+names that sheet); in the message also `{limit}` (the threshold of its `above` or `at_most`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from reviewflow.core.conditions import condition_problems, placeholder_problems
+
 if TYPE_CHECKING:
     from reviewflow.extraction.codebook import Codebook
 
-# Conditions of a consistency check: on dataset columns, or on workbook fields.
-COLUMN_CONDITIONS = {"equals", "differs", "above", "at_most", "all_true"}
-FIELD_CONDITIONS = {"reported", "not_reported", "any_reported", "not_starting_with"}
+# Keys of the old form of `when` (a mapping of several tests), refused with the new spelling.
+OLD_WHEN = {"equals", "differs", "all_true", "any_reported", "not_starting_with"}
 CHECK_KEYS = {"field", "title", "when", "message"}
 DUPLICATE_KEYS = {
     "different",
@@ -42,6 +49,22 @@ def quality_check_problems(codebook: Codebook) -> list[str]:
     return problems
 
 
+def check_names(codebook: Codebook) -> list[str]:
+    """Every name a consistency check may use (see the module's docstring), in a stable order."""
+    fields = codebook.sheet(codebook.dataset_sheet).names
+    names = list(codebook.column_names)
+    names += [f for f in fields if f not in names]
+    names += [f"{f}.{part}" for f in fields for part in ("raw", "cell")]
+    for sheet in codebook.sheets:
+        if sheet.name != codebook.dataset_sheet:
+            names += [
+                f"{sheet.name}.{f}"
+                for f in sheet.names
+                if codebook.lookup(f"{sheet.name}.{f}") is not None
+            ]
+    return names
+
+
 def consistency_problems(check: Any, where: str, codebook: Codebook) -> list[str]:
     if (
         not isinstance(check, dict)
@@ -49,49 +72,21 @@ def consistency_problems(check: Any, where: str, codebook: Codebook) -> list[str
         or not {"field", "when", "message"} <= set(check)
     ):
         return [f"{where}: {check!r}: a mapping with field, when, message (and title)"]
-    columns = set(codebook.column_names)
     fields = set(codebook.sheet(codebook.dataset_sheet).names)
-    problems = []
-    try:
-        blank = _Blank()
-        check["message"].format(raw=blank, cell=blank, row=blank, lookup=blank, limit="")
-    except (KeyError, IndexError, ValueError, AttributeError) as error:
-        problems.append(
-            f"{where}.message: {check['message']!r}: {error}: placeholders {{raw[field]}}, "
-            "{cell[field]}, {row[column]}, {lookup[sheet.field]}, {limit}"
-        )
+    names = check_names(codebook)
+    problems = placeholder_problems(f"{where}.message", str(check["message"]), [*names, "limit"])
     if check["field"] not in fields:
         problems.append(f"{where}.field: {check['field']!r}: not a workbook field: a field name")
-    for kind, arg in (check["when"] or {}).items():
-        if kind in COLUMN_CONDITIONS:
-            names = list(arg) if isinstance(arg, dict | list) else [arg]
-            bad = [n for n in names if n not in columns]
-            if bad:
-                problems.append(
-                    f"{where}.when.{kind}: {', '.join(map(str, bad))}: not dataset columns"
-                )
-        elif kind in FIELD_CONDITIONS:
-            names = list(arg) if isinstance(arg, dict | list) else [arg]
-            bad = [n for n in names if n not in fields]
-            if kind == "not_starting_with" and isinstance(arg, dict):
-                bad += [t for t in arg.values() if codebook.lookup(str(t)) is None]
-            if bad:
-                problems.append(
-                    f"{where}.when.{kind}: {', '.join(map(str, bad))}: not workbook fields"
-                )
-        else:
-            problems.append(
-                f"{where}.when: {kind!r}: unknown condition: one of "
-                + ", ".join(sorted(COLUMN_CONDITIONS | FIELD_CONDITIONS))
-            )
+    when = check["when"]
+    if isinstance(when, dict) and set(when) & OLD_WHEN:
+        problems.append(
+            f"{where}.when: {sorted(when)}: the old form of a check: write one condition of the "
+            "review's condition language, e.g. {all: [{column: a, equals: x}, {not: {column: b, "
+            "equals: y}}, {reported: field}, {above: {column: c, value: 45}}]}"
+        )
+    else:
+        problems += condition_problems(f"{where}.when", when, names)
     return problems
-
-
-class _Blank(dict):
-    """Any key: empty text (to try a message template)."""
-
-    def __missing__(self, key):
-        return ""
 
 
 def duplicate_problems(settings: Any, codebook: Codebook) -> list[str]:

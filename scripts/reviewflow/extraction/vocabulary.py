@@ -2,7 +2,8 @@
 
 `coded`: whole-cell words of a field -> one dataset value each. `phrases`: groups of phrases read
 by one or more text fields; each phrase names categories, each category becomes a boolean column
-`<prefix><category>` of the field. `derived`: boolean columns computed from others. The file is
+`<prefix><category>` of the field. `derived`: boolean columns computed from others, each by a
+condition of the review's one condition language (`when`, `reviewflow.core.conditions`). The file is
 checked against the fields of the codebook's dataset sheet; all problems are reported at once.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reviewflow.core.conditions import columns_used, condition_problems
 from reviewflow.core.yamlfile import read_yaml
 
 if TYPE_CHECKING:
@@ -82,11 +84,17 @@ class Coded:
 
 @dataclass(frozen=True)
 class Derived:
-    """A boolean column: true if any source column is true, empty if all are empty."""
+    """A boolean column: where its condition `when` holds (a condition of the review's
+    language), empty where every column the condition reads is empty."""
 
     column: str
-    any_of: tuple[str, ...]
+    when: dict
     description: str = ""
+
+    @property
+    def any_of(self) -> tuple[str, ...]:
+        """The columns the condition reads (its sources), in order."""
+        return tuple(dict.fromkeys(columns_used(self.when, {})))
 
 
 @dataclass(frozen=True)
@@ -233,12 +241,22 @@ def read_vocabulary(path: str | Path, sheet: Sheet, problems: list[str]) -> Voca
             problems.append(f"{path}: phrases: no group reads field {field.name}: a phrase group")
     derived = {}
     for column, spec in (data.get("derived") or {}).items():
-        spec = spec or {}
-        derived[column] = Derived(
-            column,
-            tuple(spec.get("any_of", [])),
-            " ".join(str(spec.get("description", "")).split()),
-        )
+        spec = spec if isinstance(spec, dict) else {}
+        where = f"{path}: derived.{column}"
+        if "any_of" in spec:
+            problems.append(
+                f"{where}: any_of: the old form: write the condition, e.g. "
+                "when: {any: [{is_true: a}, {is_true: b}]}"
+            )
+            continue
+        if set(spec) - {"when", "description"} or "when" not in spec:
+            problems.append(f"{where}: {spec!r}: a mapping of when (a condition) and description")
+            continue
+        found = condition_problems(f"{where}.when", spec["when"], named={}, parameters={})
+        problems += found
+        if not found:
+            description = " ".join(str(spec.get("description", "")).split())
+            derived[column] = Derived(column, spec["when"], description)
     return Vocabulary(path, coded, groups, derived)
 
 

@@ -20,20 +20,26 @@ from typing import Any
 import jsonschema
 import pandas as pd
 
+from reviewflow.core.conditions import PLACEHOLDER, Context, reported, with_named
+from reviewflow.core.definitions import Definitions
 from reviewflow.core.errors import InputProblems, raise_if_any
 from reviewflow.core.rule_inputs import figure_names, optional_inputs  # noqa: F401  (re-exported)
 from reviewflow.core.yamlfile import read_yaml
 from reviewflow.dataset.cases import read_cases
 from reviewflow.extraction.codebook import Codebook, load_codebook
-from reviewflow.statistics.measures import surely_exceeds
+from reviewflow.statistics.definitions import load_definitions
 
-DERIVED_KINDS = ("any_of", "all_of", "any_reported", "any_exceeds")
 EMPTY_ANALYSIS = (
-    "the file is empty: it declares the review's analysis (settings, descriptive, derived, "
+    "the file is empty: it declares the review's analysis (settings, descriptive, "
     "characteristics, figures, sensitivity): restore it (git checkout -- the file) or start "
     "from the one `reviewflow new-review` writes"
 )
-PLACEHOLDER = re.compile(r"\{(\w+)(?:\.(true|reported|not_reported))?\}")
+MOVED_DERIVED = (
+    "flags are defined once for the whole review, as named conditions of the definitions file "
+    "(config/definitions.yaml, conditions:): move each there, e.g. `any_of: [a, b]` becomes "
+    "`any: [{is_true: a}, {is_true: b}]`, and refer to it by name here"
+)
+TITLE_PARTS = ("true", "reported", "not_reported")  # {<column>.<part>} in a figure title
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,7 @@ class Analysis:
     path: str
     settings: Settings
     skip: tuple[str, ...] = ()
-    derived: dict[str, dict] = field(default_factory=dict)
+    definitions: Definitions = field(default_factory=Definitions)
     groups: tuple[Group, ...] = ()
     figures: dict[str, dict] = field(default_factory=dict)
     sensitivity: tuple[Sensitivity, ...] = ()
@@ -102,20 +108,25 @@ def load_analysis(
     columns: Sequence,
     schema_path: str | os.PathLike,
     statistics: Mapping | None = None,
+    definitions: Definitions | None = None,
 ) -> Analysis:
     """The analysis file at `path`, checked against the schema and the dataset's `columns`
-    (`Codebook.columns`: name, type, enum), with config.yaml's `statistics` (normality alpha,
-    quantile method). Raises `InputProblems` listing every problem."""
+    (`Codebook.columns`: name, type, enum) and the review's `definitions` (its named conditions
+    are flags here), with config.yaml's `statistics` (normality alpha, quantile method). Raises
+    `InputProblems` listing every problem."""
     source = str(path)
+    definitions = definitions or Definitions()
     data = read_yaml(path)
     if data is None:
         raise InputProblems(source, [f"{source}: {EMPTY_ANALYSIS}"])
+    if isinstance(data, dict) and "derived" in data:
+        raise InputProblems(source, [f"{source}: derived: {MOVED_DERIVED}"])
     schema = read_yaml(schema_path)
     problems = schema_problems(data, schema, source)
     if not problems:
-        problems = Checker(data, columns, source).problems()
+        problems = Checker(data, columns, source, definitions).problems()
     raise_if_any(source, problems)
-    return build(data, source, statistics)
+    return build(data, source, statistics, definitions)
 
 
 def where(parts: Any) -> str:
@@ -157,7 +168,12 @@ def schema_message(error: jsonschema.ValidationError) -> str:
     return error.message
 
 
-def build(data: dict, source: str, statistics: Mapping | None = None) -> Analysis:
+def build(
+    data: dict,
+    source: str,
+    statistics: Mapping | None = None,
+    definitions: Definitions | None = None,
+) -> Analysis:
     """The checked file as dataclasses (figures stay the checked mappings); the normality alpha
     and the quantile method from `statistics` (config.yaml's section: their one owner)."""
     s, statistics = data["settings"], statistics or {}
@@ -192,7 +208,7 @@ def build(data: dict, source: str, statistics: Mapping | None = None) -> Analysi
         path=source,
         settings=settings,
         skip=tuple((data.get("descriptive") or {}).get("skip", [])),
-        derived=dict(data.get("derived") or {}),
+        definitions=definitions or Definitions(),
         groups=groups,
         figures=dict(data["figures"]),
         sensitivity=tuple(sensitivity),
@@ -200,19 +216,21 @@ def build(data: dict, source: str, statistics: Mapping | None = None) -> Analysi
 
 
 class Checker:
-    """The checks a schema cannot make: every name refers to a dataset column or a derived flag
-    of the right kind, each panel has what its kind needs, names are unique."""
+    """The checks a schema cannot make: every name refers to a dataset column or a named
+    condition of the review (a flag) of the right kind, each panel has what its kind needs,
+    names are unique."""
 
-    def __init__(self, data: dict, columns: Sequence, source: str):
+    def __init__(
+        self, data: dict, columns: Sequence, source: str, definitions: Definitions | None = None
+    ):
         self.data = data
         self.columns = column_kinds(columns)
         self.enums = {c.name: list(c.enum) for c in columns if c.enum}
         self.source = source
-        self.derived: list[str] = []
+        self.named: list[str] = list((definitions or Definitions()).conditions)
         self.found: list[str] = []
 
     def problems(self) -> list[str]:
-        self.check_derived()
         for i, name in enumerate((self.data.get("descriptive") or {}).get("skip", [])):
             self.column(f"descriptive.skip[{i}]", name, "any")
         for g, group in enumerate(self.data["characteristics"]["groups"]):
@@ -227,14 +245,14 @@ class Checker:
         self.found.append(f"{self.source}: {key}: {text}")
 
     def column(self, key: str, name: str, kind: str) -> None:
-        """`name` must be a dataset column (or derived flag) of `kind`: flag, number, category,
+        """`name` must be a dataset column (or named condition) of `kind`: flag, number, category,
         any."""
         known = dict(self.columns)
-        known.update({flag: "boolean" for flag in self.derived})
+        known.update({flag: "boolean" for flag in self.named})
         if name not in known:
             close = difflib.get_close_matches(name, list(known), n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
-            self.say(key, f"{name!r}: no such dataset column or derived flag{hint}")
+            self.say(key, f"{name!r}: no such dataset column or named condition{hint}")
             return
         ok = {
             "flag": {"boolean"},
@@ -246,30 +264,11 @@ class Checker:
         }[kind]
         if known[name] not in ok:
             wanted = {
-                "flag": "a true/false column or derived flag",
+                "flag": "a true/false column or named condition",
                 "grid": "a flag or category",
                 "predictor": "a flag or a number",
             }
             self.say(key, f"{name!r} is a {known[name]} column: must be {wanted.get(kind, kind)}")
-
-    def check_derived(self) -> None:
-        for name, spec in (self.data.get("derived") or {}).items():
-            key = f"derived.{name}"
-            if name in self.columns:
-                self.say(key, "a derived flag may not reuse a dataset column's name")
-            kind, value = next(iter(spec.items()))
-            if kind in ("any_of", "all_of"):
-                for i, column in enumerate(value):
-                    self.column(f"{key}.{kind}[{i}]", column, "flag")
-            elif kind == "any_reported":
-                for i, column in enumerate(value):
-                    self.column(f"{key}.{kind}[{i}]", column, "any")
-            else:
-                for i, test in enumerate(value):
-                    self.column(f"{key}.{kind}[{i}].column", test["column"], "number")
-                    if "qualifier" in test:
-                        self.column(f"{key}.{kind}[{i}].qualifier", test["qualifier"], "category")
-            self.derived.append(name)
 
     def check_row(self, key: str, row: dict) -> None:
         if "summary" in row:
@@ -302,14 +301,14 @@ class Checker:
                 "{<column>.true|reported|not_reported}; use ( ) or [ ] for other text",
             )
         for match in PLACEHOLDER.finditer(text):
-            name, part = match.groups()
-            if part is None and name != "n":
+            name, _, part = match.group(1).partition(".")
+            if (not part and name != "n") or (part and part not in TITLE_PARTS):
                 self.say(
                     key,
-                    f"{{{name}}}: placeholders are {{n}} or {{<column>.true|reported|"
+                    f"{{{match.group(1)}}}: placeholders are {{n}} or {{<column>.true|reported|"
                     "not_reported}",
                 )
-            elif part is not None:
+            elif part:
                 self.column(key, name, "any")
 
     def check_figure(self, key: str, figure: dict) -> None:
@@ -404,57 +403,33 @@ def column_kinds(columns) -> dict[str, str]:
 # ---------------------------------------------------------------------------------- flags
 
 
-def reported(column: pd.Series, not_reported_values: tuple[str, ...] = ()) -> pd.Series:
-    """True where a value is reported: not missing, not empty text, not a not-reported word."""
-    known = column.notna()
-    if column.dtype == object or pd.api.types.is_string_dtype(column):
-        text = column.astype("string")
-        known &= (text != "") & ~text.isin(list(not_reported_values))
-    return known.fillna(False).astype(bool)
-
-
 def as_flag(column: pd.Series) -> pd.Series:
     """A true/false column with missing read as false."""
     return column.astype("boolean").fillna(False).astype(bool)
 
 
-def with_derived(cases: pd.DataFrame, derived: dict[str, dict], settings: Settings) -> pd.DataFrame:
-    """`cases` with one boolean column per derived flag (missing values count as false)."""
-    frame = cases.copy()
-    for name, spec in derived.items():
-        kind, value = next(iter(spec.items()))
-        if kind == "any_of":
-            flag = pd.concat([as_flag(frame[c]) for c in value], axis=1).any(axis=1)
-        elif kind == "all_of":
-            flag = pd.concat([as_flag(frame[c]) for c in value], axis=1).all(axis=1)
-        elif kind == "any_reported":
-            parts = [reported(frame[c], settings.not_reported_values) for c in value]
-            flag = pd.concat(parts, axis=1).any(axis=1)
-        else:
-            flag = pd.Series(False, index=frame.index)
-            for test in value:
-                flag |= frame.apply(exceeds, axis=1, args=(test,))
-        frame[name] = flag.astype(bool)
-    return frame
-
-
-def exceeds(case: pd.Series, test: dict) -> bool:
-    """Whether the case's value surely lies above the test's threshold."""
-    low = case[test["column"]]
-    qualifier = case[test["qualifier"]] if test.get("qualifier") else None
-    low = None if pd.isna(low) else float(low)
-    qualifier = None if qualifier is None or pd.isna(qualifier) or qualifier == "" else qualifier
-    return surely_exceeds(
-        low, None, qualifier, float(test["above"]), bool(test.get("inclusive", False))
+def condition_context(analysis: Analysis) -> Context:
+    """The review's named conditions and parameters, with the file's not-reported words."""
+    return Context(
+        parameters=analysis.definitions.parameters,
+        named=analysis.definitions.named,
+        not_reported_values=analysis.settings.not_reported_values,
+        quantile_method=analysis.settings.quantile_method,
     )
 
 
+def with_flags(cases: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
+    """`cases` with one true/false column per named condition of the review."""
+    return with_named(cases, condition_context(analysis), analysis.definitions.conditions)
+
+
 def fill_title(text: str, cases: pd.DataFrame, settings: Settings) -> str:
-    """A title with its placeholders filled: {n}, {<column>.true|reported|not_reported}."""
+    """A title with its placeholders filled: {n}, {<column>.true|reported|not_reported} (the one
+    placeholder syntax of the review's files, `reviewflow.core.conditions.PLACEHOLDER`)."""
 
     def value(match: re.Match) -> str:
-        name, part = match.groups()
-        if part is None:
+        name, _, part = match.group(1).partition(".")
+        if not part:
             return str(len(cases))
         known = reported(cases[name], settings.not_reported_values)
         if part == "true":
@@ -470,9 +445,13 @@ def load_analysed_cases(
     inputs: Mapping[str, str], statistics: Mapping | None = None
 ) -> tuple[Codebook, Analysis, pd.DataFrame]:
     """What every table and figure rule reads, from the paths `inputs` names (`cases`,
-    `codebook`, `vocabulary`, `analysis`, `schema`): the codebook (with the vocabulary's flags),
-    the analysis file checked against it (with config.yaml's `statistics`: normality alpha,
-    quantile method) and the dataset typed by the codebook."""
+    `codebook`, `vocabulary`, `definitions`, `analysis`, `schema`): the codebook (with the
+    vocabulary's flags), the analysis file checked against it and the review's definitions
+    (with config.yaml's `statistics`: normality alpha, quantile method) and the dataset typed
+    by the codebook."""
     book = load_codebook(inputs["codebook"], inputs["vocabulary"])
-    declared = load_analysis(inputs["analysis"], book.columns, inputs["schema"], statistics)
+    definitions = load_definitions(inputs["definitions"], book)
+    declared = load_analysis(
+        inputs["analysis"], book.columns, inputs["schema"], statistics, definitions
+    )
     return book, declared, read_cases(inputs["cases"], book)

@@ -20,7 +20,7 @@ from reviewflow.statistics.analysis_file import (
     Settings,
     as_flag,
     reported,
-    with_derived,
+    with_flags,
 )
 from reviewflow.statistics.measures import Continuous, Proportion, describe, fmt
 from reviewflow.statistics.sensitivity import (
@@ -99,7 +99,7 @@ def summary_row(frame: pd.DataFrame, row: Row, settings: Settings) -> dict:
 
 def characteristics_frame(cases: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
     """One row per declared characteristic: its value and how many patients report it."""
-    frame = with_derived(cases, analysis.derived, analysis.settings)
+    frame = with_flags(cases, analysis)
     rows = []
     for group in analysis.groups:
         for row in group.rows:

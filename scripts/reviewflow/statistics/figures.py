@@ -35,7 +35,7 @@ from reviewflow.statistics.analysis_file import (  # noqa: E402
     as_flag,
     fill_title,
     reported,
-    with_derived,
+    with_flags,
 )
 from reviewflow.statistics.measures import Proportion, proportion_where  # noqa: E402
 
@@ -53,7 +53,7 @@ def write_figure(
     cases: pd.DataFrame, analysis: Analysis, name: str, out_dir: str | os.PathLike
 ) -> list[Path]:
     """Draw the declared figure `name` into `out_dir` as `<name>.svg` and `<name>.png`."""
-    frame = with_derived(cases, analysis.derived, analysis.settings)
+    frame = with_flags(cases, analysis)
     figure = draw(frame, analysis.figures[name], analysis.settings)
     try:
         return save(figure, Path(out_dir) / name)

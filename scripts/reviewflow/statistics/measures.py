@@ -1,5 +1,6 @@
 """Statistics primitives of the review: proportions with their denominators, continuous summaries
-chosen by a normality test, unit conversions, outliers and threshold checks.
+chosen by a normality test, unit conversions (outliers and thresholds are tests of the condition
+language, reviewflow.core.conditions).
 
 Conventions (the source article's section 3, which used SPSS 26):
 - a proportion leaves cases whose item is not reported out of its denominator and always shows it;
@@ -204,48 +205,3 @@ def month_wording(days_per_month: float) -> str:
     if days_per_month == 4 * DAYS_PER_WEEK:
         return "a month taken as 4 weeks (28 days)"
     return f"a month taken as {days_per_month:g} days ({days_per_month / DAYS_PER_WEEK:.3f} weeks)"
-
-
-# ---------------------------------------------------------------------------------- outliers
-
-
-def extreme_outlier_bounds(
-    values: pd.Series, factor: float = 3.0, method: str = "weibull"
-) -> tuple[float, float] | None:
-    """(Q1 - factor IQR, Q3 + factor IQR) of the reported values; None with fewer than 4 values."""
-    data = numeric(values)
-    if len(data) < 4:
-        return None
-    q1, _, q3 = quartiles(data, method)
-    iqr = q3 - q1
-    return q1 - factor * iqr, q3 + factor * iqr
-
-
-def extreme_outliers(values: pd.Series, factor: float = 3.0, method: str = "weibull") -> pd.Series:
-    """Boolean mask (same index) of values outside `extreme_outlier_bounds`; missing = False."""
-    bounds = extreme_outlier_bounds(values, factor, method)
-    numbers = pd.to_numeric(values, errors="coerce")
-    if bounds is None:
-        return pd.Series(False, index=values.index)
-    low, high = bounds
-    return ((numbers < low) | (numbers > high)).fillna(False).astype(bool)
-
-
-# ---------------------------------------------------------------------------------- thresholds
-
-
-def surely_exceeds(
-    low: float | None, high: float | None, qualifier: str | None, threshold: float, inclusive: bool
-) -> bool:
-    """Whether a printed value surely lies above `threshold` (`>=` when `inclusive`).
-
-    `qualifier` says how the printed value reads (see the dataset's codebook): `exact` (low =
-    high = the value), `range` (between low and high: surely above only if low is), or
-    `greater_than` (above low, high empty: surely above `threshold` if low >= threshold).
-    A missing value never exceeds.
-    """
-    if low is None or (isinstance(low, float) and math.isnan(low)):
-        return False
-    if qualifier == "greater_than":
-        return low >= threshold
-    return low >= threshold if inclusive else low > threshold

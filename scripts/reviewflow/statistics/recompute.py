@@ -30,8 +30,15 @@ from dataclasses import asdict, dataclass, replace
 
 import pandas as pd
 
+from reviewflow.core.conditions import (
+    Context,
+    evaluate,
+    kind_of,
+    outlier_bounds,
+    parameter,
+    word_match,
+)
 from reviewflow.core.errors import InputProblems
-from reviewflow.statistics.conditions import Context, evaluate, explain, parameter, word_match
 from reviewflow.statistics.measures import (
     Continuous,
     Proportion,
@@ -339,6 +346,30 @@ def make_plan(spec, cases, declared, context) -> tuple[Plan | None, list[str]]:
         percent_over_all=bool(spec.get("percent_over_all")),
     )
     return plan, []
+
+
+def explain(condition: dict, cases: pd.DataFrame, context: Context) -> str:
+    """The rows a condition picks, for a note: `C18`, or for an outlier test
+    `C55 (3260 mg/dL), above Q3 + 3 IQR = 1849.5`; the parts of an `any` that pick rows are
+    explained one by one, joined by `; `."""
+    kind = kind_of(condition)
+    if kind == "any" and all(kind_of(part) == "outlier" for part in condition["any"]):
+        parts = [explain(part, cases, context) for part in condition["any"]]
+        return "; ".join(part for part in parts if part)
+    mask = evaluate(condition, cases, context)
+    if kind != "outlier":
+        return ", ".join(cases.loc[mask, "case_id"])
+    if not mask.any():
+        return ""
+    spec = condition["outlier"]
+    factor = float(parameter(spec.get("factor", context.outlier_factor), context.parameters))
+    _, high = outlier_bounds(cases[spec["column"]], factor, context.quantile_method)
+    unit = spec.get("unit", "")
+    shown = ", ".join(
+        f"{row.case_id} ({row[spec['column']]:g} {unit})".replace(" )", ")")
+        for _, row in cases[mask].iterrows()
+    )
+    return f"{shown}, above Q3 + {factor:g} IQR = {fmt(high, 1)}"
 
 
 def raw_text_column(name: str) -> str:

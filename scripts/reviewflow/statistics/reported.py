@@ -8,8 +8,9 @@ gives it (`description`, `compute`; or `not_derivable`) and its alternative read
 `reviewflow.statistics.recompute`.
 
 The file is written by hand, so it is validated on load against its schema and for its
-references (named conditions, readings, `$parameters`, `{names}` in texts, the summary a
-printed detail belongs to); every problem is reported at once, located by item and key.
+references (the review's named conditions and parameters, config/definitions.yaml; readings,
+`{names}` in texts, the summary a printed detail belongs to); every problem is reported at
+once, located by item and key.
 Printed decimals keep their precision (`98.0` has one decimal), so that a recomputed figure is
 compared at the printed precision.
 """
@@ -21,19 +22,21 @@ import os
 import re
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 from jsonschema import Draft202012Validator
 
+from reviewflow.core.conditions import columns_used, condition_problems, parameter, parameter_name
+from reviewflow.core.definitions import Definitions
 from reviewflow.core.errors import raise_if_any
 from reviewflow.core.yamlfile import read_yaml
 from reviewflow.dataset.cases import read_cases
-from reviewflow.extraction.codebook import Codebook, load_codebook
+from reviewflow.extraction.codebook import load_codebook
 from reviewflow.statistics import recompute
-from reviewflow.statistics.conditions import columns_used, references
+from reviewflow.statistics.definitions import load_definitions
 from reviewflow.statistics.measures import Settings
 
 COUNT_FIELDS = ("n", "denominator")
@@ -87,8 +90,9 @@ def figure_text(fields: dict) -> str:
 
 @dataclass(frozen=True)
 class Declared:
-    """A review's reported-results file: its parameters, named conditions and readings, every
-    item as declared (in the file's order) and the printed figures (`reported`, by item key)."""
+    """A review's reported-results file: the review's parameters and named conditions (its
+    definitions), the file's readings, every item as declared (in the file's order) and the
+    printed figures (`reported`, by item key)."""
 
     source: str
     publication: str = ""
@@ -98,6 +102,7 @@ class Declared:
     every_item_readings: list = field(default_factory=list)
     items: dict = field(default_factory=dict)
     reported: dict = field(default_factory=dict)
+    names_checked: bool = True  # the definitions' names were known when the file was checked
 
     def raw_columns(self) -> list[str]:
         """The raw-table columns that text-match readings read."""
@@ -107,35 +112,47 @@ class Declared:
         found = []
         for spec in specs:
             if "text_match" in spec:
-                column = spec["text_match"]["column"]
-                if column.startswith("$"):
-                    column = self.parameters[column[1:]]
-                found.append(str(column))
+                found.append(str(parameter(spec["text_match"]["column"], self.parameters)))
         return list(dict.fromkeys(found))
 
 
-def read_declared(path: str | os.PathLike, schema: str | os.PathLike) -> Declared:
-    """The reported-results file at `path`, checked against `schema` and for its references;
-    raises `InputProblems` listing every problem, each located by item and key."""
+def read_declared(
+    path: str | os.PathLike, schema: str | os.PathLike, definitions: Definitions | None = None
+) -> Declared:
+    """The reported-results file at `path`, checked against `schema` and for its references to
+    the review's `definitions`; raises `InputProblems` listing every problem, each located by
+    item and key."""
     data = read_yaml(path, decimals=True)
-    return parse_declared(data, str(path), read_yaml(schema))
+    return parse_declared(data, str(path), read_yaml(schema), definitions)
 
 
-def parse_declared(data, source: str, schema: dict) -> Declared:
+def parse_declared(
+    data, source: str, schema: dict, definitions: Definitions | None = None
+) -> Declared:
     """The file's data checked: schema problems, then the references and printed numbers of the
-    items that fit the schema (when the shared sections do), all reported at once."""
+    items that fit the schema (when the shared sections do), all reported at once. Without
+    `definitions` (the printed figures only), names of the definitions are not checked."""
+    moved = [key for key in ("parameters", "conditions") if isinstance(data, dict) and key in data]
+    raise_if_any(
+        source,
+        [
+            f"{source}: {key}: the review's {key} are defined once, in its definitions file "
+            f"(config/definitions.yaml, {key}:): move them there and refer to them by name"
+            for key in moved
+        ],
+    )
     errors = schema_errors(data, schema)
     problems = [problem for _, problem in errors]
     bad_items = {path[1] for path, _ in errors if len(path) > 1 and path[0] == "items"}
     if any(not path or path[0] != "items" or len(path) == 1 for path, _ in errors):
         raise_if_any(source, problems)
-    parameters = {name: plain(value) for name, value in data.get("parameters", {}).items()}
     items = {key: entry for key, entry in data["items"].items() if key not in bad_items}
     declared = Declared(
         source=source,
         publication=data.get("source", ""),
-        parameters=parameters,
-        conditions=plain(data.get("conditions", {})),
+        parameters=dict(definitions.parameters) if definitions else {},
+        conditions=dict(definitions.named) if definitions else {},
+        names_checked=definitions is not None,
         readings=plain(data.get("readings", {})),
         every_item_readings=plain(data.get("every_item_readings", [])),
         items={key: computed_part(entry) for key, entry in items.items()},
@@ -212,7 +229,8 @@ def best_message(error) -> str:
     return error.message
 
 
-def template_problems(where: str, text: str, allowed: set[str]) -> list[str]:
+def template_problems(where: str, text: str, allowed: set[str] | None) -> list[str]:
+    """Placeholders of a text that are not allowed (`allowed` None: the syntax only)."""
     try:
         names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
     except ValueError as error:
@@ -220,7 +238,7 @@ def template_problems(where: str, text: str, allowed: set[str]) -> list[str]:
     return [
         f"{where}: {{{name}}} is not a parameter; known: {', '.join(sorted(allowed))}"
         for name in names
-        if name not in allowed
+        if allowed is not None and name not in allowed
     ]
 
 
@@ -228,21 +246,12 @@ def reference_problems(declared: Declared) -> list[str]:
     """Unknown named conditions, readings or parameters; statistics missing what they need;
     printed details without their summary; unknown names in texts."""
     problems: list[str] = []
-    parameters = set(declared.parameters)
-    texts = parameters | set(TEMPLATE_NAMES)
+    parameters = set(declared.parameters) if declared.names_checked else None
+    texts = parameters | set(TEMPLATE_NAMES) if declared.names_checked else None
+    named = declared.conditions if declared.names_checked else None
 
     def check_condition(where: str, condition: dict) -> None:
-        names, params = references(condition)
-        problems.extend(
-            f"{where}: condition {name!r} is not declared under conditions"
-            for name in names
-            if name not in declared.conditions
-        )
-        problems.extend(
-            f"{where}: ${name} is not a parameter; known: {', '.join(sorted(parameters))}"
-            for name in params
-            if name not in parameters
-        )
+        problems.extend(condition_problems(where, condition, None, named, parameters))
 
     def check_reading(where: str, spec) -> None:
         if isinstance(spec, str):
@@ -255,22 +264,12 @@ def reference_problems(declared: Declared) -> list[str]:
         for key in ("leave_out", "cases", "where", "among", "per"):
             if key in spec:
                 check_condition(f"{where}.{key}", spec[key])
-        allowed = texts | set(PERCENT_NAMES) if spec.get("percent_over_all") else texts
+        allowed = texts | set(PERCENT_NAMES) if spec.get("percent_over_all") and texts else texts
         if "label" in spec:
             problems.extend(template_problems(f"{where}.label", spec["label"], allowed))
         for key, value in {**spec.get("convert", {}), **spec.get("text_match", {})}.items():
-            if isinstance(value, str) and value.startswith("$") and value[1:] not in parameters:
-                problems.append(f"{where}: {key} {value}: not a parameter")
+            problems.extend(value_problems(f"{where}: {key}", value, parameters))
 
-    for name, value in declared.parameters.items():
-        if isinstance(value, str) and value.startswith("$"):
-            problems.append(
-                f"parameter {name!r}: {value!r}: a parameter cannot name another parameter: "
-                "write its value (a number or a text)"
-            )
-    for name, condition in declared.conditions.items():
-        check_condition(f"condition {name!r}", condition)
-    problems += cycle_problems(declared.conditions)
     for name, spec in declared.readings.items():
         check_reading(f"reading {name!r}", spec)
     for index, spec in enumerate(declared.every_item_readings):
@@ -314,35 +313,15 @@ def reference_problems(declared: Declared) -> list[str]:
     return problems
 
 
-def cycle_problems(conditions: dict) -> list[str]:
-    """Named conditions that refer, directly or through others, to themselves: each cycle once,
-    named by its first condition in the file's order."""
-    refers = {name: references(condition)[0] for name, condition in conditions.items()}
-    problems, reported = [], set()
-    for start in conditions:
-        path, seen, name = [start], {start}, start
-        stack = [(start, iter(refers[start]))]
-        while stack:  # depth-first, without recursion: a chain may be long
-            name, pending = stack[-1]
-            follow = next((n for n in pending if n in refers), None)
-            if follow is None:
-                stack.pop()
-                path.pop()
-            elif follow == start:
-                cycle = frozenset(path)
-                if cycle not in reported:
-                    reported.add(cycle)
-                    chain = " -> ".join([*path, start])
-                    problems.append(
-                        f"condition {start!r}: refers to itself ({chain}): a condition cannot "
-                        "contain itself"
-                    )
-                break
-            elif follow not in seen:
-                seen.add(follow)
-                path.append(follow)
-                stack.append((follow, iter(refers[follow])))
-    return problems
+def value_problems(where: str, value, parameters: set[str] | None) -> list[str]:
+    """A value that names a parameter: `{name}` must be one (when `parameters` is given);
+    `$name` is the old spelling."""
+    if isinstance(value, str) and value.startswith("$"):
+        return [f"{where}: {value!r}: the old spelling of a parameter: write '{{{value[1:]}}}'"]
+    name = parameter_name(value)
+    if name is not None and parameters is not None and name not in parameters:
+        return [f"{where}: {value}: not a parameter; known: {', '.join(sorted(parameters))}"]
+    return []
 
 
 def compute_problems(where: str, compute: dict, parameters: set[str]) -> list[str]:
@@ -358,8 +337,11 @@ def compute_problems(where: str, compute: dict, parameters: set[str]) -> list[st
             if key not in convert:
                 problems.append(f"{where}: compute.convert: needs {key} (days, weeks, months)")
         value = convert.get("days_per_month")
-        if isinstance(value, str) and (not value.startswith("$") or value[1:] not in parameters):
-            problems.append(f"{where}: compute.convert.days_per_month {value}: not a parameter")
+        problems += value_problems(f"{where}: compute.convert.days_per_month", value, parameters)
+        if isinstance(value, str) and parameter_name(value) is None and not problems:
+            problems.append(
+                f"{where}: compute.convert.days_per_month {value!r}: a number or a '{{parameter}}'"
+            )
     return problems
 
 
@@ -452,46 +434,17 @@ def parse_item(key: str, entry: dict) -> tuple[Reported | None, list[str]]:
     return figure, []
 
 
-def with_codebook_parameters(declared: Declared, codebook: Codebook) -> Declared:
-    """`declared` with each `{status_threshold_of: <column>}` parameter replaced by the threshold
-    the codebook gives that column's status (`status.above` of the number field it is made
-    from): one owner for the threshold. Raises InputProblems naming every parameter that does
-    not name such a column."""
-    sheet = codebook.sheet(codebook.dataset_sheet)
-    thresholds = {  # number column -> the threshold of its status
-        c.name: sheet.field(c.field).status["above"]
-        for c in codebook.columns
-        if c.part == "value" and c.field in sheet.names and sheet.field(c.field).status
-    }
-    parameters, problems = dict(declared.parameters), []
-    for name, value in declared.parameters.items():
-        if not isinstance(value, dict):
-            continue
-        column = value["status_threshold_of"]
-        if column in thresholds:
-            parameters[name] = thresholds[column]
-        else:
-            problems.append(
-                f"{declared.source}: parameters.{name}: status_threshold_of: {column!r}: not a "
-                f"number column with a status in the codebook ({codebook.path}); the number "
-                f"columns with one: {', '.join(sorted(thresholds)) or 'none'}"
-            )
-    raise_if_any(declared.source, problems)
-    return replace(declared, parameters=parameters)
-
-
 def load_declared_cases(
     inputs: Mapping[str, str], params: Mapping[str, Any]
 ) -> tuple[Declared, pd.DataFrame, Settings]:
     """What the summary and reconciliation rules read, from the paths `inputs` names
-    (`reported`, `cases`, `codebook`, `vocabulary`) and the `params` (`schema`,
+    (`reported`, `definitions`, `cases`, `codebook`, `vocabulary`) and the `params` (`schema`,
     `quantile_method`, `normality_alpha`, `outlier_iqr_factor`): the reported-results file
     checked, the dataset typed by the codebook (its columns checked against the file) and the
     statistical settings."""
     codebook = load_codebook(inputs["codebook"], inputs["vocabulary"])
-    declared = with_codebook_parameters(
-        read_declared(inputs["reported"], params["schema"]), codebook
-    )
+    definitions = load_definitions(inputs["definitions"], codebook)
+    declared = read_declared(inputs["reported"], params["schema"], definitions)
     cases = read_cases(inputs["cases"], codebook)
     numbers = {
         name

@@ -12,9 +12,11 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from reviewflow.core.conditions import Context, with_named
 from reviewflow.dataset.cases import read_cases
 from reviewflow.extraction.codebook import load_codebook
-from reviewflow.statistics.analysis_file import Settings, with_derived
+from reviewflow.statistics.analysis_file import Settings, condition_context
+from reviewflow.statistics.definitions import load_definitions
 from reviewflow.statistics.outcomes.compare import fisher, numbers
 from reviewflow.statistics.outcomes.declared import Outcome, load_outcomes
 from reviewflow.statistics.outcomes.firth import firth_models
@@ -29,14 +31,18 @@ def analyse(
     cases: pd.DataFrame,
     key: str,
     settings: Settings,
-    derived: dict | None = None,
+    context: Context | None = None,
     column_types: dict | None = None,
+    flags=None,
 ) -> dict:
-    """The contract of one analysis over `cases` (typed dataset; `key` its id column; `derived`
-    the analysis file's derived flags; `column_types` name -> codebook type)."""
-    cases = with_derived(cases, derived or {}, settings)
+    """The contract of one analysis over `cases` (typed dataset; `key` its id column; `context`
+    the review's named conditions; `column_types` name -> codebook type; `flags` the named
+    conditions made flags, default all)."""
+    context = context or Context()
+    flags = list(context.named if flags is None else flags)
+    cases = with_named(cases, context, flags)
     types = dict(column_types or {})
-    types.update({name: "boolean" for name in derived or {}})
+    types.update({name: "boolean" for name in flags})
     run = {"survival": survival, "compare": compare, "firth": firth}[outcome.kind]
     usable, columns, estimates = run(outcome, cases, key, settings, types)
     return {
@@ -54,16 +60,29 @@ def analyse(
 
 def outcomes_from_files(inputs: Mapping[str, str], statistics: Mapping | None) -> list[dict]:
     """The contracts of every declared outcome analysis, in their declared order, from the paths
-    `inputs` names (`cases`, `codebook`, `vocabulary`, `analysis`, `schema`) and config.yaml's
-    `statistics`: the files are read and checked once for all of them."""
+    `inputs` names (`cases`, `codebook`, `vocabulary`, `definitions`, `analysis`, `schema`) and
+    config.yaml's `statistics`: the files are read and checked once for all of them."""
     book = load_codebook(inputs["codebook"], inputs["vocabulary"])
     analysis, outcomes = load_outcomes(
-        inputs["analysis"], book.columns, inputs["schema"], str(inputs["codebook"]), statistics
+        inputs["analysis"],
+        book.columns,
+        inputs["schema"],
+        str(inputs["codebook"]),
+        statistics,
+        load_definitions(inputs["definitions"], book),
     )
     cases = read_cases(inputs["cases"], book)
     types = {c.name: c.type for c in book.columns}
     return [
-        analyse(outcome, cases, book.primary_key, analysis.settings, analysis.derived, types)
+        analyse(
+            outcome,
+            cases,
+            book.primary_key,
+            analysis.settings,
+            condition_context(analysis),
+            types,
+            analysis.definitions.conditions,
+        )
         for outcome in outcomes
     ]
 

@@ -13,10 +13,11 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from reviewflow.core.conditions import columns_used
+from reviewflow.core.definitions import Definitions
 from reviewflow.core.errors import raise_if_any
 from reviewflow.core.yamlfile import read_yaml
 from reviewflow.statistics.analysis_file import Analysis, Checker, load_analysis
-from reviewflow.statistics.conditions import columns_used
 
 # Days per unit: a month is a twelfth of a mean Gregorian year (365.25 / 12 = 30.44 days).
 DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0, "months": 365.25 / 12, "years": 365.25}
@@ -70,15 +71,16 @@ def load_outcomes(
     schema_path: str | os.PathLike,
     codebook: str = "",
     statistics: Mapping | None = None,
+    definitions: Definitions | None = None,
 ) -> tuple[Analysis, tuple[Outcome, ...]]:
     """The analysis file at `path` (checked whole by `load_analysis`, with config.yaml's
     `statistics`) and the outcome analyses it declares, checked against the dataset's `columns`
     (`Codebook.columns`; `codebook` its path, named in messages). Raises `InputProblems` listing
     every problem."""
-    analysis = load_analysis(path, columns, schema_path, statistics)
+    analysis = load_analysis(path, columns, schema_path, statistics, definitions)
     source = str(path)
     data = read_yaml(path)
-    raise_if_any(source, outcome_problems(data, columns, source, codebook))
+    raise_if_any(source, outcome_problems(data, columns, source, codebook, definitions))
     outcomes = (data.get("outcomes") or {}).items()
     return analysis, tuple(build(name, spec) for name, spec in outcomes)
 
@@ -112,14 +114,16 @@ def build(name: str, spec: Mapping) -> Outcome:
 
 
 def outcome_problems(
-    data: Mapping, columns: Sequence, source: str, codebook: str = ""
+    data: Mapping,
+    columns: Sequence,
+    source: str,
+    codebook: str = "",
+    definitions: Definitions | None = None,
 ) -> list[str]:
     """Every problem of the `outcomes` section the schema cannot see, located by key
     (`codebook`: the codebook's path, named where a value is not one it allows)."""
-    checker = Checker(dict(data), columns, source)
+    checker = Checker(dict(data), columns, source, definitions)
     checker.codebook_path = codebook
-    checker.check_derived()
-    checker.found.clear()  # the derived flags' own problems are load_analysis's
     units = {c.name: c.unit for c in columns}
     for name, spec in (data.get("outcomes") or {}).items():
         check_outcome(checker, units, f"outcomes.{name}", spec)
@@ -162,7 +166,7 @@ def check_outcome(checker: Checker, units: dict, key: str, spec: Mapping) -> Non
 
 def kind_of(checker: Checker, name: str) -> str | None:
     """The column's kind (boolean, category, number, ...) or None when it does not exist."""
-    if name in checker.derived:
+    if name in checker.named:
         return "boolean"
     return checker.columns.get(name)
 

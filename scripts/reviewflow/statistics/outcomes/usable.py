@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from reviewflow.core.conditions import Context, evaluate
 from reviewflow.statistics.analysis_file import reported
-from reviewflow.statistics.conditions import Context, evaluate
 from reviewflow.statistics.outcomes.declared import GroupSpec
 
 
