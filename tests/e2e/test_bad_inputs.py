@@ -92,7 +92,7 @@ def test_bad_inputs_against_a_built_review(workflow_dir):
     book["cases"]["F2"] = 38
     book.save(workbook)
     jobs = planned_jobs(run_snakemake(workflow_dir, "--dry-run"))
-    assert {"extraction_read", "dataset_harmonise", "statistics_summary", "prisma"} <= jobs
+    assert {"extraction_read", "dataset_harmonise", "statistics", "prisma"} <= jobs
     assert not jobs & {"search_records", "dedup", "screen_records", "screening_sheet", "appraisal"}
     # a study's cell edited: deduplication and screening (they match the included studies) too
     book["studies"]["D2"] = "A title of the first study"
@@ -134,10 +134,9 @@ def test_bad_inputs_against_a_built_review(workflow_dir):
     assert proc.returncode != 0
     assert parse_error(proc) == [
         "A file the review is made from is missing: 1 problem:",
-        "  extraction/codebook.yaml: missing (read by characteristics, dataset_codebook, "
-        "dataset_harmonise, dataset_package, descriptive, extraction_read, extraction_template, "
-        "statistics_figures, statistics_outcomes, statistics_summary): restore it (git checkout -- "
-        "extraction/codebook.yaml) or correct its path in config/config.yaml",
+        "  extraction/codebook.yaml: missing (read by dataset_codebook, dataset_harmonise, "
+        "dataset_package, extraction_read, extraction_template, statistics): restore it (git "
+        "checkout -- extraction/codebook.yaml) or correct its path in config/config.yaml",
     ]
     codebook.write_bytes(kept)
 

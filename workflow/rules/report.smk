@@ -23,10 +23,10 @@ rule report_pages:
         dataset_cases=rules.dataset_harmonise.output.cases,
         dataset_qc=rules.dataset_harmonise.output.qc,
         dataset_codebook=rules.dataset_codebook.output[0],
-        statistics_summary=rules.statistics_summary.output.summary,
-        statistics_reconciliation=rules.reconciliation.output.markdown,
-        statistics_characteristics=rules.characteristics.output.markdown,
-        statistics_descriptive=rules.descriptive.output.markdown,
+        statistics_summary=rules.statistics.output.summary,
+        statistics_reconciliation=rules.statistics.output.reconciliation_markdown,
+        statistics_characteristics=rules.statistics.output.characteristics_markdown,
+        statistics_descriptive=rules.statistics.output.descriptive_markdown,
         prisma_counts=rules.prisma.output.counts,
     output:
         search_report=report(
@@ -166,7 +166,7 @@ if STATISTICS_OUTCOMES:
     rule report_pages_outcomes:
         input:
             **OUTCOME_PAGES,
-            outcomes_usable=rules.statistics_outcomes.output.usable,
+            outcomes_usable=rules.statistics.output.outcomes_usable,
         output:
             **{
                 name: report(
