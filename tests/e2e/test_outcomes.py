@@ -111,7 +111,6 @@ def test_first_review_computes_its_outcomes_by_treatment(workflow_dir):
     ]
     assert estimates["p"] == pytest.approx(1.0)
     assert estimates["ci_lower"] < estimates["odds_ratio"] < estimates["ci_upper"]
-    # the statistics stage is one job (its tables are made with the analyses), but the pages of
-    # the other stages are not: the outcome pages need only their own job
-    assert (workflow_dir / "results/statistics/reconciliation.tsv").exists()
-    assert not (workflow_dir / "results/statistics/reconciliation.html").exists()
+    # the outcome pages are made by the one job of the report's pages, with the usable-n page
+    assert all((workflow_dir / OUT / f"{name}.html").is_file() for name in names)
+    assert (workflow_dir / "results/statistics/outcomes_usable_n.html").is_file()
