@@ -80,7 +80,9 @@ def test_publish_only_what_a_green_build_of_the_current_files_made(built):
     assert refused_publication(review) == (
         "reviewflow publish-version: publish version 2: 1 problem, nothing was published:\n"
         f"  changed since the last build finished ({finished(review)}): extraction/cases.xlsx: "
-        "run snakemake --cores 4 again\n"
+        "run snakemake --cores 4 again "
+        "(when it says there is nothing to be done, snakemake --cores 4 --forceall records "
+        "the build)\n"
     )
     workbook.write_bytes(original)  # the same content again: nothing to rebuild
 
@@ -108,7 +110,9 @@ def test_publish_only_what_a_green_build_of_the_current_files_made(built):
     assert refused_publication(review) == (
         "reviewflow publish-version: publish version 2: 1 problem, nothing was published:\n"
         f"  changed since the last build finished ({finished(review)}): config/config.yaml: "
-        "run snakemake --cores 4 again\n"
+        "run snakemake --cores 4 again "
+        "(when it says there is nothing to be done, snakemake --cores 4 --forceall records "
+        "the build)\n"
     )
     config.write_text(config_text, encoding="utf-8")
 

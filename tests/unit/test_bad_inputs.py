@@ -398,7 +398,9 @@ def test_report_is_refused_after_a_failed_or_unfinished_build_or_a_changed_sourc
     source.write_text("a: 2\n")
     assert buildcheck.report_problems(state, [source]) == [
         f"changed since the last build finished ({good['finished_utc']}): {source}: run "
-        "snakemake --cores 4 again"
+        "snakemake --cores 4 again "
+        "(when it says there is nothing to be done, snakemake --cores 4 --forceall records "
+        "the build)"
     ]
 
 
