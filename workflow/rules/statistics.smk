@@ -153,5 +153,7 @@ rule statistics:
         normality_alpha=config["statistics"]["normality_alpha"],
         outlier_iqr_factor=config["statistics"]["outlier_iqr_factor"],
         statistics=STATISTICS_SETTINGS,
+    # not scripts/statistics.py: with scripts/ on the path it would hide the standard library's
+    # statistics module (which frictionless imports)
     script:
-        "../../scripts/statistics.py"
+        "../../scripts/statistics_stage.py"
