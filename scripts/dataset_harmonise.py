@@ -1,10 +1,11 @@
-"""Rule dataset_harmonise: raw workbook values -> results/dataset/cases.csv and qc_issues.tsv."""
+"""Rule dataset_harmonise: raw workbook values -> results/dataset/cases.csv and qc_issues.tsv, and
+datapackage.json, written only once it validates cases.csv."""
 
 import logging
 
 from reviewflow.core.io import write_table
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.dataset.build import build_dataset, not_reported_frame
+from reviewflow.dataset.build import build_dataset, not_reported_frame, write_package
 from reviewflow.extraction.codebook import load_codebook
 from reviewflow.extraction.workbook import read_raw_table
 
@@ -18,7 +19,11 @@ with stop_on_input_problems():
     write_table(dataset, snakemake.output.cases)
     write_table(qc, snakemake.output.qc)
     write_table(not_reported_frame(cases, codebook), snakemake.output.not_reported)
+    write_package(
+        codebook, snakemake.params.title, snakemake.output.cases, snakemake.output.package
+    )
 logging.info("%s: %d patients", snakemake.output.cases, len(dataset))
 logging.info(
     "%s: %d issues %s", snakemake.output.qc, len(qc), qc["severity"].value_counts().to_dict()
 )
+logging.info("%s: valid for %s", snakemake.output.package, snakemake.output.cases)

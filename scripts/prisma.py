@@ -3,6 +3,7 @@
 import logging
 import os
 
+from reviewflow.core.io import write_text
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.prisma.diagram import LayoutError
 from reviewflow.prisma.outputs import build
@@ -31,3 +32,5 @@ with stop_on_input_problems():
     except LayoutError as error:  # text that does not fit its box: never draw it
         log.error("%s", error)
         raise SystemExit(str(error)) from None
+    # what the diagram was drawn from: its next build reads it (workflow/rules/prisma.smk)
+    write_text(snakemake.params.patients + "\n", snakemake.output.patients)

@@ -5,6 +5,7 @@ shared concept."""
 from __future__ import annotations
 
 import ast
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -158,6 +159,12 @@ def test_each_shared_concept_has_one_owner(name):
 ADAPTERS = sorted((LIBRARY.parent).glob("*.py"))
 # its errors are the network's: it handles them itself (nothing stored, folder removed)
 OWN_ERROR_HANDLING = {"search_fetch_pubmed.py"}
+
+
+def test_no_adapter_hides_a_standard_library_module():
+    """scripts/ is on the path of a plain checkout's jobs: scripts/statistics.py would be imported
+    for the standard library's statistics (frictionless imports it)."""
+    assert [p.name for p in ADAPTERS if p.stem in sys.stdlib_module_names] == []
 
 
 @pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda p: p.name)

@@ -87,17 +87,30 @@ def test_bad_inputs_against_a_built_review(workflow_dir):
     assert [name for name, page in embedded.items() if STALE_MARK in page] == []
 
     # a patient's cell edited: what follows the extraction re-runs, never the search, the
-    # deduplication, the screening or the appraisal (the studies sheet is the same; issue 21)
+    # deduplication, the screening or the appraisal (the studies sheet is the same; issue 21),
+    # nor the PRISMA diagram (the same patients of the same studies)
     book = load_workbook(workbook)
     book["cases"]["F2"] = 38
     book.save(workbook)
     jobs = planned_jobs(run_snakemake(workflow_dir, "--dry-run"))
-    assert {"extraction_read", "dataset_harmonise", "statistics_summary", "prisma"} <= jobs
+    assert {"extraction_read", "dataset_harmonise", "statistics"} <= jobs
     assert not jobs & {"search_records", "dedup", "screen_records", "screening_sheet", "appraisal"}
+    assert "prisma" not in jobs
+    # a patient's study id edited, or a patient added: the diagram counts them again
+    book["cases"]["B2"] = "S02"
+    book.save(workbook)
+    assert "prisma" in planned_jobs(run_snakemake(workflow_dir, "--dry-run"))
+    book["cases"]["B2"] = "S01"
+    book["cases"]["A57"] = "C56"
+    book.save(workbook)
+    assert "prisma" in planned_jobs(run_snakemake(workflow_dir, "--dry-run"))
+    book["cases"]["A57"] = None
+    book.save(workbook)
+    assert "prisma" not in planned_jobs(run_snakemake(workflow_dir, "--dry-run"))
     # a study's cell edited: deduplication and screening (they match the included studies) too
     book["studies"]["D2"] = "A title of the first study"
     book.save(workbook)
-    assert {"dedup", "screen_records", "appraisal"} <= planned_jobs(
+    assert {"dedup", "screen_records", "appraisal", "prisma"} <= planned_jobs(
         run_snakemake(workflow_dir, "--dry-run")
     )
     workbook.write_bytes(before)
@@ -134,9 +147,8 @@ def test_bad_inputs_against_a_built_review(workflow_dir):
     assert proc.returncode != 0
     assert parse_error(proc) == [
         "A file the review is made from is missing: 1 problem:",
-        "  extraction/codebook.yaml: missing (read by characteristics, dataset_codebook, "
-        "dataset_harmonise, dataset_package, descriptive, extraction_read, extraction_template, "
-        "statistics_figures, statistics_outcomes, statistics_summary): restore it (git checkout -- "
+        "  extraction/codebook.yaml: missing (read by dataset_codebook, dataset_harmonise, "
+        "extraction_read, extraction_template, statistics): restore it (git checkout -- "
         "extraction/codebook.yaml) or correct its path in config/config.yaml",
     ]
     codebook.write_bytes(kept)

@@ -10,7 +10,7 @@ from tests.unit.statistics_cases import raw_cases
 
 from .conftest import run_snakemake
 
-RULES = ["descriptive", "characteristics", "statistics_figures"]
+RULES = ["statistics"]  # the whole stage is one job
 OUTPUTS = [
     "results/statistics/descriptive.tsv",
     "results/statistics/descriptive.md",
@@ -34,6 +34,11 @@ def place_dataset(workdir, appraisal: bool = True):
     path = workdir / "results" / "dataset" / "cases.csv"
     path.parent.mkdir(parents=True)
     raw.to_csv(path, index=False)
+    # the raw values, as typed (read by the summary of the same job)
+    extraction = workdir / "results" / "extraction" / "cases.tsv"
+    extraction.parent.mkdir(parents=True)
+    lines = ["case_id\ttreatment"] + [f"C0{i}\tGlucocorticoid" for i in range(1, 6)]
+    extraction.write_text("\n".join(lines) + "\n")
     if appraisal:
         quality = workdir / "results" / "appraisal" / "study_quality.tsv"
         quality.parent.mkdir(parents=True)
@@ -82,9 +87,9 @@ def test_a_bad_analysis_file_stops_the_run_with_every_problem_located(workflow_d
     text = text.replace("summary: age_years}", "summary: age_yaers}")
     analysis.write_text(text)
     target = "results/statistics/characteristics.md"
-    proc = run_snakemake(workflow_dir, target, "--allowed-rules", "characteristics", check=False)
+    proc = run_snakemake(workflow_dir, target, "--allowed-rules", "statistics", check=False)
     assert proc.returncode != 0
-    log = (workflow_dir / "results/logs/characteristics/characteristics.log").read_text()
+    log = (workflow_dir / "results/logs/statistics/statistics.log").read_text()
     assert (
         "config/analysis.yaml: characteristics.groups[0].rows[0].value: 'man': not a value of "
         "sex: one of male, female" in log

@@ -80,7 +80,9 @@ def test_publish_only_what_a_green_build_of_the_current_files_made(built):
     assert refused_publication(review) == (
         "reviewflow publish-version: publish version 2: 1 problem, nothing was published:\n"
         f"  changed since the last build finished ({finished(review)}): extraction/cases.xlsx: "
-        "run snakemake --cores 4 again\n"
+        "run snakemake --cores 4 again "
+        "(when it says there is nothing to be done, snakemake --cores 4 --forceall records "
+        "the build)\n"
     )
     workbook.write_bytes(original)  # the same content again: nothing to rebuild
 
@@ -89,10 +91,14 @@ def test_publish_only_what_a_green_build_of_the_current_files_made(built):
     text = analysis.read_text(encoding="utf-8")
     analysis.write_text(text.replace("skip: [workbook_row]", "skip: [no_such_column]"))
     assert run_snakemake(review, check=False).returncode != 0
+    # the statistics stage is one job: none of its tables outlives its failure
     assert refused_publication(review) == (
-        "reviewflow publish-version: publish version 2: 1 problem, nothing was published:\n"
+        "reviewflow publish-version: publish version 2: 3 problems, nothing was published:\n"
         f"  results/run_state.json: the last build failed ({finished(review)}): fix what it "
         "reported and run snakemake --cores 4 again\n"
+        "  results/statistics/summary.tsv: missing; run the workflow (snakemake --cores 4) first\n"
+        "  results/statistics/reconciliation.tsv: missing; run the workflow (snakemake --cores 4) "
+        "first\n"
     )
     analysis.write_text(text, encoding="utf-8")
     run_snakemake(review)
@@ -108,7 +114,9 @@ def test_publish_only_what_a_green_build_of_the_current_files_made(built):
     assert refused_publication(review) == (
         "reviewflow publish-version: publish version 2: 1 problem, nothing was published:\n"
         f"  changed since the last build finished ({finished(review)}): config/config.yaml: "
-        "run snakemake --cores 4 again\n"
+        "run snakemake --cores 4 again "
+        "(when it says there is nothing to be done, snakemake --cores 4 --forceall records "
+        "the build)\n"
     )
     config.write_text(config_text, encoding="utf-8")
 

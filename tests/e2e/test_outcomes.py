@@ -87,7 +87,7 @@ def test_an_event_value_the_field_does_not_allow_is_a_located_error(tmp_path):
     target = f"{OUT}/recurrence_free.json"
     proc = run_snakemake(review, "-s", SNAKEFILE, target, check=False)
     assert proc.returncode != 0
-    log = (review / "results/logs/statistics_outcomes/statistics_outcomes.log").read_text()
+    log = (review / "results/logs/statistics/statistics.log").read_text()
     assert (
         "config/analysis.yaml: outcomes.recurrence_free.event.values[0]: 'relapse': not a value "
         "of recurrence in extraction/codebook.yaml: one of yes, no"
@@ -111,4 +111,6 @@ def test_first_review_computes_its_outcomes_by_treatment(workflow_dir):
     ]
     assert estimates["p"] == pytest.approx(1.0)
     assert estimates["ci_lower"] < estimates["odds_ratio"] < estimates["ci_upper"]
-    assert not (workflow_dir / "results/statistics/reconciliation.tsv").exists()
+    # the outcome pages are made by the one job of the report's pages, with the usable-n page
+    assert all((workflow_dir / OUT / f"{name}.html").is_file() for name in names)
+    assert (workflow_dir / "results/statistics/outcomes_usable_n.html").is_file()

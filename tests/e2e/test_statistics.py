@@ -9,7 +9,7 @@ from tests.unit.statistics_cases import raw_cases
 
 from .conftest import run_snakemake
 
-RULES = ["statistics_summary", "reconciliation", "characteristics", "statistics_figures"]
+RULES = ["statistics"]  # the whole stage is one job
 FIGURES = ["levels", "symptoms", "treatments_outcomes", "case_overview"]
 OUTPUTS = [
     "results/statistics/summary.tsv",
@@ -79,7 +79,7 @@ def test_statistics_stage_builds_every_output(workflow_dir):
     )
     markdown = (workflow_dir / "results/statistics/reconciliation.md").read_text()
     assert "## Section 4.6" in markdown
-    assert (workflow_dir / "results/logs/reconciliation/reconciliation.log").read_text()
+    assert (workflow_dir / "results/logs/statistics/statistics.log").read_text()
 
 
 @pytest.mark.e2e
@@ -90,11 +90,11 @@ def test_a_bad_reported_results_file_stops_the_run_with_its_problems(workflow_di
     text = text.replace("    value: 150\n", "    value: a hundred and fifty\n")
     text = text.replace("  csf_protein_median:", "  csf_protein_medain:")
     reported.write_text(text)
-    # the figures are computed once, by statistics_summary: it reads the file first
+    # the declared figures are computed first: the file is read before anything is written
     target = "results/statistics/summary.tsv"
-    proc = run_snakemake(workflow_dir, target, "--allowed-rules", "statistics_summary", check=False)
+    proc = run_snakemake(workflow_dir, target, "--allowed-rules", "statistics", check=False)
     assert proc.returncode != 0
-    log = (workflow_dir / "results/logs/statistics_summary/statistics_summary.log").read_text()
+    log = (workflow_dir / "results/logs/statistics/statistics.log").read_text()
     assert "2 problems, nothing was written" in log
     assert "item 'csf_cells_max': value: 'a hundred and fifty' is not of type 'number'" in log
     assert "item 'csf_protein_medain': no compute" in log

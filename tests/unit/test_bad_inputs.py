@@ -202,6 +202,32 @@ def test_a_workbook_saved_again_without_a_change_keeps_its_digest(tmp_path):
     assert buildcheck.workbook_digest(again) == ""
 
 
+def test_rows_digest_changes_with_the_rows_and_the_column_only(tmp_path):
+    """The PRISMA diagram's view of the cases sheet: which rows hold values and their study ids;
+    another cell of a patient, or a blank typed in an empty row, leaves it as it was."""
+    from openpyxl import load_workbook
+
+    original = REPO / "extraction" / "cases.xlsx"
+    digest = buildcheck.rows_digest(original, "cases", "study_id")
+    assert len(digest) == 64
+    again = tmp_path / "cases.xlsx"
+    for change, same in (
+        (lambda sheet: sheet.cell(row=2, column=6, value=38), True),
+        (lambda sheet: sheet.cell(row=80, column=6, value="  "), True),
+        (lambda sheet: sheet.cell(row=2, column=2, value="S02"), False),
+        (lambda sheet: sheet.cell(row=80, column=6, value=38), False),
+        (lambda sheet: sheet.delete_rows(3), False),
+    ):
+        book = load_workbook(original)
+        change(book["cases"])
+        book.save(again)
+        assert (buildcheck.rows_digest(again, "cases", "study_id") == digest) is same
+    assert buildcheck.rows_digest(original, "cases", "no_such_column") == ""
+    assert buildcheck.rows_digest(original, "no_such_sheet", "study_id") == ""
+    again.write_bytes(b"not a workbook")
+    assert buildcheck.rows_digest(again, "cases", "study_id") == ""
+
+
 def test_screening_workbook_formula_is_refused_with_its_cell(tmp_path):
     """extraction/screening/title_abstract_alice.xlsx with =IF(1,"include","exclude")."""
     book = Workbook()
@@ -372,7 +398,9 @@ def test_report_is_refused_after_a_failed_or_unfinished_build_or_a_changed_sourc
     source.write_text("a: 2\n")
     assert buildcheck.report_problems(state, [source]) == [
         f"changed since the last build finished ({good['finished_utc']}): {source}: run "
-        "snakemake --cores 4 again"
+        "snakemake --cores 4 again "
+        "(when it says there is nothing to be done, snakemake --cores 4 --forceall records "
+        "the build)"
     ]
 
 

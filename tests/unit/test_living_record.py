@@ -131,7 +131,9 @@ def test_publish_after_a_build_stopped_at_parse_time_is_refused(review):
     os.utime(config, (time.time() + 5, time.time() + 5))
     assert refused(review) == [
         f"changed since the last build finished ({finished(review)}): config/config.yaml: "
-        "run snakemake --cores 4 again"
+        "run snakemake --cores 4 again "
+        "(when it says there is nothing to be done, snakemake --cores 4 --forceall records "
+        "the build)"
     ]
 
 
@@ -143,7 +145,9 @@ def test_publish_after_a_reviewer_file_changed_without_a_rebuild_is_refused(revi
     (review / "extraction/new.tsv").write_text("x\n", encoding="utf-8")
     assert refused(review) == [
         f"changed since the last build finished ({finished(review)}): extraction/cases.tsv, "
-        "extraction/new.tsv (new): run snakemake --cores 4 again"
+        "extraction/new.tsv (new): run snakemake --cores 4 again "
+        "(when it says there is nothing to be done, snakemake --cores 4 --forceall records "
+        "the build)"
     ]
 
 

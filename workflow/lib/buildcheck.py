@@ -544,6 +544,30 @@ def sheet_digest(path: str | Path, sheet: str, files: list[str | Path]) -> str:
     return digest.hexdigest()
 
 
+def rows_digest(path: str | Path, sheet: str, column: str) -> str:
+    """SHA-256 of which rows of one sheet hold a value (not only blanks) and of what its column
+    headed `column` holds in each: the rows and the study ids of the patients, what the PRISMA
+    diagram counts, unchanged when a patient's other cells are edited. "" when the workbook or
+    the column cannot be read."""
+    try:
+        content = _workbook_content_cached(str(path), *_stamp(path))
+        cells = next(s["cells"] for s in content if s["sheet"] == sheet)
+    except Exception:  # noqa: BLE001 - anything unreadable: not the same, read it again
+        return ""
+    rows, values, letter = set(), {}, None
+    for ref, _kind, value, formula, _fmt in cells:
+        col, row = ref.rstrip("0123456789"), int(ref[len(ref.rstrip("0123456789")) :])
+        if formula is not None or str(value).strip():
+            rows.add(row)
+        if row == 1 and str(value).strip() == column:
+            letter = col
+        values[(col, row)] = (value, formula)
+    if letter is None:
+        return ""
+    column_values = [[row, values.get((letter, row))] for row in sorted(rows) if row > 1]
+    return hashlib.sha256(json.dumps([sorted(rows), column_values]).encode()).hexdigest()
+
+
 def studies_unchanged(digest_file: str | Path, digest: str, studies: str | Path) -> bool:
     """Whether the studies table exists and was written from the studies sheet, codebook and
     vocabulary that give `digest` (line 2 of the digest file): reading them again gives the

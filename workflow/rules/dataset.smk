@@ -1,7 +1,7 @@
 # Stage: dataset. See ARCHITECTURE.md for its inputs and outputs.
 # Harmonises the raw workbook values through extraction/vocabulary.yaml into one typed row per
 # patient, lists quality issues (never changing a value), and documents the table as a data
-# dictionary and a Frictionless data package that validates it.
+# dictionary and a Frictionless data package that validates it (written with the table, one job).
 
 
 rule dataset_harmonise:
@@ -23,6 +23,13 @@ rule dataset_harmonise:
         ),
         # the cells holding a declared not-reported token, with its meaning (header only if none)
         not_reported=f"{RESULTS}/dataset/not_reported.tsv",
+        # written in the same job (it reads the table just written; a job of its own cost a
+        # Python start and the pandas import: issue 21)
+        package=report(
+            f"{RESULTS}/dataset/datapackage.json",
+            caption="../report/dataset/datapackage.rst",
+            category=REPORT_DATASET,
+        ),
     log:
         f"{LOGS}/dataset_harmonise/dataset_harmonise.log",
     benchmark:
@@ -32,34 +39,10 @@ rule dataset_harmonise:
     resources:
         mem_mb=1000,
         runtime=5,
-    script:
-        "../../scripts/dataset_harmonise.py"
-
-
-rule dataset_package:
-    input:
-        cases=f"{RESULTS}/dataset/cases.csv",
-        codebook=config["extraction"]["codebook"],
-        vocabulary=config["dataset"]["vocabulary"],
-    output:
-        report(
-            f"{RESULTS}/dataset/datapackage.json",
-            caption="../report/dataset/datapackage.rst",
-            category=REPORT_DATASET,
-        ),
-    log:
-        f"{LOGS}/dataset_package/dataset_package.log",
-    benchmark:
-        f"{BENCHMARKS}/dataset_package.tsv"
-    conda:
-        "../../envs/dataset.yaml"
-    resources:
-        mem_mb=1000,
-        runtime=5,
     params:
         title=config["review"]["title"],
     script:
-        "../../scripts/dataset_package.py"
+        "../../scripts/dataset_harmonise.py"
 
 
 rule dataset_codebook:

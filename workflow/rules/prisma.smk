@@ -2,8 +2,23 @@
 # The PRISMA 2020 flow diagram and its counts, from the search, dedup and screening counts and
 # the dataset; every arithmetic check between boxes must hold, or the build stops.
 
-# A case-report review also draws its patients (rows of the dataset).
+# A case-report review also draws its patients (rows of the dataset) and counts their studies
+# (study_id). Of the dataset the diagram reads only these: with a single extraction workbook they
+# are given by which rows of its cases sheet hold values, their study ids, and the studies sheet,
+# codebook and vocabulary (PRISMA_PATIENTS, a digest taken here, which the rule writes beside its
+# outputs). When the last diagram was drawn from the same, the dataset's time stamp is ignored
+# (ancient): a patient's cell edited does not redraw the diagram (issue 21).
 PRISMA_DATASET = [f"{RESULTS}/dataset/cases.csv"] if config["prisma"].get("patients", True) else []
+PRISMA_PATIENTS_FILE = f"{RESULTS}/prisma/patients_digest.txt"
+PRISMA_PATIENTS = ""
+if PRISMA_DATASET and not config["extraction"].get("extractors"):
+    _rows = buildcheck.rows_digest(config["extraction"]["workbook"], "cases", "study_id")
+    PRISMA_PATIENTS = (
+        f"{_rows} {EXTRACTION_STUDIES_CONTENT}" if _rows and EXTRACTION_STUDIES_CONTENT else ""
+    )
+    if PRISMA_PATIENTS and buildcheck.recorded_digest(PRISMA_PATIENTS_FILE) == PRISMA_PATIENTS:
+        PRISMA_DATASET = [ancient(PRISMA_DATASET[0])]
+
 
 # Published versions (versions/v<N>/): an update after a published version N > 1 draws version N's
 # studies, reports and patients as the previous version (reviewflow.prisma.flow.previous_published).
@@ -43,6 +58,8 @@ rule prisma:
             caption="../report/prisma/prisma_checks.rst",
             category=REPORT_PRISMA,
         ),
+        # the patients and studies the diagram was drawn from (PRISMA_DATASET above)
+        patients=PRISMA_PATIENTS_FILE,
     log:
         f"{LOGS}/prisma/prisma.log",
     benchmark:
@@ -54,6 +71,7 @@ rule prisma:
         runtime=5,
     params:
         title=config["review"]["title"],
+        patients=PRISMA_PATIENTS,
     script:
         "../../scripts/prisma.py"
 

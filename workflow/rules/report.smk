@@ -4,13 +4,64 @@
 # HTML page (scripts/reviewflow/report/pages.py), which carries the caption of the file it shows.
 # The rule's named outputs are the pages of its inputs of the same name; titles and notes are
 # given per name. Included after the stage rule files, whose outputs it reads. The pages of the
-# stages up to PRISMA are made in one job: each page takes milliseconds, a job of its own a Python
-# start and the pandas import (the pages of the appraisal and of double extraction stay with
-# their stages, which a workbook edit does not re-run).
+# stages up to PRISMA and of the outcome analyses are made in one job: each page takes
+# milliseconds, a job of its own a Python start and the pandas import (the pages of the appraisal
+# and of double extraction stay with their stages, which a workbook edit does not re-run).
+
+
+# The outcome analyses' pages (only when the analysis file declares some): inputs, outputs, titles
+# and notes of the same names.
+OUTCOME_PAGE_INPUTS = (
+    {
+        **{name: f"{OUTCOMES_DIR}/{name}.md" for name in STATISTICS_OUTCOMES},
+        "outcomes_usable": rules.statistics.output.outcomes_usable,
+    }
+    if STATISTICS_OUTCOMES
+    else {}
+)
+OUTCOME_PAGE_OUTPUTS = (
+    {
+        **{
+            name: report(
+                f"{OUTCOMES_DIR}/{name}.html",
+                caption="../report/statistics/outcome.rst",
+                category=REPORT_STATISTICS,
+            )
+            for name in STATISTICS_OUTCOMES
+        },
+        "outcomes_usable": report(
+            f"{STATISTICS_DIR}/outcomes_usable_n.html",
+            caption="../report/statistics/outcomes_usable_n.rst",
+            category=REPORT_STATISTICS,
+        ),
+    }
+    if STATISTICS_OUTCOMES
+    else {}
+)
+OUTCOME_PAGE_TITLES = (
+    {
+        **{
+            name: f"Outcome analysis {name} (usable patients and estimates)"
+            for name in STATISTICS_OUTCOMES
+        },
+        "outcomes_usable": "Usable patients of every outcome analysis",
+    }
+    if STATISTICS_OUTCOMES
+    else {}
+)
+OUTCOME_PAGE_NOTES = (
+    {
+        "outcomes_usable": "One row per patient an analysis left out, with the reasons; "
+        "an analysis that used every patient has one row with an empty case_id.",
+    }
+    if STATISTICS_OUTCOMES
+    else {}
+)
 
 
 rule report_pages:
     input:
+        **OUTCOME_PAGE_INPUTS,
         search_report=rules.search_summary.output.report,
         dedup_counts=rules.dedup.output.counts,
         dedup_duplicates=rules.dedup.output.duplicates,
@@ -23,12 +74,13 @@ rule report_pages:
         dataset_cases=rules.dataset_harmonise.output.cases,
         dataset_qc=rules.dataset_harmonise.output.qc,
         dataset_codebook=rules.dataset_codebook.output[0],
-        statistics_summary=rules.statistics_summary.output.summary,
-        statistics_reconciliation=rules.reconciliation.output.markdown,
-        statistics_characteristics=rules.characteristics.output.markdown,
-        statistics_descriptive=rules.descriptive.output.markdown,
+        statistics_summary=rules.statistics.output.summary,
+        statistics_reconciliation=rules.statistics.output.reconciliation_markdown,
+        statistics_characteristics=rules.statistics.output.characteristics_markdown,
+        statistics_descriptive=rules.statistics.output.descriptive_markdown,
         prisma_counts=rules.prisma.output.counts,
     output:
+        **OUTCOME_PAGE_OUTPUTS,
         search_report=report(
             f"{RESULTS}/search/search_report.html",
             caption="../report/search/search_report.rst",
@@ -142,6 +194,7 @@ rule report_pages:
             "statistics_characteristics": "Characteristics of the patients",
             "statistics_descriptive": "Descriptive table of every dataset column",
             "prisma_counts": "PRISMA 2020 counts (PRISMA2020 app upload format)",
+            **OUTCOME_PAGE_TITLES,
         },
         notes={
             "dedup_counts": "null: the count was not reported (first version) or does not apply.",
@@ -151,6 +204,7 @@ rule report_pages:
             "(never a guessed false).",
             "prisma_counts": "The rows of the PRISMA2020 template with the counts in column n "
             "(shown second); NA: not a number (not reported, or no such step in this review).",
+            **OUTCOME_PAGE_NOTES,
         },
         first_columns={
             "prisma_counts": ["data", "n", "description"],
@@ -159,55 +213,4 @@ rule report_pages:
         "../../scripts/report_pages.py"
 
 
-# The outcome analyses' pages (only when the analysis file declares some), in one job.
-OUTCOME_PAGES = {name: f"{OUTCOMES_DIR}/{name}.md" for name in STATISTICS_OUTCOMES}
-if STATISTICS_OUTCOMES:
-
-    rule report_pages_outcomes:
-        input:
-            **OUTCOME_PAGES,
-            outcomes_usable=rules.statistics_outcomes.output.usable,
-        output:
-            **{
-                name: report(
-                    f"{OUTCOMES_DIR}/{name}.html",
-                    caption="../report/statistics/outcome.rst",
-                    category=REPORT_STATISTICS,
-                )
-                for name in STATISTICS_OUTCOMES
-            },
-            outcomes_usable=report(
-                f"{STATISTICS_DIR}/outcomes_usable_n.html",
-                caption="../report/statistics/outcomes_usable_n.rst",
-                category=REPORT_STATISTICS,
-            ),
-        log:
-            f"{LOGS}/report_pages_outcomes/report_pages_outcomes.log",
-        benchmark:
-            f"{BENCHMARKS}/report_pages_outcomes.tsv"
-        conda:
-            "../../envs/report.yaml"
-        resources:
-            mem_mb=500,
-            runtime=5,
-        params:
-            titles={
-                **{
-                    name: f"Outcome analysis {name} (usable patients and estimates)"
-                    for name in STATISTICS_OUTCOMES
-                },
-                "outcomes_usable": "Usable patients of every outcome analysis",
-            },
-            notes={
-                "outcomes_usable": "One row per patient an analysis left out, with the reasons; "
-                "an analysis that used every patient has one row with an empty case_id.",
-            },
-        script:
-            "../../scripts/report_pages.py"
-
-
-REPORT_TARGETS = [
-    *rules.report_pages.output,
-    *expand(f"{OUTCOMES_DIR}/{{name}}.html", name=STATISTICS_OUTCOMES),
-    *([f"{STATISTICS_DIR}/outcomes_usable_n.html"] if STATISTICS_OUTCOMES else []),
-]
+REPORT_TARGETS = [*rules.report_pages.output]

@@ -3,7 +3,8 @@
 # with the published figures (config/reported_results.yaml), the descriptive table of every
 # dataset column, and the characteristics table and figures the analysis file declares
 # (config/analysis.yaml), with its sensitivity analyses, and its outcome analyses (survival,
-# comparisons between groups, Firth regression; one job each).
+# comparisons between groups, Firth regression). All in one job: they read the same dataset, and
+# a job's cost is mostly its Python start and imports (pandas, scipy, matplotlib), not the work.
 from reviewflow.core.rule_inputs import (
     figure_names,
     not_reported_inputs,
@@ -31,7 +32,7 @@ STATISTICS_SETTINGS = {
 }
 # The figures the analysis file declares.
 STATISTICS_FIGURES = figure_names(ANALYSIS)
-# One job per outcome analysis; a Kaplan-Meier figure for each survival analysis.
+# The outcome analyses; a Kaplan-Meier figure for each survival analysis.
 OUTCOMES_DIR = f"{STATISTICS_DIR}/outcomes"
 STATISTICS_OUTCOMES = outcome_names(ANALYSIS)
 STATISTICS_SURVIVAL = outcome_names(ANALYSIS, "survival")
@@ -52,197 +53,117 @@ STATISTICS_TARGETS = [
 ]
 
 
-rule statistics_summary:
-    input:
-        cases=STATISTICS_CASES,
-        codebook=config["extraction"]["codebook"],
-        vocabulary=config["dataset"]["vocabulary"],
-        definitions=config["review"]["definitions"],
-        reported=STATISTICS_REPORTED,
-        raw=f"{RESULTS}/extraction/cases.tsv",
-    output:
-        summary=report(
-            f"{STATISTICS_DIR}/summary.tsv",
-            caption="../report/statistics/summary.rst",
+# Every table, figure and outcome analysis of the stage in one job (issue 21: six jobs imported
+# pandas and scipy six times, to do milliseconds of work each). The figures' and the outcome
+# analyses' outputs exist only when the analysis file declares some.
+STATISTICS_FIGURE_OUTPUTS = (
+    {
+        "figures_svg": report(
+            expand(f"{FIGURES_DIR}/{{name}}.svg", name=STATISTICS_FIGURES),
+            caption="../report/statistics/figures.rst",
+            category=REPORT_FIGURES,
+        ),
+        "figures_png": expand(f"{FIGURES_DIR}/{{name}}.png", name=STATISTICS_FIGURES),
+    }
+    if STATISTICS_FIGURES
+    else {}
+)
+# Per outcome analysis its contract (JSON) and page (Markdown), a Kaplan-Meier figure per
+# survival analysis, and the usable-n table.
+STATISTICS_OUTCOME_OUTPUTS = (
+    {
+        "outcomes_json": expand(f"{OUTCOMES_DIR}/{{name}}.json", name=STATISTICS_OUTCOMES),
+        "outcomes_markdown": expand(f"{OUTCOMES_DIR}/{{name}}.md", name=STATISTICS_OUTCOMES),
+        "outcomes_svg": report(
+            expand(f"{OUTCOMES_DIR}/{{name}}.svg", name=STATISTICS_SURVIVAL),
+            caption="../report/statistics/outcome_figure.rst",
+            category=REPORT_FIGURES,
+        ),
+        "outcomes_png": expand(f"{OUTCOMES_DIR}/{{name}}.png", name=STATISTICS_SURVIVAL),
+        "outcomes_usable": report(
+            f"{STATISTICS_DIR}/outcomes_usable_n.tsv",
+            caption="../report/statistics/outcomes_usable_n.rst",
             category=REPORT_STATISTICS,
         ),
-        # every figure with its readings, computed once here and consumed by reconciliation
-        computed=f"{STATISTICS_DIR}/items.json",
-    log:
-        f"{LOGS}/statistics_summary/statistics_summary.log",
-    benchmark:
-        f"{BENCHMARKS}/statistics_summary.tsv"
-    conda:
-        "../../envs/statistics.yaml"
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        schema=STATISTICS_REPORTED_SCHEMA,
-        quantile_method=config["statistics"]["quantile_method"],
-        normality_alpha=config["statistics"]["normality_alpha"],
-        outlier_iqr_factor=config["statistics"]["outlier_iqr_factor"],
-    script:
-        "../../scripts/statistics_summary.py"
+    }
+    if STATISTICS_OUTCOMES
+    else {}
+)
 
 
-rule reconciliation:
-    input:
-        computed=rules.statistics_summary.output.computed,
-        reported=STATISTICS_REPORTED,
-    output:
-        table=report(
-            f"{STATISTICS_DIR}/reconciliation.tsv",
-            caption="../report/statistics/reconciliation.rst",
-            category=REPORT_STATISTICS,
-        ),
-        markdown=report(
-            f"{STATISTICS_DIR}/reconciliation.md",
-            caption="../report/statistics/reconciliation.rst",
-            category=REPORT_STATISTICS,
-        ),
-    log:
-        f"{LOGS}/reconciliation/reconciliation.log",
-    benchmark:
-        f"{BENCHMARKS}/reconciliation.tsv"
-    conda:
-        "../../envs/statistics.yaml"
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        schema=STATISTICS_REPORTED_SCHEMA,
-    script:
-        "../../scripts/reconciliation.py"
-
-
-rule descriptive:
+rule statistics:
     input:
         **ANALYSIS_INPUTS,
         # which not-reported meaning each empty cell had (when the codebook declares them)
         not_reported=not_reported_inputs(
             config["extraction"]["codebook"], f"{RESULTS}/dataset/not_reported.tsv"
         ),
+        reported=STATISTICS_REPORTED,
+        raw=f"{RESULTS}/extraction/cases.tsv",
         # The appraisal (contract C5) when the analysis file reads it (optional until it exists).
         quality=optional_inputs(ANALYSIS),
     output:
-        table=report(
+        **STATISTICS_FIGURE_OUTPUTS,
+        **STATISTICS_OUTCOME_OUTPUTS,
+        summary=report(
+            f"{STATISTICS_DIR}/summary.tsv",
+            caption="../report/statistics/summary.rst",
+            category=REPORT_STATISTICS,
+        ),
+        # every figure with its readings, computed once; the reconciliation reads it back
+        computed=f"{STATISTICS_DIR}/items.json",
+        reconciliation_table=report(
+            f"{STATISTICS_DIR}/reconciliation.tsv",
+            caption="../report/statistics/reconciliation.rst",
+            category=REPORT_STATISTICS,
+        ),
+        reconciliation_markdown=report(
+            f"{STATISTICS_DIR}/reconciliation.md",
+            caption="../report/statistics/reconciliation.rst",
+            category=REPORT_STATISTICS,
+        ),
+        descriptive_table=report(
             f"{STATISTICS_DIR}/descriptive.tsv",
             caption="../report/statistics/descriptive.rst",
             category=REPORT_STATISTICS,
         ),
-        markdown=report(
+        descriptive_markdown=report(
             f"{STATISTICS_DIR}/descriptive.md",
             caption="../report/statistics/descriptive.rst",
             category=REPORT_STATISTICS,
         ),
-        xlsx=report(
+        descriptive_xlsx=report(
             f"{STATISTICS_DIR}/descriptive.xlsx",
             caption="../report/statistics/descriptive.rst",
             category=REPORT_STATISTICS,
         ),
-    log:
-        f"{LOGS}/descriptive/descriptive.log",
-    benchmark:
-        f"{BENCHMARKS}/descriptive.tsv"
-    conda:
-        "../../envs/statistics.yaml"
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        statistics=STATISTICS_SETTINGS,
-    script:
-        "../../scripts/descriptive.py"
-
-
-rule characteristics:
-    input:
-        **ANALYSIS_INPUTS,
-        quality=optional_inputs(ANALYSIS),
-    output:
-        markdown=report(
+        characteristics_markdown=report(
             f"{STATISTICS_DIR}/characteristics.md",
             caption="../report/statistics/characteristics.rst",
             category=REPORT_STATISTICS,
         ),
-        xlsx=report(
+        characteristics_xlsx=report(
             f"{STATISTICS_DIR}/characteristics.xlsx",
             caption="../report/statistics/characteristics.rst",
             category=REPORT_STATISTICS,
         ),
     log:
-        f"{LOGS}/characteristics/characteristics.log",
+        f"{LOGS}/statistics/statistics.log",
     benchmark:
-        f"{BENCHMARKS}/characteristics.tsv"
+        f"{BENCHMARKS}/statistics.tsv"
     conda:
         "../../envs/statistics.yaml"
     resources:
         mem_mb=1000,
-        runtime=5,
+        runtime=10,
     params:
+        # the reported-results file's schema (the analysis file's is input.schema)
+        schema=STATISTICS_REPORTED_SCHEMA,
+        quantile_method=config["statistics"]["quantile_method"],
+        normality_alpha=config["statistics"]["normality_alpha"],
+        outlier_iqr_factor=config["statistics"]["outlier_iqr_factor"],
         statistics=STATISTICS_SETTINGS,
+    # not scripts/statistics.py: with scripts/ on the path it would hide the standard library's
+    # statistics module (which frictionless imports)
     script:
-        "../../scripts/characteristics.py"
-
-
-# The declared figures in one job (they read the same inputs, so they are always drawn together).
-if STATISTICS_FIGURES:
-
-    rule statistics_figures:
-        input:
-            **ANALYSIS_INPUTS,
-        output:
-            svg=report(
-                expand(f"{FIGURES_DIR}/{{name}}.svg", name=STATISTICS_FIGURES),
-                caption="../report/statistics/figures.rst",
-                category=REPORT_FIGURES,
-            ),
-            png=expand(f"{FIGURES_DIR}/{{name}}.png", name=STATISTICS_FIGURES),
-        log:
-            f"{LOGS}/statistics_figures/statistics_figures.log",
-        benchmark:
-            f"{BENCHMARKS}/statistics_figures.tsv"
-        conda:
-            "../../envs/statistics.yaml"
-        resources:
-            mem_mb=1000,
-            runtime=5,
-        script:
-            "../../scripts/statistics_figures.py"
-
-
-# The declared outcome analyses in one job (they read the same files): per analysis its contract
-# (JSON) and page (Markdown), a Kaplan-Meier figure per survival analysis, and the usable-n table.
-if STATISTICS_OUTCOMES:
-
-    rule statistics_outcomes:
-        input:
-            **ANALYSIS_INPUTS,
-        output:
-            json=expand(f"{OUTCOMES_DIR}/{{name}}.json", name=STATISTICS_OUTCOMES),
-            markdown=expand(f"{OUTCOMES_DIR}/{{name}}.md", name=STATISTICS_OUTCOMES),
-            svg=report(
-                expand(f"{OUTCOMES_DIR}/{{name}}.svg", name=STATISTICS_SURVIVAL),
-                caption="../report/statistics/outcome_figure.rst",
-                category=REPORT_FIGURES,
-            ),
-            png=expand(f"{OUTCOMES_DIR}/{{name}}.png", name=STATISTICS_SURVIVAL),
-            usable=report(
-                f"{STATISTICS_DIR}/outcomes_usable_n.tsv",
-                caption="../report/statistics/outcomes_usable_n.rst",
-                category=REPORT_STATISTICS,
-            ),
-        log:
-            f"{LOGS}/statistics_outcomes/statistics_outcomes.log",
-        benchmark:
-            f"{BENCHMARKS}/statistics_outcomes.tsv"
-        conda:
-            "../../envs/statistics.yaml"
-        resources:
-            mem_mb=1000,
-            runtime=10,
-        params:
-            statistics=STATISTICS_SETTINGS,
-        script:
-            "../../scripts/statistics_outcomes.py"
+        "../../scripts/statistics_stage.py"

@@ -132,8 +132,11 @@ def report_problems(
         changed.sort()
         shown = ", ".join(changed[:10])
         more = f" and {len(changed) - 10} more" if len(changed) > 10 else ""
+        # a change no rule's inputs, params or script see (library code, an unused key) leaves
+        # Snakemake nothing to do: it then runs no handler and records no build
         return [
-            f"changed since the last build finished ({when}): {shown}{more}: run {REBUILD} again"
+            f"changed since the last build finished ({when}): {shown}{more}: run {REBUILD} again "
+            f"(when it says there is nothing to be done, {REBUILD} --forceall records the build)"
         ]
     return []
 

@@ -547,5 +547,5 @@ def read_items(path: str | os.PathLike) -> list[Item]:
         ]
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise InputProblems(
-            str(path), [f"not an items file of the statistics_summary rule ({error})"]
+            str(path), [f"not an items file of the statistics rule ({error})"]
         ) from error
