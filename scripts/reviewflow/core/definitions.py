@@ -20,11 +20,10 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 
 from reviewflow.core.conditions import condition_problems, cycle_problems
 from reviewflow.core.errors import raise_if_any
-from reviewflow.core.yamlfile import read_yaml
+from reviewflow.core.yamlfile import plain, read_yaml
 
 SECTIONS = ("parameters", "conditions")
 NAME = re.compile(r"^[A-Za-z_]\w*$")
@@ -43,17 +42,6 @@ class Definitions:
     def named(self) -> dict:
         """Every condition a condition may name: the vocabulary's derived ones and these."""
         return {**self.derived, **self.conditions}
-
-
-def plain(value):
-    """Decimals as floats, recursively."""
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
 
 
 def read_definitions(path: str | os.PathLike, columns=None, derived=None) -> Definitions:

@@ -82,6 +82,19 @@ def _decimal(loader: _DecimalLoader, node: yaml.ScalarNode) -> Decimal | str:
 
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
 
+
+def plain(value):
+    """Decimals as floats, recursively (a decimal file's numbers for computing;
+    printed ones stay Decimal)."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
 # The same loaders over libyaml's parser (when PyYAML was built with it): ten times faster on the
 # review's larger files, which every rule and the workflow itself read. A file it refuses is read
 # again by the pure-Python loaders above, whose messages are the ones reviewers see.

@@ -48,8 +48,9 @@ ADDED_VALUES = {"workbook_row", "possible_duplicates"}
 # Keys of one meaning of the codebook's top-level `not_reported:` (review-wide tokens).
 NOT_REPORTED_KEYS = {"tokens", "label"}
 MEANING_RE = re.compile(r"^[a-z0-9_]+$")
-# Names a meaning may not take: they are columns of the descriptive table already.
-DESCRIPTIVE_NAMES = {
+# The descriptive table's columns (reviewflow.statistics.descriptive), in order; a not-reported
+# meaning adds a count column after `not_reported`, so it may not take one of these names.
+DESCRIPTIVE_COLUMNS = (
     "variable",
     "label",
     "category",
@@ -58,7 +59,7 @@ DESCRIPTIVE_NAMES = {
     "not_reported",
     "statistic",
     "value",
-}
+)
 
 
 @dataclass(frozen=True)
@@ -296,10 +297,10 @@ def not_reported_meanings(data: Any, path: str, problems: list[str]) -> dict[str
     meanings, seen = {}, {}
     for key, spec in data.items():
         where = f"{path}: not_reported.{key}"
-        if not MEANING_RE.match(str(key)) or key in DESCRIPTIVE_NAMES:
+        if not MEANING_RE.match(str(key)) or key in DESCRIPTIVE_COLUMNS:
             problems.append(
                 f"{where}: a name of lower-case letters, digits and _ that is not a column of "
-                f"the descriptive table ({', '.join(sorted(DESCRIPTIVE_NAMES))})"
+                f"the descriptive table ({', '.join(sorted(DESCRIPTIVE_COLUMNS))})"
             )
         if not isinstance(spec, dict) or set(spec) - NOT_REPORTED_KEYS or not spec.get("tokens"):
             problems.append(f"{where}: {spec!r}: {{tokens: [text, ...], label: text}}")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from reviewflow.core.errors import raise_if_any
+from reviewflow.extraction.codebook import DESCRIPTIVE_COLUMNS
 from reviewflow.statistics.analysis_file import Settings, as_flag, reported
 from reviewflow.statistics.characteristics import (
     cell,
@@ -29,16 +30,7 @@ from reviewflow.statistics.characteristics import (
 from reviewflow.statistics.measures import fmt
 from reviewflow.statistics.sensitivity import Subset, sensitivity_markdown, with_subset_columns
 
-COLUMNS = [
-    "variable",
-    "label",
-    "category",
-    "n_reported",
-    "n_total",
-    "not_reported",
-    "statistic",
-    "value",
-]
+COLUMNS = list(DESCRIPTIVE_COLUMNS)
 KEY = ["variable", "category"]
 STATISTIC_WORDS = {"mean_sd": "mean ± SD", "median_iqr": "median (Q1, Q3)", "n_percent": "n (%)"}
 

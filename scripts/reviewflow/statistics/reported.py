@@ -32,7 +32,7 @@ from jsonschema import Draft202012Validator
 from reviewflow.core.conditions import columns_used, condition_problems, parameter, parameter_name
 from reviewflow.core.definitions import Definitions
 from reviewflow.core.errors import raise_if_any
-from reviewflow.core.yamlfile import read_yaml
+from reviewflow.core.yamlfile import plain, read_yaml
 from reviewflow.dataset.cases import read_cases
 from reviewflow.extraction.codebook import load_codebook
 from reviewflow.statistics import recompute
@@ -170,17 +170,6 @@ def parse_declared(
             reported[key] = figure
     raise_if_any(source, problems)
     return Declared(**{**declared.__dict__, "reported": reported})
-
-
-def plain(value):
-    """Decimals as floats, recursively (the computation's numbers; printed ones stay Decimal)."""
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
 
 
 def computed_part(entry: dict) -> dict:
