@@ -6,6 +6,7 @@ import logging
 from reviewflow.core.io import write_table
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.dataset.build import build_dataset, not_reported_frame, write_package
+from reviewflow.dataset.definitions import load_definitions
 from reviewflow.extraction.codebook import load_codebook
 from reviewflow.extraction.workbook import read_raw_table
 
@@ -13,9 +14,11 @@ start_rule_log(snakemake.log[0])
 with stop_on_input_problems():
     codebook = load_codebook(snakemake.input.codebook, snakemake.input.vocabulary)
     vocabulary = codebook.vocabulary
+    # the named conditions and parameters the codebook's consistency checks may use
+    definitions = load_definitions(snakemake.input.definitions, codebook)
     cases = read_raw_table(snakemake.input.cases, "cases")
     studies = read_raw_table(snakemake.input.studies, "studies")
-    dataset, qc = build_dataset(cases, studies, codebook, vocabulary)
+    dataset, qc = build_dataset(cases, studies, codebook, vocabulary, definitions)
     write_table(dataset, snakemake.output.cases)
     write_table(qc, snakemake.output.qc)
     write_table(not_reported_frame(cases, codebook), snakemake.output.not_reported)

@@ -168,8 +168,8 @@ def check_statistics_files(config: dict, codebook, checker: Checker) -> None:
     """config/definitions.yaml, config/analysis.yaml and config/reported_results.yaml against
     their schemas and the dataset's columns (what the statistics rules check before
     computing)."""
+    from reviewflow.dataset.definitions import load_definitions
     from reviewflow.statistics.analysis_file import load_analysis
-    from reviewflow.statistics.definitions import load_definitions
     from reviewflow.statistics.reported import check_columns, read_declared
 
     schemas = workflow_root() / "workflow" / "schemas"

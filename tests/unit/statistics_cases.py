@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from reviewflow.dataset.cases import parse_cases
+from reviewflow.dataset.definitions import load_definitions
 from reviewflow.extraction.codebook import load_codebook
-from reviewflow.statistics.definitions import load_definitions
 from reviewflow.statistics.reported import read_declared
 
 REPO = Path(__file__).resolve().parents[2]

@@ -9,6 +9,7 @@ import pytest
 
 from reviewflow.core.definitions import Definitions
 from reviewflow.core.errors import InputProblems
+from reviewflow.dataset.definitions import load_definitions
 from reviewflow.extraction.codebook import Column, load_codebook
 from reviewflow.statistics.analysis_file import (
     Analysis,
@@ -20,7 +21,6 @@ from reviewflow.statistics.analysis_file import (
     optional_inputs,
     with_flags,
 )
-from reviewflow.statistics.definitions import load_definitions
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = REPO / "workflow" / "schemas" / "analysis.schema.yaml"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import load_workbook
 
+from reviewflow.dataset.definitions import load_definitions
 from reviewflow.extraction.codebook import load_codebook
 from reviewflow.statistics.analysis_file import load_analysis
 from reviewflow.statistics.characteristics import (
@@ -15,7 +16,6 @@ from reviewflow.statistics.characteristics import (
     characteristics_table,
     write_characteristics_xlsx,
 )
-from reviewflow.statistics.definitions import load_definitions
 from reviewflow.statistics.sensitivity import subsets
 
 from .statistics_cases import make_cases

@@ -16,7 +16,7 @@ from reviewflow.dataset.build import (
     write_package,
 )
 from reviewflow.extraction.workbook import read_workbook
-from tests.unit.test_harmonise import CODEBOOK, VOCABULARY
+from tests.unit.test_harmonise import CODEBOOK, DEFINITIONS, VOCABULARY
 
 REPO = Path(__file__).resolve().parents[2]
 SYMPTOMS = ["pain", "pain_dorsalgia", "pain_cervicalgia", "pain_headache", "pain_limb",
@@ -42,7 +42,7 @@ CONTRACT_COLUMNS = [
 @pytest.fixture(scope="module")
 def built():
     sheets = read_workbook(REPO / "extraction" / "cases.xlsx", CODEBOOK)
-    return build_dataset(sheets["cases"], sheets["studies"], CODEBOOK, VOCABULARY)
+    return build_dataset(sheets["cases"], sheets["studies"], CODEBOOK, VOCABULARY, DEFINITIONS)
 
 
 def test_dataset_has_every_contract_column_in_codebook_order(built):

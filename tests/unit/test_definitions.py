@@ -9,8 +9,8 @@ import pytest
 from reviewflow.core.definitions import Definitions, read_definitions
 from reviewflow.core.errors import InputProblems
 from reviewflow.core.yamlfile import read_yaml
+from reviewflow.dataset.definitions import load_definitions
 from reviewflow.extraction.codebook import load_codebook
-from reviewflow.statistics.definitions import load_definitions
 
 REPO = Path(__file__).resolve().parents[2]
 REVIEWS = {

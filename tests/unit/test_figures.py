@@ -7,9 +7,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.text import Text
 
+from reviewflow.dataset.definitions import load_definitions
 from reviewflow.extraction.codebook import load_codebook
 from reviewflow.statistics.analysis_file import Analysis, Settings, load_analysis
-from reviewflow.statistics.definitions import load_definitions
 from reviewflow.statistics.figures import (
     GRID_MAX_ROWS,
     combinations,

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reviewflow.core.errors import InputProblems
+from reviewflow.dataset.definitions import load_definitions
 from reviewflow.dataset.harmonise import Phrase, harmonise, load_vocabulary, split_phrases
 from reviewflow.extraction.codebook import load_codebook
 from reviewflow.extraction.workbook import RawSheet
@@ -18,6 +19,8 @@ CODEBOOK = load_codebook(
     REPO / "extraction" / "codebook.yaml", REPO / "extraction" / "vocabulary.yaml"
 )
 VOCABULARY = CODEBOOK.vocabulary
+# the first review's named conditions and parameters (its consistency checks name one)
+DEFINITIONS = load_definitions(REPO / "config" / "definitions.yaml", CODEBOOK)
 FIELDS = CODEBOOK.sheet("cases").names
 DEFAULT = {
     "case_id": "C01", "study_id": "S01", "year": "2014", "source": "Chan et al.", "sex": "Male",

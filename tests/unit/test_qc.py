@@ -17,7 +17,7 @@ from reviewflow.dataset.qc import (
     duplicates_by_case,
     range_issues,
 )
-from tests.unit.test_harmonise import CODEBOOK, VOCABULARY, raw_cases, raw_studies
+from tests.unit.test_harmonise import CODEBOOK, DEFINITIONS, VOCABULARY, raw_cases, raw_studies
 
 TWO_STUDIES = [("S01", "Chan", "2014"), ("S02", "Wong", "2020")]
 PATIENT = {
@@ -63,7 +63,7 @@ def test_contradictions_within_a_patient():
     )
     cases, studies = raw_cases(*changes), raw_studies()
     rows = rows_of(*changes, studies=[("S01", "Chan", "2014")])
-    issues = consistency_issues(cases, studies, rows, CODEBOOK)
+    issues = consistency_issues(cases, studies, rows, CODEBOOK, DEFINITIONS)
     assert [(i.case_id, i.field) for i in issues] == [
         ("C01", "csf_protein"),
         ("C02", "csf_protein"),
@@ -122,7 +122,7 @@ def test_no_pair_when_sex_age_article_or_evidence_differ():
 
 def test_folded_spellings_are_listed_as_info_after_warnings():
     cases = raw_cases({"pathology": "Nd", "csf_protein_mg_dl": "3,260", "csf_protein": "Increase"})
-    _, qc = build_dataset(cases, raw_studies(), CODEBOOK, VOCABULARY)
+    _, qc = build_dataset(cases, raw_studies(), CODEBOOK, VOCABULARY, DEFINITIONS)
     assert list(qc.columns) == ["case_id", "field", "raw_value", "severity", "message"]
     assert qc[["field", "raw_value", "severity"]].values.tolist() == [
         ["csf_protein_mg_dl", "3,260", "warning"],
@@ -164,9 +164,54 @@ def test_consistency_checks_are_declared_not_coded():
     codebook = dataclasses.replace(CODEBOOK, quality_checks=checks)
     cases = raw_cases({"serum_igg4": "Increase", "age": "12"}, {"serum_igg4": "Increase"})
     rows = harmonise(cases, raw_studies(), codebook, VOCABULARY)[0]
-    issues = consistency_issues(cases, raw_studies(), rows, codebook)
+    issues = consistency_issues(cases, raw_studies(), rows, codebook, DEFINITIONS)
     assert [(i.case_id, i.field, i.message) for i in issues] == [
         ("C01", "serum_igg4", "cases!J2: serum Increase at age 12 (cases!F2), at most 18")
+    ]
+
+
+def test_a_check_names_the_review_s_conditions_and_parameters(tmp_path):
+    """A check may use a named condition and a parameter of the definitions (each defined once
+    there); {limit} is the parameter's value; a name the definitions lack is a located problem
+    of the codebook, when the definitions are loaded and when the checks run."""
+    from reviewflow.core.definitions import Definitions
+    from reviewflow.dataset.definitions import load_definitions
+
+    check = {
+        "field": "serum_igg4",
+        "title": "young and treated",
+        "when": {
+            "all": [
+                {"condition": "treated_young"},
+                {"at_most": {"column": "age_years", "value": "{young_age}"}},
+            ]
+        },
+        "message": "age {age.raw} at most {limit}",
+    }
+    codebook = dataclasses.replace(CODEBOOK, quality_checks={"consistency": [check]})
+    definitions = Definitions(
+        "definitions.yaml",
+        parameters={"young_age": 18},
+        conditions={"treated_young": {"column": "serum_igg4", "equals": "elevated"}},
+    )
+    cases = raw_cases({"serum_igg4": "Increase", "age": "12"}, {"age": "12"})
+    rows = harmonise(cases, raw_studies(), codebook, VOCABULARY)[0]
+    issues = consistency_issues(cases, raw_studies(), rows, codebook, definitions)
+    assert [(i.case_id, i.message) for i in issues] == [("C01", "cases!J2: age 12 at most 18")]
+
+    where = f"{CODEBOOK.path}: quality_checks.consistency[1].when"
+    with pytest.raises(InputProblems) as error:
+        consistency_issues(cases, raw_studies(), rows, codebook, Definitions("definitions.yaml"))
+    assert error.value.problems == [
+        f"{where}.all[0].condition: 'treated_young': not a named condition of the review",
+        f"{where}.all[1].at_most.value: {{young_age}}: not a parameter; known: ",
+    ]
+    path = tmp_path / "definitions.yaml"
+    path.write_text("parameters:\n  young_age: 18\n", encoding="utf-8")
+    with pytest.raises(InputProblems) as error:
+        load_definitions(path, codebook)
+    assert error.value.problems == [
+        f"{where}.all[0].condition: 'treated_young': not a named condition of the review"
     ]
 
 

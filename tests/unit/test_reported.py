@@ -210,8 +210,8 @@ def test_columns_the_file_reads_must_be_in_the_dataset(tmp_path):
 
 
 def test_a_threshold_parameter_is_taken_from_the_codebook_its_one_owner(tmp_path):
+    from reviewflow.dataset.definitions import load_definitions
     from reviewflow.extraction.codebook import load_codebook
-    from reviewflow.statistics.definitions import load_definitions
 
     repo = Path(__file__).resolve().parents[2]
     codebook = load_codebook(repo / "extraction/codebook.yaml", repo / "extraction/vocabulary.yaml")
@@ -219,7 +219,11 @@ def test_a_threshold_parameter_is_taken_from_the_codebook_its_one_owner(tmp_path
     value_column = next(c.name for c in codebook.columns_of(number.field) if c.part == "value")
     above = codebook.sheet(codebook.dataset_sheet).field(number.field).status["above"]
     path = tmp_path / "definitions.yaml"
-    path.write_text(f"parameters:\n  limit: {{status_threshold_of: {value_column}}}\n")
+    # (the first review's codebook also names the parameter csf_protein_upper_normal)
+    path.write_text(
+        f"parameters:\n  limit: {{status_threshold_of: {value_column}}}\n"
+        "  csf_protein_upper_normal: 45\n"
+    )
     assert load_definitions(path, codebook).parameters["limit"] == above
     path.write_text("parameters:\n  limit: {status_threshold_of: age_years}\n")  # no status
     with pytest.raises(InputProblems, match="parameters.limit: status_threshold_of: 'age_years'"):

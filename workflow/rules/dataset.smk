@@ -10,6 +10,8 @@ rule dataset_harmonise:
         studies=f"{RESULTS}/extraction/studies.tsv",
         codebook=config["extraction"]["codebook"],
         vocabulary=config["dataset"]["vocabulary"],
+        # the named conditions and parameters the codebook's consistency checks may use
+        definitions=config["review"]["definitions"],
     output:
         cases=report(
             f"{RESULTS}/dataset/cases.csv",

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from reviewflow.core.definitions import Definitions
 from reviewflow.core.errors import InputProblems
 from reviewflow.core.io import write_json
 from reviewflow.dataset.harmonise import Vocabulary, dataset_frame, harmonise
@@ -25,9 +26,14 @@ from reviewflow.extraction.workbook import RawSheet
 
 
 def build_dataset(
-    cases: RawSheet, studies: RawSheet, codebook: Codebook, vocabulary: Vocabulary
+    cases: RawSheet,
+    studies: RawSheet,
+    codebook: Codebook,
+    vocabulary: Vocabulary,
+    definitions: Definitions | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(cases.csv, qc_issues.tsv) as text frames, from the raw sheets."""
+    """(cases.csv, qc_issues.tsv) as text frames, from the raw sheets; `definitions`: the
+    review's named conditions and parameters, which the consistency checks may use."""
     rows, folds = harmonise(cases, studies, codebook, vocabulary)
     pairs = duplicate_pairs(rows, codebook, vocabulary)
     linked = duplicates_by_case(pairs)
@@ -37,7 +43,7 @@ def build_dataset(
             row[column] = linked.get(row[codebook.primary_key])
     issues = (
         range_issues(cases, codebook)
-        + consistency_issues(cases, studies, rows, codebook)
+        + consistency_issues(cases, studies, rows, codebook, definitions)
         + duplicate_issues(pairs, *marked[:1])
         + spelling_issues(folds, vocabulary.path)
         + number_issues(cases, codebook)

@@ -20,9 +20,12 @@ from reviewflow.core.conditions import (
     evaluate,
     fill_placeholders,
     kind_of,
+    parameter,
     parts_of,
 )
+from reviewflow.core.definitions import Definitions
 from reviewflow.core.errors import raise_if_any
+from reviewflow.dataset.definitions import quality_check_references
 from reviewflow.extraction.quality_checks import check_names, duplicate_problems
 from reviewflow.extraction.values import format_number
 from reviewflow.extraction.workbook import RawSheet
@@ -137,16 +140,28 @@ def spelling_issues(folds: list[Fold], vocabulary_path: str) -> list[Issue]:
 
 
 def consistency_issues(
-    cases: RawSheet, studies: RawSheet, rows: list[dict[str, Any]], codebook: Codebook
+    cases: RawSheet,
+    studies: RawSheet,
+    rows: list[dict[str, Any]],
+    codebook: Codebook,
+    definitions: Definitions | None = None,
 ) -> list[Issue]:
     """Each declared consistency check (`quality_checks.consistency`) whose condition holds for
     a patient: a warning on the check's field, its message filled from the patient's values
-    (`check_frame`) and the threshold of its numeric condition (`{limit}`)."""
+    (`check_frame`) and the threshold of its numeric condition (`{limit}`). A check may name the
+    review's conditions and parameters (`definitions`)."""
     checks = codebook.quality_checks.get("consistency") or []
     if not checks or not rows:
         return []
+    definitions = definitions or Definitions()
+    # a name the definitions lack is a located problem, not a KeyError half-way
+    raise_if_any(str(codebook.path), quality_check_references(codebook, definitions))
     frame = check_frame(cases, studies, rows, codebook)
-    context = Context(not_reported_values=(NOT_REPORTED,))
+    context = Context(
+        parameters=definitions.parameters,
+        named=definitions.named,
+        not_reported_values=(NOT_REPORTED,),
+    )
     holds = [evaluate(check["when"], frame, context) for check in checks]
     records = frame.to_dict("records")
     issues = []
@@ -156,7 +171,8 @@ def consistency_issues(
                 continue
             field = check["field"]
             shown = {name: "" if value is None else value for name, value in values.items()}
-            text = fill_placeholders(check["message"], {**shown, "limit": limit_of(check)})
+            limit = limit_of(check, context.parameters)
+            text = fill_placeholders(check["message"], {**shown, "limit": limit})
             issues.append(
                 Issue(
                     values[codebook.primary_key],
@@ -194,8 +210,9 @@ def check_frame(
     return pd.DataFrame.from_records(records, columns=names).astype(object)
 
 
-def limit_of(check: dict) -> str:
-    """The threshold of a check's first `above` or `at_most` condition, as printed."""
+def limit_of(check: dict, parameters: dict | None = None) -> str:
+    """The threshold of a check's first `above` or `at_most` condition (a `"{parameter}"` read
+    from `parameters`), as printed."""
 
     def walk(node):
         kind = kind_of(node)
@@ -208,7 +225,7 @@ def limit_of(check: dict) -> str:
         return None
 
     value = walk(check["when"])
-    return "" if value is None else format_number(value)
+    return "" if value is None else format_number(parameter(value, parameters or {}))
 
 
 def looked_up_text(codebook: Codebook, target: str, raw: dict, others: dict) -> str:

@@ -26,8 +26,8 @@ from reviewflow.core.errors import InputProblems, raise_if_any
 from reviewflow.core.rule_inputs import figure_names, optional_inputs  # noqa: F401  (re-exported)
 from reviewflow.core.yamlfile import read_yaml
 from reviewflow.dataset.cases import read_cases
+from reviewflow.dataset.definitions import load_definitions
 from reviewflow.extraction.codebook import Codebook, load_codebook
-from reviewflow.statistics.definitions import load_definitions
 
 EMPTY_ANALYSIS = (
     "the file is empty: it declares the review's analysis (settings, descriptive, "

@@ -34,9 +34,9 @@ from reviewflow.core.definitions import Definitions
 from reviewflow.core.errors import raise_if_any
 from reviewflow.core.yamlfile import plain, read_yaml
 from reviewflow.dataset.cases import read_cases
+from reviewflow.dataset.definitions import load_definitions
 from reviewflow.extraction.codebook import load_codebook
 from reviewflow.statistics import recompute
-from reviewflow.statistics.definitions import load_definitions
 from reviewflow.statistics.measures import Settings
 
 COUNT_FIELDS = ("n", "denominator")

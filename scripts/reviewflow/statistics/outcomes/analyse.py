@@ -14,9 +14,9 @@ import pandas as pd
 
 from reviewflow.core.conditions import Context, with_named
 from reviewflow.dataset.cases import read_cases
+from reviewflow.dataset.definitions import load_definitions
 from reviewflow.extraction.codebook import load_codebook
 from reviewflow.statistics.analysis_file import Settings, condition_context
-from reviewflow.statistics.definitions import load_definitions
 from reviewflow.statistics.outcomes.compare import fisher, numbers
 from reviewflow.statistics.outcomes.declared import Outcome, load_outcomes
 from reviewflow.statistics.outcomes.firth import firth_models
