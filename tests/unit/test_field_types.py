@@ -215,18 +215,22 @@ def dataset(codebook, rows):
     return build_dataset(cases, studies, codebook, codebook.vocabulary)
 
 
+# Three patients typed as printed: dimensions, combined cells, not-reported tokens of both meanings.
+ROWS = [
+    {"case_id": "C1", "study_id": "S1", "age": "40", "tumour_size": "10.0 × 5.0",
+     "follow_up_outcome": "32—ANED", "treatment": "Surgery (recur)"},
+    {"case_id": "C2", "study_id": "S1", "age": "n/r", "tumour_size": "4.0",
+     "follow_up_outcome": "n/a—DOD", "treatment": "Surgery, RT"},
+    {"case_id": "C3", "study_id": "S1", "age": "NA", "tumour_size": "n/a",
+     "follow_up_outcome": "n/a", "treatment": "n/r"},
+]  # fmt: skip
+
+
 def test_harmonised_values_of_the_new_types(codebook):
     frame, qc = dataset(
         codebook,
-        [
-            {"case_id": "C1", "study_id": "S1", "age": "40", "tumour_size": "10.0 × 5.0",
-             "follow_up_outcome": "32—ANED", "treatment": "Surgery (recur)"},
-            {"case_id": "C2", "study_id": "S1", "age": "n/r", "tumour_size": "4.0",
-             "follow_up_outcome": "n/a—DOD", "treatment": "Surgery, RT"},
-            {"case_id": "C3", "study_id": "S1", "age": "NA", "tumour_size": "n/a",
-             "follow_up_outcome": "n/a", "treatment": "n/r"},
-        ],
-    )  # fmt: skip
+        ROWS,
+    )
     first, second, third = frame.to_dict("records")
     assert first | {} == first and {k: first[k] for k in list(first)[2:]} == {
         "age": "40", "tumour_size_largest": "10", "tumour_size_axis1": "10",
@@ -273,12 +277,7 @@ def test_not_reported_meanings_reach_the_descriptive_table(codebook):
     )
 
     rows = [
-        {"case_id": "C1", "study_id": "S1", "age": "40", "tumour_size": "10.0 × 5.0",
-         "follow_up_outcome": "32—ANED", "treatment": "Surgery (recur)"},
-        {"case_id": "C2", "study_id": "S1", "age": "n/r", "tumour_size": "4.0",
-         "follow_up_outcome": "n/a—DOD", "treatment": "Surgery, RT"},
-        {"case_id": "C3", "study_id": "S1", "age": "NA", "tumour_size": "n/a",
-         "follow_up_outcome": "n/a", "treatment": "n/r"},
+        *ROWS,
         {"case_id": "C4", "study_id": "S1", "age": "", "tumour_size": "n/r",
          "follow_up_outcome": "12—n/r", "treatment": "RT"},
     ]  # fmt: skip

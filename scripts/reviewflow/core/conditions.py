@@ -232,58 +232,46 @@ def parts_of(condition: dict) -> list[dict]:
     return [condition["not"]] if kind == "not" else []
 
 
+def nodes(condition: dict):
+    """The condition and every condition inside it, depth-first (the parts of `all`, `any` and
+    `not`; a named condition is not followed)."""
+    yield condition
+    for part in parts_of(condition):
+        yield from nodes(part)
+
+
 def columns_used(condition: dict, named: dict) -> list[str]:
     """Every column a condition reads (named conditions followed)."""
     found: list[str] = []
-
-    def walk(node):
+    for node in nodes(condition):
         kind = kind_of(node)
         body = node[kind]
         if kind in ("all", "any", "not"):
-            for part in parts_of(node):
-                walk(part)
-        elif kind == "condition":
+            continue
+        if kind == "condition":
             if body in named:
-                walk(named[body])
+                found += columns_used(named[body], named)
         elif kind in SPEC_KEYS:
             found.append(body["column"])
-            for other in ("bound_column", "prefix_column"):
-                if body.get(other):
-                    found.append(body[other])
+            found += [body[other] for other in ("bound_column", "prefix_column") if body.get(other)]
         else:
             found.append(body)
-
-    walk(condition)
     return found
 
 
 def references(condition: dict) -> tuple[list[str], list[str]]:
     """(named conditions, `{parameters}`) a condition refers to, directly."""
     names: list[str] = []
-    params: list[str] = []
-
-    def note_value(value):
-        name = parameter_name(value)
-        if name is not None:
-            params.append(name)
-
-    def walk(node):
+    values: list = []
+    for node in nodes(condition):
         kind = kind_of(node)
-        body = node[kind]
-        if kind in ("all", "any", "not"):
-            for part in parts_of(node):
-                walk(part)
-        elif kind == "condition":
-            names.append(body)
+        if kind == "condition":
+            names.append(node[kind])
         elif kind == "column":
-            note_value(node.get("equals"))
-            for value in node.get("in", []):
-                note_value(value)
+            values += [node.get("equals"), *node.get("in", [])]
         elif kind in SPEC_KEYS:
-            note_value(body.get("value"))
-            note_value(body.get("factor"))
-
-    walk(condition)
+            values += [node[kind].get("value"), node[kind].get("factor")]
+    params = [name for name in map(parameter_name, values) if name is not None]
     return names, params
 
 
