@@ -27,6 +27,7 @@ from reviewflow.statistics.descriptive import (
     descriptive_table,
     write_descriptive_xlsx,
 )
+from reviewflow.statistics.figure_cache import write_figures, write_km_figure
 from reviewflow.statistics.recompute import (
     attach_raw_columns,
     compute_items,
@@ -92,15 +93,15 @@ with stop_on_input_problems():
     for subset in found:
         logging.info("%s: n = %d (%s)", subset.name, subset.n, subset.note)
 
+    cache = Path(params.figure_cache)
     if "figures_svg" in output.keys():
-        from reviewflow.statistics.figures import write_figures
-
-        written = write_figures(cases, analysis, Path(output.figures_svg[0]).parent)
+        written = write_figures(
+            cases, analysis, Path(output.figures_svg[0]).parent, cache / "figures"
+        )
         logging.info("wrote %s", ", ".join(map(str, written)))
 
     if "outcomes_json" in output.keys():
         from reviewflow.statistics.outcomes.analyse import outcomes_from_files
-        from reviewflow.statistics.outcomes.km_figure import write_km_figure
         from reviewflow.statistics.outcomes.page import outcome_markdown, usable_table
 
         results = outcomes_from_files(inputs, params.statistics)
@@ -110,7 +111,7 @@ with stop_on_input_problems():
             write_json(result, contract)
             write_text(outcome_markdown(result), contract.with_suffix(".md"))
             if result["kind"] == "survival":
-                write_km_figure(result, contract.parent)
+                write_km_figure(result, contract.parent, cache / "outcomes")
             logging.info(
                 "%s (%s): %d of %d patients used", result["name"], result["kind"],
                 result["n_used"], result["n_total"],

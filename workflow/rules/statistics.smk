@@ -15,6 +15,10 @@ from reviewflow.core.rule_inputs import (
 STATISTICS_CASES = f"{RESULTS}/dataset/cases.csv"
 STATISTICS_DIR = f"{RESULTS}/statistics"
 FIGURES_DIR = f"{RESULTS}/figures"
+# A copy of each figure drawn, with the key of what it was drawn from (not an output: Snakemake
+# removes outputs before a job runs); a figure whose content did not change is copied from there,
+# not drawn again (reviewflow.statistics.figure_cache).
+FIGURE_CACHE = f"{RESULTS}/cache"
 STATISTICS_REPORTED = config["statistics"]["reported_results"]
 STATISTICS_REPORTED_SCHEMA = f"{WORKFLOW_DIR}/workflow/schemas/reported_results.schema.yaml"
 ANALYSIS = config["statistics"]["analysis"]
@@ -163,6 +167,7 @@ rule statistics:
         normality_alpha=config["statistics"]["normality_alpha"],
         outlier_iqr_factor=config["statistics"]["outlier_iqr_factor"],
         statistics=STATISTICS_SETTINGS,
+        figure_cache=FIGURE_CACHE,
     # not scripts/statistics.py: with scripts/ on the path it would hide the standard library's
     # statistics module (which frictionless imports)
     script:

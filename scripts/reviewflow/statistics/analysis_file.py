@@ -423,6 +423,27 @@ def with_flags(cases: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
     return with_named(cases, condition_context(analysis), analysis.definitions.conditions)
 
 
+def figure_columns(spec: Mapping, frame: pd.DataFrame) -> list[str]:
+    """The columns of `frame` a figure's declaration names (a value or key anywhere in it, or a
+    {placeholder} of its texts), in the frame's order: all a figure is drawn from."""
+    names: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                walk(key)
+                walk(value)
+        elif isinstance(node, list | tuple):
+            for value in node:
+                walk(value)
+        elif isinstance(node, str):
+            names.add(node)
+            names.update(m.group(1).partition(".")[0] for m in PLACEHOLDER.finditer(node))
+
+    walk(spec)
+    return [column for column in frame.columns if column in names]
+
+
 def fill_title(text: str, cases: pd.DataFrame, settings: Settings) -> str:
     """A title with its placeholders filled: {n}, {<column>.true|reported|not_reported} (the one
     placeholder syntax of the review's files, `reviewflow.core.conditions.PLACEHOLDER`)."""

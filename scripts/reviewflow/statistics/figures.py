@@ -33,6 +33,7 @@ from reviewflow.statistics.analysis_file import (  # noqa: E402
     Analysis,
     Settings,
     as_flag,
+    figure_columns,
     fill_title,
     reported,
     with_flags,
@@ -52,9 +53,18 @@ plt.rcParams.update({"svg.hashsalt": "reviewflow", "font.size": 10, "svg.fonttyp
 def write_figure(
     cases: pd.DataFrame, analysis: Analysis, name: str, out_dir: str | os.PathLike
 ) -> list[Path]:
-    """Draw the declared figure `name` into `out_dir` as `<name>.svg` and `<name>.png`."""
+    """Draw the declared figure `name` into `out_dir` as `<name>.svg` and `<name>.png`, from
+    the columns its declaration names only (`figure_columns`: what its cache key holds)."""
     frame = with_flags(cases, analysis)
-    figure = draw(frame, analysis.figures[name], analysis.settings)
+    spec = analysis.figures[name]
+    return draw_and_save(frame[figure_columns(spec, frame)], spec, analysis.settings, out_dir, name)
+
+
+def draw_and_save(
+    frame: pd.DataFrame, spec: dict, settings: Settings, out_dir: str | os.PathLike, name: str
+) -> list[Path]:
+    """The figure `spec` drawn from `frame`, saved as `<out_dir>/<name>.svg` and `.png`."""
+    figure = draw(frame, spec, settings)
     try:
         return save(figure, Path(out_dir) / name)
     finally:

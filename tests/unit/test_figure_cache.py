@@ -1,0 +1,145 @@
+"""A figure is drawn again only when what it is drawn from changed (issue 21): its cached copies
+are its files when the columns its declaration names, the declaration, the settings, the
+library's code and matplotlib are the same; any of these changed draws it again."""
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from reviewflow.statistics import figure_cache, figures
+from reviewflow.statistics.analysis_file import figure_columns
+from reviewflow.statistics.figure_cache import content_key, frame_text, write_figures
+from reviewflow.statistics.outcomes import km_figure
+
+from .statistics_cases import make_cases
+from .test_figures import committed_analysis
+
+
+def flags(n=6, **changes):
+    values = {
+        "level_cervical": [True, True, False, True, False, True],
+        "level_thoracic": [True, False, True, True, False, False],
+        "initial_pain": [True, False, None, True, True, False],
+        "main_pain": [True, True, None, True, False, True],
+        "treatment_glucocorticoid": [True, True, False, True, False, True],
+        "outcome_improved": [True, None, True, False, True, True],
+    }
+    return make_cases(n, **{**values, **changes})
+
+
+@pytest.fixture
+def drawings(monkeypatch):
+    """The names of the figures drawn (not copied) by each call."""
+    drawn = []
+    draw_and_save = figures.draw_and_save
+
+    def counting(frame, spec, settings, out_dir, name):
+        drawn.append(name)
+        return draw_and_save(frame, spec, settings, out_dir, name)
+
+    monkeypatch.setattr(figures, "draw_and_save", counting)
+    return drawn
+
+
+def test_figure_columns_are_the_names_its_declaration_uses():
+    frame = pd.DataFrame(columns=["a", "b", "c", "flag", "unused"])
+    spec = {
+        "title": "n = {flag.true} of {n}",
+        "panels": [{"kind": "bars", "of": "c", "bars": [{"label": "A", "column": "a"}]}],
+        "codes": {"b": "B"},
+    }
+    assert figure_columns(spec, frame) == ["a", "b", "c", "flag"]
+
+
+def test_the_same_content_is_copied_not_drawn_again(tmp_path, drawings):
+    analysis, cases = committed_analysis(), flags()
+    out, cache = tmp_path / "figures", tmp_path / "cache"
+    first = write_figures(cases, analysis, out, cache)
+    assert sorted(drawings) == sorted(analysis.figures)
+    before = {path.name: path.read_bytes() for path in first}
+    for path in first:
+        path.unlink()  # as Snakemake removes a job's outputs before it runs
+
+    drawings.clear()
+    again = write_figures(cases, analysis, out, cache)
+    assert drawings == []
+    assert {path.name: path.read_bytes() for path in again} == before
+
+    # a column no figure names: nothing drawn
+    drawings.clear()
+    write_figures(cases.assign(age_years=cases["age_years"] + 1), analysis, out, cache)
+    assert drawings == []
+
+
+def test_a_value_shown_or_a_setting_changed_draws_the_figure_again(tmp_path, drawings):
+    analysis, cases = committed_analysis(), flags()
+    out, cache = tmp_path / "figures", tmp_path / "cache"
+    write_figures(cases, analysis, out, cache)
+    levels = (out / "levels.svg").read_bytes()
+
+    drawings.clear()
+    changed = flags(level_thoracic=[True, True, True, True, False, False])
+    write_figures(changed, analysis, out, cache)
+    assert "levels" in drawings and "symptoms" not in drawings
+    assert (out / "levels.svg").read_bytes() != levels
+
+    drawings.clear()
+    settings = dataclasses.replace(analysis.settings, not_reported_values=("unknown",))
+    write_figures(changed, dataclasses.replace(analysis, settings=settings), out, cache)
+    assert sorted(drawings) == sorted(analysis.figures)
+
+
+def test_a_copy_without_its_key_or_a_key_without_its_copies_is_drawn(tmp_path, drawings):
+    analysis, cases = committed_analysis(), flags()
+    out, cache = tmp_path / "figures", tmp_path / "cache"
+    write_figures(cases, analysis, out, cache)
+    (cache / "levels.png").unlink()
+    (cache / "symptoms.key").write_text("another drawing", encoding="utf-8")
+    drawings.clear()
+    write_figures(cases, analysis, out, cache)
+    assert sorted(drawings) == ["levels", "symptoms"]
+    assert (cache / "levels.png").is_file()
+
+
+def test_the_library_code_is_part_of_the_key(tmp_path, monkeypatch):
+    library = tmp_path / "reviewflow"
+    library.mkdir()
+    (library / "figures.py").write_text("DRAW = 1\n", encoding="utf-8")
+    monkeypatch.setattr(figure_cache, "LIBRARY", library)
+    figure_cache.code_version.cache_clear()
+    try:
+        one = content_key("figure", "x")
+        (library / "figures.py").write_text("DRAW = 2\n", encoding="utf-8")
+        figure_cache.code_version.cache_clear()
+        assert content_key("figure", "x") != one
+    finally:
+        figure_cache.code_version.cache_clear()
+
+
+def test_frame_text_tells_values_of_other_types_apart():
+    texts = {
+        frame_text(pd.DataFrame({"a": pd.Series(values, dtype="object")}))
+        for values in ([1], ["1"], [True], [None], [float("nan")], [1.0])
+    }
+    assert len(texts) == 6
+
+
+def test_a_kaplan_meier_figure_is_drawn_once_per_contract(tmp_path, monkeypatch):
+    drawn = []
+
+    def fake_draw(result, out_dir):
+        drawn.append(result["name"])
+        paths = [out_dir / f"{result['name']}{suffix}" for suffix in (".svg", ".png")]
+        for path in paths:
+            path.write_text(repr(result), encoding="utf-8")
+        return paths
+
+    monkeypatch.setattr(km_figure, "write_km_figure", fake_draw)
+    result = {"name": "time_to_event", "kind": "survival", "estimates": {"table": []}}
+    for _ in range(2):
+        figure_cache.write_km_figure(result, tmp_path, tmp_path / "cache")
+    assert drawn == ["time_to_event"]
+    figure_cache.write_km_figure({**result, "n_used": 3}, tmp_path, tmp_path / "cache")
+    assert drawn == ["time_to_event", "time_to_event"]
+    assert (tmp_path / "time_to_event.svg").read_text(encoding="utf-8").endswith("'n_used': 3}")
