@@ -101,13 +101,18 @@ with stop_on_input_problems():
         logging.info("wrote %s", ", ".join(map(str, written)))
 
     if "outcomes_json" in output.keys():
-        from reviewflow.statistics.outcomes.analyse import outcomes_from_files
+        from reviewflow.statistics.outcomes.analyse import contracts
+        from reviewflow.statistics.outcomes.declared import declared_outcomes
         from reviewflow.statistics.outcomes.page import outcome_markdown, usable_table
 
-        results = outcomes_from_files(inputs, params.statistics)
-        contracts = {Path(path).stem: Path(path) for path in output.outcomes_json}
+        # the codebook, analysis file and dataset read above, checked once
+        outcomes = declared_outcomes(
+            inputs.analysis, codebook.columns, str(inputs.codebook), analysis.definitions
+        )
+        results = contracts(outcomes, cases, codebook, analysis)
+        paths = {Path(path).stem: Path(path) for path in output.outcomes_json}
         for result in results:
-            contract = contracts[result["name"]]
+            contract = paths[result["name"]]
             write_json(result, contract)
             write_text(outcome_markdown(result), contract.with_suffix(".md"))
             if result["kind"] == "survival":

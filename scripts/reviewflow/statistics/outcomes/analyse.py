@@ -8,17 +8,15 @@ are left out) and its estimates, as the contract `results/statistics/outcomes/<n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 
 import pandas as pd
 
 from reviewflow.core.conditions import Context, with_named
-from reviewflow.dataset.cases import read_cases
-from reviewflow.dataset.definitions import load_definitions
-from reviewflow.extraction.codebook import load_codebook
-from reviewflow.statistics.analysis_file import Settings, condition_context
+from reviewflow.extraction.codebook import Codebook
+from reviewflow.statistics.analysis_file import Analysis, Settings, condition_context
 from reviewflow.statistics.outcomes.compare import fisher, numbers
-from reviewflow.statistics.outcomes.declared import Outcome, load_outcomes
+from reviewflow.statistics.outcomes.declared import Outcome
 from reviewflow.statistics.outcomes.firth import firth_models
 from reviewflow.statistics.outcomes.survival import kaplan_meier
 from reviewflow.statistics.outcomes.usable import Reasons, as_event, group_labels
@@ -58,20 +56,10 @@ def analyse(
     }
 
 
-def outcomes_from_files(inputs: Mapping[str, str], statistics: Mapping | None) -> list[dict]:
-    """The contracts of every declared outcome analysis, in their declared order, from the paths
-    `inputs` names (`cases`, `codebook`, `vocabulary`, `definitions`, `analysis`, `schema`) and
-    config.yaml's `statistics`: the files are read and checked once for all of them."""
-    book = load_codebook(inputs["codebook"], inputs["vocabulary"])
-    analysis, outcomes = load_outcomes(
-        inputs["analysis"],
-        book.columns,
-        inputs["schema"],
-        str(inputs["codebook"]),
-        statistics,
-        load_definitions(inputs["definitions"], book),
-    )
-    cases = read_cases(inputs["cases"], book)
+def contracts(
+    outcomes: Sequence[Outcome], cases: pd.DataFrame, book: Codebook, analysis: Analysis
+) -> list[dict]:
+    """The contract of each of `outcomes` over the typed dataset `cases`, in their order."""
     types = {c.name: c.type for c in book.columns}
     return [
         analyse(

@@ -78,11 +78,23 @@ def load_outcomes(
     (`Codebook.columns`; `codebook` its path, named in messages). Raises `InputProblems` listing
     every problem."""
     analysis = load_analysis(path, columns, schema_path, statistics, definitions)
+    return analysis, declared_outcomes(path, columns, codebook, definitions)
+
+
+def declared_outcomes(
+    path: str | os.PathLike,
+    columns: Sequence,
+    codebook: str = "",
+    definitions: Definitions | None = None,
+) -> tuple[Outcome, ...]:
+    """The outcome analyses the analysis file at `path` declares, checked against the dataset's
+    `columns` (the rest of the file: `load_analysis`). Raises `InputProblems` listing every
+    problem."""
     source = str(path)
     data = read_yaml(path)
     raise_if_any(source, outcome_problems(data, columns, source, codebook, definitions))
     outcomes = (data.get("outcomes") or {}).items()
-    return analysis, tuple(build(name, spec) for name, spec in outcomes)
+    return tuple(build(name, spec) for name, spec in outcomes)
 
 
 def build(name: str, spec: Mapping) -> Outcome:
