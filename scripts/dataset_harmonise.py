@@ -1,11 +1,17 @@
-"""Rule dataset_harmonise: raw workbook values -> results/dataset/cases.csv and qc_issues.tsv, and
-datapackage.json, written only once it validates cases.csv."""
+"""Rule dataset_harmonise: raw workbook values -> results/dataset/cases.csv, qc_issues.tsv and
+not_reported.tsv; datapackage.json, written only once it validates cases.csv; the data
+dictionary codebook.md (from the codebook and vocabulary)."""
 
 import logging
 
-from reviewflow.core.io import write_table
+from reviewflow.core.io import write_table, write_text
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.dataset.build import build_dataset, not_reported_frame, write_package
+from reviewflow.dataset.build import (
+    build_dataset,
+    data_dictionary,
+    not_reported_frame,
+    write_package,
+)
 from reviewflow.dataset.definitions import load_definitions
 from reviewflow.extraction.codebook import load_codebook
 from reviewflow.extraction.workbook import read_raw_table
@@ -25,8 +31,10 @@ with stop_on_input_problems():
     write_package(
         codebook, snakemake.params.title, snakemake.output.cases, snakemake.output.package
     )
+    write_text(data_dictionary(codebook, vocabulary), snakemake.output.codebook)
 logging.info("%s: %d patients", snakemake.output.cases, len(dataset))
 logging.info(
     "%s: %d issues %s", snakemake.output.qc, len(qc), qc["severity"].value_counts().to_dict()
 )
 logging.info("%s: valid for %s", snakemake.output.package, snakemake.output.cases)
+logging.info("%s: %d columns", snakemake.output.codebook, len(codebook.columns))

@@ -147,8 +147,8 @@ def test_bad_inputs_against_a_built_review(workflow_dir):
     assert proc.returncode != 0
     assert parse_error(proc) == [
         "A file the review is made from is missing: 1 problem:",
-        "  extraction/codebook.yaml: missing (read by dataset_codebook, dataset_harmonise, "
-        "extraction_read, extraction_template, statistics): restore it (git checkout -- "
+        "  extraction/codebook.yaml: missing (read by dataset_harmonise, extraction_read, "
+        "extraction_template, statistics): restore it (git checkout -- "
         "extraction/codebook.yaml) or correct its path in config/config.yaml",
     ]
     codebook.write_bytes(kept)

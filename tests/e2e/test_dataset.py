@@ -46,7 +46,7 @@ def test_build_then_nothing_to_do_then_only_downstream_of_a_changed_cell(workflo
     assert len(cases) == 55 and cases.loc[0, "age_years"] == "37"
     qc = pd.read_csv(results / "dataset" / "qc_issues.tsv", sep="\t", dtype=str)
     assert (qc.severity == "warning").sum() == 3
-    for rule in ("extraction_read", "dataset_harmonise"):  # the package with the table
+    for rule in ("extraction_read", "dataset_harmonise"):  # the package, dictionary with the table
         assert (results / "logs" / rule / f"{rule}.log").is_file()
         assert (results / "benchmarks" / f"{rule}.tsv").is_file()
 
@@ -66,6 +66,7 @@ def test_build_then_nothing_to_do_then_only_downstream_of_a_changed_cell(workflo
         "results/dataset/cases.csv",
         "results/dataset/qc_issues.tsv",
         "results/dataset/datapackage.json",
+        "results/dataset/codebook.md",  # the same text, written with the table (one job)
     }
     cases = pd.read_csv(results / "dataset" / "cases.csv", dtype=str, keep_default_na=False)
     assert cases.loc[0, "age_years"] == "38"

@@ -1,7 +1,8 @@
 # Stage: dataset. See ARCHITECTURE.md for its inputs and outputs.
 # Harmonises the raw workbook values through extraction/vocabulary.yaml into one typed row per
 # patient, lists quality issues (never changing a value), and documents the table as a data
-# dictionary and a Frictionless data package that validates it (written with the table, one job).
+# dictionary and a Frictionless data package that validates it (written with the table, one job:
+# a job of its own cost a Python start and the pandas import, issue 21).
 
 
 rule dataset_harmonise:
@@ -25,11 +26,16 @@ rule dataset_harmonise:
         ),
         # the cells holding a declared not-reported token, with its meaning (header only if none)
         not_reported=f"{RESULTS}/dataset/not_reported.tsv",
-        # written in the same job (it reads the table just written; a job of its own cost a
-        # Python start and the pandas import: issue 21)
+        # the data package of the table just written, which it validates
         package=report(
             f"{RESULTS}/dataset/datapackage.json",
             caption="../report/dataset/datapackage.rst",
+            category=REPORT_DATASET,
+        ),
+        # the data dictionary, from the codebook and vocabulary
+        codebook=report(
+            f"{RESULTS}/dataset/codebook.md",
+            caption="../report/dataset/codebook.rst",
             category=REPORT_DATASET,
         ),
     log:
@@ -45,29 +51,6 @@ rule dataset_harmonise:
         title=config["review"]["title"],
     script:
         "../../scripts/dataset_harmonise.py"
-
-
-rule dataset_codebook:
-    input:
-        codebook=config["extraction"]["codebook"],
-        vocabulary=config["dataset"]["vocabulary"],
-    output:
-        report(
-            f"{RESULTS}/dataset/codebook.md",
-            caption="../report/dataset/codebook.rst",
-            category=REPORT_DATASET,
-        ),
-    log:
-        f"{LOGS}/dataset_codebook/dataset_codebook.log",
-    benchmark:
-        f"{BENCHMARKS}/dataset_codebook.tsv"
-    conda:
-        "../../envs/dataset.yaml"
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    script:
-        "../../scripts/dataset_codebook.py"
 
 
 DATASET_TARGETS = [

@@ -73,7 +73,7 @@ rule report_pages:
         screening_agreement=rules.screen_records.output.agreement,
         dataset_cases=rules.dataset_harmonise.output.cases,
         dataset_qc=rules.dataset_harmonise.output.qc,
-        dataset_codebook=rules.dataset_codebook.output[0],
+        dataset_codebook=rules.dataset_harmonise.output.codebook,
         statistics_summary=rules.statistics.output.summary,
         statistics_reconciliation=rules.statistics.output.reconciliation_markdown,
         statistics_characteristics=rules.statistics.output.characteristics_markdown,
