@@ -36,7 +36,7 @@ from reviewflow.statistics.recompute import (
     summary_frame,
 )
 from reviewflow.statistics.reconcile import reconcile, reconciliation_frame, reconciliation_markdown
-from reviewflow.statistics.reported import load_declared_cases, read_declared
+from reviewflow.statistics.reported import load_declared_cases
 from reviewflow.statistics.sensitivity import subsets
 
 start_rule_log(snakemake.log[0])
@@ -53,11 +53,11 @@ with stop_on_input_problems():
     write_json(items_document(items), output.computed)
     logging.info("%d cases -> %d figures in %s", len(summary_cases), len(summary), output.summary)
 
-    reported = read_declared(inputs.reported, params.schema)
-    rows = reconcile(read_items(output.computed), reported.reported)
+    # the printed figures of the file read above, against items.json read back
+    rows = reconcile(read_items(output.computed), declared.reported)
     write_table(reconciliation_frame(rows), output.reconciliation_table)
     write_text(
-        reconciliation_markdown(rows, inputs.reported, reported.publication),
+        reconciliation_markdown(rows, inputs.reported, declared.publication),
         output.reconciliation_markdown,
     )
     for status in ("match", "differs", "not_derivable"):
