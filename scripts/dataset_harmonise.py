@@ -1,6 +1,7 @@
 """Rule dataset_harmonise: raw workbook values -> results/dataset/cases.csv, qc_issues.tsv and
 not_reported.tsv; datapackage.json, written only once it validates cases.csv; the data
-dictionary codebook.md (from the codebook and vocabulary)."""
+dictionary codebook.md (from the codebook and vocabulary); the report's page of each of these
+three (params.page_titles)."""
 
 import logging
 
@@ -15,6 +16,7 @@ from reviewflow.dataset.build import (
 from reviewflow.dataset.definitions import load_definitions
 from reviewflow.extraction.codebook import load_codebook
 from reviewflow.extraction.workbook import read_raw_table
+from reviewflow.report.pages import write_own_pages
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():
@@ -32,9 +34,14 @@ with stop_on_input_problems():
         codebook, snakemake.params.title, snakemake.output.cases, snakemake.output.package
     )
     write_text(data_dictionary(codebook, vocabulary), snakemake.output.codebook)
+    pages = write_own_pages(
+        snakemake.output, snakemake.params.page_titles, snakemake.params.page_notes
+    )
 logging.info("%s: %d patients", snakemake.output.cases, len(dataset))
 logging.info(
     "%s: %d issues %s", snakemake.output.qc, len(qc), qc["severity"].value_counts().to_dict()
 )
 logging.info("%s: valid for %s", snakemake.output.package, snakemake.output.cases)
 logging.info("%s: %d columns", snakemake.output.codebook, len(codebook.columns))
+for source, page in pages:
+    logging.info("%s -> %s", source, page)

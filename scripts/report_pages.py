@@ -6,13 +6,16 @@ name, the columns a table page shows first."""
 import logging
 
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.report.pages import file_page
+from reviewflow.report.pages import write_pages
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():
-    first_columns = getattr(snakemake.params, "first_columns", {})
-    for name, page in snakemake.output.items():
-        source = snakemake.input[name]
-        note = snakemake.params.notes.get(name, "")
-        file_page(source, page, snakemake.params.titles[name], note, first_columns.get(name, ()))
-        logging.info("%s -> %s", source, page)
+    written = write_pages(
+        snakemake.input,
+        snakemake.output,
+        snakemake.params.titles,
+        snakemake.params.notes,
+        getattr(snakemake.params, "first_columns", {}),
+    )
+for source, page in written:
+    logging.info("%s -> %s", source, page)

@@ -7,13 +7,15 @@ Python starts and imports for milliseconds of work each) ->
   columns;
 - when the analysis file declares them: every figure (SVG, PNG), and every outcome analysis (its
   contract in JSON, its Markdown page, a Kaplan-Meier figure for a survival analysis) with the
-  usable-n table of them all."""
+  usable-n table of them all;
+- the report's HTML page of each table and document (params.page_titles, outcome_page_titles)."""
 
 import logging
 from pathlib import Path
 
 from reviewflow.core.io import read_table, write_json, write_table, write_text
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.report.pages import file_page, write_own_pages
 from reviewflow.statistics.analysis_file import load_analysed_cases
 from reviewflow.statistics.characteristics import (
     characteristics_markdown,
@@ -115,6 +117,11 @@ with stop_on_input_problems():
             contract = paths[result["name"]]
             write_json(result, contract)
             write_text(outcome_markdown(result), contract.with_suffix(".md"))
+            file_page(
+                contract.with_suffix(".md"),
+                contract.with_suffix(".html"),
+                params.outcome_page_titles[result["name"]],
+            )
             if result["kind"] == "survival":
                 write_km_figure(result, contract.parent, cache / "outcomes")
             logging.info(
@@ -122,3 +129,7 @@ with stop_on_input_problems():
                 result["n_used"], result["n_total"],
             )  # fmt: skip
         write_table(usable_table(results), output.outcomes_usable)
+
+    # the report's page of each table and document (params.page_titles), once all are written
+    for source, page in write_own_pages(output, params.page_titles, params.page_notes):
+        logging.info("%s -> %s", source, page)

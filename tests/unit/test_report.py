@@ -188,3 +188,24 @@ def test_file_page_refuses_an_unknown_suffix_and_writes_nothing(tmp_path):
     with pytest.raises(ValueError, match=r"to_screen\.xlsx: no report page for a \.xlsx file"):
         report.file_page(source, page, "T")
     assert not page.exists()
+
+
+def test_a_job_writes_the_page_of_each_titled_output_beside_it(tmp_path):
+    table, document = tmp_path / "cases.csv", tmp_path / "notes.md"
+    table.write_text("case_id,age\nC01,37\n", encoding="utf-8")
+    document.write_text("# Notes\n\nkept\n", encoding="utf-8")
+    outputs = {
+        "cases": str(table),
+        "cases_page": str(tmp_path / "cases.html"),
+        "notes": str(document),
+        "notes_page": str(tmp_path / "notes.html"),
+        "untitled": str(tmp_path / "other.tsv"),
+    }
+    written = report.write_own_pages(
+        outputs, {"cases": "One row per patient", "notes": "Notes"}, {"cases": "Empty: not said."}
+    )
+    assert written == [(str(table), outputs["cases_page"]), (str(document), outputs["notes_page"])]
+    cases = (tmp_path / "cases.html").read_text(encoding="utf-8")
+    assert "One row per patient" in cases and "Empty: not said." in cases and ">C01<" in cases
+    assert "kept" in (tmp_path / "notes.html").read_text(encoding="utf-8")
+    assert not (tmp_path / "other.html").exists()

@@ -5,6 +5,18 @@
 # a job of its own cost a Python start and the pandas import, issue 21).
 
 
+# The report's pages of the dataset's files, written by the job that writes them (a cell edited
+# starts no job of its own for pages): title and note by output name; the page is `<name>_page`.
+DATASET_PAGE_TITLES = {
+    "cases": "Dataset: one row per patient",
+    "qc": "Quality checks of the dataset",
+    "codebook": "Data dictionary of the dataset",
+}
+DATASET_PAGE_NOTES = {
+    "cases": "Empty cell: not described in the case report (never a guessed false).",
+}
+
+
 rule dataset_harmonise:
     input:
         cases=f"{RESULTS}/extraction/cases.tsv",
@@ -38,6 +50,21 @@ rule dataset_harmonise:
             caption="../report/dataset/codebook.rst",
             category=REPORT_DATASET,
         ),
+        cases_page=report(
+            f"{RESULTS}/dataset/cases.html",
+            caption="../report/dataset/cases.rst",
+            category=REPORT_DATASET,
+        ),
+        qc_page=report(
+            f"{RESULTS}/dataset/qc_issues.html",
+            caption="../report/dataset/qc_issues.rst",
+            category=REPORT_DATASET,
+        ),
+        codebook_page=report(
+            f"{RESULTS}/dataset/codebook.html",
+            caption="../report/dataset/codebook.rst",
+            category=REPORT_DATASET,
+        ),
     log:
         f"{LOGS}/dataset_harmonise/dataset_harmonise.log",
     benchmark:
@@ -49,6 +76,8 @@ rule dataset_harmonise:
         runtime=5,
     params:
         title=config["review"]["title"],
+        page_titles=DATASET_PAGE_TITLES,
+        page_notes=DATASET_PAGE_NOTES,
     script:
         "../../scripts/dataset_harmonise.py"
 

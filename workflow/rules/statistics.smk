@@ -89,10 +89,41 @@ STATISTICS_OUTCOME_OUTPUTS = (
             caption="../report/statistics/outcomes_usable_n.rst",
             category=REPORT_STATISTICS,
         ),
+        "outcomes_page": report(
+            expand(f"{OUTCOMES_DIR}/{{name}}.html", name=STATISTICS_OUTCOMES),
+            caption="../report/statistics/outcome.rst",
+            category=REPORT_STATISTICS,
+        ),
+        "outcomes_usable_page": report(
+            f"{STATISTICS_DIR}/outcomes_usable_n.html",
+            caption="../report/statistics/outcomes_usable_n.rst",
+            category=REPORT_STATISTICS,
+        ),
     }
     if STATISTICS_OUTCOMES
     else {}
 )
+# The report's pages of the stage's tables and documents, written by the job that writes them (a
+# cell edited starts no job of its own for pages): title and note by output name; the page is the
+# output `<name>_page`; an outcome analysis's page shows its Markdown.
+STATISTICS_PAGE_TITLES = {
+    "summary": "Results of sections 4.1-4.6, recomputed",
+    "reconciliation_markdown": "Reconciliation of the published results",
+    "characteristics_markdown": "Characteristics of the patients",
+    "descriptive_markdown": "Descriptive table of every dataset column",
+    **(
+        {"outcomes_usable": "Usable patients of every outcome analysis"}
+        if STATISTICS_OUTCOMES
+        else {}
+    ),
+}
+STATISTICS_PAGE_NOTES = {
+    "outcomes_usable": "One row per patient an analysis left out, with the reasons; "
+    "an analysis that used every patient has one row with an empty case_id.",
+}
+OUTCOME_PAGE_TITLES = {
+    name: f"Outcome analysis {name} (usable patients and estimates)" for name in STATISTICS_OUTCOMES
+}
 
 
 rule statistics:
@@ -151,6 +182,26 @@ rule statistics:
             caption="../report/statistics/characteristics.rst",
             category=REPORT_STATISTICS,
         ),
+        summary_page=report(
+            f"{STATISTICS_DIR}/summary.html",
+            caption="../report/statistics/summary.rst",
+            category=REPORT_STATISTICS,
+        ),
+        reconciliation_markdown_page=report(
+            f"{STATISTICS_DIR}/reconciliation.html",
+            caption="../report/statistics/reconciliation.rst",
+            category=REPORT_STATISTICS,
+        ),
+        characteristics_markdown_page=report(
+            f"{STATISTICS_DIR}/characteristics.html",
+            caption="../report/statistics/characteristics.rst",
+            category=REPORT_STATISTICS,
+        ),
+        descriptive_markdown_page=report(
+            f"{STATISTICS_DIR}/descriptive.html",
+            caption="../report/statistics/descriptive.rst",
+            category=REPORT_STATISTICS,
+        ),
     log:
         f"{LOGS}/statistics/statistics.log",
     benchmark:
@@ -168,6 +219,9 @@ rule statistics:
         outlier_iqr_factor=config["statistics"]["outlier_iqr_factor"],
         statistics=STATISTICS_SETTINGS,
         figure_cache=FIGURE_CACHE,
+        page_titles=STATISTICS_PAGE_TITLES,
+        page_notes=STATISTICS_PAGE_NOTES,
+        outcome_page_titles=OUTCOME_PAGE_TITLES,
     # not scripts/statistics.py: with scripts/ on the path it would hide the standard library's
     # statistics module (which frictionless imports)
     script:

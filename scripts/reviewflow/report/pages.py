@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -232,3 +232,31 @@ def file_page(
             f"{source}: no report page for a {suffix or 'suffix-less'} file "
             f"(allowed: {', '.join(allowed)})"
         )
+
+
+def write_pages(
+    sources: Mapping[str, str],
+    pages: Mapping[str, str],
+    titles: Mapping[str, str],
+    notes: Mapping[str, str] | None = None,
+    first_columns: Mapping[str, Sequence[str]] | None = None,
+) -> list[tuple[str, str]]:
+    """For each name of `titles`: the page `pages[name]` of the file `sources[name]`
+    (`file_page`), with its title, its note and the first columns of a table, by name; returns
+    the (file, page) pairs written."""
+    notes, first_columns = notes or {}, first_columns or {}
+    written = []
+    for name, title in titles.items():
+        file_page(
+            sources[name], pages[name], title, notes.get(name, ""), first_columns.get(name, ())
+        )
+        written.append((str(sources[name]), str(pages[name])))
+    return written
+
+
+def write_own_pages(
+    outputs: Mapping[str, str], titles: Mapping[str, str], notes: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """The pages a job writes beside its own files: its output `<name>_page` shows its output
+    `<name>`, for each name of `titles` (`write_pages`)."""
+    return write_pages(outputs, {name: outputs[f"{name}_page"] for name in titles}, titles, notes)
