@@ -94,7 +94,7 @@ def test_bad_inputs_against_a_built_review(workflow_dir):
     book.save(workbook)
     jobs = planned_jobs(run_snakemake(workflow_dir, "--dry-run"))
     assert {"extraction_read", "dataset_harmonise", "statistics"} <= jobs
-    assert not jobs & {"search_records", "dedup", "screening", "appraisal"}
+    assert not jobs & {"search", "dedup", "screening", "appraisal"}
     assert "prisma" not in jobs
     # a patient's study id edited, or a patient added: the diagram counts them again
     book["cases"]["B2"] = "S02"

@@ -62,7 +62,7 @@ OUTCOME_PAGE_NOTES = (
 rule report_pages:
     input:
         **OUTCOME_PAGE_INPUTS,
-        search_report=rules.search_summary.output.report,
+        search_report=rules.search.output.report,
         dedup_counts=rules.dedup.output.counts,
         dedup_duplicates=rules.dedup.output.duplicates,
         dedup_uncertain=rules.dedup.output.uncertain,
