@@ -94,7 +94,7 @@ def test_bad_inputs_against_a_built_review(workflow_dir):
     book.save(workbook)
     jobs = planned_jobs(run_snakemake(workflow_dir, "--dry-run"))
     assert {"extraction_read", "dataset_harmonise", "statistics"} <= jobs
-    assert not jobs & {"search_records", "dedup", "screen_records", "screening_sheet", "appraisal"}
+    assert not jobs & {"search", "dedup", "screening", "appraisal"}
     assert "prisma" not in jobs
     # a patient's study id edited, or a patient added: the diagram counts them again
     book["cases"]["B2"] = "S02"
@@ -110,7 +110,7 @@ def test_bad_inputs_against_a_built_review(workflow_dir):
     # a study's cell edited: deduplication and screening (they match the included studies) too
     book["studies"]["D2"] = "A title of the first study"
     book.save(workbook)
-    assert {"dedup", "screen_records", "appraisal", "prisma"} <= planned_jobs(
+    assert {"dedup", "screening", "appraisal", "prisma"} <= planned_jobs(
         run_snakemake(workflow_dir, "--dry-run")
     )
     workbook.write_bytes(before)

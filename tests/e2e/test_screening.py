@@ -21,7 +21,7 @@ from .conftest import run_snakemake
 
 pytestmark = pytest.mark.e2e
 
-SCREENING_RULES = ["screen_records", "screening_sheet", "screening_new_studies"]
+SCREENING_RULES = ["screening"]
 OUT = "results/screening"
 TARGETS = [
     f"{OUT}/counts.json",
@@ -80,7 +80,7 @@ def test_committed_repository_gives_the_first_versions_counts(workflow_dir):
     book = load_workbook(workflow_dir / OUT / "to_screen.xlsx")
     assert book["title_abstract"].max_row == 1  # header only
     assert (workflow_dir / OUT / "new_studies.tsv").read_text().count("\n") == 1
-    assert (workflow_dir / "results/logs/screen_records/screen_records.log").exists()
+    assert (workflow_dir / "results/logs/screening/screening.log").exists()
 
 
 def test_update_decisions_bad_input_and_a_second_update(workflow_dir):

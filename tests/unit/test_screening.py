@@ -360,7 +360,7 @@ def digest(path: Path) -> str:
 
 
 def screen_to_files(records: pd.DataFrame, folder: Path, out: Path) -> dict:
-    """What the screen_records rule does, at the library level."""
+    """What the screening rule does for its log and counts, at the library level."""
     write_table(records, out / "unique_records.tsv")
     records = read_unique_records(out / "unique_records.tsv")
     result = run(records, folder)

@@ -12,15 +12,15 @@
 
 rule report_pages:
     input:
-        search_report=rules.search_summary.output.report,
+        search_report=rules.search.output.report,
         dedup_counts=rules.dedup.output.counts,
         dedup_duplicates=rules.dedup.output.duplicates,
         dedup_uncertain=rules.dedup.output.uncertain,
         dedup_related=rules.dedup.output.related,
-        screening_counts=rules.screen_records.output.counts,
-        screening_log=rules.screen_records.output.log,
-        screening_conflicts=rules.screen_records.output.conflicts,
-        screening_agreement=rules.screen_records.output.agreement,
+        screening_counts=rules.screening.output.counts,
+        screening_log=rules.screening.output.log,
+        screening_conflicts=rules.screening.output.conflicts,
+        screening_agreement=rules.screening.output.agreement,
         prisma_counts=rules.prisma.output.counts,
     output:
         search_report=report(

@@ -14,9 +14,12 @@ SCREENING_SETTINGS = {
 }
 
 
-rule screen_records:
+# The whole stage in one job (issue 21: three jobs imported pandas and openpyxl three times, for
+# milliseconds of work each; the sheet and the new studies always followed the log).
+rule screening:
     input:
         records=f"{RESULTS}/dedup/unique_records.tsv",
+        related=f"{RESULTS}/dedup/related_versions.tsv",
         studies=EXTRACTION_STUDIES,
         first_version=config["review"]["first_version"],
         # every file of the reviewers' folder: a new or changed file reruns the stage
@@ -42,39 +45,23 @@ rule screen_records:
             caption="../report/screening/counts.rst",
             category=REPORT_SCREENING,
         ),
-    log:
-        f"{LOGS}/screen_records/screen_records.log",
-    benchmark:
-        f"{BENCHMARKS}/screen_records.tsv"
-    conda:
-        "../../envs/screening.yaml"
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        decisions_dir=SCREENING_DECISIONS_DIR,
-        settings=SCREENING_SETTINGS,
-    script:
-        "../../scripts/screen_records.py"
-
-
-rule screening_sheet:
-    input:
-        records=f"{RESULTS}/dedup/unique_records.tsv",
-        related=f"{RESULTS}/dedup/related_versions.tsv",
-        log=rules.screen_records.output.log,
-    output:
-        xlsx=report(
+        to_screen=report(
             f"{SCREENING}/to_screen.xlsx",
             caption="../report/screening/to_screen.rst",
             category=REPORT_SCREENING,
         ),
         asreview_csv=f"{SCREENING}/asreview/to_screen.csv",
         asreview_ris=f"{SCREENING}/asreview/to_screen.ris",
+        new_studies_tsv=f"{SCREENING}/new_studies.tsv",
+        new_studies_xlsx=report(
+            f"{SCREENING}/new_studies.xlsx",
+            caption="../report/screening/new_studies.rst",
+            category=REPORT_SCREENING,
+        ),
     log:
-        f"{LOGS}/screening_sheet/screening_sheet.log",
+        f"{LOGS}/screening/screening.log",
     benchmark:
-        f"{BENCHMARKS}/screening_sheet.tsv"
+        f"{BENCHMARKS}/screening.tsv"
     conda:
         "../../envs/screening.yaml"
     resources:
@@ -84,40 +71,7 @@ rule screening_sheet:
         decisions_dir=SCREENING_DECISIONS_DIR,
         settings=SCREENING_SETTINGS,
     script:
-        "../../scripts/screening_sheet.py"
+        "../../scripts/screening_stage.py"
 
 
-rule screening_new_studies:
-    input:
-        records=f"{RESULTS}/dedup/unique_records.tsv",
-        log=rules.screen_records.output.log,
-        studies=EXTRACTION_STUDIES,
-    output:
-        tsv=f"{SCREENING}/new_studies.tsv",
-        xlsx=report(
-            f"{SCREENING}/new_studies.xlsx",
-            caption="../report/screening/new_studies.rst",
-            category=REPORT_SCREENING,
-        ),
-    log:
-        f"{LOGS}/screening_new_studies/screening_new_studies.log",
-    benchmark:
-        f"{BENCHMARKS}/screening_new_studies.tsv"
-    conda:
-        "../../envs/screening.yaml"
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        decisions_dir=SCREENING_DECISIONS_DIR,
-    script:
-        "../../scripts/screening_new_studies.py"
-
-
-SCREENING_TARGETS = [
-    rules.screen_records.output.counts,
-    rules.screen_records.output.log,
-    rules.screening_sheet.output.xlsx,
-    rules.screening_sheet.output.asreview_csv,
-    rules.screening_new_studies.output.tsv,
-]
+SCREENING_TARGETS = [*rules.screening.output]

@@ -54,9 +54,12 @@ rule search_fetch_pubmed:
         "../../scripts/search_fetch_pubmed.py"
 
 
-rule search_records:
+# The import of every window and its summary in one job (issue 21: the summary was a second Python
+# start for milliseconds of work, and it always followed the import).
+rule search:
     input:
-        SEARCH_INPUTS,
+        windows=SEARCH_INPUTS,
+        first_version=config["review"]["first_version"],
     output:
         records=report(
             f"{RESULTS}/search/records.tsv",
@@ -64,10 +67,16 @@ rule search_records:
             category=REPORT_SEARCH,
         ),
         summary=f"{RESULTS}/search/import_summary.json",
+        counts=f"{RESULTS}/search/search_counts.json",
+        report=report(
+            f"{RESULTS}/search/search_report.md",
+            caption="../report/search/search_report.rst",
+            category=REPORT_SEARCH,
+        ),
     log:
-        f"{LOGS}/search_records/search_records.log",
+        f"{LOGS}/search/search.log",
     benchmark:
-        f"{BENCHMARKS}/search_records.tsv"
+        f"{BENCHMARKS}/search.tsv"
     conda:
         "../../envs/search.yaml"
     resources:
@@ -79,38 +88,7 @@ rule search_records:
         csv_columns=config["search"]["csv_columns"],
         exports=config["search"]["exports"],
     script:
-        "../../scripts/search_records.py"
+        "../../scripts/search_stage.py"
 
 
-rule search_summary:
-    input:
-        summary=rules.search_records.output.summary,
-        first_version=config["review"]["first_version"],
-    output:
-        counts=f"{RESULTS}/search/search_counts.json",
-        report=report(
-            f"{RESULTS}/search/search_report.md",
-            caption="../report/search/search_report.rst",
-            category=REPORT_SEARCH,
-        ),
-    log:
-        f"{LOGS}/search_summary/search_summary.log",
-    benchmark:
-        f"{BENCHMARKS}/search_summary.tsv"
-    conda:
-        "../../envs/search.yaml"
-    resources:
-        mem_mb=500,
-        runtime=5,
-    params:
-        windows_dir=SEARCH_DIR,
-        windows=SEARCH_WINDOWS,
-    script:
-        "../../scripts/search_summary.py"
-
-
-SEARCH_TARGETS = [
-    rules.search_records.output.records,
-    rules.search_summary.output.counts,
-    rules.search_summary.output.report,
-]
+SEARCH_TARGETS = [*rules.search.output]
