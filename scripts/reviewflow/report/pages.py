@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -232,3 +232,23 @@ def file_page(
             f"{source}: no report page for a {suffix or 'suffix-less'} file "
             f"(allowed: {', '.join(allowed)})"
         )
+
+
+def named_file_pages(
+    sources: Mapping[str, str | os.PathLike],
+    pages: Mapping[str, str | os.PathLike],
+    titles: Mapping[str, str],
+    notes: Mapping[str, str],
+    first_columns: Mapping[str, Sequence[str]] | None = None,
+) -> list[tuple[str, str]]:
+    """The report page of each name of `pages`: `pages[name]` shows `sources[name]`
+    (`file_page`), titled `titles[name]`, with `notes[name]` and `first_columns[name]` when
+    given (a rule's outputs, inputs and params by name). Returns the (source, page) pairs
+    written, in order."""
+    written = []
+    for name, page in pages.items():
+        source = sources[name]
+        columns = (first_columns or {}).get(name, ())
+        file_page(source, page, titles[name], notes.get(name, ""), columns)
+        written.append((str(source), str(page)))
+    return written
