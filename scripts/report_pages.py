@@ -1,4 +1,4 @@
-"""Snakemake adapter of the report_pages rules (report_pages, report_pages_<stage>): each named
+"""Snakemake adapter of the report_pages rules (report_pages, report_pages_extraction): each named
 output is the HTML page of the input of the same name (reviewflow.report.pages.named_file_pages),
 for the review's HTML report. Params: `titles` and `notes` by output name; optional
 `first_columns` by name, the columns a table page shows first."""

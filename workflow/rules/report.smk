@@ -5,8 +5,9 @@
 # The rule's named outputs are the pages of its inputs of the same name; titles and notes are
 # given per name. Included after the stage rule files, whose outputs it reads. The pages of the
 # stages up to PRISMA and of the outcome analyses are made in one job: each page takes
-# milliseconds, a job of its own a Python start and the pandas import (the pages of the appraisal
-# and of double extraction stay with their stages, which a workbook edit does not re-run).
+# milliseconds, a job of its own a Python start and the pandas import (the pages of the appraisal,
+# written by its one job, rule appraisal, and of double extraction stay with their stages, which
+# a workbook edit does not re-run).
 
 
 # The outcome analyses' pages (only when the analysis file declares some): inputs, outputs, titles
