@@ -1,9 +1,10 @@
 """End to end: critical appraisal. The committed review has no appraisal: every study is
 not_appraised and the methods say so. Two declared appraisers fill in their generated workbooks;
 an answer outside the drop-down stops the build, located; a conflict leaves its study
-not_appraised until the adjudication file settles it; then the appraisal table, the figure and
-study_quality.tsv follow the declared rule, and the characteristics table's low-quality
-sensitivity column leaves out the patient of the study judged exclude."""
+not_appraised until the adjudication file settles it; then the appraisal table, the figure,
+study_quality.tsv and the report pages (one job, rule appraisal) follow the declared rule, and
+the characteristics table's low-quality sensitivity column leaves out the patient of the study
+judged exclude."""
 
 import pandas as pd
 import pytest
@@ -108,4 +109,8 @@ def test_no_appraisal_then_two_appraisers_conflict_adjudication_judgements(workf
     assert "Without studies judged low quality (n = 54)" in characteristics
     assert "left out 1 patients of 1 studies judged exclude (S03)" in characteristics
     assert "1 answer differed between appraisers; 1 was settled by adjudication" in methods
+    # the same job wrote the report pages of the tables and the methods
+    assert "include_with_caution" in (results / "appraisal.html").read_text()
+    assert "carla" in (results / "conflicts.html").read_text()
+    assert "3 of 50 included studies are appraised" in (results / "methods.html").read_text()
     assert (results / "traffic_light.png").stat().st_size > 10_000

@@ -190,6 +190,21 @@ def test_file_page_refuses_an_unknown_suffix_and_writes_nothing(tmp_path):
     assert not page.exists()
 
 
+def test_named_file_pages_show_the_source_of_the_same_name_titled_and_noted_by_name(tmp_path):
+    sources = {"counts": tmp_path / "counts.json", "log": tmp_path / "log.tsv"}
+    sources["counts"].write_text('{"n": 3}', encoding="utf-8")
+    sources["log"].write_text("n\tdata\n1\tx\n", encoding="utf-8")
+    pages = {name: tmp_path / f"{name}.html" for name in ("log", "counts")}
+    written = report.named_file_pages(
+        sources, pages, {"counts": "Counts", "log": "Log"}, {"log": "a note"}, {"log": ["data"]}
+    )
+    assert written == [(str(sources[n]), str(pages[n])) for n in ("log", "counts")]
+    log = pages["log"].read_text(encoding="utf-8")
+    assert "<title>Log</title>" in log and "a note" in log
+    assert log.index("<th>data</th>") < log.index("<th>n</th>")
+    assert "<title>Counts</title>" in pages["counts"].read_text(encoding="utf-8")
+
+
 def test_a_job_writes_the_page_of_each_titled_output_beside_it(tmp_path):
     table, document = tmp_path / "cases.csv", tmp_path / "notes.md"
     table.write_text("case_id,age\nC01,37\n", encoding="utf-8")

@@ -42,18 +42,53 @@ rule appraisal_template:
         "../../scripts/appraisal_template.py"
 
 
+# The stage in one job (issue 21: four jobs imported pandas and matplotlib four times, to do
+# milliseconds of work each): the appraisal tables, the traffic-light figure, the methods text and
+# the report pages of the tables and texts (each output `<name>_page` shows the output `<name>`).
 rule appraisal:
     input:
         studies=EXTRACTION_STUDIES,
         checklist=APPRAISAL_CHECKLIST,
         workbooks=lambda wildcards: existing_files(APPRAISAL_WORKBOOKS.values()),
         adjudication=lambda wildcards: existing_files([APPRAISAL_ADJUDICATION]),
+        extraction_agreement=([f"{RESULTS}/extraction/agreement.tsv"] if EXTRACTORS else []),
+        extraction_disagreements=([f"{RESULTS}/extraction/disagreements.tsv"] if EXTRACTORS else []),
+        # the dataset is built: the methods describe the extraction it was built from (its
+        # values are not read: ancient, a cell edited does not rewrite the methods)
+        cases=ancient(f"{RESULTS}/extraction/cases.tsv"),
     output:
         table=f"{APPRAISAL_DIR}/appraisal.tsv",
         markdown=f"{APPRAISAL_DIR}/appraisal.md",
         quality=f"{APPRAISAL_DIR}/study_quality.tsv",
         agreement=f"{APPRAISAL_DIR}/agreement.tsv",
         conflicts=f"{APPRAISAL_DIR}/conflicts.tsv",
+        png=report(
+            f"{APPRAISAL_DIR}/traffic_light.png",
+            caption="../report/appraisal/traffic_light.rst",
+            category=REPORT_DATASET,
+        ),
+        svg=f"{APPRAISAL_DIR}/traffic_light.svg",
+        methods=f"{APPRAISAL_DIR}/methods.md",
+        markdown_page=report(
+            f"{APPRAISAL_DIR}/appraisal.html",
+            caption="../report/appraisal/appraisal.rst",
+            category=REPORT_DATASET,
+        ),
+        agreement_page=report(
+            f"{APPRAISAL_DIR}/agreement.html",
+            caption="../report/appraisal/agreement.rst",
+            category=REPORT_DATASET,
+        ),
+        conflicts_page=report(
+            f"{APPRAISAL_DIR}/conflicts.html",
+            caption="../report/appraisal/conflicts.rst",
+            category=REPORT_DATASET,
+        ),
+        methods_page=report(
+            f"{APPRAISAL_DIR}/methods.html",
+            caption="../report/appraisal/methods.rst",
+            category=REPORT_DATASET,
+        ),
     log:
         f"{LOGS}/appraisal/appraisal.log",
     benchmark:
@@ -66,114 +101,23 @@ rule appraisal:
     params:
         workbooks=APPRAISAL_WORKBOOKS,
         adjudication=APPRAISAL_ADJUDICATION,
-    script:
-        "../../scripts/appraisal.py"
-
-
-rule appraisal_figure:
-    input:
-        table=rules.appraisal.output.table,
-        checklist=APPRAISAL_CHECKLIST,
-    output:
-        png=report(
-            f"{APPRAISAL_DIR}/traffic_light.png",
-            caption="../report/appraisal/traffic_light.rst",
-            category=REPORT_DATASET,
-        ),
-        svg=f"{APPRAISAL_DIR}/traffic_light.svg",
-    log:
-        f"{LOGS}/appraisal_figure/appraisal_figure.log",
-    benchmark:
-        f"{BENCHMARKS}/appraisal_figure.tsv"
-    conda:
-        "../../envs/appraisal.yaml"
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    script:
-        "../../scripts/appraisal_figure.py"
-
-
-rule appraisal_methods:
-    input:
-        table=rules.appraisal.output.table,
-        agreement=rules.appraisal.output.agreement,
-        conflicts=rules.appraisal.output.conflicts,
-        checklist=APPRAISAL_CHECKLIST,
-        extraction_agreement=([f"{RESULTS}/extraction/agreement.tsv"] if EXTRACTORS else []),
-        extraction_disagreements=([f"{RESULTS}/extraction/disagreements.tsv"] if EXTRACTORS else []),
-        # the dataset is built: the methods describe the extraction it was built from (its
-        # values are not read: ancient, a cell edited does not rewrite the methods)
-        cases=ancient(f"{RESULTS}/extraction/cases.tsv"),
-    output:
-        f"{APPRAISAL_DIR}/methods.md",
-    log:
-        f"{LOGS}/appraisal_methods/appraisal_methods.log",
-    benchmark:
-        f"{BENCHMARKS}/appraisal_methods.tsv"
-    conda:
-        "../../envs/appraisal.yaml"
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
         extractors=EXTRACTORS,
         workbook=config["extraction"]["workbook"],
         appraisers=APPRAISERS,
-    script:
-        "../../scripts/appraisal_methods.py"
-
-
-rule report_pages_appraisal:
-    input:
-        table=rules.appraisal.output.markdown,
-        agreement=rules.appraisal.output.agreement,
-        conflicts=rules.appraisal.output.conflicts,
-        methods=rules.appraisal_methods.output[0],
-    output:
-        table=report(
-            f"{APPRAISAL_DIR}/appraisal.html",
-            caption="../report/appraisal/appraisal.rst",
-            category=REPORT_DATASET,
-        ),
-        agreement=report(
-            f"{APPRAISAL_DIR}/agreement.html",
-            caption="../report/appraisal/agreement.rst",
-            category=REPORT_DATASET,
-        ),
-        conflicts=report(
-            f"{APPRAISAL_DIR}/conflicts.html",
-            caption="../report/appraisal/conflicts.rst",
-            category=REPORT_DATASET,
-        ),
-        methods=report(
-            f"{APPRAISAL_DIR}/methods.html",
-            caption="../report/appraisal/methods.rst",
-            category=REPORT_DATASET,
-        ),
-    log:
-        f"{LOGS}/report_pages_appraisal/report_pages_appraisal.log",
-    benchmark:
-        f"{BENCHMARKS}/report_pages_appraisal.tsv"
-    conda:
-        "../../envs/report.yaml"
-    resources:
-        mem_mb=500,
-        runtime=5,
-    params:
+        # the report pages, by the name of the output they show
         titles={
-            "table": "Critical appraisal of the included studies",
+            "markdown": "Critical appraisal of the included studies",
             "agreement": "Agreement between appraisers, per item",
             "conflicts": "Appraisers' conflicts and their adjudication",
             "methods": "Methods: data extraction and critical appraisal",
         },
         notes={
-            "table": "not_appraised: no complete, agreed appraisal of the study (see its reason).",
+            "markdown": "not_appraised: no complete, agreed appraisal of the study (see its reason).",
             "agreement": "Empty: fewer than two appraisers have appraised the same study.",
             "conflicts": "Empty: no two appraisers answered an item of a study differently.",
         },
     script:
-        "../../scripts/report_pages.py"
+        "../../scripts/appraisal_stage.py"
 
 
 APPRAISAL_TARGETS = [
@@ -181,7 +125,4 @@ APPRAISAL_TARGETS = [
         f"{RESULTS}/templates/appraisal_{{appraiser}}.xlsx", appraiser=APPRAISERS or ["template"]
     ),
     *rules.appraisal.output,
-    *rules.appraisal_figure.output,
-    *rules.appraisal_methods.output,
-    *rules.report_pages_appraisal.output,
 ]

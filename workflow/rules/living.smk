@@ -49,7 +49,9 @@ config["review"]["version"] = version_label(
 CHECKLIST_NAMES = ["prisma2020_checklist", "prisma_s_checklist", "prisma_lsr_items"]
 
 
-rule living_whats_new:
+# The stage in one job (issue 21: three jobs imported pandas three times, to do milliseconds of
+# work each): What's new first, then the update digest, then the checklists, which read What's new.
+rule living:
     input:
         cases=f"{RESULTS}/dataset/cases.csv",
         cases_raw=f"{RESULTS}/extraction/cases.tsv",
@@ -58,86 +60,43 @@ rule living_whats_new:
         reconciliation=f"{STATISTICS_DIR}/reconciliation.tsv",
         descriptive=DESCRIPTIVE,
         search_counts=f"{RESULTS}/search/search_counts.json",
-        records=f"{RESULTS}/search/records.tsv",
-        unique_records=f"{RESULTS}/dedup/unique_records.tsv",
-        versions=VERSIONS_INPUT,
-        version_files=LAST_VERSION_FILES,
-    output:
-        md=f"{LIVING}/whats_new.md",
-        tsv=f"{LIVING}/whats_new.tsv",
-        html=report(
-            f"{LIVING}/whats_new.html",
-            caption="../report/living/whats_new.rst",
-            category=REPORT_LIVING,
-        ),
-    log:
-        f"{LOGS}/living_whats_new/living_whats_new.log",
-    benchmark:
-        f"{BENCHMARKS}/living_whats_new.tsv"
-    conda:
-        "../../envs/living.yaml"
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        version=config["review"]["version"],
-    script:
-        "../../scripts/living_whats_new.py"
-
-
-rule living_update_digest:
-    input:
-        records=f"{RESULTS}/search/records.tsv",
-        duplicates=f"{RESULTS}/dedup/duplicates.tsv",
-        unique_records=f"{RESULTS}/dedup/unique_records.tsv",
-        log=f"{RESULTS}/screening/screening_log.tsv",
-        search_counts=f"{RESULTS}/search/search_counts.json",
-        version_files=LAST_VERSION_FILES,
-    output:
-        md=f"{LIVING}/update_digest.md",
-        tsv=f"{LIVING}/update_digest.tsv",
-        html=report(
-            f"{LIVING}/update_digest.html",
-            caption="../report/living/update_digest.rst",
-            category=REPORT_LIVING,
-        ),
-    log:
-        f"{LOGS}/living_update_digest/living_update_digest.log",
-    benchmark:
-        f"{BENCHMARKS}/living_update_digest.tsv"
-    conda:
-        "../../envs/living.yaml"
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    script:
-        "../../scripts/living_update_digest.py"
-
-
-rule reporting_checklists:
-    input:
-        search_counts=f"{RESULTS}/search/search_counts.json",
         import_summary=f"{RESULTS}/search/import_summary.json",
+        records=f"{RESULTS}/search/records.tsv",
+        unique_records=f"{RESULTS}/dedup/unique_records.tsv",
+        duplicates=f"{RESULTS}/dedup/duplicates.tsv",
         dedup_counts=f"{RESULTS}/dedup/dedup_counts.json",
         screening_counts=f"{RESULTS}/screening/counts.json",
         screening_log=f"{RESULTS}/screening/screening_log.tsv",
         agreement=f"{RESULTS}/screening/agreement.tsv",
         prisma_counts=f"{RESULTS}/prisma/prisma_counts.csv",
-        cases=f"{RESULTS}/dataset/cases.csv",
-        whats_new=f"{LIVING}/whats_new.tsv",
         versions=VERSIONS_INPUT,
+        version_files=LAST_VERSION_FILES,
     output:
-        md=expand(f"{REPORTING}/{{name}}.md", name=CHECKLIST_NAMES),
-        xlsx=expand(f"{REPORTING}/{{name}}.xlsx", name=CHECKLIST_NAMES),
-        html=report(
+        whats_new_md=f"{LIVING}/whats_new.md",
+        whats_new_tsv=f"{LIVING}/whats_new.tsv",
+        whats_new_html=report(
+            f"{LIVING}/whats_new.html",
+            caption="../report/living/whats_new.rst",
+            category=REPORT_LIVING,
+        ),
+        digest_md=f"{LIVING}/update_digest.md",
+        digest_tsv=f"{LIVING}/update_digest.tsv",
+        digest_html=report(
+            f"{LIVING}/update_digest.html",
+            caption="../report/living/update_digest.rst",
+            category=REPORT_LIVING,
+        ),
+        checklists_md=expand(f"{REPORTING}/{{name}}.md", name=CHECKLIST_NAMES),
+        checklists_xlsx=expand(f"{REPORTING}/{{name}}.xlsx", name=CHECKLIST_NAMES),
+        checklists_html=report(
             expand(f"{REPORTING}/{{name}}.html", name=CHECKLIST_NAMES),
             caption="../report/living/checklists.rst",
             category=REPORT_REPORTING,
         ),
     log:
-        f"{LOGS}/reporting_checklists/reporting_checklists.log",
+        f"{LOGS}/living/living.log",
     benchmark:
-        f"{BENCHMARKS}/reporting_checklists.tsv"
+        f"{BENCHMARKS}/living.tsv"
     conda:
         "../../envs/living.yaml"
     resources:
@@ -158,11 +117,7 @@ rule reporting_checklists:
         statistics=STATISTICS_SETTINGS,
         overlap_days=config["search"]["overlap_days"],
     script:
-        "../../scripts/reporting_checklists.py"
+        "../../scripts/living_stage.py"
 
 
-LIVING_TARGETS = [
-    *rules.living_whats_new.output,
-    *rules.living_update_digest.output,
-    *rules.reporting_checklists.output,
-]
+LIVING_TARGETS = [*rules.living.output]

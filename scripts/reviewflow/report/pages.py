@@ -234,23 +234,23 @@ def file_page(
         )
 
 
-def write_pages(
-    sources: Mapping[str, str],
-    pages: Mapping[str, str],
+def named_file_pages(
+    sources: Mapping[str, str | os.PathLike],
+    pages: Mapping[str, str | os.PathLike],
     titles: Mapping[str, str],
-    notes: Mapping[str, str] | None = None,
+    notes: Mapping[str, str],
     first_columns: Mapping[str, Sequence[str]] | None = None,
 ) -> list[tuple[str, str]]:
-    """For each name of `titles`: the page `pages[name]` of the file `sources[name]`
-    (`file_page`), with its title, its note and the first columns of a table, by name; returns
-    the (file, page) pairs written."""
-    notes, first_columns = notes or {}, first_columns or {}
+    """The report page of each name of `pages`: `pages[name]` shows `sources[name]`
+    (`file_page`), titled `titles[name]`, with `notes[name]` and `first_columns[name]` when
+    given (a rule's outputs, inputs and params by name). Returns the (source, page) pairs
+    written, in order."""
     written = []
-    for name, title in titles.items():
-        file_page(
-            sources[name], pages[name], title, notes.get(name, ""), first_columns.get(name, ())
-        )
-        written.append((str(sources[name]), str(pages[name])))
+    for name, page in pages.items():
+        source = sources[name]
+        columns = (first_columns or {}).get(name, ())
+        file_page(source, page, titles[name], notes.get(name, ""), columns)
+        written.append((str(source), str(page)))
     return written
 
 
@@ -258,5 +258,6 @@ def write_own_pages(
     outputs: Mapping[str, str], titles: Mapping[str, str], notes: Mapping[str, str] | None = None
 ) -> list[tuple[str, str]]:
     """The pages a job writes beside its own files: its output `<name>_page` shows its output
-    `<name>`, for each name of `titles` (`write_pages`)."""
-    return write_pages(outputs, {name: outputs[f"{name}_page"] for name in titles}, titles, notes)
+    `<name>`, for each name of `titles` (`named_file_pages`)."""
+    pages = {name: outputs[f"{name}_page"] for name in titles}
+    return named_file_pages(outputs, pages, titles, notes or {})
