@@ -77,7 +77,6 @@ include: "workflow/rules/dataset.smk"
 include: "workflow/rules/appraisal.smk"
 include: "workflow/rules/statistics.smk"
 include: "workflow/rules/prisma.smk"
-include: "workflow/rules/report.smk"
 include: "workflow/rules/living.smk"
 include: "workflow/rules/runstate.smk"
 
@@ -94,7 +93,6 @@ rule all:
         APPRAISAL_TARGETS,
         STATISTICS_TARGETS,
         PRISMA_TARGETS,
-        REPORT_TARGETS,
         LIVING_TARGETS,
 
 

@@ -8,6 +8,7 @@ from reviewflow.core.io import write_json, write_table
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.core.studies import read_studies
 from reviewflow.dedup.tables import read_records, run_stage, search_windows, studies_as_records
+from reviewflow.report.pages import write_own_pages
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():
@@ -36,3 +37,12 @@ logging.info(
     len(outputs.uncertain_pairs),
     len(outputs.related_versions),
 )
+
+# the report's page of each file named in params.page_titles (reviewflow.report.pages)
+for source, page in write_own_pages(
+    snakemake.output,
+    snakemake.params.page_titles,
+    getattr(snakemake.params, "page_notes", {}),
+    getattr(snakemake.params, "page_first_columns", {}),
+):
+    logging.info("%s -> %s", source, page)

@@ -7,6 +7,7 @@ from reviewflow.core.io import write_text
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.prisma.diagram import LayoutError
 from reviewflow.prisma.outputs import build
+from reviewflow.report.pages import write_own_pages
 
 start_rule_log(snakemake.log[0])
 log = logging.getLogger("reviewflow.prisma.flow")
@@ -34,3 +35,12 @@ with stop_on_input_problems():
         raise SystemExit(str(error)) from None
     # what the diagram was drawn from: its next build reads it (workflow/rules/prisma.smk)
     write_text(snakemake.params.patients + "\n", snakemake.output.patients)
+
+# the report's page of each file named in params.page_titles (reviewflow.report.pages)
+for source, page in write_own_pages(
+    snakemake.output,
+    snakemake.params.page_titles,
+    getattr(snakemake.params, "page_notes", {}),
+    getattr(snakemake.params, "page_first_columns", {}),
+):
+    logging.info("%s -> %s", source, page)

@@ -14,6 +14,7 @@ from reviewflow.core.first_version import read_first_version
 from reviewflow.core.io import read_table, write_json, write_table
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.core.studies import read_studies
+from reviewflow.report.pages import write_own_pages
 from reviewflow.screening import asreview
 from reviewflow.screening.decisions import (
     ScreeningSettings,
@@ -74,3 +75,12 @@ logging.info("rows to screen per stage: %s; ASReview export: %d records", writte
 # the studies newly included
 write_new_studies(template, output.new_studies_tsv, output.new_studies_xlsx)
 logging.info("%s", workbook)
+
+# the report's page of each file named in params.page_titles (reviewflow.report.pages)
+for source, page in write_own_pages(
+    snakemake.output,
+    snakemake.params.page_titles,
+    getattr(snakemake.params, "page_notes", {}),
+    getattr(snakemake.params, "page_first_columns", {}),
+):
+    logging.info("%s -> %s", source, page)

@@ -14,6 +14,7 @@ from reviewflow.core.first_version import read_first_version
 from reviewflow.core.io import write_json, write_table, write_text
 from reviewflow.core.records import RECORD_COLUMNS
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.report.pages import write_own_pages
 from reviewflow.search.windows import build_records, search_counts, search_report
 
 start_rule_log(snakemake.log[0], console=True)
@@ -43,3 +44,12 @@ counts = search_counts(first_version, logs, summaries)
 write_json(counts, output.counts)
 write_text(search_report(first_version, logs, summaries, counts), output.report)
 logging.info("%d windows (v1 included)", len(counts["windows"]))
+
+# the report's page of each file named in params.page_titles (reviewflow.report.pages)
+for source, page in write_own_pages(
+    snakemake.output,
+    snakemake.params.page_titles,
+    getattr(snakemake.params, "page_notes", {}),
+    getattr(snakemake.params, "page_first_columns", {}),
+):
+    logging.info("%s -> %s", source, page)

@@ -30,6 +30,14 @@ if not config["extraction"].get("extractors") and buildcheck.studies_unchanged(
 ):
     EXTRACTION_STUDIES = ancient(EXTRACTION_STUDIES)
 
+# Report pages: the review's HTML report (`snakemake --report results/report.html`) shows images,
+# PDFs and HTML inline but offers TSV, CSV, Markdown and JSON only as downloads. So every table or
+# document a reader of the review reads is also written, next to it, as a small self-contained
+# HTML page (reviewflow.report.pages), which carries the caption of the file it shows. The job
+# that writes a file writes its page (output `<name>_page` of output `<name>`, titled by the
+# rule's params.page_titles): a page takes milliseconds, a job of its own a Python start and the
+# pandas import, and a rebuilt file's page is rebuilt with it (issue 21).
+
 # Categories of the HTML report (`snakemake --report results/report.html`), numbered in the order
 # the data flow because the report's menu sorts them by name. No category may be called
 # "Statistics" or "Workflow": the report already has link targets of those names, and docutils

@@ -87,4 +87,5 @@ DATASET_TARGETS = [
     f"{RESULTS}/dataset/qc_issues.tsv",
     f"{RESULTS}/dataset/datapackage.json",
     f"{RESULTS}/dataset/codebook.md",
+    *[f"{RESULTS}/dataset/{name}.html" for name in ("cases", "qc_issues", "codebook")],
 ]

@@ -38,6 +38,26 @@ rule dedup:
             caption="../report/dedup/related_versions.rst",
             category=REPORT_DEDUP,
         ),
+        counts_page=report(
+            f"{RESULTS}/dedup/dedup_counts.html",
+            caption="../report/dedup/dedup_counts.rst",
+            category=REPORT_DEDUP,
+        ),
+        duplicates_page=report(
+            f"{RESULTS}/dedup/duplicates.html",
+            caption="../report/dedup/duplicates.rst",
+            category=REPORT_DEDUP,
+        ),
+        uncertain_page=report(
+            f"{RESULTS}/dedup/uncertain_pairs.html",
+            caption="../report/dedup/uncertain_pairs.rst",
+            category=REPORT_DEDUP,
+        ),
+        related_page=report(
+            f"{RESULTS}/dedup/related_versions.html",
+            caption="../report/dedup/related_versions.rst",
+            category=REPORT_DEDUP,
+        ),
     log:
         f"{LOGS}/dedup/dedup.log",
     benchmark:
@@ -48,6 +68,16 @@ rule dedup:
         # the 100,000-record scale set of benchmarks/dedup.py needs more than the review's 362
         mem_mb=4000,
         runtime=60,
+    params:
+        page_titles={
+            "counts": "Deduplication counts per search window",
+            "duplicates": "Duplicate records removed",
+            "uncertain": "Uncertain pairs (for reviewers)",
+            "related": "Related versions (preprints and their published versions)",
+        },
+        page_notes={
+            "counts": "null: the count was not reported (first version) or does not apply.",
+        },
     script:
         "../../scripts/dedup.py"
 

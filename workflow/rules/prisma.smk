@@ -60,6 +60,11 @@ rule prisma:
         ),
         # the patients and studies the diagram was drawn from (PRISMA_DATASET above)
         patients=PRISMA_PATIENTS_FILE,
+        counts_page=report(
+            f"{RESULTS}/prisma/prisma_counts.html",
+            caption="../report/prisma/prisma_counts.rst",
+            category=REPORT_PRISMA,
+        ),
     log:
         f"{LOGS}/prisma/prisma.log",
     benchmark:
@@ -72,6 +77,12 @@ rule prisma:
     params:
         title=config["review"]["title"],
         patients=PRISMA_PATIENTS,
+        page_titles={"counts": "PRISMA 2020 counts (PRISMA2020 app upload format)"},
+        page_notes={
+            "counts": "The rows of the PRISMA2020 template with the counts in column n "
+            "(shown second); NA: not a number (not reported, or no such step in this review).",
+        },
+        page_first_columns={"counts": ["data", "n", "description"]},
     script:
         "../../scripts/prisma.py"
 

@@ -32,7 +32,8 @@ def run_producers():
         inputs = [str(item) for item in rule_.input if isinstance(item, str)]
         for item in rule_.output:
             producers[str(item)] = inputs
-        # a report page is made from the input of its own name only (report.smk)
+        # a report page of a pages-only rule is made from the input of its own name only
+        # (report_pages_extraction, double_extraction.smk)
         named_inputs = dict(rule_.input.items())
         for name, value in rule_.output.items():
             if isinstance(named_inputs.get(name), str):

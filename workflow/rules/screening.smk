@@ -58,6 +58,26 @@ rule screening:
             caption="../report/screening/new_studies.rst",
             category=REPORT_SCREENING,
         ),
+        counts_page=report(
+            f"{SCREENING}/counts.html",
+            caption="../report/screening/counts.rst",
+            category=REPORT_SCREENING,
+        ),
+        log_page=report(
+            f"{SCREENING}/screening_log.html",
+            caption="../report/screening/screening_log.rst",
+            category=REPORT_SCREENING,
+        ),
+        conflicts_page=report(
+            f"{SCREENING}/conflicts.html",
+            caption="../report/screening/conflicts.rst",
+            category=REPORT_SCREENING,
+        ),
+        agreement_page=report(
+            f"{SCREENING}/agreement.html",
+            caption="../report/screening/agreement.rst",
+            category=REPORT_SCREENING,
+        ),
     log:
         f"{LOGS}/screening/screening.log",
     benchmark:
@@ -70,6 +90,16 @@ rule screening:
     params:
         decisions_dir=SCREENING_DECISIONS_DIR,
         settings=SCREENING_SETTINGS,
+        page_titles={
+            "counts": "Screening counts (PRISMA)",
+            "log": "Screening log",
+            "conflicts": "Conflicts between reviewers",
+            "agreement": "Agreement between reviewers",
+        },
+        page_notes={
+            "counts": "null: not reported by the first version's article "
+            "(previous_version), or no search update yet (update).",
+        },
     script:
         "../../scripts/screening_stage.py"
 

@@ -73,6 +73,11 @@ rule search:
             caption="../report/search/search_report.rst",
             category=REPORT_SEARCH,
         ),
+        report_page=report(
+            f"{RESULTS}/search/search_report.html",
+            caption="../report/search/search_report.rst",
+            category=REPORT_SEARCH,
+        ),
     log:
         f"{LOGS}/search/search.log",
     benchmark:
@@ -87,6 +92,7 @@ rule search:
         windows=SEARCH_WINDOWS,
         csv_columns=config["search"]["csv_columns"],
         exports=config["search"]["exports"],
+        page_titles={"report": "Search report (PRISMA-S)"},
     script:
         "../../scripts/search_stage.py"
 

@@ -54,6 +54,13 @@ STATISTICS_TARGETS = [
     *expand(f"{OUTCOMES_DIR}/{{name}}.{{ext}}", name=STATISTICS_OUTCOMES, ext=["json", "md"]),
     *expand(f"{OUTCOMES_DIR}/{{name}}.{{ext}}", name=STATISTICS_SURVIVAL, ext=["svg", "png"]),
     *([f"{STATISTICS_DIR}/outcomes_usable_n.tsv"] if STATISTICS_OUTCOMES else []),
+    # the report's pages
+    *[
+        f"{STATISTICS_DIR}/{name}.html"
+        for name in ("summary", "reconciliation", "characteristics", "descriptive")
+    ],
+    *expand(f"{OUTCOMES_DIR}/{{name}}.html", name=STATISTICS_OUTCOMES),
+    *([f"{STATISTICS_DIR}/outcomes_usable_n.html"] if STATISTICS_OUTCOMES else []),
 ]
 
 

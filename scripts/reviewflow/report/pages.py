@@ -255,9 +255,12 @@ def named_file_pages(
 
 
 def write_own_pages(
-    outputs: Mapping[str, str], titles: Mapping[str, str], notes: Mapping[str, str] | None = None
+    outputs: Mapping[str, str],
+    titles: Mapping[str, str],
+    notes: Mapping[str, str] | None = None,
+    first_columns: Mapping[str, Sequence[str]] | None = None,
 ) -> list[tuple[str, str]]:
     """The pages a job writes beside its own files: its output `<name>_page` shows its output
     `<name>`, for each name of `titles` (`named_file_pages`)."""
     pages = {name: outputs[f"{name}_page"] for name in titles}
-    return named_file_pages(outputs, pages, titles, notes or {})
+    return named_file_pages(outputs, pages, titles, notes or {}, first_columns)
