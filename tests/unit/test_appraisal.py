@@ -210,6 +210,9 @@ def test_adjudication_settles_conflicts_and_bad_rows_are_located(tmp_path):
     write_traffic_light(table, JBI, str(png), str(svg))
     assert png.read_bytes()[:4] == b"\x89PNG" and "Tajima" not in svg.read_text()
     assert "Choi 2010" in svg.read_text()
+    again = tmp_path / "again.svg"
+    write_traffic_light(table, JBI, str(tmp_path / "again.png"), str(again))
+    assert again.read_bytes() == svg.read_bytes()  # the same appraisal, the same SVG
 
 
 def test_methods_text_of_single_and_unappraised_review():

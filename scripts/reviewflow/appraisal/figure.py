@@ -171,9 +171,13 @@ def write_traffic_light(table: pd.DataFrame, checklist: Checklist, png: str, svg
     """The figure as PNG (200 dpi) and SVG, each written atomically."""
     fig = traffic_light_figure(table, checklist)
     try:
-        for path in (png, svg):
-            with atomic_path(path) as tmp:
-                fig.savefig(tmp, dpi=200, format=Path(path).suffix[1:], metadata=svg_metadata(path))
+        # stable clip-path ids: the same appraisal gives the same SVG
+        with plt.rc_context({"svg.hashsalt": "reviewflow-appraisal"}):
+            for path in (png, svg):
+                with atomic_path(path) as tmp:
+                    fig.savefig(
+                        tmp, dpi=200, format=Path(path).suffix[1:], metadata=svg_metadata(path)
+                    )
     finally:
         plt.close(fig)
 
