@@ -8,7 +8,7 @@ appraisal_template) ->
 - methods.md: the methods text of data extraction and critical appraisal, from the workflow's
   own tables;
 - the report pages (HTML) of appraisal.md, agreement.tsv, conflicts.tsv and methods.md: the
-  output `<name>_page` shows the output `<name>`, titled and noted by the params of that name."""
+  output `<name>_page` shows the output `<name>` (params.page_titles, page_notes)."""
 
 import logging
 
@@ -35,7 +35,7 @@ from reviewflow.appraisal.methods_text import (
 from reviewflow.core.io import read_table, write_table, write_text
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
 from reviewflow.extraction.workbook import read_raw_table
-from reviewflow.report.pages import named_file_pages
+from reviewflow.report.pages import write_own_pages
 
 start_rule_log(snakemake.log[0])
 inputs, output, params = snakemake.input, snakemake.output, snakemake.params
@@ -73,6 +73,5 @@ with stop_on_input_problems():
     write_text(methods_markdown(extraction, appraisal), output.methods)
     logging.info("%s written", output.methods)
 
-    pages = {name: output[f"{name}_page"] for name in params.titles}
-    for source, page in named_file_pages(output, pages, params.titles, params.notes):
+    for source, page in write_own_pages(output, params.page_titles, params.page_notes):
         logging.info("%s -> %s", source, page)

@@ -105,13 +105,13 @@ rule appraisal:
         workbook=config["extraction"]["workbook"],
         appraisers=APPRAISERS,
         # the report pages, by the name of the output they show
-        titles={
+        page_titles={
             "markdown": "Critical appraisal of the included studies",
             "agreement": "Agreement between appraisers, per item",
             "conflicts": "Appraisers' conflicts and their adjudication",
             "methods": "Methods: data extraction and critical appraisal",
         },
-        notes={
+        page_notes={
             "markdown": "not_appraised: no complete, agreed appraisal of the study (see its reason).",
             "agreement": "Empty: fewer than two appraisers have appraised the same study.",
             "conflicts": "Empty: no two appraisers answered an item of a study differently.",
