@@ -38,18 +38,20 @@ from reviewflow.statistics.recompute import (
     summary_frame,
 )
 from reviewflow.statistics.reconcile import reconcile, reconciliation_frame, reconciliation_markdown
-from reviewflow.statistics.reported import load_declared_cases
+from reviewflow.statistics.reported import load_declared, summary_settings
 from reviewflow.statistics.sensitivity import subsets
 
 start_rule_log(snakemake.log[0])
 inputs, output, params = snakemake.input, snakemake.output, snakemake.params
 with stop_on_input_problems():
-    # the declared figures first: the reported-results file is read before anything is written
-    declared, summary_cases, settings = load_declared_cases(inputs, params)
-    summary_cases, warnings = attach_raw_columns(summary_cases, inputs.raw, declared.raw_columns())
+    # every file read and checked once, before anything is written: the codebook, definitions,
+    # analysis file and dataset (typed), then the reported-results file against them
+    codebook, analysis, cases = load_analysed_cases(inputs, params.statistics)
+    declared = load_declared(inputs.reported, params.schema, analysis.definitions, cases)
+    summary_cases, warnings = attach_raw_columns(cases.copy(), inputs.raw, declared.raw_columns())
     for warning in warnings:
         logging.warning("%s", warning)
-    items = compute_items(summary_cases, declared, settings)
+    items = compute_items(summary_cases, declared, summary_settings(params))
     summary = summary_frame(items)
     write_table(summary, output.summary)
     write_json(items_document(items), output.computed)
@@ -65,7 +67,6 @@ with stop_on_input_problems():
     for status in ("match", "differs", "not_derivable"):
         logging.info("reconciliation %s: %d", status, sum(row.status == status for row in rows))
 
-    codebook, analysis, cases = load_analysed_cases(inputs, params.statistics)
     found = subsets(cases, analysis.sensitivity, inputs.cases)
     columns = described_columns(codebook.columns, analysis.skip, codebook.primary_key)
     declared_meanings = inputs.not_reported  # [] when the codebook declares no meaning

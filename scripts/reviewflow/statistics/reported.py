@@ -33,9 +33,6 @@ from reviewflow.core.conditions import columns_used, condition_problems, paramet
 from reviewflow.core.definitions import Definitions
 from reviewflow.core.errors import raise_if_any
 from reviewflow.core.yamlfile import plain, read_yaml
-from reviewflow.dataset.cases import read_cases
-from reviewflow.dataset.definitions import load_definitions
-from reviewflow.extraction.codebook import load_codebook
 from reviewflow.statistics import recompute
 from reviewflow.statistics.measures import Settings
 
@@ -423,27 +420,29 @@ def parse_item(key: str, entry: dict) -> tuple[Reported | None, list[str]]:
     return figure, []
 
 
-def load_declared_cases(
-    inputs: Mapping[str, str], params: Mapping[str, Any]
-) -> tuple[Declared, pd.DataFrame, Settings]:
-    """What the summary and reconciliation rules read, from the paths `inputs` names
-    (`reported`, `definitions`, `cases`, `codebook`, `vocabulary`) and the `params` (`schema`,
-    `quantile_method`, `normality_alpha`, `outlier_iqr_factor`): the reported-results file
-    checked, the dataset typed by the codebook (its columns checked against the file) and the
-    statistical settings."""
-    codebook = load_codebook(inputs["codebook"], inputs["vocabulary"])
-    definitions = load_definitions(inputs["definitions"], codebook)
-    declared = read_declared(inputs["reported"], params["schema"], definitions)
-    cases = read_cases(inputs["cases"], codebook)
+def load_declared(
+    path: str | os.PathLike,
+    schema: str | os.PathLike,
+    definitions: Definitions,
+    cases: pd.DataFrame,
+) -> Declared:
+    """The reported-results file at `path`, checked against its `schema` and the review's
+    `definitions`, and the columns it reads against the dataset `cases` (typed by the codebook)."""
+    declared = read_declared(path, schema, definitions)
     numbers = {
         name
         for name, dtype in cases.dtypes.items()
         if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
     }
-    check_columns(declared, cases.columns, inputs["reported"], numbers)
-    settings = Settings(
+    check_columns(declared, cases.columns, str(path), numbers)
+    return declared
+
+
+def summary_settings(params: Mapping[str, Any]) -> Settings:
+    """The statistical settings of the summary (`quantile_method`, `normality_alpha`,
+    `outlier_iqr_factor`: config.yaml's `statistics`, as the rule's params)."""
+    return Settings(
         quantile_method=params["quantile_method"],
         normality_alpha=params["normality_alpha"],
         outlier_iqr_factor=params["outlier_iqr_factor"],
     )
-    return declared, cases, settings
