@@ -73,5 +73,4 @@ with stop_on_input_problems():
     write_text(methods_markdown(extraction, appraisal), output.methods)
     logging.info("%s written", output.methods)
 
-    for source, page in write_own_pages(output, params.page_titles, params.page_notes):
-        logging.info("%s -> %s", source, page)
+    write_own_pages(output, params.page_titles, params.page_notes)

@@ -34,14 +34,10 @@ with stop_on_input_problems():
         codebook, snakemake.params.title, snakemake.output.cases, snakemake.output.package
     )
     write_text(data_dictionary(codebook, vocabulary), snakemake.output.codebook)
-    pages = write_own_pages(
-        snakemake.output, snakemake.params.page_titles, snakemake.params.page_notes
-    )
+    write_own_pages(snakemake.output, snakemake.params.page_titles, snakemake.params.page_notes)
 logging.info("%s: %d patients", snakemake.output.cases, len(dataset))
 logging.info(
     "%s: %d issues %s", snakemake.output.qc, len(qc), qc["severity"].value_counts().to_dict()
 )
 logging.info("%s: valid for %s", snakemake.output.package, snakemake.output.cases)
 logging.info("%s: %d columns", snakemake.output.codebook, len(codebook.columns))
-for source, page in pages:
-    logging.info("%s -> %s", source, page)

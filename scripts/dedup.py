@@ -38,11 +38,9 @@ logging.info(
     len(outputs.related_versions),
 )
 
-# the report's page of each file named in params.page_titles (reviewflow.report.pages)
-for source, page in write_own_pages(
+# the report's page of each file params.page_titles names (reviewflow.report.pages)
+write_own_pages(
     snakemake.output,
     snakemake.params.page_titles,
-    getattr(snakemake.params, "page_notes", {}),
-    getattr(snakemake.params, "page_first_columns", {}),
-):
-    logging.info("%s -> %s", source, page)
+    snakemake.params.page_notes,
+)

@@ -36,11 +36,10 @@ with stop_on_input_problems():
     # what the diagram was drawn from: its next build reads it (workflow/rules/prisma.smk)
     write_text(snakemake.params.patients + "\n", snakemake.output.patients)
 
-# the report's page of each file named in params.page_titles (reviewflow.report.pages)
-for source, page in write_own_pages(
+# the report's page of each file params.page_titles names (reviewflow.report.pages)
+write_own_pages(
     snakemake.output,
     snakemake.params.page_titles,
-    getattr(snakemake.params, "page_notes", {}),
-    getattr(snakemake.params, "page_first_columns", {}),
-):
-    logging.info("%s -> %s", source, page)
+    snakemake.params.page_notes,
+    snakemake.params.page_first_columns,
+)

@@ -76,11 +76,9 @@ logging.info("rows to screen per stage: %s; ASReview export: %d records", writte
 write_new_studies(template, output.new_studies_tsv, output.new_studies_xlsx)
 logging.info("%s", workbook)
 
-# the report's page of each file named in params.page_titles (reviewflow.report.pages)
-for source, page in write_own_pages(
+# the report's page of each file params.page_titles names (reviewflow.report.pages)
+write_own_pages(
     snakemake.output,
     snakemake.params.page_titles,
-    getattr(snakemake.params, "page_notes", {}),
-    getattr(snakemake.params, "page_first_columns", {}),
-):
-    logging.info("%s -> %s", source, page)
+    snakemake.params.page_notes,
+)

@@ -45,11 +45,9 @@ write_json(counts, output.counts)
 write_text(search_report(first_version, logs, summaries, counts), output.report)
 logging.info("%d windows (v1 included)", len(counts["windows"]))
 
-# the report's page of each file named in params.page_titles (reviewflow.report.pages)
-for source, page in write_own_pages(
+# the report's page of each file params.page_titles names (reviewflow.report.pages)
+write_own_pages(
     snakemake.output,
     snakemake.params.page_titles,
-    getattr(snakemake.params, "page_notes", {}),
-    getattr(snakemake.params, "page_first_columns", {}),
-):
-    logging.info("%s -> %s", source, page)
+    snakemake.params.page_notes,
+)

@@ -132,5 +132,4 @@ with stop_on_input_problems():
         write_table(usable_table(results), output.outcomes_usable)
 
     # the report's page of each table and document (params.page_titles), once all are written
-    for source, page in write_own_pages(output, params.page_titles, params.page_notes):
-        logging.info("%s -> %s", source, page)
+    write_own_pages(output, params.page_titles, params.page_notes)

@@ -93,6 +93,7 @@ rule search:
         csv_columns=config["search"]["csv_columns"],
         exports=config["search"]["exports"],
         page_titles={"report": "Search report (PRISMA-S)"},
+        page_notes={},
     script:
         "../../scripts/search_stage.py"
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -44,6 +45,8 @@ p.note, p { max-width: 60em; }
 p.note { color: #555; }
 code { background: #f1f3f5; padding: 0 0.2em; }
 """
+
+log = logging.getLogger(__name__)
 
 # Suffixes `file_page` knows how to show.
 TABLE_SUFFIXES = {".tsv": "\t", ".csv": ","}
@@ -261,6 +264,9 @@ def write_own_pages(
     first_columns: Mapping[str, Sequence[str]] | None = None,
 ) -> list[tuple[str, str]]:
     """The pages a job writes beside its own files: its output `<name>_page` shows its output
-    `<name>`, for each name of `titles` (`named_file_pages`)."""
+    `<name>`, for each name of `titles` (`named_file_pages`), each logged."""
     pages = {name: outputs[f"{name}_page"] for name in titles}
-    return named_file_pages(outputs, pages, titles, notes or {}, first_columns)
+    written = named_file_pages(outputs, pages, titles, notes or {}, first_columns)
+    for source, page in written:
+        log.info("%s -> %s", source, page)
+    return written
