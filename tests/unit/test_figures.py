@@ -10,13 +10,13 @@ from matplotlib.text import Text
 from reviewflow.dataset.definitions import load_definitions
 from reviewflow.extraction.codebook import load_codebook
 from reviewflow.statistics.analysis_file import Analysis, Settings, load_analysis
+from reviewflow.statistics.figure_cache import write_figures
 from reviewflow.statistics.figures import (
     GRID_MAX_ROWS,
     combinations,
     draw,
     grid_figure,
     write_figure,
-    write_figures,
 )
 
 from .statistics_cases import make_cases
@@ -49,7 +49,7 @@ def test_every_declared_figure_is_written_as_svg_and_png(tmp_path):
         outcome_improved=[True, None, True, False, True],
     )
     analysis = committed_analysis()
-    written = write_figures(cases, analysis, tmp_path / "figures")
+    written = write_figures(cases, analysis, tmp_path / "figures", tmp_path / "cache")
     names = {path.name for path in written}
     assert names == {f"{name}.{ext}" for name in analysis.figures for ext in ("svg", "png")}
     for path in written:
@@ -112,7 +112,7 @@ def test_a_figure_of_another_review_from_its_declaration_alone(tmp_path):
         },
     }
     analysis = Analysis("a.yaml", Settings(not_reported_values=("not_reported",)), figures=figures)
-    write_figures(cases, analysis, tmp_path)
+    write_figures(cases, analysis, tmp_path, tmp_path / "cache")
     svg = (tmp_path / "tumours.svg").read_text()
     assert "Tumours (3 patients; 2 followed)" in svg and "1/2 (50.0%)" in svg
     assert "A + B" in svg

@@ -82,10 +82,4 @@ rule dataset_harmonise:
         "../../scripts/dataset_harmonise.py"
 
 
-DATASET_TARGETS = [
-    f"{RESULTS}/dataset/cases.csv",
-    f"{RESULTS}/dataset/qc_issues.tsv",
-    f"{RESULTS}/dataset/datapackage.json",
-    f"{RESULTS}/dataset/codebook.md",
-    *[f"{RESULTS}/dataset/{name}.html" for name in ("cases", "qc_issues", "codebook")],
-]
+DATASET_TARGETS = [*rules.dataset_harmonise.output]

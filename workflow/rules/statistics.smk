@@ -41,29 +41,6 @@ OUTCOMES_DIR = f"{STATISTICS_DIR}/outcomes"
 STATISTICS_OUTCOMES = outcome_names(ANALYSIS)
 STATISTICS_SURVIVAL = outcome_names(ANALYSIS, "survival")
 
-STATISTICS_TARGETS = [
-    f"{STATISTICS_DIR}/summary.tsv",
-    f"{STATISTICS_DIR}/reconciliation.tsv",
-    f"{STATISTICS_DIR}/reconciliation.md",
-    f"{STATISTICS_DIR}/characteristics.md",
-    f"{STATISTICS_DIR}/characteristics.xlsx",
-    f"{STATISTICS_DIR}/descriptive.tsv",
-    f"{STATISTICS_DIR}/descriptive.md",
-    f"{STATISTICS_DIR}/descriptive.xlsx",
-    *expand(f"{FIGURES_DIR}/{{name}}.{{ext}}", name=STATISTICS_FIGURES, ext=["svg", "png"]),
-    *expand(f"{OUTCOMES_DIR}/{{name}}.{{ext}}", name=STATISTICS_OUTCOMES, ext=["json", "md"]),
-    *expand(f"{OUTCOMES_DIR}/{{name}}.{{ext}}", name=STATISTICS_SURVIVAL, ext=["svg", "png"]),
-    *([f"{STATISTICS_DIR}/outcomes_usable_n.tsv"] if STATISTICS_OUTCOMES else []),
-    # the report's pages
-    *[
-        f"{STATISTICS_DIR}/{name}.html"
-        for name in ("summary", "reconciliation", "characteristics", "descriptive")
-    ],
-    *expand(f"{OUTCOMES_DIR}/{{name}}.html", name=STATISTICS_OUTCOMES),
-    *([f"{STATISTICS_DIR}/outcomes_usable_n.html"] if STATISTICS_OUTCOMES else []),
-]
-
-
 # Every table, figure and outcome analysis of the stage in one job (issue 21: six jobs imported
 # pandas and scipy six times, to do milliseconds of work each). The figures' and the outcome
 # analyses' outputs exist only when the analysis file declares some.
@@ -233,3 +210,7 @@ rule statistics:
     # statistics module (which frictionless imports)
     script:
         "../../scripts/statistics_stage.py"
+
+
+# every output of the stage: its tables, figures, outcome analyses and their pages
+STATISTICS_TARGETS = [*rules.statistics.output]

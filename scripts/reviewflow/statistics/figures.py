@@ -71,15 +71,6 @@ def draw_and_save(
         plt.close(figure)
 
 
-def write_figures(
-    cases: pd.DataFrame, analysis: Analysis, out_dir: str | os.PathLike
-) -> list[Path]:
-    """Every declared figure; returns the paths written."""
-    return [
-        path for name in analysis.figures for path in write_figure(cases, analysis, name, out_dir)
-    ]
-
-
 def save(figure: Figure, stem: Path) -> list[Path]:
     paths = []
     for suffix, options in [(".svg", {"metadata": {"Date": None}}), (".png", {"dpi": 150})]:
