@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
 
 min_version("9.0")
 
@@ -30,7 +30,7 @@ if _config_problems:
 configfile: "config/config.yaml"
 
 
-_config_problems = buildcheck.config_problems(
+_config_problems = buildcheck.schema_problems(
     config,
     CONFIG_FILES,
     WORKFLOW_DIR / "workflow" / "schemas" / "config.schema.yaml",
@@ -38,7 +38,7 @@ _config_problems = buildcheck.config_problems(
 )
 if _config_problems:
     raise buildcheck.BuildStop("The configuration cannot be used", _config_problems)
-validate(config, "workflow/schemas/config.schema.yaml")  # also fills in the schema's defaults
+buildcheck.fill_defaults(config, WORKFLOW_DIR / "workflow" / "schemas" / "config.schema.yaml")
 
 # A lock left by a snakemake that was killed is removed when none runs here (no --unlock); only
 # by the main process (a cluster job's snakemake runs while the main one holds the lock).

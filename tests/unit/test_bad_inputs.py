@@ -3,6 +3,7 @@ exact message expected (located, every problem at once, nothing silent, no hang)
 
 import hashlib
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -101,6 +102,39 @@ def test_config_value_given_on_the_command_line_is_named_as_such():
         "--config search_until=...: search_until: 'bad' does not match "
         "'^(\\\\d{4}-\\\\d{2}-\\\\d{2})?$'"
     ]
+
+
+def test_config_defaults_are_filled_in_as_snakemake_validate_fills_them(tmp_path):
+    """The first review's config without some keys that have defaults: `fill_defaults` gives the
+    config Snakemake's `validate(set_default=True)` gives (neither fills the sections' files,
+    which declare their own `$schema`); a hand-made schema shows nested defaults and values
+    kept."""
+    from snakemake.utils import validate
+
+    schema = REPO / "workflow" / "schemas" / "config.schema.yaml"
+    config, _ = buildcheck.read_yaml_strict(REPO / "config" / "config.yaml")
+    for section, key in [
+        ("statistics", "normality_alpha"),
+        ("statistics", "quantile_method"),
+        ("prisma", "patients"),
+        ("appraisal", "workbooks"),
+    ]:
+        config[section].pop(key, None)
+    for key in ("tool", "batch_size", "max_retries"):
+        config["search"]["pubmed"].pop(key, None)
+    ours, snakemakes = json.loads(json.dumps(config)), json.loads(json.dumps(config))
+    buildcheck.fill_defaults(ours, schema)
+    validate(snakemakes, str(schema))
+    assert ours == snakemakes
+
+    (tmp_path / "main.yaml").write_text(
+        "$schema: https://json-schema.org/draft/2020-12/schema\ntype: object\n"
+        "properties:\n  name: {type: string, default: x}\n  kept: {type: integer, default: 1}\n"
+        "  part: {type: object, properties: {depth: {type: integer, default: 3}}}\n"
+    )
+    config = {"part": {}, "kept": 5}
+    buildcheck.fill_defaults(config, tmp_path / "main.yaml")
+    assert config == {"part": {"depth": 3}, "kept": 5, "name": "x"}
 
 
 # --- Stored search windows -----------------------------------------------------------------
@@ -445,13 +479,18 @@ def test_a_deleted_source_file_is_named_with_the_rules_reading_it(tmp_path, monk
         def __init__(self, name, inputs, outputs=()):
             self.name, self.input, self.output = name, inputs, list(outputs)
 
+        def products(self):
+            return iter(self.output)
+
         def is_producer(self, path):
-            return path in self.output
+            patterns = [re.sub(r"\\\{\w+\\\}", ".+", re.escape(out)) for out in self.output]
+            return any(re.fullmatch(pattern, path) for pattern in patterns)
 
     monkeypatch.chdir(tmp_path)
     rules = [
         Rule("extraction_read", ["extraction/codebook.yaml", "extraction/cases.xlsx"]),
-        Rule("dataset_codebook", ["extraction/codebook.yaml", "results/x.tsv"]),
+        Rule("dataset_codebook", ["extraction/codebook.yaml", "results/x.tsv", "results/a.csv"]),
+        Rule("make_any_csv", [], ["results/{name}.csv"]),  # makes results/a.csv by its pattern
         Rule("make_x", [], ["results/x.tsv"]),
         # another way to make results/y.tsv exists: a missing input of this one is no problem
         Rule("make_y_single", ["extraction/absent.xlsx"], ["results/y.tsv", "results/y.txt"]),

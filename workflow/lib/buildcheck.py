@@ -7,7 +7,8 @@ reading of `reviewflow.core.yamlfile` (duplicate keys refused, syntax errors loc
 reader stays the one used by the rules.
 
 - `config_problems`: the config files read strictly, then checked against the JSON schema, every
-  problem at once, each located `file:line: key: what is wrong` (no schema dump).
+  problem at once, each located `file:line: key: what is wrong` (no schema dump);
+  `fill_defaults` then fills in the schema's defaults.
 - `window_problems`: every stored search window's files against its `search_log.json` (present,
   same size and SHA-256), on every build.
 - `write_run_state` / `report_problems` / `mark_stale_pages` / `clear_stale_pages`: the state
@@ -130,8 +131,23 @@ def _dotted(keys) -> str:
     return ".".join(str(k) for k in keys) or "(top level)"
 
 
-def _schema_validator(schema_path: Path):
-    from jsonschema import Draft202012Validator
+@functools.lru_cache(maxsize=4)
+def _schema_validator(schema_path: Path, defaults: bool = False):
+    """A JSON-schema validator of `schema_path` (its `$ref`s resolved beside it); with
+    `defaults`, one that also fills in each `default` of the schema's `properties` as it goes
+    (what Snakemake's `validate` does, without reading the schema files once more)."""
+    from jsonschema import Draft202012Validator, validators
+
+    schema, registry = _schema_and_registry(schema_path)
+    validator_class = Draft202012Validator
+    if defaults:
+        validator_class = _with_defaults(Draft202012Validator, validators)
+    return validator_class(schema, registry=registry)
+
+
+@functools.lru_cache(maxsize=4)
+def _schema_and_registry(schema_path: Path):
+    """The schema at `schema_path` and a registry that reads the schemas it refers to."""
     from referencing import Registry, Resource
 
     def load(path: Path) -> dict:
@@ -150,7 +166,30 @@ def _schema_validator(schema_path: Path):
     registry = Registry(retrieve=retrieve).with_resource(
         uri=schema["$id"], resource=Resource.from_contents(schema)
     )
-    return Draft202012Validator(schema, registry=registry)
+    return schema, registry
+
+
+def _with_defaults(validator_class, validators):
+    """`validator_class` whose `properties` keyword first sets each absent property's default
+    (the recipe of jsonschema's FAQ, as Snakemake's `validate` uses it)."""
+    validate_properties = validator_class.VALIDATORS["properties"]
+
+    def set_defaults(validator, properties, instance, schema):
+        for name, subschema in properties.items():
+            if isinstance(instance, dict) and "default" in subschema:
+                instance.setdefault(name, subschema["default"])
+        yield from validate_properties(validator, properties, instance, schema)
+
+    return validators.extend(validator_class, {"properties": set_defaults})
+
+
+def fill_defaults(config: dict, schema_path: str | Path) -> None:
+    """Fill in `config`, in place, the defaults its JSON schema declares (a config that
+    `config_problems` found no problem in), as Snakemake's `validate` did: a section's schema
+    file that declares its own `$schema` is validated by jsonschema's plain class, so its
+    defaults are not filled in (the rules read those keys with the same fallbacks)."""
+    for _ in _schema_validator(Path(schema_path), defaults=True).iter_errors(config):
+        pass
 
 
 def _schema_message(error, config_files: list[str], overrides: dict) -> list[str]:
@@ -204,11 +243,22 @@ def config_problems(
     """Every problem of the config: each file read strictly (duplicate keys, syntax), then the
     merged config (with the `--config` `overrides`) against the schema, each problem located.
     `config_files` in the order they apply (the last one wins)."""
-    problems = yaml_problems(config_files)
-    if problems:
-        return problems
+    return yaml_problems(config_files) or schema_problems(
+        config, config_files, schema_path, overrides
+    )
+
+
+def schema_problems(
+    config: dict,
+    config_files: list[str],
+    schema_path: str | Path,
+    overrides: dict | None = None,
+) -> list[str]:
+    """Every problem of the merged `config` (read from `config_files`, with the `--config`
+    `overrides`) against the JSON schema at `schema_path`, each located."""
     validator = _schema_validator(Path(schema_path))
     errors = sorted(validator.iter_errors(copy.deepcopy(config)), key=lambda e: list(e.path))
+    problems: list[str] = []
     for error in errors:
         problems += _schema_message(error, config_files, overrides or {})
     return problems
@@ -392,15 +442,23 @@ def missing_inputs(rules) -> list[str]:
     """Declared input files that no rule makes and that are not there (a deleted codebook,
     vocabulary, ...). Snakemake itself says "Nothing to be done" when the outputs exist."""
     rules = list(rules)
+    literal: dict[str, set[str]] = {}  # a product (output, log, benchmark) -> its rules
+    for rule in rules:
+        for item in rule.products():
+            literal.setdefault(str(item), set()).add(rule.name)
+    patterned = [rule for rule in rules if any("{" in str(item) for item in rule.products())]
+
+    def made_by(path: str, rule=None) -> bool:
+        """A rule other than `rule` makes `path` (names it, or matches it with wildcards)."""
+        if literal.get(path, set()) - {getattr(rule, "name", None)}:
+            return True
+        return any(other is not rule and other.is_producer(path) for other in patterned)
 
     def replaceable(rule) -> bool:
         """Another rule can make an output of `rule` too (e.g. extraction_read when double
         extraction's extraction_agreed comes first in ruleorder): its inputs may be absent,
         snakemake then uses the other rule."""
-        outputs = [str(item) for item in rule.output if "{" not in str(item)]
-        return any(
-            other is not rule and other.is_producer(path) for other in rules for path in outputs
-        )
+        return any(made_by(str(item), rule) for item in rule.output if "{" not in str(item))
 
     needed: dict[str, list[str]] = {}
     for rule in rules:
@@ -411,7 +469,7 @@ def missing_inputs(rules) -> list[str]:
                 needed.setdefault(str(item), []).append(rule.name)
     problems = []
     for path, users in sorted(needed.items()):
-        if os.path.exists(path) or any(rule.is_producer(path) for rule in rules):
+        if os.path.exists(path) or made_by(path):
             continue
         problems.append(
             f"{path}: missing (read by {', '.join(sorted(set(users)))}): restore it "

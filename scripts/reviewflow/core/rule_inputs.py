@@ -204,8 +204,8 @@ def outcome_names(path: str | os.PathLike, kind: str | None = None) -> list[str]
     workflow's targets; [] when the file cannot be read, so that the rule that checks it says
     why."""
     try:
-        data = read_yaml(path)
-    except InputProblems:
+        data = _analysis_file(path)
+    except (InputProblems, OSError):
         return []
     outcomes = data.get("outcomes") if isinstance(data, dict) else None
     if not isinstance(outcomes, dict):

@@ -154,33 +154,44 @@ def bound_problems(root: yaml.Node | None, source: str) -> list[str]:
     gigabytes) or more than MAX_DEPTH levels of nesting, located at its start."""
     sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (values once expanded, depth)
     open_nodes: set[int] = set()  # the nodes whose parts are being walked: a cycle
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)] if root is not None else []
+    # (node, its parts once they are being walked, else None)
+    stack: list[tuple[yaml.Node, list | None]] = [(root, None)] if root is not None else []
     while stack:
-        node, walked = stack.pop()
-        where = f"{source}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
-        if walked:
+        node, parts = stack.pop()
+        if parts is not None:
             open_nodes.discard(id(node))
-            parts = [sizes[id(part)] for part in _children(node)]
-            size = 1 + sum(size for size, _ in parts)
-            depth = 1 + max((depth for _, depth in parts), default=0)
+            size, depth = 1, 0
+            for part in parts:
+                part_size, part_depth = sizes[id(part)]
+                size, depth = size + part_size, max(depth, part_depth)
             if size > MAX_NODES:
                 return [
-                    f"{where}: more than {MAX_NODES} values once its aliases (*name) are "
-                    "expanded: write the values out, or use fewer aliases"
+                    f"{_where(node, source)}: more than {MAX_NODES} values once its aliases "
+                    "(*name) are expanded: write the values out, or use fewer aliases"
                 ]
-            if depth > MAX_DEPTH:
-                return [f"{where}: nested more than {MAX_DEPTH} levels deep: flatten it"]
-            sizes[id(node)] = (size, depth)
+            if depth + 1 > MAX_DEPTH:
+                return [
+                    f"{_where(node, source)}: nested more than {MAX_DEPTH} levels deep: flatten it"
+                ]
+            sizes[id(node)] = (size, depth + 1)
+        elif isinstance(node, yaml.ScalarNode):
+            sizes[id(node)] = (1, 1)
         elif id(node) in open_nodes:
             return [
-                f"{where}: an alias (*name) inside the value it names: a value cannot "
-                "contain itself"
+                f"{_where(node, source)}: an alias (*name) inside the value it names: a value "
+                "cannot contain itself"
             ]
         elif id(node) not in sizes:
             open_nodes.add(id(node))
-            stack.append((node, True))
-            stack += [(part, False) for part in _children(node) if id(part) not in sizes]
+            parts = _children(node)
+            stack.append((node, parts))
+            stack += [(part, None) for part in parts if id(part) not in sizes]
     return []
+
+
+def _where(node: yaml.Node, source: str) -> str:
+    """`source:line:column` of the start of `node`."""
+    return f"{source}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
 
 
 def syntax_hint(text: str, error: yaml.MarkedYAMLError) -> str:
