@@ -8,7 +8,7 @@ reader stays the one used by the rules.
 
 - `config_problems`: the config files read strictly, then checked against the JSON schema, every
   problem at once, each located `file:line: key: what is wrong` (no schema dump);
-  `fill_defaults` then fills in the schema's defaults.
+  `fill_defaults` then fills in every default the schema files declare.
 - `window_problems`: every stored search window's files against its `search_log.json` (present,
   same size and SHA-256), on every build.
 - `write_run_state` / `report_problems` / `mark_stale_pages` / `clear_stale_pages`: the state
@@ -132,64 +132,62 @@ def _dotted(keys) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def _schema_validator(schema_path: Path, defaults: bool = False):
-    """A JSON-schema validator of `schema_path` (its `$ref`s resolved beside it); with
-    `defaults`, one that also fills in each `default` of the schema's `properties` as it goes
-    (what Snakemake's `validate` does, without reading the schema files once more)."""
-    from jsonschema import Draft202012Validator, validators
-
-    schema, registry = _schema_and_registry(schema_path)
-    validator_class = Draft202012Validator
-    if defaults:
-        validator_class = _with_defaults(Draft202012Validator, validators)
-    return validator_class(schema, registry=registry)
-
-
-@functools.lru_cache(maxsize=4)
-def _schema_and_registry(schema_path: Path):
-    """The schema at `schema_path` and a registry that reads the schemas it refers to."""
+def _schema_validator(schema_path: Path):
+    """A JSON-schema validator of `schema_path`, its `$ref`s read beside it."""
+    from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
 
-    def load(path: Path) -> dict:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when built
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
-
-    schema = load(schema_path)
+    schema = dict(_load_schema(schema_path))
     schema["$id"] = schema_path.resolve().as_uri()
 
     def retrieve(uri: str):
         from urllib.parse import urlparse
         from urllib.request import url2pathname
 
-        return Resource.from_contents(load(Path(url2pathname(urlparse(uri).path))))
+        return Resource.from_contents(_load_schema(Path(url2pathname(urlparse(uri).path))))
 
     registry = Registry(retrieve=retrieve).with_resource(
         uri=schema["$id"], resource=Resource.from_contents(schema)
     )
-    return schema, registry
+    return Draft202012Validator(schema, registry=registry)
 
 
-def _with_defaults(validator_class, validators):
-    """`validator_class` whose `properties` keyword first sets each absent property's default
-    (the recipe of jsonschema's FAQ, as Snakemake's `validate` uses it)."""
-    validate_properties = validator_class.VALIDATORS["properties"]
-
-    def set_defaults(validator, properties, instance, schema):
-        for name, subschema in properties.items():
-            if isinstance(instance, dict) and "default" in subschema:
-                instance.setdefault(name, subschema["default"])
-        yield from validate_properties(validator, properties, instance, schema)
-
-    return validators.extend(validator_class, {"properties": set_defaults})
+@functools.lru_cache(maxsize=32)
+def _load_schema(path: Path) -> dict:
+    """The schema file at `path` (YAML), read once per build."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when built
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
 
 
 def fill_defaults(config: dict, schema_path: str | Path) -> None:
-    """Fill in `config`, in place, the defaults its JSON schema declares (a config that
-    `config_problems` found no problem in), as Snakemake's `validate` did: a section's schema
-    file that declares its own `$schema` is validated by jsonschema's plain class, so its
-    defaults are not filled in (the rules read those keys with the same fallbacks)."""
-    for _ in _schema_validator(Path(schema_path), defaults=True).iter_errors(config):
-        pass
+    """Fill in `config`, in place, every default its JSON schema declares for an absent key,
+    the sections' schema files (`$ref`) included: a config that `config_problems` found no
+    problem in. (Snakemake's `validate` filled in none of the sections' defaults: jsonschema
+    checks a file that declares its own `$schema` with its plain validator.)"""
+    path = Path(schema_path)
+    _fill(config, _load_schema(path), path)
+
+
+def _fill(instance, schema: dict, path: Path, document: dict | None = None) -> None:
+    """The defaults of `schema` (part of `document`, read from `path`) into `instance`."""
+    document = document if document is not None else schema
+    if not isinstance(instance, dict) or not isinstance(schema, dict):
+        return
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        target, _, pointer = ref.partition("#")
+        if target:
+            path = path.parent / target
+            document = _load_schema(path)
+        part = document
+        for key in (k for k in pointer.split("/") if k):
+            part = part.get(key, {}) if isinstance(part, dict) else {}
+        _fill(instance, part, path, document)
+    for name, subschema in (schema.get("properties") or {}).items():
+        if isinstance(subschema, dict) and "default" in subschema:
+            instance.setdefault(name, copy.deepcopy(subschema["default"]))
+        if name in instance:
+            _fill(instance[name], subschema, path, document)
 
 
 def _schema_message(error, config_files: list[str], overrides: dict) -> list[str]:
