@@ -321,3 +321,44 @@ def test_a_derived_flag_in_the_old_form_or_a_bad_condition_is_located(tmp_path):
         f"{path}: derived.loose: {{'any': [{{'is_true': 'treatment_azathioprine'}}]}}: a "
         "mapping of when (a condition) and description",
     ]
+
+
+@given(
+    st.lists(
+        st.tuples(*[st.sampled_from([True, False, None])] * 3),
+        max_size=30,
+    )
+)
+def test_derived_flags_of_all_rows_at_once_are_each_row_s_own(values):
+    """One evaluation over every row gives each row the flag its own values give (issue 21)."""
+    from reviewflow.dataset.harmonise import Derived, derived_values
+
+    when = {"any": [{"is_true": "a"}, {"all": [{"is_true": "b"}, {"not": {"is_true": "c"}}]}]}
+    rows = [dict(zip("abc", row, strict=True)) for row in values]
+    expected = [
+        None if a is None and b is None and c is None else bool(a or (b and not c))
+        for a, b, c in values
+    ]
+    assert derived_values(Derived("x", when), rows) == expected
+
+
+def test_a_derived_outlier_flag_reads_each_row_alone():
+    """An outlier compares a row with the others: a derived flag is still each row's own (a row
+    alone has no outlier), as when rows were flagged one by one."""
+    from reviewflow.dataset.harmonise import Derived, derived_values
+
+    flag = Derived("x", {"outlier": {"column": "n", "factor": 1}})
+    rows = [{"n": value} for value in (1, 1, 1, 1, 1, 100, None)]
+    assert derived_values(flag, rows) == [False] * 6 + [None]
+
+
+def test_phrases_are_tried_longest_first_among_those_of_the_same_first_letter():
+    from reviewflow.extraction.vocabulary import phrases_by_first_letter
+
+    phrases = (Phrase("pain", ("p",)), Phrase("Back pain", ("b",)), Phrase("back", ("k",)))
+    index = phrases_by_first_letter(phrases)
+    assert [p.text for p in index["b"]] == ["Back pain", "back"]
+    assert [p.text for p in index["p"]] == ["pain"]
+    hits, unknown = split_phrases("back pain, Pain, backache", phrases)
+    assert [typed for typed, _ in hits] == ["back pain", "Pain"]
+    assert unknown == ["backache"]

@@ -10,6 +10,7 @@ checked against the fields of the codebook's dataset sheet; all problems are rep
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
@@ -116,9 +117,19 @@ def first_letter_matches(text: str, pos: int, phrase: str) -> bool:
     return text[pos].lower() == phrase[0].lower() and text[pos + 1 : end] == phrase[1:]
 
 
+@functools.lru_cache(maxsize=64)
+def phrases_by_first_letter(phrases: tuple[Phrase, ...]) -> dict[str, tuple[Phrase, ...]]:
+    """The phrases that may start with each (lower-case) first letter, longest first (the order
+    in which `split_phrases` tries them); sorted once per phrase group, not once per cell."""
+    index: dict[str, list[Phrase]] = {}
+    for phrase in sorted(phrases, key=lambda p: -len(p.text)):
+        index.setdefault(phrase.text[:1].lower(), []).append(phrase)
+    return {letter: tuple(found) for letter, found in index.items()}
+
+
 def split_phrases(text: str, phrases: tuple[Phrase, ...]) -> tuple[list, list[str]]:
     """Longest known phrases of `text`, left to right; runs of unknown words are returned whole."""
-    by_length = sorted(phrases, key=lambda p: -len(p.text))
+    by_first = phrases_by_first_letter(phrases)
     hits: list[tuple[str, Phrase]] = []
     unknown: list[str] = []
     pending: list[int] = []  # [start, end] of a run of unknown words
@@ -133,7 +144,8 @@ def split_phrases(text: str, phrases: tuple[Phrase, ...]) -> tuple[list, list[st
         if text[pos] in SEPARATOR_CHARS:
             pos += 1
             continue
-        hit = next((p for p in by_length if first_letter_matches(text, pos, p.text)), None)
+        candidates = by_first.get(text[pos].lower(), ())
+        hit = next((p for p in candidates if first_letter_matches(text, pos, p.text)), None)
         if hit is not None:
             flush()
             hits.append((text[pos : pos + len(hit.text)], hit))
