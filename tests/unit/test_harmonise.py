@@ -12,7 +12,7 @@ from reviewflow.core.errors import InputProblems
 from reviewflow.dataset.definitions import load_definitions
 from reviewflow.dataset.harmonise import Phrase, harmonise, load_vocabulary, split_phrases
 from reviewflow.extraction.codebook import load_codebook
-from reviewflow.extraction.workbook import RawSheet
+from reviewflow.extraction.raw import RawSheet
 
 REPO = Path(__file__).resolve().parents[2]
 CODEBOOK = load_codebook(
@@ -362,3 +362,20 @@ def test_phrases_are_tried_longest_first_among_those_of_the_same_first_letter():
     hits, unknown = split_phrases("back pain, Pain, backache", phrases)
     assert [typed for typed, _ in hits] == ["back pain", "Pain"]
     assert unknown == ["backache"]
+
+
+def test_an_unknown_phrase_repeated_in_several_cells_is_reported_in_each():
+    """The workbook check matches a text once, and still names every cell holding it."""
+    from reviewflow.extraction.vocabulary import unknown_phrase_problems
+
+    cases = raw_cases({"initial_symptom": "Fever"}, {}, {"initial_symptom": "Fever"})
+    spec = CODEBOOK.sheet("cases")
+    problems = unknown_phrase_problems(cases, VOCABULARY, spec)
+    assert [problem.split(":")[0] for problem in problems] == ["cases!H2", "cases!H4"]
+    assert problems == unknown_phrase_problems(cases, VOCABULARY)
+
+
+def test_the_first_row_of_each_id():
+    sheet = raw_studies(("S01", "Chan", "2014"), ("S02", "Wong", "2020"), ("S01", "Lee", "2001"))
+    assert sheet.first_rows("study_id") == {"S01": 0, "S02": 1}
+    assert RawSheet("studies", ["study_id"]).first_rows("study_id") == {}

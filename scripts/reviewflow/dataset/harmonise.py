@@ -21,6 +21,7 @@ import pandas as pd
 from reviewflow.core.conditions import Context, evaluate, kind_of, nodes
 from reviewflow.core.errors import raise_if_any
 from reviewflow.extraction.codebook import Codebook, Column, Field
+from reviewflow.extraction.raw import RawSheet
 from reviewflow.extraction.values import format_number
 from reviewflow.extraction.vocabulary import (  # noqa: F401  (re-exported: the vocabulary's API)
     Coded,
@@ -32,7 +33,6 @@ from reviewflow.extraction.vocabulary import (  # noqa: F401  (re-exported: the 
     split_phrases,
     unknown_phrase,
 )
-from reviewflow.extraction.workbook import RawSheet
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ from reviewflow.core.definitions import Definitions
 from reviewflow.core.errors import raise_if_any
 from reviewflow.dataset.definitions import quality_check_references
 from reviewflow.extraction.quality_checks import check_names, duplicate_problems
+from reviewflow.extraction.raw import RawSheet
 from reviewflow.extraction.values import format_number
-from reviewflow.extraction.workbook import RawSheet
 
 if TYPE_CHECKING:
     from reviewflow.dataset.harmonise import Fold
@@ -245,9 +245,9 @@ def lookup_index(codebook: Codebook, target: str, others: dict) -> tuple[str, di
     sheet by id (the first of a repeated id), the field); no rows when the sheet is absent."""
     ref, fld = codebook.lookup(target)
     sheet_name, _, key = ref.references.partition(".")
-    index: dict[str, dict] = {}
-    for row in others[sheet_name].rows if sheet_name in others else []:
-        index.setdefault(row[key], row)
+    other = others.get(sheet_name)
+    rows = other.rows if other is not None else []
+    index = {value: rows[i] for value, i in other.first_rows(key).items()} if rows else {}
     return ref.name, index, fld.name
 
 
