@@ -327,14 +327,8 @@ def duplicate_pairs(
         return values[index]
 
     def described(index: int) -> tuple[str, dict[str, str]]:
-        """The patient in words and each reported item's value in words, for the evidence."""
         if index not in shown:
-            words = {
-                name: describe(item, value, codebook)
-                for name, item, value in zip(names, items, item_values(index), strict=True)
-                if value is not None
-            }
-            shown[index] = (settings["patient"].format(**rows[index]), words)
+            shown[index] = patient_words(rows[index], settings, codebook, values=item_values(index))
         return shown[index]
 
     pairs = []
@@ -413,33 +407,27 @@ def evidence(
     a, b, matching, conflicting, missing, settings, codebook: Codebook, flags_of=None, shown=None
 ) -> str:
     """Why rows `a` and `b` may be one patient, in words; `shown`: for each, when known, the
-    patient and its reported items in words (`duplicate_pairs`)."""
-
-    def value(row, item):
-        if shown is not None:
-            return shown[0 if row is a else 1][1][item_name(item)]
-        flags = (flags_of or {}).get(item_name(item))
-        return describe(item, item_value(row, item, codebook, flags), codebook)
-
-    def patient(row):
-        if shown is not None:
-            return shown[0 if row is a else 1][0]
-        return settings["patient"].format(**row)
-
+    patient and its reported items in words (`patient_words`)."""
+    if shown is None:
+        shown = [patient_words(row, settings, codebook, flags_of) for row in (a, b)]
+    (patient_a, words_a), (patient_b, words_b) = shown
     same = [f"same {e['label']} ({a[e['column']]})" for e in settings["equal"]]
     near = [
         f"{w['label']} {format_number(a[w['column']])} and {format_number(b[w['column']])}"
         for w in settings["within"]
     ]
     parts = [
-        f"{patient(b)} may be the same patient as {patient(a)}",
+        f"{patient_b} may be the same patient as {patient_a}",
         ", ".join(same + near),
-        "equal: " + "; ".join(f"{i['label']} {value(a, i)}" for i in matching),
+        "equal: " + "; ".join(f"{i['label']} {words_a[item_name(i)]}" for i in matching),
     ]
     if conflicting:
         parts.append(
             "different: "
-            + "; ".join(f"{i['label']} {value(a, i)} vs {value(b, i)}" for i in conflicting)
+            + "; ".join(
+                f"{i['label']} {words_a[item_name(i)]} vs {words_b[item_name(i)]}"
+                for i in conflicting
+            )
         )
     if missing:
         parts.append("not reported in one or both: " + ", ".join(i["label"] for i in missing))
@@ -451,6 +439,24 @@ def evidence(
         + ("; same first author" if same_author else "; other co-authors not recorded")
     )
     return "; ".join(parts) + ": check both reports (flagged, never removed)"
+
+
+def patient_words(
+    row, settings: dict, codebook: Codebook, flags_of=None, values=None
+) -> tuple[str, dict[str, str]]:
+    """A patient in words (`settings["patient"]`) and each reported item's value in words (item
+    name -> text), for the evidence of its pairs; `flags_of`: the flag columns of each field
+    item, `values`: its items' values (`item_value`), when known."""
+    items = settings["items"]
+    if values is None:
+        flags = [(flags_of or {}).get(item_name(item)) for item in items]
+        values = [item_value(row, item, codebook, f) for item, f in zip(items, flags, strict=True)]
+    words = {
+        item_name(item): describe(item, value, codebook)
+        for item, value in zip(items, values, strict=True)
+        if value is not None
+    }
+    return settings["patient"].format(**row), words
 
 
 def duplicate_issues(
