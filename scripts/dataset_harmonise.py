@@ -15,7 +15,7 @@ from reviewflow.dataset.build import (
 )
 from reviewflow.dataset.definitions import load_definitions
 from reviewflow.extraction.codebook import load_codebook
-from reviewflow.extraction.workbook import read_raw_table
+from reviewflow.extraction.raw import read_raw_table
 from reviewflow.report.pages import write_own_pages
 
 start_rule_log(snakemake.log[0])

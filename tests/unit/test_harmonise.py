@@ -12,7 +12,7 @@ from reviewflow.core.errors import InputProblems
 from reviewflow.dataset.definitions import load_definitions
 from reviewflow.dataset.harmonise import Phrase, harmonise, load_vocabulary, split_phrases
 from reviewflow.extraction.codebook import load_codebook
-from reviewflow.extraction.workbook import RawSheet
+from reviewflow.extraction.raw import RawSheet
 
 REPO = Path(__file__).resolve().parents[2]
 CODEBOOK = load_codebook(
@@ -321,3 +321,61 @@ def test_a_derived_flag_in_the_old_form_or_a_bad_condition_is_located(tmp_path):
         f"{path}: derived.loose: {{'any': [{{'is_true': 'treatment_azathioprine'}}]}}: a "
         "mapping of when (a condition) and description",
     ]
+
+
+@given(
+    st.lists(
+        st.tuples(*[st.sampled_from([True, False, None])] * 3),
+        max_size=30,
+    )
+)
+def test_derived_flags_of_all_rows_at_once_are_each_row_s_own(values):
+    """One evaluation over every row gives each row the flag its own values give (issue 21)."""
+    from reviewflow.dataset.harmonise import Derived, derived_values
+
+    when = {"any": [{"is_true": "a"}, {"all": [{"is_true": "b"}, {"not": {"is_true": "c"}}]}]}
+    rows = [dict(zip("abc", row, strict=True)) for row in values]
+    expected = [
+        None if a is None and b is None and c is None else bool(a or (b and not c))
+        for a, b, c in values
+    ]
+    assert derived_values(Derived("x", when), rows) == expected
+
+
+def test_a_derived_outlier_flag_reads_each_row_alone():
+    """An outlier compares a row with the others: a derived flag is still each row's own (a row
+    alone has no outlier), as when rows were flagged one by one."""
+    from reviewflow.dataset.harmonise import Derived, derived_values
+
+    flag = Derived("x", {"outlier": {"column": "n", "factor": 1}})
+    rows = [{"n": value} for value in (1, 1, 1, 1, 1, 100, None)]
+    assert derived_values(flag, rows) == [False] * 6 + [None]
+
+
+def test_phrases_are_tried_longest_first_among_those_of_the_same_first_letter():
+    from reviewflow.extraction.vocabulary import phrases_by_first_letter
+
+    phrases = (Phrase("pain", ("p",)), Phrase("Back pain", ("b",)), Phrase("back", ("k",)))
+    index = phrases_by_first_letter(phrases)
+    assert [p.text for p in index["b"]] == ["Back pain", "back"]
+    assert [p.text for p in index["p"]] == ["pain"]
+    hits, unknown = split_phrases("back pain, Pain, backache", phrases)
+    assert [typed for typed, _ in hits] == ["back pain", "Pain"]
+    assert unknown == ["backache"]
+
+
+def test_an_unknown_phrase_repeated_in_several_cells_is_reported_in_each():
+    """The workbook check matches a text once, and still names every cell holding it."""
+    from reviewflow.extraction.vocabulary import unknown_phrase_problems
+
+    cases = raw_cases({"initial_symptom": "Fever"}, {}, {"initial_symptom": "Fever"})
+    spec = CODEBOOK.sheet("cases")
+    problems = unknown_phrase_problems(cases, VOCABULARY, spec)
+    assert [problem.split(":")[0] for problem in problems] == ["cases!H2", "cases!H4"]
+    assert problems == unknown_phrase_problems(cases, VOCABULARY)
+
+
+def test_the_first_row_of_each_id():
+    sheet = raw_studies(("S01", "Chan", "2014"), ("S02", "Wong", "2020"), ("S01", "Lee", "2001"))
+    assert sheet.first_rows("study_id") == {"S01": 0, "S02": 1}
+    assert RawSheet("studies", ["study_id"]).first_rows("study_id") == {}

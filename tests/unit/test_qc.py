@@ -15,6 +15,8 @@ from reviewflow.dataset.qc import (
     consistency_issues,
     duplicate_pairs,
     duplicates_by_case,
+    evidence,
+    largest_of_others,
     range_issues,
 )
 from tests.unit.test_harmonise import CODEBOOK, DEFINITIONS, VOCABULARY, raw_cases, raw_studies
@@ -280,3 +282,32 @@ def test_candidate_pairs_are_the_pairs_of_every_combination_that_could_match(val
         and abs(rows[i]["age"] - rows[j]["age"]) <= at_most
     ]
     assert candidate_pairs(rows, settings) == expected
+
+
+def test_the_largest_value_of_the_other_rows():
+    """Each row's largest other value, found without comparing every two rows (issue 21)."""
+    assert largest_of_others([[3.0], [], [7.0, 1.0], [7.0], [2.0]]) == [7.0, 7.0, 7.0, 7.0, 7.0]
+    assert largest_of_others([[3.0], [9.0, 2.0], []]) == [9.0, 3.0, 9.0]
+    assert largest_of_others([[5.0], []]) == [None, 5.0]
+    assert largest_of_others([]) == []
+
+
+def test_the_evidence_of_a_pair_is_the_same_from_each_patient_s_items_found_once():
+    """duplicate_pairs words each patient's items once; the evidence is the one `evidence`
+    writes from the two rows alone."""
+    third = {**PATIENT, "study_id": "S02", "source": "Wong et al.", "year": "2020"}
+    rows = rows_of(
+        {**PATIENT, "study_id": "S01"},
+        {**third, "serum_igg4": "ND", "outcome": "Improved Recurrence"},
+        third,
+    )
+    settings = CODEBOOK.quality_checks["duplicates"]
+    items = {item.get("column") or item["field"]: item for item in settings["items"]}
+    pairs = duplicate_pairs(rows, CODEBOOK, VOCABULARY)
+    assert [(p.first, p.second) for p in pairs] == [("C01", "C02"), ("C01", "C03")]
+    by_id = {row["case_id"]: row for row in rows}
+    for pair in pairs:
+        named = [[items[n] for n in names] for names in (pair.matching, pair.conflicting)]
+        missing = [items[n] for n in pair.not_comparable]
+        alone = evidence(by_id[pair.first], by_id[pair.second], *named, missing, settings, CODEBOOK)
+        assert pair.evidence == alone

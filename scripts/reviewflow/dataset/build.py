@@ -22,7 +22,7 @@ from reviewflow.dataset.qc import (
     spelling_issues,
 )
 from reviewflow.extraction.codebook import Codebook, table_schema
-from reviewflow.extraction.workbook import RawSheet
+from reviewflow.extraction.raw import RawSheet
 
 
 def build_dataset(

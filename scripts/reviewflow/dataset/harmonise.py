@@ -18,9 +18,10 @@ from typing import Any
 
 import pandas as pd
 
-from reviewflow.core.conditions import Context, evaluate
+from reviewflow.core.conditions import Context, evaluate, kind_of, nodes
 from reviewflow.core.errors import raise_if_any
 from reviewflow.extraction.codebook import Codebook, Column, Field
+from reviewflow.extraction.raw import RawSheet
 from reviewflow.extraction.values import format_number
 from reviewflow.extraction.vocabulary import (  # noqa: F401  (re-exported: the vocabulary's API)
     Coded,
@@ -32,7 +33,6 @@ from reviewflow.extraction.vocabulary import (  # noqa: F401  (re-exported: the 
     split_phrases,
     unknown_phrase,
 )
-from reviewflow.extraction.workbook import RawSheet
 
 
 @dataclass(frozen=True)
@@ -65,16 +65,41 @@ def harmonise(
     spellings folded on the way. Unknown phrases and ids: InputProblems listing every one."""
     vocabulary = vocabulary or codebook.vocabulary
     others = {studies.name: studies}
+    plan = ColumnPlan(codebook, others)
     rows: list[dict[str, Any]] = []
     folds: list[Fold] = []
     problems: list[str] = []
     for raw, cells in zip(cases.rows, cases.cells, strict=True):
-        row, matches = harmonise_case(raw, cells, others, codebook, vocabulary, problems)
+        row, matches = harmonise_case(raw, cells, others, codebook, vocabulary, problems, plan)
         problems += phrase_problems(raw, cells, matches, cases.fields, vocabulary)
         folds += fold_list(raw, cells, matches, cases.fields, codebook.primary_key)
         rows.append(row)
+    for derived in vocabulary.derived.values():
+        for row, value in zip(rows, derived_values(derived, rows), strict=True):
+            row[derived.column] = value
     raise_if_any(vocabulary.path, problems)
     return rows, folds
+
+
+class ColumnPlan:
+    """What harmonising a row needs from the codebook and the other sheets, found once for all
+    rows: each source's own columns and, per referenced sheet and key, its rows by id."""
+
+    def __init__(self, codebook: Codebook, others: dict[str, RawSheet]):
+        self.own: dict[str, list[Column]] = {}
+        for column in codebook.columns:
+            if column.part != "derived":
+                self.own.setdefault(column.source, []).append(column)
+        self.others = others
+        self.indexes: dict[tuple[str, str], dict[str, dict]] = {}
+
+    def row_of(self, sheet_name: str, key: str, value: str) -> dict | None:
+        """The row of sheet `sheet_name` whose `key` is `value` (the last one, if repeated)."""
+        index = self.indexes.get((sheet_name, key))
+        if index is None:
+            index = {row[key]: row for row in self.others[sheet_name].rows}
+            self.indexes[(sheet_name, key)] = index
+        return index.get(value)
 
 
 def phrase_problems(raw, cells, matches, order, vocabulary: Vocabulary) -> list[str]:
@@ -105,8 +130,11 @@ def harmonise_case(
     codebook: Codebook,
     vocabulary: Vocabulary,
     problems: list[str],
+    plan: ColumnPlan | None = None,
 ) -> tuple[dict[str, Any], dict[str, PhraseMatch]]:
-    """One typed row (column -> value) and the phrase matches of its multi-label fields."""
+    """One typed row (column -> value) and the phrase matches of its multi-label fields; the
+    derived flags are left to `derived_values` (all rows at once)."""
+    plan = plan or ColumnPlan(codebook, others)
     sheet = codebook.sheet(codebook.dataset_sheet)
     row: dict[str, Any] = {}
     matches: dict[str, PhraseMatch] = {}
@@ -120,35 +148,48 @@ def harmonise_case(
             row[column.name] = None  # filled by the dataset stage (e.g. the QC's duplicates)
             continue
         if "." in column.source:
-            fld, text = looked_up(column.source, raw, cells, others, codebook, problems)
+            fld, text = looked_up(column.source, raw, cells, plan, codebook, problems)
         else:
             fld = sheet.field(column.source)
             text = raw[fld.name]
-        own = [c for c in codebook.columns if c.source == column.source and c.part != "derived"]
-        values, match = field_values(fld, text, own, vocabulary)
+        values, match = field_values(fld, text, plan.own[column.source], vocabulary)
         row.update(values)
         if match is not None:
             matches[fld.name] = match
-    for derived in vocabulary.derived.values():
-        row[derived.column] = derived_value(derived, row)
     return row, matches
 
 
 def derived_value(derived: Derived, row: dict) -> bool | None:
     """A derived flag of one row: whether its condition holds; empty when every column the
     condition reads is empty."""
-    if all(row[name] is None for name in derived.any_of):
-        return None
-    frame = pd.DataFrame([{name: row[name] for name in derived.any_of}], dtype=object)
-    return bool(evaluate(derived.when, frame, Context()).iloc[0])
+    return derived_values(derived, [row])[0]
 
 
-def looked_up(source, raw, cells, others, codebook: Codebook, problems) -> tuple[Field, str]:
+def derived_values(derived: Derived, rows: list[dict]) -> list[bool | None]:
+    """A derived flag of each row: whether its condition holds; empty when every column the
+    condition reads is empty. One evaluation for all rows, unless the condition compares a
+    row with the others (an outlier): then each row alone, as a row's flag is its own."""
+    known = [i for i, row in enumerate(rows) if any(row[n] is not None for n in derived.any_of)]
+    out: list[bool | None] = [None] * len(rows)
+    if not known:
+        return out
+    frames = [[rows[i] for i in known]]
+    if any(kind_of(node) == "outlier" for node in nodes(derived.when)):
+        frames = [[rows[i]] for i in known]
+    held = []
+    for part in frames:
+        frame = pd.DataFrame([{n: row[n] for n in derived.any_of} for row in part], dtype=object)
+        held += evaluate(derived.when, frame, Context()).tolist()
+    for i, value in zip(known, held, strict=True):
+        out[i] = bool(value)
+    return out
+
+
+def looked_up(source, raw, cells, plan: ColumnPlan, codebook: Codebook, problems):
     """(field, text) of `sheet.field` in the row that the ref field of this row names."""
     ref, target = codebook.lookup(source)
     sheet_name, _, key = ref.references.partition(".")
-    rows = {row[key]: row for row in others[sheet_name].rows}
-    found = rows.get(raw[ref.name])
+    found = plan.row_of(sheet_name, key, raw[ref.name])
     if found is None:
         problems.append(
             f"{cells[ref.name]}: {raw[ref.name]!r}: {ref.name} is not in {ref.references}: "

@@ -27,8 +27,8 @@ from reviewflow.core.definitions import Definitions
 from reviewflow.core.errors import raise_if_any
 from reviewflow.dataset.definitions import quality_check_references
 from reviewflow.extraction.quality_checks import check_names, duplicate_problems
+from reviewflow.extraction.raw import RawSheet
 from reviewflow.extraction.values import format_number
-from reviewflow.extraction.workbook import RawSheet
 
 if TYPE_CHECKING:
     from reviewflow.dataset.harmonise import Fold
@@ -82,24 +82,33 @@ def plausible_issues(cases: RawSheet, codebook: Codebook, whole, fld) -> list[Is
             continue
         numbers = [v for v in fld.parse(text) if v is not None]
         values.append((row, cells, numbers))
-    for row, cells, numbers in values:
+    largest = largest_of_others([numbers for _, _, numbers in values])
+    for (row, cells, numbers), other in zip(values, largest, strict=True):
         outside = [v for v in numbers if not limits[0] <= v <= limits[1]]
         if not outside:
             continue
         value = outside[0]
-        others = [v for r, _, ns in values if r is not row for v in ns]
         message = (
             f"{cells[whole.name]}: {fld.name} {format_number(value)} {unit} is outside the "
             f"plausible range {format_number(limits[0])}-{format_number(limits[1])} {unit} "
             f"({codebook.path})"
         )
-        if others and value > max(others):
-            ratio = value / max(others)
-            message += f", {ratio:.1f} times the largest other value ({format_number(max(others))})"
+        if other is not None and value > other:
+            ratio = value / other
+            message += f", {ratio:.1f} times the largest other value ({format_number(other)})"
         message += ": check the report for a unit or typing error; the value is kept as printed"
         raw = row[whole.name]
         issues.append(Issue(row[codebook.primary_key], fld.name, raw, WARNING, message))
     return issues
+
+
+def largest_of_others(numbers: list[list[float]]) -> list[float | None]:
+    """For each row's numbers, the largest number of all the other rows (None if they have
+    none): the two largest rows' maxima found once, not every row compared with every row."""
+    best = sorted(
+        ((max(ns), i) for i, ns in enumerate(numbers) if ns), key=lambda x: x[0], reverse=True
+    )[:2]
+    return [next((value for value, j in best if j != i), None) for i in range(len(numbers))]
 
 
 def number_issues(cases: RawSheet, codebook: Codebook) -> list[Issue]:
@@ -162,12 +171,12 @@ def consistency_issues(
         named=definitions.named,
         not_reported_values=(NOT_REPORTED,),
     )
-    holds = [evaluate(check["when"], frame, context) for check in checks]
+    holds = [evaluate(check["when"], frame, context).tolist() for check in checks]
     records = frame.to_dict("records")
     issues = []
     for index, values in enumerate(records):
         for check, mask in zip(checks, holds, strict=True):
-            if not mask.iloc[index]:
+            if not mask[index]:
                 continue
             field = check["field"]
             shown = {name: "" if value is None else value for name, value in values.items()}
@@ -195,17 +204,20 @@ def check_frame(
     fields = codebook.sheet(codebook.dataset_sheet).names
     names = check_names(codebook)
     others = {studies.name: studies}
+    column_names = codebook.column_names
+    own = {name: own_columns(name, codebook) for name in fields if name not in columns}
+    named = columns | set(fields) | {f"{n}.{end}" for n in fields for end in ("raw", "cell")}
+    lookups = {n: lookup_index(codebook, n, others) for n in names if n not in named}
     records = []
     for raw, cells, row in zip(cases.rows, cases.cells, rows, strict=True):
-        values = {name: row.get(name) for name in codebook.column_names}
+        values = {name: row.get(name) for name in column_names}
         for name in fields:
-            if name not in columns:
-                values[name] = True if field_reported(name, row, codebook) else None
+            if name in own:
+                values[name] = True if field_reported(name, row, codebook, own[name]) else None
             values[f"{name}.raw"] = raw[name]
             values[f"{name}.cell"] = cells[name]
-        for name in names:
-            if name not in values:  # a lookup <sheet>.<field>
-                values[name] = looked_up_text(codebook, name, raw, others)
+        for name, (ref, index, target) in lookups.items():
+            values[name] = index.get(raw[ref], {}).get(target, "")
         records.append(values)
     return pd.DataFrame.from_records(records, columns=names).astype(object)
 
@@ -228,22 +240,27 @@ def limit_of(check: dict, parameters: dict | None = None) -> str:
     return "" if value is None else format_number(parameter(value, parameters or {}))
 
 
-def looked_up_text(codebook: Codebook, target: str, raw: dict, others: dict) -> str:
+def lookup_index(codebook: Codebook, target: str, others: dict) -> tuple[str, dict, str]:
+    """How to look up `<sheet>.<field>` (`target`) for a row: (its ref field, the rows of that
+    sheet by id (the first of a repeated id), the field); no rows when the sheet is absent."""
     ref, fld = codebook.lookup(target)
     sheet_name, _, key = ref.references.partition(".")
-    if sheet_name not in others:
-        return ""
-    found = next((r for r in others[sheet_name].rows if r[key] == raw[ref.name]), {})
-    return found.get(fld.name, "")
+    other = others.get(sheet_name)
+    rows = other.rows if other is not None else []
+    index = {value: rows[i] for value, i in other.first_rows(key).items()} if rows else {}
+    return ref.name, index, fld.name
 
 
-def field_reported(field: str, row: dict[str, Any], codebook: Codebook) -> bool:
-    """Does any dataset column of `field` hold a value (not empty, not not_reported)?"""
-    return any(
-        row.get(c.name) not in (None, NOT_REPORTED)
-        for c in codebook.columns_of(field)
-        if c.part != "derived"
-    )
+def own_columns(field: str, codebook: Codebook) -> list:
+    """The dataset columns of `field` but its derived flags."""
+    return [c for c in codebook.columns_of(field) if c.part != "derived"]
+
+
+def field_reported(field: str, row: dict[str, Any], codebook: Codebook, own=None) -> bool:
+    """Does any dataset column of `field` (`own`: those columns, if known) hold a value (not
+    empty, not not_reported)?"""
+    own = own_columns(field, codebook) if own is None else own
+    return any(row.get(c.name) not in (None, NOT_REPORTED) for c in own)
 
 
 # --- possible duplicate patients ----------------------------------------------------------
@@ -297,8 +314,9 @@ def duplicate_pairs(
     raise_if_any(codebook.path, duplicate_problems(settings, codebook))
     items = settings["items"]
     flags = [flag_columns(item, codebook) for item in items]
-    flags_of = {item_name(item): f for item, f in zip(items, flags, strict=True)}
+    names = [item_name(item) for item in items]
     values: dict[int, list] = {}
+    shown: dict[int, tuple[str, dict[str, str]]] = {}
 
     def item_values(index: int) -> list:
         if index not in values:
@@ -307,6 +325,11 @@ def duplicate_pairs(
                 item_value(row, item, codebook, f) for item, f in zip(items, flags, strict=True)
             ]
         return values[index]
+
+    def described(index: int) -> tuple[str, dict[str, str]]:
+        if index not in shown:
+            shown[index] = patient_words(rows[index], settings, codebook, values=item_values(index))
+        return shown[index]
 
     pairs = []
     for i, j in candidate_pairs(rows, settings):
@@ -321,13 +344,13 @@ def duplicate_pairs(
         ):
             continue
         matching, conflicting, missing = [], [], []
-        for item, va, vb in zip(items, item_values(i), item_values(j), strict=True):
+        for k, (va, vb) in enumerate(zip(item_values(i), item_values(j), strict=True)):
             if va is None or vb is None:
-                missing.append(item)
+                missing.append(k)
             elif va == vb:
-                matching.append(item)
+                matching.append(k)
             else:
-                conflicting.append(item)
+                conflicting.append(k)
         if (
             len(matching) < settings["min_matching_items"]
             or len(conflicting) > settings["max_conflicting_items"]
@@ -337,10 +360,19 @@ def duplicate_pairs(
             DuplicatePair(
                 a[codebook.primary_key],
                 b[codebook.primary_key],
-                tuple(item_name(i) for i in matching),
-                tuple(item_name(i) for i in conflicting),
-                tuple(item_name(i) for i in missing),
-                evidence(a, b, matching, conflicting, missing, settings, codebook, flags_of),
+                tuple(names[k] for k in matching),
+                tuple(names[k] for k in conflicting),
+                tuple(names[k] for k in missing),
+                evidence(
+                    a,
+                    b,
+                    [items[k] for k in matching],
+                    [items[k] for k in conflicting],
+                    [items[k] for k in missing],
+                    settings,
+                    codebook,
+                    shown=(described(i), described(j)),
+                ),
             )
         )
     return pairs
@@ -372,27 +404,30 @@ def candidate_pairs(rows: list[dict[str, Any]], settings: dict) -> list[tuple[in
 
 
 def evidence(
-    a, b, matching, conflicting, missing, settings, codebook: Codebook, flags_of=None
+    a, b, matching, conflicting, missing, settings, codebook: Codebook, flags_of=None, shown=None
 ) -> str:
-    def value(row, item):
-        flags = (flags_of or {}).get(item_name(item))
-        return describe(item, item_value(row, item, codebook, flags), codebook)
-
+    """Why rows `a` and `b` may be one patient, in words; `shown`: for each, when known, the
+    patient and its reported items in words (`patient_words`)."""
+    if shown is None:
+        shown = [patient_words(row, settings, codebook, flags_of) for row in (a, b)]
+    (patient_a, words_a), (patient_b, words_b) = shown
     same = [f"same {e['label']} ({a[e['column']]})" for e in settings["equal"]]
     near = [
         f"{w['label']} {format_number(a[w['column']])} and {format_number(b[w['column']])}"
         for w in settings["within"]
     ]
     parts = [
-        f"{settings['patient'].format(**b)} may be the same patient as "
-        f"{settings['patient'].format(**a)}",
+        f"{patient_b} may be the same patient as {patient_a}",
         ", ".join(same + near),
-        "equal: " + "; ".join(f"{i['label']} {value(a, i)}" for i in matching),
+        "equal: " + "; ".join(f"{i['label']} {words_a[item_name(i)]}" for i in matching),
     ]
     if conflicting:
         parts.append(
             "different: "
-            + "; ".join(f"{i['label']} {value(a, i)} vs {value(b, i)}" for i in conflicting)
+            + "; ".join(
+                f"{i['label']} {words_a[item_name(i)]} vs {words_b[item_name(i)]}"
+                for i in conflicting
+            )
         )
     if missing:
         parts.append("not reported in one or both: " + ", ".join(i["label"] for i in missing))
@@ -404,6 +439,24 @@ def evidence(
         + ("; same first author" if same_author else "; other co-authors not recorded")
     )
     return "; ".join(parts) + ": check both reports (flagged, never removed)"
+
+
+def patient_words(
+    row, settings: dict, codebook: Codebook, flags_of=None, values=None
+) -> tuple[str, dict[str, str]]:
+    """A patient in words (`settings["patient"]`) and each reported item's value in words (item
+    name -> text), for the evidence of its pairs; `flags_of`: the flag columns of each field
+    item, `values`: its items' values (`item_value`), when known."""
+    items = settings["items"]
+    if values is None:
+        flags = [(flags_of or {}).get(item_name(item)) for item in items]
+        values = [item_value(row, item, codebook, f) for item, f in zip(items, flags, strict=True)]
+    words = {
+        item_name(item): describe(item, value, codebook)
+        for item, value in zip(items, values, strict=True)
+        if value is not None
+    }
+    return settings["patient"].format(**row), words
 
 
 def duplicate_issues(

@@ -19,7 +19,7 @@ from reviewflow.core.conditions import columns_used, condition_problems
 from reviewflow.core.yamlfile import read_yaml
 
 if TYPE_CHECKING:
-    from reviewflow.extraction.codebook import Sheet
+    from reviewflow.extraction.codebook import Field, Sheet
 
 SEPARATOR_CHARS = " ,"
 SEPARATOR_WORDS = ("and",)
@@ -116,9 +116,26 @@ def first_letter_matches(text: str, pos: int, phrase: str) -> bool:
     return text[pos].lower() == phrase[0].lower() and text[pos + 1 : end] == phrase[1:]
 
 
+# id of a phrase tuple -> (the tuple, its index): found by identity, not by hashing every phrase
+_FIRST_LETTER_INDEXES: dict[int, tuple[tuple[Phrase, ...], dict[str, tuple[Phrase, ...]]]] = {}
+
+
+def phrases_by_first_letter(phrases: tuple[Phrase, ...]) -> dict[str, tuple[Phrase, ...]]:
+    """The phrases that may start with each (lower-case) first letter, longest first (the order
+    in which `split_phrases` tries them); sorted once per phrase group, not once per cell."""
+    cached = _FIRST_LETTER_INDEXES.get(id(phrases))
+    if cached is None or cached[0] is not phrases:
+        index: dict[str, list[Phrase]] = {}
+        for phrase in sorted(phrases, key=lambda p: -len(p.text)):
+            index.setdefault(phrase.text[:1].lower(), []).append(phrase)
+        cached = (phrases, {letter: tuple(found) for letter, found in index.items()})
+        _FIRST_LETTER_INDEXES[id(phrases)] = cached
+    return cached[1]
+
+
 def split_phrases(text: str, phrases: tuple[Phrase, ...]) -> tuple[list, list[str]]:
     """Longest known phrases of `text`, left to right; runs of unknown words are returned whole."""
-    by_length = sorted(phrases, key=lambda p: -len(p.text))
+    by_first = phrases_by_first_letter(phrases)
     hits: list[tuple[str, Phrase]] = []
     unknown: list[str] = []
     pending: list[int] = []  # [start, end] of a run of unknown words
@@ -133,7 +150,8 @@ def split_phrases(text: str, phrases: tuple[Phrase, ...]) -> tuple[list, list[st
         if text[pos] in SEPARATOR_CHARS:
             pos += 1
             continue
-        hit = next((p for p in by_length if first_letter_matches(text, pos, p.text)), None)
+        candidates = by_first.get(text[pos].lower(), ())
+        hit = next((p for p in candidates if first_letter_matches(text, pos, p.text)), None)
         if hit is not None:
             flush()
             hits.append((text[pos : pos + len(hit.text)], hit))
@@ -158,28 +176,38 @@ def unknown_phrase_problems(sheet, vocabulary: Vocabulary, spec: Sheet | None = 
     then in column order, each naming its cell; with the codebook's `spec` of the sheet, a
     combined cell's parts are read by their own groups and not-reported tokens are skipped."""
     problems = []
+    specs: dict[str, Field] = {}
+    for fld in spec.fields if spec is not None else ():
+        specs.setdefault(fld.name, fld)  # the first of a name, as Sheet.field finds it
+    groups: dict[str, PhraseGroup | None] = {}
+    unknowns: dict[tuple[str, str], tuple[str, ...]] = {}  # the same text is matched once
     for raw, cells in zip(sheet.rows, sheet.cells, strict=True):
         for field in sheet.fields:
             if field not in raw:
                 continue
-            for name, text in cell_pieces(spec, field, raw[field]):
-                group = vocabulary.group_for(name)
+            for name, text in cell_pieces(specs.get(field), field, raw[field]):
+                if name not in groups:
+                    groups[name] = vocabulary.group_for(name)
+                group = groups[name]
                 if group is None:
                     continue
-                for unknown in group.match(text).unknown:
+                if (name, text) not in unknowns:
+                    unknowns[(name, text)] = group.match(text).unknown
+                for unknown in unknowns[(name, text)]:
                     problems.append(
                         unknown_phrase(cells[field], raw[field], field, unknown, group, vocabulary)
                     )
     return problems
 
 
-def cell_pieces(spec: Sheet | None, field: str, text: str) -> list[tuple[str, str]]:
-    """(field or part name, text) of one cell a phrase group may read: not a not-reported token,
-    and none from a combined cell that cannot be split (the workbook check names it)."""
-    if spec is None or field not in spec.names:
+def cell_pieces(fld: Field | None, field: str, text: str) -> list[tuple[str, str]]:
+    """(field or part name, text) of one cell of `field` a phrase group may read: not a
+    not-reported token, and none from a combined cell that cannot be split (the workbook check
+    names it); `fld`: the field in the codebook's sheet (None: read whole)."""
+    if fld is None:
         return [(field, text)]
     try:
-        pieces = spec.field(field).pieces(text)
+        pieces = fld.pieces(text)
     except ValueError:
         return []
     return [(part.name, piece) for part, piece in pieces if piece not in part.tokens]

@@ -15,12 +15,10 @@ import math
 import re
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
-import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -29,48 +27,22 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reviewflow.core.archives import unzipped_size_problem
 from reviewflow.core.errors import InputProblems, raise_if_any
-from reviewflow.core.io import FORMULA_PREFIXES, atomic_path
+from reviewflow.core.io import atomic_path
 from reviewflow.core.spreadsheet import Column, write_sheet
 from reviewflow.extraction.codebook import Codebook, Field, Sheet
+from reviewflow.extraction.raw import (  # noqa: F401  (read_raw_table re-exported)
+    RawSheet,
+    read_raw_table,
+)
 from reviewflow.extraction.vocabulary import unknown_phrase_problems
 
 # Display formats under which a stored number shows exactly the digits that were typed.
 PLAIN_NUMBER_FORMATS = {"General", "0", "0.0", "0.00", "0.000", "@"}
-CELL_SUFFIX = "_cell"
-# Column of the raw table listing the fields whose cell was a spreadsheet number in a field
-# read as text (only when there is one): the dataset's QC warns about each.
-NUMBERS_COLUMN = "numbers_in_text_fields"
 # A plain number format: "0", "0.0", "#,##0.00" (digits after the point, thousands separators).
 NUMBER_FORMAT_RE = re.compile(r"^(#,##)?0(\.(0+))?$")
 README_SHEET = "readme"
 README_COLUMNS = ["sheet", "column", "label", "type", "allowed", "unit", "help"]
 LINE_HEIGHT = 15  # points per line of wrapped text at the default font size
-
-
-@dataclass
-class RawSheet:
-    """One sheet's data rows: raw text per field and each value's cell address."""
-
-    name: str
-    fields: list[str]
-    rows: list[dict[str, str]] = field(default_factory=list)
-    cells: list[dict[str, str]] = field(default_factory=list)
-    complete: bool = True  # False when a column is missing (its rows are not read)
-    numbers: list[tuple[str, ...]] = field(default_factory=list)  # per row: see NUMBERS_COLUMN
-
-    def to_frame(self) -> pd.DataFrame:
-        """Raw values in codebook order, then one `<field>_cell` address column per field (and
-        NUMBERS_COLUMN when a text field's cell was a spreadsheet number)."""
-        data = {name: [row[name] for row in self.rows] for name in self.fields}
-        for name in self.fields:
-            data[name + CELL_SUFFIX] = [cells[name] for cells in self.cells]
-        if any(self.numbers):
-            data[NUMBERS_COLUMN] = [" ".join(names) for names in self.numbers]
-        return pd.DataFrame(data, dtype=object)
-
-    def typed_as_number(self, index: int) -> tuple[str, ...]:
-        """The fields of row `index` whose cell was a spreadsheet number in a text field."""
-        return self.numbers[index] if index < len(self.numbers) else ()
 
 
 # --- the template -------------------------------------------------------------------------
@@ -429,6 +401,7 @@ def check_across_rows_and_sheets(
         return
     spec = codebook.sheet(codebook.dataset_sheet)
     previous: dict[str, str | None] = {}
+    indexes: dict[str, dict[str, int]] = {}  # per `same_as` field: the other sheet's ids
     for row, cells in zip(sheet.rows, sheet.cells, strict=True):
         for fld in spec.fields:
             if fld.continues and row[fld.name] == "":
@@ -442,48 +415,38 @@ def check_across_rows_and_sheets(
                         f"{fld.name} as printed, or the {ref} of the row above"
                     )
             if fld.same_as:
-                same_as_problem(fld, row, cells, sheets, codebook, problems)
+                if fld.name not in indexes:
+                    indexes[fld.name] = same_as_index(fld, sheets, codebook)
+                same_as_problem(fld, row, cells, sheets, codebook, problems, indexes[fld.name])
         previous = {name: row[name] for name in spec.names}
 
 
-def same_as_problem(fld: Field, row, cells, sheets, codebook: Codebook, problems) -> None:
-    """The value differs from the field it must equal in the row its ref field names."""
+def same_as_index(fld: Field, sheets, codebook: Codebook) -> dict[str, int]:
+    """The rows of the sheet `fld.same_as` names, by the id its ref field holds (the first row
+    of a repeated id); none when that sheet is absent."""
+    ref, _ = codebook.lookup(fld.same_as)
+    other_name, _, key = ref.references.partition(".")
+    other = sheets.get(other_name)
+    return other.first_rows(key) if other is not None and other.complete else {}
+
+
+def same_as_problem(
+    fld: Field, row, cells, sheets, codebook: Codebook, problems, index=None
+) -> None:
+    """The value differs from the field it must equal in the row its ref field names (`index`:
+    `same_as_index`, when known)."""
     ref, target = codebook.lookup(fld.same_as)
     other_name, _, key = ref.references.partition(".")
     other = sheets.get(other_name)
     if other is None or not other.complete or fld.check(row[fld.name]) is not None:
         return  # reported already
-    for other_row, other_cells in zip(other.rows, other.cells, strict=True):
-        if other_row[key] != row[ref.name]:
-            continue
-        value = other_row[target.name]
-        if row[fld.name] != value and target.check(value) is None:
-            problems.append(
-                f"{cells[fld.name]}: {row[fld.name]!r}: {fld.name} differs from {fld.same_as} "
-                f"({other_cells[target.name]}: {value!r}): the {target.name} of {ref.name} "
-                f"{row[ref.name]}"
-            )
+    found = (index if index is not None else other.first_rows(key)).get(row[ref.name])
+    if found is None:
         return
-
-
-# --- the raw tables (results/extraction/*.tsv) ----------------------------------------------
-
-
-def read_raw_table(path: str | Path, name: str) -> RawSheet:
-    """Read back a raw table written from `RawSheet.to_frame` (formula guards undone)."""
-    frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, na_filter=False)
-    fields = [c for c in frame.columns if not c.endswith(CELL_SUFFIX)]
-    fields = [f for f in fields if f != NUMBERS_COLUMN]
-    raw = RawSheet(name=name, fields=fields)
-    for record in frame.to_dict("records"):
-        raw.rows.append({f: unguard(record[f]) for f in fields})
-        raw.cells.append({f: record[f + CELL_SUFFIX] for f in fields})
-        raw.numbers.append(tuple(record.get(NUMBERS_COLUMN, "").split()))
-    return raw
-
-
-def unguard(text: str) -> str:
-    """Undo `reviewflow.core.io.guard_cell`: "'=x" -> "=x"."""
-    if text.startswith("'") and text[1:2] and text[1:2] in FORMULA_PREFIXES:
-        return text[1:]
-    return text
+    value, other_cells = other.rows[found][target.name], other.cells[found]
+    if row[fld.name] != value and target.check(value) is None:
+        problems.append(
+            f"{cells[fld.name]}: {row[fld.name]!r}: {fld.name} differs from {fld.same_as} "
+            f"({other_cells[target.name]}: {value!r}): the {target.name} of {ref.name} "
+            f"{row[ref.name]}"
+        )
