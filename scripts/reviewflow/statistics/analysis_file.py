@@ -405,6 +405,9 @@ def column_kinds(columns) -> dict[str, str]:
 
 def as_flag(column: pd.Series) -> pd.Series:
     """A true/false column with missing read as false."""
+    if isinstance(column.dtype, pd.BooleanDtype) or column.dtype == bool:  # no conversion needed
+        flags = column.to_numpy(dtype=bool, na_value=False)
+        return pd.Series(flags, index=column.index, name=column.name, copy=True)
     return column.astype("boolean").fillna(False).astype(bool)
 
 
