@@ -5,8 +5,10 @@ the located problems of a bad condition."""
 import pandas as pd
 import pytest
 
+from reviewflow.core import conditions
 from reviewflow.core.conditions import (
     Context,
+    Evaluator,
     columns_used,
     condition_problems,
     cycle_problems,
@@ -14,6 +16,7 @@ from reviewflow.core.conditions import (
     outliers,
     parameter,
     references,
+    reported,
     with_named,
 )
 from reviewflow.statistics.recompute import explain
@@ -247,3 +250,65 @@ def test_starts_with_compares_texts_in_any_case(frame):
     assert picked(starts, frame) == "AE"  # a missing prefix is the empty text
     reported_not_starting = {"all": [{"reported": "source"}, {"not": starts}]}
     assert picked(reported_not_starting, frame) == "B"
+
+
+def counted_leaves(monkeypatch) -> list[dict]:
+    """The leaf tests `_leaf` computes from now on, in order (is_true on a typed flag and
+    reported/not_reported are computed without it)."""
+    seen = []
+    leaf = conditions._leaf
+
+    def counting(kind, condition, cases, context):
+        seen.append(condition)
+        return leaf(kind, condition, cases, context)
+
+    monkeypatch.setattr(conditions, "_leaf", counting)
+    return seen
+
+
+def test_a_named_condition_is_evaluated_once_however_many_refer_to_it(frame, monkeypatch):
+    red = {"column": "colour", "equals": "red"}
+    named = {
+        "red": red,
+        "red_flag": {"all": [{"condition": "red"}, {"is_true": "flag"}]},
+        "red_or_big": {"any": [{"condition": "red"}, {"above": {"column": "size", "value": 11}}]},
+        "not_red": {"not": {"condition": "red"}},
+    }
+    seen = counted_leaves(monkeypatch)
+    flags = with_named(frame, Context(named=named))
+    assert seen.count(red) == 1 and len(seen) == 2  # red, and the `above` test
+    assert list(flags["red"]) == [True, False, False, True, False]
+    assert list(flags["red_flag"]) == [True, False, False, True, False]
+    assert list(flags["red_or_big"]) == [True, False, False, True, True]
+    assert list(flags["not_red"]) == [False, True, True, False, True]
+
+
+def test_an_evaluator_gives_each_caller_its_own_series(frame, monkeypatch):
+    holds = Evaluator(frame, Context())
+    red = {"column": "colour", "equals": "red"}
+    seen = counted_leaves(monkeypatch)
+    first = holds(red)
+    first[:] = False  # the caller's to change: the next answer is unchanged
+    again = holds({"column": "colour", "equals": "red"})  # the same condition, another mapping
+    assert list(again) == [True, False, False, True, False] and len(seen) == 1
+    assert again.dtype == bool and again.index.equals(frame.index)
+    assert list(evaluate(red, frame, Context())) == list(again)
+
+
+def test_reported_is_the_same_for_every_kind_of_column():
+    """Typed texts take a faster path: the answers are those of every other kind of column."""
+    words = ("not_reported", "unknown")
+    texts = ["high", "not_reported", None, "", "normal", "unknown"]
+    for column in (
+        pd.Series(texts, dtype="str"),
+        pd.Series(texts, dtype="string"),
+        pd.Series(texts, dtype=object),
+    ):
+        assert list(reported(column, words)) == [True, False, False, False, True, False]
+        assert list(reported(column)) == [True, True, False, False, True, True]
+    numbers = pd.Series([1.0, None, 0.0], name="size")
+    assert list(reported(numbers, words)) == [True, False, True]
+    assert reported(numbers).name == "size" and reported(numbers).dtype == bool
+    flags = pd.Series(pd.array([True, None, False], dtype="boolean"))
+    assert list(reported(flags)) == [True, False, True]
+    assert list(reported(pd.Series([1, "x", None], dtype=object), ("x",))) == [True, False, False]

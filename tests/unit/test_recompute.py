@@ -296,3 +296,43 @@ def test_items_file_round_trips_every_value_reading_and_reason(frame, tmp_path):
     path.write_text('{"items": [{"key": "x"}]}', encoding="utf-8")
     with pytest.raises(InputProblems, match="not an items file"):
         read_items(path)
+
+
+def test_a_reading_is_made_once_for_all_the_items_that_try_it(frame, monkeypatch):
+    from reviewflow.statistics import recompute
+
+    made = []
+    make_plan = recompute.make_plan
+
+    def counting(spec, *args):
+        made.append(spec)
+        return make_plan(spec, *args)
+
+    monkeypatch.setattr(recompute, "make_plan", counting)
+    top = {
+        "readings": {
+            "zero": {
+                "label": "a zero read as missing: {cases}",
+                "leave_out": {"column": "size", "equals": 0},
+            }
+        }
+    }
+    entry = {"section": "1", "readings": ["zero"]}
+    found = items(
+        frame,
+        {
+            "low": {**entry, "compute": {"statistic": "min", "column": "size"}},
+            "small": {
+                **entry,
+                "compute": {
+                    "statistic": "count",
+                    "where": {"at_most": {"column": "size", "value": 5}},
+                },
+            },
+        },
+        **top,
+    )
+    assert made == ["zero"]
+    zero = "a zero read as missing: P5"
+    assert (found["low"].values.value, by_label(found["low"])[zero].value) == (0, 5)
+    assert (found["small"].values.n, by_label(found["small"])[zero].n) == (2, 1)

@@ -14,6 +14,7 @@ from reviewflow.statistics.measures import (
     Settings,
     describe,
     fmt,
+    numeric,
     proportion,
     proportion_where,
     quartiles,
@@ -141,3 +142,23 @@ def test_describe_does_not_test_normality_of_values_equal_but_for_rounding():
     summary = describe([0.0, 0.0, 5e-324])
     assert summary.shapiro_p is None
     assert summary.summary_kind == "median (Q1, Q3)"
+
+
+@given(st.lists(st.one_of(st.none(), st.floats(allow_nan=False, width=32)), max_size=20))
+def test_numbers_are_read_alike_from_any_kind_of_column(values):
+    """A column of numbers takes a faster path: the values of a list, in order, missing ones
+    dropped."""
+    expected = [v for v in values if v is not None]
+    for column in (
+        pd.Series(values, dtype=float),
+        pd.Series(values, dtype="Float64"),
+        pd.Series(values, dtype=object),
+        values,
+    ):
+        data = numeric(column)
+        assert data.dtype == float and list(data) == expected
+
+
+def test_integers_are_read_as_floats():
+    assert list(numeric(pd.Series([3, 1, 2]))) == [3.0, 1.0, 2.0]
+    assert list(numeric(pd.Series([3, None, 2], dtype="Int64"))) == [3.0, 2.0]

@@ -106,23 +106,65 @@ def kind_of(condition: dict) -> str:
 
 def evaluate(condition: dict, cases: pd.DataFrame, context: Context) -> pd.Series:
     """Rows where `condition` holds (boolean Series, missing values -> False)."""
-    kind = kind_of(condition)
-    body = condition[kind]
-    if kind == "all":
-        result = pd.Series(True, index=cases.index)
-        for part in body:
-            result &= evaluate(part, cases, context)
-        return result
-    if kind == "any":
-        result = pd.Series(False, index=cases.index)
-        for part in body:
-            result |= evaluate(part, cases, context)
-        return result
-    if kind == "not":
-        return ~evaluate(body, cases, context)
-    if kind == "condition":
-        return evaluate(context.named[body], cases, context)
-    return _leaf(kind, condition, cases, context).fillna(False).astype(bool)
+    return Evaluator(cases, context)(condition)
+
+
+class Evaluator:
+    """Conditions evaluated over one frame with one context, each distinct condition once (a
+    named condition, or a part that several conditions share: its rows are kept, by the
+    condition's text, for as long as the evaluator lives), combined as arrays (a Series is made
+    only for the caller). Neither the frame nor the context may change meanwhile."""
+
+    def __init__(self, cases: pd.DataFrame, context: Context):
+        self.cases = cases
+        self.context = context
+        self._done: dict[str, np.ndarray] = {}
+
+    def __call__(self, condition: dict) -> pd.Series:
+        """Rows where `condition` holds (a Series of its own: the caller may change it)."""
+        return pd.Series(self._rows(condition), index=self.cases.index, copy=True)
+
+    def _rows(self, condition: dict) -> np.ndarray:
+        """The condition's rows as a boolean array, computed once per distinct condition (never
+        changed in place: the arrays are shared)."""
+        key = repr(condition)
+        found = self._done.get(key)
+        if found is None:
+            found = self._done[key] = self._compute(condition)
+        return found
+
+    def _compute(self, condition: dict) -> np.ndarray:
+        kind = kind_of(condition)
+        body = condition[kind]
+        if kind == "all":
+            result = np.ones(len(self.cases), dtype=bool)
+            for part in body:
+                result = result & self._rows(part)
+            return result
+        if kind == "any":
+            result = np.zeros(len(self.cases), dtype=bool)
+            for part in body:
+                result = result | self._rows(part)
+            return result
+        if kind == "not":
+            return ~self._rows(body)
+        if kind == "condition":
+            return self._rows(self.context.named[body])
+        if kind in ("reported", "not_reported"):
+            rows = reported_rows(self.cases[body], self.context.not_reported_values)
+            return rows if kind == "reported" else ~rows
+        if kind == "is_true" and body not in self.context.text_flags:
+            column = self.cases[body]
+            if isinstance(column.dtype, pd.BooleanDtype) or column.dtype == bool:
+                return as_rows(column)  # the general form below, without its conversions
+        return as_rows(_leaf(kind, condition, self.cases, self.context))
+
+
+def as_rows(holds: pd.Series) -> np.ndarray:
+    """A test's result as a boolean array, a missing value read as false."""
+    if holds.dtype == bool:
+        return holds.to_numpy()
+    return holds.to_numpy(dtype=bool, na_value=False)
 
 
 def _leaf(kind: str, condition: dict, cases: pd.DataFrame, context: Context) -> pd.Series:
@@ -138,10 +180,6 @@ def _leaf(kind: str, condition: dict, cases: pd.DataFrame, context: Context) -> 
         return cases[value].astype("boolean").fillna(False).astype(bool)
     if kind == "is_false":
         return cases[value].eq(False)
-    if kind == "reported":
-        return reported(cases[value], context.not_reported_values)
-    if kind == "not_reported":
-        return ~reported(cases[value], context.not_reported_values)
     if kind == "above":
         return _above(value, cases, context)
     if kind == "at_most":
@@ -158,11 +196,21 @@ def _leaf(kind: str, condition: dict, cases: pd.DataFrame, context: Context) -> 
 
 def reported(column: pd.Series, not_reported_values=()) -> pd.Series:
     """True where a value is reported: not missing, not empty text, not a not-reported word."""
-    known = column.notna()
+    rows = reported_rows(column, not_reported_values)
+    return pd.Series(rows, index=column.index, name=column.name, dtype=bool)
+
+
+def reported_rows(column: pd.Series, not_reported_values=()) -> np.ndarray:
+    """`reported` as a boolean array (the evaluator's form)."""
+    if isinstance(column.dtype, pd.StringDtype):  # texts or missing: tested one by one, faster
+        words = tuple(not_reported_values)
+        texts = column.to_numpy(dtype=object, na_value=None)
+        return np.array([t is not None and t != "" and t not in words for t in texts], dtype=bool)
     if column.dtype == object or pd.api.types.is_string_dtype(column):
         text = column.astype("string")
-        known &= (text != "") & ~text.isin(list(not_reported_values))
-    return known.fillna(False).astype(bool)
+        known = column.notna() & (text != "") & ~text.isin(list(not_reported_values))
+        return as_rows(known)
+    return ~np.asarray(column.array.isna(), dtype=bool)
 
 
 def _above(spec: dict, cases: pd.DataFrame, context: Context) -> pd.Series:
@@ -214,10 +262,11 @@ def word_match(text: pd.Series, word: str) -> pd.Series:
 
 def with_named(cases: pd.DataFrame, context: Context, names=None) -> pd.DataFrame:
     """`cases` with one true/false column per named condition of `context` (or of `names`
-    only), usable as a flag."""
+    only), usable as a flag; each named condition evaluated once, however many refer to it."""
     frame = cases.copy()
+    holds = Evaluator(cases, context)
     for name in context.named if names is None else names:
-        frame[name] = evaluate(context.named[name], cases, context)
+        frame[name] = holds(context.named[name])
     return frame
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jsonschema
+import numpy as np
 import pandas as pd
 
 from reviewflow.core.conditions import PLACEHOLDER, Context, reported, with_named
@@ -405,7 +406,14 @@ def column_kinds(columns) -> dict[str, str]:
 
 def as_flag(column: pd.Series) -> pd.Series:
     """A true/false column with missing read as false."""
-    return column.astype("boolean").fillna(False).astype(bool)
+    return pd.Series(flag_rows(column), index=column.index, name=column.name, copy=True)
+
+
+def flag_rows(column: pd.Series) -> np.ndarray:
+    """`as_flag` as a boolean array (for counts)."""
+    if isinstance(column.dtype, pd.BooleanDtype) or column.dtype == bool:  # no conversion needed
+        return column.to_numpy(dtype=bool, na_value=False)
+    return column.astype("boolean").fillna(False).astype(bool).to_numpy()
 
 
 def condition_context(analysis: Analysis) -> Context:

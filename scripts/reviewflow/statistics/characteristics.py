@@ -12,14 +12,14 @@ import os
 import pandas as pd
 from openpyxl import Workbook
 
+from reviewflow.core.conditions import as_rows, reported_rows
 from reviewflow.core.io import atomic_path
 from reviewflow.core.spreadsheet import Column, write_sheet
 from reviewflow.statistics.analysis_file import (
     Analysis,
     Row,
     Settings,
-    as_flag,
-    reported,
+    flag_rows,
     with_flags,
 )
 from reviewflow.statistics.measures import Continuous, Proportion, describe, fmt
@@ -62,17 +62,19 @@ def summarise(values: pd.Series, settings: Settings) -> tuple[Continuous, str]:
 
 
 def count_row(frame: pd.DataFrame, row: Row, settings: Settings) -> dict:
+    """n/N (%): the patients with the value (or flag) among those of the row's denominator
+    (counted as arrays: faster)."""
     column = frame[row.count]
     if row.value is not None:
-        hit = (column.astype("string") == row.value).fillna(False).astype(bool)
+        hit = as_rows(column.astype("string") == row.value)
     else:
-        hit = as_flag(column)
+        hit = flag_rows(column)
     if row.of:
-        among = as_flag(frame[row.of])
+        among = flag_rows(frame[row.of])
     elif row.reported_if:
-        among = as_flag(frame[row.reported_if])
+        among = flag_rows(frame[row.reported_if])
     else:
-        among = reported(column, settings.not_reported_values)
+        among = reported_rows(column, settings.not_reported_values)
     share = Proportion(int((hit & among).sum()), int(among.sum()))
     return {
         "value": share.text(settings.percent_decimals),

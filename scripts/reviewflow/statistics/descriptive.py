@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from reviewflow.core.conditions import as_rows, reported_rows
 from reviewflow.core.errors import raise_if_any
 from reviewflow.extraction.codebook import DESCRIPTIVE_COLUMNS
-from reviewflow.statistics.analysis_file import Settings, as_flag, reported
+from reviewflow.statistics.analysis_file import Settings, flag_rows
 from reviewflow.statistics.characteristics import (
     cell,
     rule_text,
@@ -158,13 +159,14 @@ def descriptive_frame(
     n_total = len(cases)
     for column in columns:
         values = cases[column.name]
-        known = reported(values, settings.not_reported_values)
+        known = reported_rows(values, settings.not_reported_values)  # counted as arrays: faster
+        n_known = int(known.sum())
         base = {
             "variable": column.name,
             "label": label_of(column),
-            "n_reported": int(known.sum()),
+            "n_reported": n_known,
             "n_total": n_total,
-            "not_reported": n_total - int(known.sum()),
+            "not_reported": n_total - n_known,
             **meanings.counts(cases, column),
         }
         if column.type in ("number", "integer"):
@@ -172,17 +174,15 @@ def descriptive_frame(
             text = summary_text(summary, statistic, settings.continuous_decimals)
             rows.append(base | {"category": "", "statistic": statistic, "value": text})
         elif column.type == "boolean":
-            hits = int((as_flag(values) & known).sum())
-            rows.append(base | {"category": "", **n_percent(hits, int(known.sum()), settings)})
+            hits = int((flag_rows(values) & known).sum())
+            rows.append(base | {"category": "", **n_percent(hits, n_known, settings)})
         else:
             text = values.astype("string")
             for category in column.enum:
                 if category in settings.not_reported_values:
                     continue
-                hits = int(((text == category).fillna(False) & known).sum())
-                rows.append(
-                    base | {"category": category, **n_percent(hits, int(known.sum()), settings)}
-                )
+                hits = int((as_rows(text == category) & known).sum())
+                rows.append(base | {"category": category, **n_percent(hits, n_known, settings)})
     at = COLUMNS.index("not_reported") + 1
     table = pd.DataFrame(rows, columns=[*COLUMNS[:at], *meanings.keys, *COLUMNS[at:]])
     for name in ("n_reported", "n_total", "not_reported", *meanings.keys):

@@ -156,6 +156,9 @@ def shapiro(data: np.ndarray) -> tuple[float | None, float | None]:
 
 def numeric(values: pd.Series | list) -> np.ndarray:
     """The reported values as floats (missing values dropped)."""
+    if isinstance(values, pd.Series) and values.dtype.kind in "fi":  # numbers already: no parse
+        data = values.to_numpy(dtype=float)
+        return data[~np.isnan(data)]
     series = pd.to_numeric(pd.Series(values, dtype="object"), errors="raise")
     return series.dropna().to_numpy(dtype=float)
 

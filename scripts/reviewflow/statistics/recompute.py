@@ -32,6 +32,7 @@ import pandas as pd
 
 from reviewflow.core.conditions import (
     Context,
+    Evaluator,
     evaluate,
     kind_of,
     outlier_bounds,
@@ -179,47 +180,72 @@ def compute_items(cases: pd.DataFrame, declared, analysis: Settings | None = Non
         outlier_factor=analysis.outlier_iqr_factor,
         quantile_method=analysis.quantile_method,
     )
+    holds = Evaluator(cases, context)  # each condition evaluated once for all the items
+    plans = Readings(holds, declared)
     items: list[Item] = []
     for key, entry in declared.items.items():
         if "not_derivable" in entry:
             reason = fill(entry["not_derivable"], declared.parameters)
             items.append(Item(key, entry["section"], "", not_derivable=reason))
         elif "compute" in entry:
-            items += declared_item(key, entry, cases, declared, context, analysis)
+            items += declared_item(key, entry, holds, declared, analysis, plans)
     return items
 
 
-def declared_item(key, entry, cases, declared, context, analysis) -> list[Item]:
-    """The item (a summary: with its details) with its readings and remarks."""
-    compute = entry["compute"]
-    parameters = declared.parameters
-    description = fill(
-        entry.get("description", ""), parameters, **template_values(compute, parameters)
-    )
-    primary = figure(key, entry["section"], description, compute, cases, context, analysis)
-    readings: list[tuple[dict, bool]] = []
-    notes: list[str] = []
-    own = [(spec, False) for spec in entry.get("readings", [])]
-    for spec, quiet in own + [(spec, True) for spec in declared.every_item_readings]:
-        plan, note = make_plan(spec, cases, declared, context)
-        notes += note
-        if plan is None:
-            continue
-        if plan.percent_over_all:
-            readings.append((percent_over_all(primary, len(cases), plan), quiet))
-            continue
-        changed = changed_compute(compute, plan.changes)
-        label = fill(plan.label, parameters, **template_values(changed, parameters))
+class Readings:
+    """Each reading made concrete once for all the items that try it: its plan (`make_plan`),
+    the notes it gives, and the evaluator of conditions over the rows it keeps, in its context."""
+
+    def __init__(self, holds: Evaluator, declared):
+        self.holds = holds
+        self.declared = declared
+        self._found: dict[str, tuple[Plan | None, list[str], Evaluator | None]] = {}
+
+    def __call__(self, spec) -> tuple[Plan | None, list[str], Evaluator | None]:
+        key = repr(spec)
+        if key not in self._found:
+            self._found[key] = self._made(spec)
+        return self._found[key]
+
+    def _made(self, spec) -> tuple[Plan | None, list[str], Evaluator | None]:
+        cases, context = self.holds.cases, self.holds.context
+        plan, notes = make_plan(spec, cases, self.declared, context)
+        if plan is None or plan.percent_over_all:
+            return plan, notes, None
         reading_context = replace(
             context,
             inclusive=plan.inclusive,
             text_flags=dict(plan.text_flags),
             text_column=plan.text_column,
         )
-        kept = cases[~plan.left_out]
-        computed = figure(key, "", "", changed, kept, reading_context, analysis)
+        return plan, notes, Evaluator(cases[~plan.left_out], reading_context)
+
+
+def declared_item(key, entry, holds, declared, analysis, plans: Readings) -> list[Item]:
+    """The item (a summary: with its details) with its readings and remarks; `holds`
+    evaluates conditions over the items' rows."""
+    compute = entry["compute"]
+    parameters = declared.parameters
+    description = fill(
+        entry.get("description", ""), parameters, **template_values(compute, parameters)
+    )
+    primary = figure(key, entry["section"], description, compute, holds, analysis)
+    readings: list[tuple[dict, bool]] = []
+    notes: list[str] = []
+    own = [(spec, False) for spec in entry.get("readings", [])]
+    for spec, quiet in own + [(spec, True) for spec in declared.every_item_readings]:
+        plan, note, kept = plans(spec)
+        notes += note
+        if plan is None:
+            continue
+        if plan.percent_over_all:
+            readings.append((percent_over_all(primary, len(holds.cases), plan), quiet))
+            continue
+        changed = changed_compute(compute, plan.changes)
+        label = fill(plan.label, parameters, **template_values(changed, parameters))
+        computed = figure(key, "", "", changed, kept, analysis)
         readings.append(({item.key: (label, item.values) for item in computed}, quiet))
-    remark = item_remark(entry, cases, declared, context)
+    remark = item_remark(entry, holds, declared)
     hint = " ".join(part for part in [fill(entry.get("hint", ""), parameters), *notes] if part)
     result = []
     for item in primary:
@@ -248,14 +274,14 @@ def changed_compute(compute: dict, changes: dict) -> dict:
     return changed
 
 
-def item_remark(entry, cases, declared, context) -> str:
+def item_remark(entry, holds: Evaluator, declared) -> str:
     """The declared remark; one with `when_no_case` only when no row meets that condition."""
     remark = entry.get("remark")
     if remark is None:
         return ""
     if isinstance(remark, str):
         return fill(remark, declared.parameters)
-    if evaluate(remark["when_no_case"], cases, context).any():
+    if holds(remark["when_no_case"]).any():
         return ""
     return fill(remark["text"], declared.parameters)
 
@@ -406,42 +432,44 @@ def attach_raw_columns(
 # ---------------------------------------------------------------------------------- statistics
 
 
-def figure(key, section, description, compute, cases, context, analysis) -> list[Item]:
-    """The figure `compute` gives on `cases` (a summary with its details: several items)."""
+def figure(key, section, description, compute, holds: Evaluator, analysis) -> list[Item]:
+    """The figure `compute` gives on the rows of `holds`, the evaluator of conditions over them
+    (a summary with its details: several items)."""
+    cases = holds.cases
     statistic = compute["statistic"]
     where = compute.get("where")
     if statistic == "count":
-        n = len(cases) if where is None else int(evaluate(where, cases, context).sum())
+        n = len(cases) if where is None else int(holds(where).sum())
         return [Item(key, section, description, Values.count(n))]
     if statistic == "share":
         everyone = pd.Series(True, index=cases.index)
-        mask = everyone if where is None else evaluate(where, cases, context)
-        among = everyone if "among" not in compute else evaluate(compute["among"], cases, context)
+        mask = everyone if where is None else holds(where)
+        among = everyone if "among" not in compute else holds(compute["among"])
         return [Item(key, section, description, Values.of(proportion_where(mask, among)))]
     if statistic == "ratio":
-        top = int(evaluate(where, cases, context).sum())
-        bottom = int(evaluate(compute["per"], cases, context).sum())
+        top = int(holds(where).sum())
+        bottom = int(holds(compute["per"]).sum())
         ratio = top / bottom if bottom else None
         decimals = compute.get("decimals", 2)
         text = f"{fmt(ratio, decimals)}:1" if ratio is not None else ""
         return [Item(key, section, description, Values(value=ratio, text=text))]
-    return continuous(key, section, description, compute, cases, context, analysis)
+    return continuous(key, section, description, compute, holds, analysis)
 
 
-def numbers(compute: dict, cases: pd.DataFrame, context: Context) -> pd.Series:
+def numbers(compute: dict, holds: Evaluator) -> pd.Series:
     """The column's values over the rows `among` keeps, converted as declared."""
-    values = cases[compute["column"]]
+    values = holds.cases[compute["column"]]
     if "among" in compute:
-        values = values[evaluate(compute["among"], cases, context)]
-    converted = conversion(compute, context.parameters)
+        values = values[holds(compute["among"])]
+    converted = conversion(compute, holds.context.parameters)
     if converted:
         values = values * converted[0] / converted[1]
     return values
 
 
-def continuous(key, section, label, compute, cases, context, analysis) -> list[Item]:
+def continuous(key, section, label, compute, holds: Evaluator, analysis) -> list[Item]:
     summary = describe(
-        numbers(compute, cases, context),
+        numbers(compute, holds),
         alpha=analysis.normality_alpha,
         quantile_method=analysis.quantile_method,
     )

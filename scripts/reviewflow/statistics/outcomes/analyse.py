@@ -38,9 +38,20 @@ def analyse(
     conditions made flags, default all)."""
     context = context or Context()
     flags = list(context.named if flags is None else flags)
-    cases = with_named(cases, context, flags)
+    flagged = with_named(cases, context, flags)
+    return analysed(outcome, flagged, key, settings, flag_types(column_types, flags))
+
+
+def flag_types(column_types: dict | None, flags) -> dict:
+    """name -> codebook type of the dataset's columns and of the named conditions made flags."""
     types = dict(column_types or {})
     types.update({name: "boolean" for name in flags})
+    return types
+
+
+def analysed(outcome: Outcome, cases: pd.DataFrame, key: str, settings: Settings, types) -> dict:
+    """The contract of one analysis over `cases` with its flags already added (`with_named`);
+    `types`: name -> type of every column (`flag_types`)."""
     run = {"survival": survival, "compare": compare, "firth": firth}[outcome.kind]
     usable, columns, estimates = run(outcome, cases, key, settings, types)
     return {
@@ -59,18 +70,13 @@ def analyse(
 def contracts(
     outcomes: Sequence[Outcome], cases: pd.DataFrame, book: Codebook, analysis: Analysis
 ) -> list[dict]:
-    """The contract of each of `outcomes` over the typed dataset `cases`, in their order."""
-    types = {c.name: c.type for c in book.columns}
+    """The contract of each of `outcomes` over the typed dataset `cases`, in their order (the
+    review's named conditions made flags once for all)."""
+    flags = list(analysis.definitions.conditions)
+    flagged = with_named(cases, condition_context(analysis), flags)
+    types = flag_types({c.name: c.type for c in book.columns}, flags)
     return [
-        analyse(
-            outcome,
-            cases,
-            book.primary_key,
-            analysis.settings,
-            condition_context(analysis),
-            types,
-            analysis.definitions.conditions,
-        )
+        analysed(outcome, flagged, book.primary_key, analysis.settings, types)
         for outcome in outcomes
     ]
 

@@ -12,7 +12,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from firthmodels import FirthLogisticRegression
 
 EVENTS_PER_VARIABLE = 10
 METHOD = (
@@ -24,6 +23,8 @@ METHOD = (
 def firth_model(frame: pd.DataFrame, outcome: str, predictors: list[str]) -> dict:
     """One model: rows `term, coef, ci_lower, ci_upper, p` (intercept first), `n`, `events`,
     `events_per_variable` and `warnings`."""
+    from firthmodels import FirthLogisticRegression  # pulls in scikit-learn: only where fitted
+
     x = frame[list(predictors)].astype(float)
     y = frame[outcome].astype(int).to_numpy()
     events = int(min(y.sum(), len(y) - y.sum()))

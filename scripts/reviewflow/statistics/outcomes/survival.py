@@ -14,13 +14,11 @@ their intervals, and the log-rank test between groups (statsmodels' SurvfuncRigh
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy import stats as scipy_stats
-from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
-Z95 = float(scipy_stats.norm.ppf(0.975))
 CI_METHOD = (
     "Kaplan-Meier (product-limit) estimate; pointwise 95% CI on the log(-log S) scale with "
     "Greenwood's variance (statsmodels SurvfuncRight); median CI where the CI limits cross 0.5 "
@@ -53,8 +51,19 @@ def km_rows(times: np.ndarray, events: np.ndarray, group: str) -> list[dict]:
     return rows
 
 
+@lru_cache(maxsize=1)
+def z95() -> float:
+    """The standard normal's 97.5% quantile. scipy (like statsmodels below) is imported where it
+    is used: a review without a survival analysis does not pay for it."""
+    from scipy import stats as scipy_stats
+
+    return float(scipy_stats.norm.ppf(0.975))
+
+
 def step_function(times: np.ndarray, events: np.ndarray):
     """t -> (S(t), Greenwood standard error of log S(t)), from statsmodels' estimate."""
+    from statsmodels.duration.survfunc import SurvfuncRight  # only where a survival is estimated
+
     if not events.any():
         return lambda t: (1.0, 0.0)
     fit = SurvfuncRight(times, events.astype(int))
@@ -76,7 +85,7 @@ def loglog_interval(survival: float, se_log: float) -> tuple[float | None, float
     """The 95% interval of S on the log(-log S) scale; (None, None) where S is 1 or 0."""
     if survival <= 0 or survival >= 1 or not math.isfinite(se_log):
         return None, None
-    spread = Z95 * se_log / abs(math.log(survival))
+    spread = z95() * se_log / abs(math.log(survival))
     return survival ** math.exp(spread), survival ** math.exp(-spread)
 
 
@@ -105,6 +114,8 @@ def median_of(rows: list[dict]) -> dict:
 def log_rank(frame: pd.DataFrame) -> dict | None:
     """The log-rank chi-square, its degrees of freedom and p between the groups of `frame`
     (columns time, event, group); None with fewer than two groups."""
+    from statsmodels.duration.survfunc import survdiff  # only where groups are compared
+
     groups = frame["group"].unique()
     if len(groups) < 2:
         return None
