@@ -1,7 +1,8 @@
-"""Rule dataset_harmonise: raw workbook values -> results/dataset/cases.csv, qc_issues.tsv and
-not_reported.tsv; datapackage.json, written only once it validates cases.csv; the data
-dictionary codebook.md (from the codebook and vocabulary); the report's page of each of these
-three (params.page_titles)."""
+"""Rule dataset_harmonise: (single extraction) the reviewers' workbook validated, its raw values
+and cells -> results/extraction/cases.tsv, studies.tsv and the workbook's digest; then the raw
+values -> results/dataset/cases.csv, qc_issues.tsv and not_reported.tsv; datapackage.json,
+written only once it validates cases.csv; the data dictionary codebook.md (from the codebook and
+vocabulary); the report's page of each of these three (params.page_titles)."""
 
 import logging
 
@@ -16,6 +17,7 @@ from reviewflow.dataset.build import (
 from reviewflow.dataset.definitions import load_definitions
 from reviewflow.extraction.codebook import load_codebook
 from reviewflow.extraction.raw import read_raw_table
+from reviewflow.extraction.workbook import read_workbook
 from reviewflow.report.pages import write_own_pages
 
 start_rule_log(snakemake.log[0])
@@ -24,8 +26,17 @@ with stop_on_input_problems():
     vocabulary = codebook.vocabulary
     # the named conditions and parameters the codebook's consistency checks may use
     definitions = load_definitions(snakemake.input.definitions, codebook)
-    cases = read_raw_table(snakemake.input.cases, "cases")
-    studies = read_raw_table(snakemake.input.studies, "studies")
+    if "workbook" in snakemake.input.keys():  # single extraction: the raw tables are written here
+        sheets = read_workbook(snakemake.input.workbook, codebook)
+        for name in ("cases", "studies"):
+            write_table(sheets[name].to_frame(), snakemake.output[f"raw_{name}"])
+            logging.info("%s: %d rows", snakemake.output[f"raw_{name}"], len(sheets[name].rows))
+        write_text(snakemake.params.digest + "\n", snakemake.output.workbook_digest)
+    # read back as written (formula guards undone), as double extraction's tables are
+    cases = read_raw_table(snakemake.output.get("raw_cases") or snakemake.input.raw_cases, "cases")
+    studies = read_raw_table(
+        snakemake.output.get("raw_studies") or snakemake.input.raw_studies, "studies"
+    )
     dataset, qc = build_dataset(cases, studies, codebook, vocabulary, definitions)
     write_table(dataset, snakemake.output.cases)
     write_table(qc, snakemake.output.qc)

@@ -1,6 +1,7 @@
-"""Rule extraction_agreed (double extraction, in place of extraction_read): the raw tables
-results/extraction/cases.tsv and studies.tsv built from the extractors' agreed values and the
-adjudications; a disagreement still open stops the build with the list."""
+"""Rule extraction_agreed (double extraction; single extraction's workbook is read by rule
+dataset_harmonise): the raw tables results/extraction/cases.tsv and studies.tsv built from the
+extractors' agreed values and the adjudications; a disagreement still open stops the build with
+the list."""
 
 import logging
 

@@ -46,18 +46,15 @@ def test_build_then_nothing_to_do_then_only_downstream_of_a_changed_cell(workflo
     assert len(cases) == 55 and cases.loc[0, "age_years"] == "37"
     qc = pd.read_csv(results / "dataset" / "qc_issues.tsv", sep="\t", dtype=str)
     assert (qc.severity == "warning").sum() == 3
-    for rule in ("extraction_read", "dataset_harmonise"):  # the package, dictionary with the table
-        assert (results / "logs" / rule / f"{rule}.log").is_file()
-        assert (results / "benchmarks" / f"{rule}.tsv").is_file()
+    # one job: the workbook read, the raw tables, the dataset, its package and dictionary
+    assert (results / "logs" / "dataset_harmonise" / "dataset_harmonise.log").is_file()
+    assert (results / "benchmarks" / "dataset_harmonise.tsv").is_file()
 
     assert planned_jobs(workflow_dir) == {}
 
     untouched = {t: (workflow_dir / t).stat().st_mtime_ns for t in TARGETS}
     set_cell(workflow_dir / "extraction" / "cases.xlsx", "F2", 38)  # age of C01
-    assert planned_jobs(workflow_dir) == {
-        "extraction_read": 1,
-        "dataset_harmonise": 1,
-    }
+    assert planned_jobs(workflow_dir) == {"dataset_harmonise": 1}
     run_snakemake(workflow_dir, *TARGETS)
     changed = {t for t in TARGETS if (workflow_dir / t).stat().st_mtime_ns != untouched[t]}
     assert changed == {
@@ -97,7 +94,7 @@ def test_bad_workbook_stops_the_build_with_every_problem_and_nothing_written(wor
         "with its categories)",
     ]
     assert "\n".join(expected) in proc.stderr
-    log = workflow_dir / "results" / "logs" / "extraction_read" / "extraction_read.log"
+    log = workflow_dir / "results" / "logs" / "dataset_harmonise" / "dataset_harmonise.log"
     assert log.read_text(encoding="utf-8").splitlines() == expected
     assert not (workflow_dir / "results" / "extraction").exists()
     assert not (workflow_dir / "results" / "dataset").exists()

@@ -453,9 +453,8 @@ def missing_inputs(rules) -> list[str]:
         return any(other is not rule and other.is_producer(path) for other in patterned)
 
     def replaceable(rule) -> bool:
-        """Another rule can make an output of `rule` too (e.g. extraction_read when double
-        extraction's extraction_agreed comes first in ruleorder): its inputs may be absent,
-        snakemake then uses the other rule."""
+        """Another rule can make an output of `rule` too: its inputs may be absent, snakemake
+        then uses the other rule."""
         return any(made_by(str(item), rule) for item in rule.output if "{" not in str(item))
 
     needed: dict[str, list[str]] = {}

@@ -17,7 +17,7 @@ BENCHMARKS = f"{RESULTS}/benchmarks"
 
 # The studies table, read by dedup, screening, appraisal and living. When it was written from the
 # studies sheet, codebook and vocabulary that are there now (their digest: line 2 of the digest
-# file extraction_read writes), reading them again gives the same table: its time stamp is then
+# file dataset_harmonise writes), reading them again gives the same table: its time stamp is then
 # ignored (ancient), so that a patient's cell edited re-runs nothing before the extraction.
 EXTRACTION_STUDIES = f"{RESULTS}/extraction/studies.tsv"
 EXTRACTION_STUDIES_CONTENT = buildcheck.sheet_digest(

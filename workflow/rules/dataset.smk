@@ -1,8 +1,9 @@
 # Stage: dataset. See ARCHITECTURE.md for its inputs and outputs.
-# Harmonises the raw workbook values through extraction/vocabulary.yaml into one typed row per
-# patient, lists quality issues (never changing a value), and documents the table as a data
-# dictionary and a Frictionless data package that validates it (written with the table, one job:
-# a job of its own cost a Python start and the pandas import, issue 21).
+# Harmonises the raw workbook values (single extraction: read here from the workbook, see
+# RAW_TABLES) through extraction/vocabulary.yaml into one typed row per patient, lists quality
+# issues (never changing a value), and documents the table as a data dictionary and a
+# Frictionless data package that validates it (written with the table, one job: a job of its own
+# cost a Python start and the pandas import, issue 21).
 
 
 # The report's pages of the dataset's files, written by the job that writes them (a cell edited
@@ -17,15 +18,31 @@ DATASET_PAGE_NOTES = {
 }
 
 
+# The raw tables (results/extraction/cases.tsv, studies.tsv: the values as typed, with their
+# cells). Single extraction: this job reads the reviewers' workbook and writes them before it
+# harmonises them (a job of their own cost a Python start and the pandas import on every edit,
+# issue 21), with the workbook's content digest. Double extraction: extraction_agreed writes them.
+RAW_TABLES = {
+    "raw_cases": f"{RESULTS}/extraction/cases.tsv",
+    "raw_studies": f"{RESULTS}/extraction/studies.tsv",
+}
+if SINGLE_EXTRACTION:
+    DATASET_SOURCE = {"workbook": EXTRACTION_WORKBOOK}
+    DATASET_RAW_OUTPUT = {**RAW_TABLES, "workbook_digest": EXTRACTION_DIGEST}
+    DATASET_DIGEST = f"{EXTRACTION_CONTENT}\n{EXTRACTION_STUDIES_CONTENT}"
+else:
+    DATASET_SOURCE, DATASET_RAW_OUTPUT, DATASET_DIGEST = RAW_TABLES, {}, ""
+
+
 rule dataset_harmonise:
     input:
-        cases=f"{RESULTS}/extraction/cases.tsv",
-        studies=f"{RESULTS}/extraction/studies.tsv",
+        **DATASET_SOURCE,
         codebook=config["extraction"]["codebook"],
         vocabulary=config["dataset"]["vocabulary"],
         # the named conditions and parameters the codebook's consistency checks may use
         definitions=config["review"]["definitions"],
     output:
+        **DATASET_RAW_OUTPUT,
         cases=report(
             f"{RESULTS}/dataset/cases.csv",
             caption="../report/dataset/cases.rst",
@@ -75,6 +92,8 @@ rule dataset_harmonise:
         mem_mb=1000,
         runtime=5,
     params:
+        # the workbook's content digest taken when the workflow was read (buildcheck)
+        digest=DATASET_DIGEST,
         title=config["review"]["title"],
         page_titles=DATASET_PAGE_TITLES,
         page_notes=DATASET_PAGE_NOTES,

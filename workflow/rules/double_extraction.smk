@@ -1,10 +1,11 @@
 # Stage: extraction, double extraction (only when config extraction.extractors lists two or more
-# extractors; single extraction from extraction/cases.xlsx stays the default, rule
-# extraction_read, then not defined: extraction.smk refuses both at once). Each extractor keeps their own copy of the workbook
-# (extraction.extractor_workbook, `{extractor}` replaced by the name); extraction_compare writes
-# the cells in disagreement and the agreement per field; extraction_agreed builds the raw tables
-# from the agreed values and the reviewers' adjudication file (extraction.adjudication, never
-# written by a rule) and stops, listing them, while a disagreement is open.
+# extractors; single extraction from extraction/cases.xlsx, which rule dataset_harmonise reads,
+# stays the default: extraction.smk refuses both at once). Each extractor keeps their own copy of
+# the workbook (extraction.extractor_workbook, `{extractor}` replaced by the name);
+# extraction_compare writes the cells in disagreement and the agreement per field;
+# extraction_agreed builds the raw tables from the agreed values and the reviewers' adjudication
+# file (extraction.adjudication, never written by a rule) and stops, listing them, while a
+# disagreement is open.
 from reviewflow.core.rule_inputs import existing_files
 
 EXTRACTORS = list(config["extraction"].get("extractors") or [])

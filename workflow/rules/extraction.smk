@@ -22,9 +22,10 @@ rule extraction_template:
         "../../scripts/extraction_template.py"
 
 
-# Single extraction (extraction_read, from extraction.workbook) and double extraction
-# (double_extraction.smk, with extraction.extractors) are never both active: only one rule makes
-# the raw tables, so whatever reads them always follows the one that was rebuilt.
+# Single extraction (from extraction.workbook: rule dataset_harmonise reads it, see dataset.smk)
+# and double extraction (double_extraction.smk, with extraction.extractors) are never both
+# active: only one rule makes the raw tables, so whatever reads them always follows the one that
+# was rebuilt.
 _extraction_problems = buildcheck.extraction_mode_problems(config, CONFIG_FILES)
 if _extraction_problems:
     raise buildcheck.BuildStop("The extraction cannot be used", _extraction_problems)
@@ -33,37 +34,13 @@ EXTRACTION_TARGETS = [*rules.extraction_template.output]
 
 # A workbook saved again without a change gets new bytes and a new time stamp, but the same
 # content (sheets, cells, formats, hidden and merged cells: buildcheck.workbook_content, whichever
-# program saved it). Its digest is taken here and written by the rule (params.digest); when the
-# workbook still holds what was last read, its time stamp is ignored (ancient), so that nothing
-# after the extraction is rebuilt.
-if not config["extraction"].get("extractors"):
+# program saved it). Its digest is taken here and written by the rule that reads the workbook
+# (params.digest); when the workbook still holds what was last read, its time stamp is ignored
+# (ancient), so that nothing after the extraction is rebuilt.
+SINGLE_EXTRACTION = not config["extraction"].get("extractors")
+if SINGLE_EXTRACTION:
     EXTRACTION_WORKBOOK = config["extraction"]["workbook"]
     EXTRACTION_DIGEST = f"{RESULTS}/extraction/workbook_digest.txt"
     EXTRACTION_CONTENT = buildcheck.workbook_digest(EXTRACTION_WORKBOOK)
     if EXTRACTION_CONTENT and buildcheck.recorded_digest(EXTRACTION_DIGEST) == EXTRACTION_CONTENT:
         EXTRACTION_WORKBOOK = ancient(EXTRACTION_WORKBOOK)
-
-    rule extraction_read:
-        input:
-            workbook=EXTRACTION_WORKBOOK,
-            codebook=config["extraction"]["codebook"],
-            vocabulary=config["dataset"]["vocabulary"],
-        output:
-            cases=f"{RESULTS}/extraction/cases.tsv",
-            studies=f"{RESULTS}/extraction/studies.tsv",
-            digest=EXTRACTION_DIGEST,
-        log:
-            f"{LOGS}/extraction_read/extraction_read.log",
-        benchmark:
-            f"{BENCHMARKS}/extraction_read.tsv"
-        conda:
-            "../../envs/extraction.yaml"
-        resources:
-            mem_mb=1000,
-            runtime=5,
-        params:
-            digest=f"{EXTRACTION_CONTENT}\n{EXTRACTION_STUDIES_CONTENT}",
-        script:
-            "../../scripts/extraction_read.py"
-
-    EXTRACTION_TARGETS += rules.extraction_read.output
