@@ -15,6 +15,12 @@ WORKFLOW_DIR = Path(workflow.current_basedir)
 sys.path.insert(0, str(WORKFLOW_DIR / "workflow" / "lib"))
 import buildcheck
 
+# Snakemake imported pandas in every build only to hash rule params (none is a pandas object):
+# see workflow/lib/params_hashing.py.
+from params_hashing import serialise_params_without_importing_pandas
+
+serialise_params_without_importing_pandas()
+
 # Snakemake's own config loader lets a second `normality_alpha:` win silently, ends a syntax error
 # without its line and dumps the whole schema on a typo: every config file (--configfile ones
 # after config/config.yaml) is read strictly first, and every problem is listed, located.

@@ -4,6 +4,8 @@ downstream of it, and a bad workbook stops the build with every problem and noth
 
 import json
 import re
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -32,6 +34,23 @@ def planned_jobs(workdir) -> dict[str, int]:
     return {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)\s*$", table, flags=re.M)}
 
 
+def main_process_modules(workdir) -> tuple[str, set[str]]:
+    """A build of `TARGETS` run in this interpreter's snakemake, in-process: its console and
+    the top-level modules its own process imported."""
+    code = (
+        "import sys\nfrom snakemake.cli import main\n"
+        f"sys.argv = ['snakemake', '--cores', '1', '--directory', {str(workdir)!r}, *{TARGETS!r}]\n"
+        "try:\n    main()\nexcept SystemExit as stop:\n    assert not stop.code, stop.code\n"
+        "print('MODULES', ' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=workdir, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    modules = proc.stdout.rsplit("MODULES ", 1)[1].split()
+    return proc.stdout + proc.stderr, set(modules)
+
+
 def set_cell(workbook, address: str, value) -> None:
     book = load_workbook(workbook)
     book["cases"][address] = value
@@ -51,6 +70,11 @@ def test_build_then_nothing_to_do_then_only_downstream_of_a_changed_cell(workflo
     assert (results / "benchmarks" / "dataset_harmonise.tsv").is_file()
 
     assert planned_jobs(workflow_dir) == {}
+    # a build with nothing to do: Snakemake's process no longer imports pandas to hash the
+    # rules' params (workflow/lib/params_hashing.py), and still finds every param unchanged
+    console, modules = main_process_modules(workflow_dir)
+    assert "Nothing to be done" in console
+    assert "pandas" not in modules
 
     untouched = {t: (workflow_dir / t).stat().st_mtime_ns for t in TARGETS}
     set_cell(workflow_dir / "extraction" / "cases.xlsx", "F2", 38)  # age of C01
