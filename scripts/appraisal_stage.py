@@ -34,7 +34,7 @@ from reviewflow.appraisal.methods_text import (
 )
 from reviewflow.core.io import read_table, write_table, write_text
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.extraction.workbook import read_raw_table
+from reviewflow.extraction.raw import read_raw_table
 from reviewflow.report.pages import write_own_pages
 
 start_rule_log(snakemake.log[0])

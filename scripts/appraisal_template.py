@@ -5,7 +5,7 @@ import logging
 
 from reviewflow.appraisal.appraise import load_checklist, write_appraisal_workbook
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
-from reviewflow.extraction.workbook import read_raw_table
+from reviewflow.extraction.raw import read_raw_table
 
 start_rule_log(snakemake.log[0])
 with stop_on_input_problems():

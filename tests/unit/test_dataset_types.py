@@ -7,7 +7,7 @@ import pytest
 
 from reviewflow.dataset.build import build_dataset
 from reviewflow.extraction.codebook import load_codebook
-from reviewflow.extraction.workbook import RawSheet
+from reviewflow.extraction.raw import RawSheet
 
 CODEBOOK = """
 workbook:

@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 from reviewflow.core.errors import InputProblems
 from reviewflow.dataset.build import build_dataset
 from reviewflow.extraction.codebook import load_codebook
+from reviewflow.extraction.raw import RawSheet
 from reviewflow.extraction.types import TYPES
 from reviewflow.extraction.types.combined import split_cell
 from reviewflow.extraction.types.dimensions import axes_of
 from reviewflow.extraction.values import ValueProblem
-from reviewflow.extraction.workbook import RawSheet
 
 CODEBOOK = """
 not_reported:

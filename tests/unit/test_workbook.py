@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 from reviewflow.core.errors import InputProblems
 from reviewflow.core.io import write_table
 from reviewflow.extraction.codebook import load_codebook
-from reviewflow.extraction.workbook import read_raw_table, read_workbook, write_workbook
+from reviewflow.extraction.raw import read_raw_table
+from reviewflow.extraction.workbook import read_workbook, write_workbook
 
 REPO = Path(__file__).resolve().parents[2]
 CODEBOOK = load_codebook(REPO / "extraction" / "codebook.yaml")

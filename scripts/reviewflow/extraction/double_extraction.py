@@ -31,9 +31,9 @@ from reviewflow.extraction.adjudication import (
     read_adjudication_rows,
 )
 from reviewflow.extraction.codebook import Codebook, Sheet, load_codebook
+from reviewflow.extraction.raw import RawSheet
 from reviewflow.extraction.vocabulary import unknown_phrase_problems
 from reviewflow.extraction.workbook import (
-    RawSheet,
     check_across_rows_and_sheets,
     check_references,
     read_workbook,

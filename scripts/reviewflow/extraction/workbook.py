@@ -30,10 +30,7 @@ from reviewflow.core.errors import InputProblems, raise_if_any
 from reviewflow.core.io import atomic_path
 from reviewflow.core.spreadsheet import Column, write_sheet
 from reviewflow.extraction.codebook import Codebook, Field, Sheet
-from reviewflow.extraction.raw import (  # noqa: F401  (read_raw_table re-exported)
-    RawSheet,
-    read_raw_table,
-)
+from reviewflow.extraction.raw import RawSheet
 from reviewflow.extraction.vocabulary import unknown_phrase_problems
 
 # Display formats under which a stored number shows exactly the digits that were typed.
