@@ -154,9 +154,7 @@ class Evaluator:
             rows = reported_rows(self.cases[body], self.context.not_reported_values)
             return rows if kind == "reported" else ~rows
         if kind == "is_true" and body not in self.context.text_flags:
-            column = self.cases[body]
-            if isinstance(column.dtype, pd.BooleanDtype) or column.dtype == bool:
-                return as_rows(column)  # the general form below, without its conversions
+            return flag_rows(self.cases[body])
         return as_rows(_leaf(kind, condition, self.cases, self.context))
 
 
@@ -165,6 +163,13 @@ def as_rows(holds: pd.Series) -> np.ndarray:
     if holds.dtype == bool:
         return holds.to_numpy()
     return holds.to_numpy(dtype=bool, na_value=False)
+
+
+def flag_rows(column: pd.Series) -> np.ndarray:
+    """A true/false column as a boolean array, a missing value read as false."""
+    if isinstance(column.dtype, pd.BooleanDtype) or column.dtype == bool:  # no conversion needed
+        return column.to_numpy(dtype=bool, na_value=False)
+    return column.astype("boolean").fillna(False).astype(bool).to_numpy()
 
 
 def _leaf(kind: str, condition: dict, cases: pd.DataFrame, context: Context) -> pd.Series:
@@ -177,7 +182,7 @@ def _leaf(kind: str, condition: dict, cases: pd.DataFrame, context: Context) -> 
     if kind == "is_true":
         if value in context.text_flags:
             return word_match(cases[context.text_column], context.text_flags[value])
-        return cases[value].astype("boolean").fillna(False).astype(bool)
+        return pd.Series(flag_rows(cases[value]), index=cases.index)
     if kind == "is_false":
         return cases[value].eq(False)
     if kind == "above":

@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jsonschema
-import numpy as np
 import pandas as pd
 
-from reviewflow.core.conditions import PLACEHOLDER, Context, reported, with_named
+from reviewflow.core.conditions import PLACEHOLDER, Context, flag_rows, reported, with_named
 from reviewflow.core.definitions import Definitions
 from reviewflow.core.errors import InputProblems, raise_if_any
 from reviewflow.core.rule_inputs import figure_names, optional_inputs  # noqa: F401  (re-exported)
@@ -407,13 +406,6 @@ def column_kinds(columns) -> dict[str, str]:
 def as_flag(column: pd.Series) -> pd.Series:
     """A true/false column with missing read as false."""
     return pd.Series(flag_rows(column), index=column.index, name=column.name, copy=True)
-
-
-def flag_rows(column: pd.Series) -> np.ndarray:
-    """`as_flag` as a boolean array (for counts)."""
-    if isinstance(column.dtype, pd.BooleanDtype) or column.dtype == bool:  # no conversion needed
-        return column.to_numpy(dtype=bool, na_value=False)
-    return column.astype("boolean").fillna(False).astype(bool).to_numpy()
 
 
 def condition_context(analysis: Analysis) -> Context:

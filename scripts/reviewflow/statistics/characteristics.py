@@ -12,14 +12,13 @@ import os
 import pandas as pd
 from openpyxl import Workbook
 
-from reviewflow.core.conditions import as_rows, reported_rows
+from reviewflow.core.conditions import as_rows, flag_rows, reported_rows
 from reviewflow.core.io import atomic_path
 from reviewflow.core.spreadsheet import Column, write_sheet
 from reviewflow.statistics.analysis_file import (
     Analysis,
     Row,
     Settings,
-    flag_rows,
     with_flags,
 )
 from reviewflow.statistics.measures import Continuous, Proportion, describe, fmt

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from reviewflow.core.conditions import as_rows, reported_rows
+from reviewflow.core.conditions import as_rows, flag_rows, reported_rows
 from reviewflow.core.errors import raise_if_any
 from reviewflow.extraction.codebook import DESCRIPTIVE_COLUMNS
-from reviewflow.statistics.analysis_file import Settings, flag_rows
+from reviewflow.statistics.analysis_file import Settings
 from reviewflow.statistics.characteristics import (
     cell,
     rule_text,
