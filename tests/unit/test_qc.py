@@ -17,6 +17,7 @@ from reviewflow.dataset.qc import (
     duplicates_by_case,
     evidence,
     largest_of_others,
+    patient_words,
     range_issues,
 )
 from tests.unit.test_harmonise import CODEBOOK, DEFINITIONS, VOCABULARY, raw_cases, raw_studies
@@ -309,5 +310,7 @@ def test_the_evidence_of_a_pair_is_the_same_from_each_patient_s_items_found_once
     for pair in pairs:
         named = [[items[n] for n in names] for names in (pair.matching, pair.conflicting)]
         missing = [items[n] for n in pair.not_comparable]
-        alone = evidence(by_id[pair.first], by_id[pair.second], *named, missing, settings, CODEBOOK)
+        a, b = by_id[pair.first], by_id[pair.second]
+        shown = [patient_words(row, settings, CODEBOOK) for row in (a, b)]
+        alone = evidence(a, b, *named, missing, settings, shown)
         assert pair.evidence == alone

@@ -213,7 +213,7 @@ def check_frame(
         values = {name: row.get(name) for name in column_names}
         for name in fields:
             if name in own:
-                values[name] = True if field_reported(name, row, codebook, own[name]) else None
+                values[name] = True if field_reported(row, own[name]) else None
             values[f"{name}.raw"] = raw[name]
             values[f"{name}.cell"] = cells[name]
         for name, (ref, index, target) in lookups.items():
@@ -256,10 +256,9 @@ def own_columns(field: str, codebook: Codebook) -> list:
     return [c for c in codebook.columns_of(field) if c.part != "derived"]
 
 
-def field_reported(field: str, row: dict[str, Any], codebook: Codebook, own=None) -> bool:
-    """Does any dataset column of `field` (`own`: those columns, if known) hold a value (not
-    empty, not not_reported)?"""
-    own = own_columns(field, codebook) if own is None else own
+def field_reported(row: dict[str, Any], own: list) -> bool:
+    """Does any of a field's dataset columns (`own_columns`) hold a value (not empty, not
+    not_reported)?"""
     return any(row.get(c.name) not in (None, NOT_REPORTED) for c in own)
 
 
@@ -370,7 +369,6 @@ def duplicate_pairs(
                     [items[k] for k in conflicting],
                     [items[k] for k in missing],
                     settings,
-                    codebook,
                     shown=(described(i), described(j)),
                 ),
             )
@@ -403,13 +401,9 @@ def candidate_pairs(rows: list[dict[str, Any]], settings: dict) -> list[tuple[in
     return sorted(found)
 
 
-def evidence(
-    a, b, matching, conflicting, missing, settings, codebook: Codebook, flags_of=None, shown=None
-) -> str:
-    """Why rows `a` and `b` may be one patient, in words; `shown`: for each, when known, the
-    patient and its reported items in words (`patient_words`)."""
-    if shown is None:
-        shown = [patient_words(row, settings, codebook, flags_of) for row in (a, b)]
+def evidence(a, b, matching, conflicting, missing, settings, shown) -> str:
+    """Why rows `a` and `b` may be one patient, in words; `shown`: for each, the patient and its
+    reported items in words (`patient_words`)."""
     (patient_a, words_a), (patient_b, words_b) = shown
     same = [f"same {e['label']} ({a[e['column']]})" for e in settings["equal"]]
     near = [
