@@ -70,7 +70,7 @@ def harmonise(
     folds: list[Fold] = []
     problems: list[str] = []
     for raw, cells in zip(cases.rows, cases.cells, strict=True):
-        row, matches = harmonise_case(raw, cells, others, codebook, vocabulary, problems, plan)
+        row, matches = harmonise_case(raw, cells, codebook, vocabulary, problems, plan)
         problems += phrase_problems(raw, cells, matches, cases.fields, vocabulary)
         folds += fold_list(raw, cells, matches, cases.fields, codebook.primary_key)
         rows.append(row)
@@ -126,15 +126,14 @@ def fold_list(raw, cells, matches, order, key: str) -> list[Fold]:
 def harmonise_case(
     raw: dict[str, str],
     cells: dict[str, str],
-    others: dict[str, RawSheet],
     codebook: Codebook,
     vocabulary: Vocabulary,
     problems: list[str],
-    plan: ColumnPlan | None = None,
+    plan: ColumnPlan,
 ) -> tuple[dict[str, Any], dict[str, PhraseMatch]]:
-    """One typed row (column -> value) and the phrase matches of its multi-label fields; the
-    derived flags are left to `derived_values` (all rows at once)."""
-    plan = plan or ColumnPlan(codebook, others)
+    """One typed row (column -> value) and the phrase matches of its multi-label fields (`plan`:
+    the codebook's columns and the other sheets, found once for all rows); the derived flags are
+    left to `derived_values` (all rows at once)."""
     sheet = codebook.sheet(codebook.dataset_sheet)
     row: dict[str, Any] = {}
     matches: dict[str, PhraseMatch] = {}
