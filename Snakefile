@@ -21,6 +21,12 @@ from params_hashing import serialise_params_without_importing_pandas
 
 serialise_params_without_importing_pandas()
 
+# Snakemake's process ends without the interpreter's last garbage collection (0.1 s of every
+# build, a no-op's included): see scripts/reviewflow/core/process_end.py.
+from reviewflow.core.process_end import spare_final_collection
+
+spare_final_collection()
+
 # Snakemake's own config loader lets a second `normality_alpha:` win silently, ends a syntax error
 # without its line and dumps the whole schema on a typo: every config file (--configfile ones
 # after config/config.yaml) is read strictly first, and every problem is listed, located.

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 
 from reviewflow.core.errors import InputProblems
+from reviewflow.core.process_end import spare_final_collection
 
 # Libraries whose INFO chatter would drown a rule's own lines.
 QUIET_LIBRARIES = ("fontTools", "matplotlib", "PIL", "frictionless", "urllib3")
@@ -23,7 +24,9 @@ _rule_log: list[str] = []  # the log file of this rule, once started
 
 def start_rule_log(path: str | os.PathLike, *, console: bool = False) -> None:
     """Send this process's log records (the library's included) to the rule's log file, and with
-    `console` to the terminal as well (for long rules such as a fetch)."""
+    `console` to the terminal as well (for long rules such as a fetch). The job's process ends
+    without the interpreter's last garbage collection (core.process_end)."""
+    spare_final_collection()
     _rule_log[:] = [str(path)]
     with contextlib.suppress(FileNotFoundError):
         os.remove(f"{path}{PROBLEMS_SUFFIX}")
