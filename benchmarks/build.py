@@ -16,11 +16,17 @@ PYTHONPATH):
 Each run reports its wall time, its CPU time (user + system of snakemake and every process it
 waited for, from os.wait4) and its peak memory (the largest sum of the resident set sizes of the
 whole process tree, sampled every 0.1 s with psutil). Quote ratios of one run, not seconds: the
-machine may be shared. Prints the table and writes it to results/benchmarks/build.md; never
-fails on time.
+machine may be shared.
+
+Python runs with its default bytecode cache, as on a reviewer's machine: a copy's first build
+compiles its modules and writes their .pyc files, later builds read them. A calling shell that
+sets PYTHONDONTWRITEBYTECODE (as this machine's shell does) would make every process of every
+build compile them again; `--no-bytecode-cache` measures that way.
+
+Prints the table and writes it to results/benchmarks/build.md; never fails on time.
 
     .venv/bin/python benchmarks/build.py [--baseline ac6f931] [--repeat 1] [--cores 2]
-        [--scales 10 40] [--no-baseline]
+        [--scales 10 40] [--no-baseline] [--no-bytecode-cache]
 """
 
 from __future__ import annotations
@@ -78,10 +84,30 @@ def checkout(commit: str, dest: Path) -> Path:
     return dest
 
 
-def measure(cmd: list[str], workdir: Path, log: Path, check: bool = True) -> Usage | None:
-    """Run `cmd` in `workdir` with the copy's library first on the path; its usage, or None when
-    it failed and `check` is False (exits with the log's tail when it failed and `check`)."""
+BYTECODE_CACHE = [True]  # False with --no-bytecode-cache
+
+
+def run_env(workdir: Path) -> dict[str, str]:
+    """The environment of a run in `workdir`: the copy's library first on the path, and Python's
+    bytecode cache on (PYTHONDONTWRITEBYTECODE dropped) unless --no-bytecode-cache."""
     env = {**os.environ, "PYTHONPATH": str(workdir / "scripts")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if not BYTECODE_CACHE[0]:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def bytecode_cache_words() -> str:
+    """How the runs used Python's bytecode cache, for the report."""
+    if BYTECODE_CACHE[0]:
+        return "on (a copy's first build writes the .pyc files)"
+    return "off (PYTHONDONTWRITEBYTECODE=1: every process compiles the copy's modules)"
+
+
+def measure(cmd: list[str], workdir: Path, log: Path, check: bool = True) -> Usage | None:
+    """Run `cmd` in `workdir` (run_env); its usage, or None when it failed and `check` is False
+    (exits with the log's tail when it failed and `check`)."""
+    env = run_env(workdir)
     start, peak = time.perf_counter(), 0
     with log.open("w") as out:
         proc = psutil.Popen(cmd, cwd=workdir, stdout=out, stderr=subprocess.STDOUT, env=env)
@@ -125,8 +151,10 @@ def has_check(workdir: Path) -> bool:
         "a = [x for x in p._actions if x.dest == 'command'][0]; "
         "raise SystemExit(0 if 'check' in a.choices else 1)"
     )
-    env = {**os.environ, "PYTHONPATH": str(workdir / "scripts")}
-    return subprocess.run([sys.executable, "-c", code], cwd=workdir, env=env).returncode == 0
+    return (
+        subprocess.run([sys.executable, "-c", code], cwd=workdir, env=run_env(workdir)).returncode
+        == 0
+    )
 
 
 def reviewflow_check(workdir: Path, log: Path) -> Usage | None:
@@ -283,8 +311,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--scales-only", action="store_true", help="only the replicated reviews' builds"
     )
+    parser.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="every process compiles the copy's modules again (PYTHONDONTWRITEBYTECODE=1)",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "results" / "benchmarks" / "build.md")
     args = parser.parse_args(argv)
+    BYTECODE_CACHE[0] = not args.no_bytecode_cache
 
     head = subprocess.run(
         ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
@@ -322,7 +356,7 @@ def write_report(args, labels, runs, results, rules, load_before) -> str:
         "the workflow and its committed inputs (benchmarks/build.py); each cell: median wall "
         f"time / CPU time (user + system, all processes) / peak memory (sum of the process tree's "
         f"resident sets; in brackets the largest single process) of {args.repeat} run(s); "
-        "ratios: this checkout / baseline.",
+        f"ratios: this checkout / baseline. Python's bytecode cache: {bytecode_cache_words()}.",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M')}; load average "
         f"(1, 5, 15 min) {' '.join(f'{v:.1f}' for v in load_before)} at the start, "

@@ -41,3 +41,16 @@ def test_a_review_replicated_three_times_is_a_valid_review_three_times_as_large(
     assert first["included"] == {"studies": 150, "reports": 150, "patients": 165}
     assert first["search"]["records_total"] == 3 * 362 and first["search"]["until"]
     assert first["screening"]["records_excluded"] is None  # not reported stays not reported
+
+
+def test_runs_use_the_bytecode_cache_unless_told_not_to(tmp_path, monkeypatch):
+    """A shell's PYTHONDONTWRITEBYTECODE is not passed on (a reviewer's Python caches bytecode);
+    --no-bytecode-cache sets it; the copy's library is first on the path either way."""
+    build = load_benchmark()
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    env = build.run_env(tmp_path)
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    assert env["PYTHONPATH"] == str(tmp_path / "scripts")
+    monkeypatch.setattr(build, "BYTECODE_CACHE", [False])
+    assert build.run_env(tmp_path)["PYTHONDONTWRITEBYTECODE"] == "1"
+    assert "off" in build.bytecode_cache_words()
