@@ -22,6 +22,11 @@ from reviewflow.statistics.characteristics import (
     characteristics_table,
     write_characteristics_xlsx,
 )
+from reviewflow.statistics.content_cache import (
+    outcome_contracts,
+    write_figures,
+    write_km_figure,
+)
 from reviewflow.statistics.descriptive import (
     NotReported,
     described_columns,
@@ -29,7 +34,6 @@ from reviewflow.statistics.descriptive import (
     descriptive_table,
     write_descriptive_xlsx,
 )
-from reviewflow.statistics.figure_cache import write_figures, write_km_figure
 from reviewflow.statistics.recompute import (
     attach_raw_columns,
     compute_items,
@@ -96,7 +100,7 @@ with stop_on_input_problems():
     for subset in found:
         logging.info("%s: n = %d (%s)", subset.name, subset.n, subset.note)
 
-    cache = Path(params.figure_cache)
+    cache = Path(params.cache)
     if "figures_svg" in output.keys():
         written = write_figures(
             cases, analysis, Path(output.figures_svg[0]).parent, cache / "figures"
@@ -104,7 +108,6 @@ with stop_on_input_problems():
         logging.info("wrote %s", ", ".join(map(str, written)))
 
     if "outcomes_json" in output.keys():
-        from reviewflow.statistics.outcomes.analyse import contracts
         from reviewflow.statistics.outcomes.declared import declared_outcomes
         from reviewflow.statistics.outcomes.page import outcome_markdown, usable_table
 
@@ -112,7 +115,7 @@ with stop_on_input_problems():
         outcomes = declared_outcomes(
             inputs.analysis, codebook.columns, str(inputs.codebook), analysis.definitions
         )
-        results = contracts(outcomes, cases, codebook, analysis)
+        results = outcome_contracts(outcomes, cases, codebook, analysis, cache / "contracts")
         paths = {Path(path).stem: Path(path) for path in output.outcomes_json}
         for result in results:
             contract = paths[result["name"]]

@@ -10,7 +10,7 @@ from matplotlib.text import Text
 from reviewflow.dataset.definitions import load_definitions
 from reviewflow.extraction.codebook import load_codebook
 from reviewflow.statistics.analysis_file import Analysis, Settings, load_analysis
-from reviewflow.statistics.figure_cache import write_figures
+from reviewflow.statistics.content_cache import write_figures
 from reviewflow.statistics.figures import (
     GRID_MAX_ROWS,
     combinations,

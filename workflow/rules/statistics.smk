@@ -15,10 +15,10 @@ from reviewflow.core.rule_inputs import (
 STATISTICS_CASES = f"{RESULTS}/dataset/cases.csv"
 STATISTICS_DIR = f"{RESULTS}/statistics"
 FIGURES_DIR = f"{RESULTS}/figures"
-# A copy of each figure drawn, with the key of what it was drawn from (not an output: Snakemake
-# removes outputs before a job runs); a figure whose content did not change is copied from there,
-# not drawn again (reviewflow.statistics.figure_cache).
-FIGURE_CACHE = f"{RESULTS}/cache"
+# A copy of each figure drawn and of each outcome analysis's contract, with the key of what it was
+# made from (not an output: Snakemake removes outputs before a job runs); one whose content did
+# not change is copied from there, not made again (reviewflow.statistics.content_cache).
+CONTENT_CACHE = f"{RESULTS}/cache"
 STATISTICS_REPORTED = config["statistics"]["reported_results"]
 STATISTICS_REPORTED_SCHEMA = f"{WORKFLOW_DIR}/workflow/schemas/reported_results.schema.yaml"
 ANALYSIS = config["statistics"]["analysis"]
@@ -202,7 +202,7 @@ rule statistics:
         normality_alpha=config["statistics"]["normality_alpha"],
         outlier_iqr_factor=config["statistics"]["outlier_iqr_factor"],
         statistics=STATISTICS_SETTINGS,
-        figure_cache=FIGURE_CACHE,
+        cache=CONTENT_CACHE,
         page_titles=STATISTICS_PAGE_TITLES,
         page_notes=STATISTICS_PAGE_NOTES,
         outcome_page_titles=OUTCOME_PAGE_TITLES,

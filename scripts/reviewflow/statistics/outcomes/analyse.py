@@ -72,13 +72,21 @@ def contracts(
 ) -> list[dict]:
     """The contract of each of `outcomes` over the typed dataset `cases`, in their order (the
     review's named conditions made flags once for all)."""
-    flags = list(analysis.definitions.conditions)
-    flagged = with_named(cases, condition_context(analysis), flags)
-    types = flag_types({c.name: c.type for c in book.columns}, flags)
+    flagged, types = flagged_cases(cases, book, analysis)
     return [
         analysed(outcome, flagged, book.primary_key, analysis.settings, types)
         for outcome in outcomes
     ]
+
+
+def flagged_cases(
+    cases: pd.DataFrame, book: Codebook, analysis: Analysis
+) -> tuple[pd.DataFrame, dict]:
+    """`cases` with the review's named conditions made flags, and the type of every column
+    (`flag_types`): what each analysis of `contracts` reads."""
+    flags = list(analysis.definitions.conditions)
+    flagged = with_named(cases, condition_context(analysis), flags)
+    return flagged, flag_types({c.name: c.type for c in book.columns}, flags)
 
 
 def grouping(outcome: Outcome, cases: pd.DataFrame, reasons: Reasons, frame: pd.DataFrame):

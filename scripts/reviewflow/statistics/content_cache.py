@@ -1,4 +1,5 @@
-"""Figures drawn once per content (issue 21: drawing was most of a one-cell rebuild).
+"""Figures drawn, and outcome analyses run, once per content (issue 21: drawing was most of a
+one-cell rebuild; the outcome analyses' Firth models, most of what was left of it).
 
 A figure is a function of what it is drawn from (a declared figure: the dataset columns its
 declaration names, the declaration and the settings; a Kaplan-Meier figure: its analysis's
@@ -8,27 +9,38 @@ all of these. After drawing, a copy of its files and its key are kept in a cache
 later build asks for a figure of the same key, the copies become its files, byte for byte, and
 matplotlib is not imported at all. Any other value shown, a line of the library changed, another
 matplotlib: another key, drawn again. A copy is trusted only with its key, which is written last.
+
+An outcome analysis's contract is kept alike (results/cache/contracts/<name>.json: its key and
+the contract), keyed on the columns its declaration names (with the dataset's ids and order), the
+declaration, the settings, the columns' types, the library's code and the statistics libraries'
+versions: an edit of a cell no analysis reads runs none again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.metadata
 import json
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from reviewflow.core.io import atomic_path, write_text
+from reviewflow.extraction.codebook import Codebook
 from reviewflow.statistics.analysis_file import Analysis, figure_columns, with_flags
+from reviewflow.statistics.outcomes.declared import Outcome
 
 LIBRARY = Path(__file__).resolve().parents[1]  # scripts/reviewflow
 DRAWING_LIBRARIES = ("matplotlib", "numpy", "pandas", "pillow")
+# what an outcome analysis's estimates are computed with (statsmodels: survival; firthmodels
+# with scikit-learn: Firth models)
+STATISTICS_LIBRARIES = ("numpy", "pandas", "scipy", "statsmodels", "firthmodels", "scikit-learn")
 SUFFIXES = (".svg", ".png")
 log = logging.getLogger(__name__)
 
@@ -43,6 +55,17 @@ def code_version() -> str:
     for name in DRAWING_LIBRARIES:
         digest.update(f"{name} {importlib.metadata.version(name)}\n".encode())
     return digest.hexdigest()
+
+
+def library_versions(names: tuple[str, ...]) -> str:
+    """`name version` of each installed package of `names` ("absent" when it is not)."""
+    lines = []
+    for name in names:
+        try:
+            lines.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            lines.append(f"{name} absent")
+    return "\n".join(lines)
 
 
 def content_key(*parts: str) -> str:
@@ -120,3 +143,54 @@ def write_km_figure(result: dict, out_dir: str | os.PathLike, cache: str | os.Pa
         return draw_km(result, out_dir)
 
     return drawn(result["name"], key, Path(out_dir), Path(cache), draw)
+
+
+def outcome_contracts(
+    outcomes: Sequence[Outcome],
+    cases: pd.DataFrame,
+    book: Codebook,
+    analysis: Analysis,
+    cache: str | os.PathLike,
+) -> list[dict]:
+    """The contract of each of `outcomes` (`reviewflow.statistics.outcomes.analyse.contracts`),
+    each run only when what it reads changed since the copy kept in `cache`. Both ways the
+    contract is the one its JSON file says (read back from that text), so that what is written
+    from it does not depend on whether it was run."""
+    from reviewflow.statistics.outcomes.analyse import analysed, flagged_cases
+
+    flagged, types = flagged_cases(cases, book, analysis)
+    key_column, settings = book.primary_key, analysis.settings
+    folder = Path(cache)
+    results = []
+    for outcome in outcomes:
+        names = figure_columns(dataclasses.asdict(outcome), flagged)  # the columns it names
+        read = flagged[list(dict.fromkeys([key_column, *names]))]
+        key = content_key(
+            "outcome", repr(outcome), repr(settings),
+            repr([(name, types.get(name)) for name in read.columns]),
+            frame_text(read), library_versions(STATISTICS_LIBRARIES),
+        )  # fmt: skip
+        path = folder / f"{outcome.name}.json"
+        contract = kept_contract(path, key)
+        if contract is None:
+            text = json.dumps(analysed(outcome, flagged, key_column, settings, types))
+            contract = json.loads(text)
+            path.unlink(missing_ok=True)
+            write_text(json.dumps({"key": key, "contract": contract}), path)
+        else:
+            log.info("%s: run on the same content before (key %s): its contract", outcome.name,
+                     key[:12])  # fmt: skip
+        results.append(contract)
+    return results
+
+
+def kept_contract(path: Path, key: str) -> dict | None:
+    """The contract kept at `path` when it was made from `key` (None when it was not, or the
+    file cannot be read as one)."""
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(kept, dict) and kept.get("key") == key and isinstance(kept.get("contract"), dict):
+        return kept["contract"]
+    return None

@@ -3,13 +3,14 @@ are its files when the columns its declaration names, the declaration, the setti
 library's code and matplotlib are the same; any of these changed draws it again."""
 
 import dataclasses
+import json
 
 import pandas as pd
 import pytest
 
-from reviewflow.statistics import figure_cache, figures
+from reviewflow.statistics import content_cache, figures
 from reviewflow.statistics.analysis_file import figure_columns
-from reviewflow.statistics.figure_cache import content_key, frame_text, write_figures
+from reviewflow.statistics.content_cache import content_key, frame_text, write_figures
 from reviewflow.statistics.outcomes import km_figure
 
 from .statistics_cases import make_cases
@@ -106,15 +107,15 @@ def test_the_library_code_is_part_of_the_key(tmp_path, monkeypatch):
     library = tmp_path / "reviewflow"
     library.mkdir()
     (library / "figures.py").write_text("DRAW = 1\n", encoding="utf-8")
-    monkeypatch.setattr(figure_cache, "LIBRARY", library)
-    figure_cache.code_version.cache_clear()
+    monkeypatch.setattr(content_cache, "LIBRARY", library)
+    content_cache.code_version.cache_clear()
     try:
         one = content_key("figure", "x")
         (library / "figures.py").write_text("DRAW = 2\n", encoding="utf-8")
-        figure_cache.code_version.cache_clear()
+        content_cache.code_version.cache_clear()
         assert content_key("figure", "x") != one
     finally:
-        figure_cache.code_version.cache_clear()
+        content_cache.code_version.cache_clear()
 
 
 def test_frame_text_tells_values_of_other_types_apart():
@@ -138,8 +139,90 @@ def test_a_kaplan_meier_figure_is_drawn_once_per_contract(tmp_path, monkeypatch)
     monkeypatch.setattr(km_figure, "write_km_figure", fake_draw)
     result = {"name": "time_to_event", "kind": "survival", "estimates": {"table": []}}
     for _ in range(2):
-        figure_cache.write_km_figure(result, tmp_path, tmp_path / "cache")
+        content_cache.write_km_figure(result, tmp_path, tmp_path / "cache")
     assert drawn == ["time_to_event"]
-    figure_cache.write_km_figure({**result, "n_used": 3}, tmp_path, tmp_path / "cache")
+    content_cache.write_km_figure({**result, "n_used": 3}, tmp_path, tmp_path / "cache")
     assert drawn == ["time_to_event", "time_to_event"]
     assert (tmp_path / "time_to_event.svg").read_text(encoding="utf-8").endswith("'n_used': 3}")
+
+
+def committed_outcomes():
+    """The committed review's analysis file and its outcome analyses."""
+    from reviewflow.statistics.outcomes.declared import declared_outcomes
+
+    from .statistics_cases import CODEBOOK, REPO
+
+    analysis = committed_analysis()
+    outcomes = declared_outcomes(
+        REPO / "config" / "analysis.yaml",
+        CODEBOOK.columns,
+        str(REPO / "extraction" / "codebook.yaml"),
+        analysis.definitions,
+    )
+    return analysis, outcomes
+
+
+def outcome_cases(**changes):
+    n = 8
+    values = {
+        "age_years": [40, 52, 61, 47, 70, 58, 66, 49],
+        "outcome_recurrence": [True, False, True, False, False, True, False, None],
+        "outcome_improved": [True, True, False, True, None, True, False, True],
+        "treatment_rituximab": [True, False, False, True, False, True, False, False],
+        "treatment_glucocorticoid": [True, True, True, False, True, True, False, True],
+        "treatment_decompression": [False, True, False, False, True, False, True, False],
+        "outcome_described": True,
+    }
+    return make_cases(n, **{**values, **changes})
+
+
+def test_an_outcome_analysis_runs_again_only_when_what_it_reads_changed(tmp_path, monkeypatch):
+    """Each analysis is run once per content: a second build runs none; an age changed runs
+    again only the analysis that reads age; the contracts are those run without the cache."""
+    from reviewflow.statistics.outcomes import analyse
+
+    from .statistics_cases import CODEBOOK
+
+    analysis, outcomes = committed_outcomes()
+    ran = []
+    real = analyse.analysed
+    monkeypatch.setattr(
+        analyse, "analysed", lambda outcome, *a: ran.append(outcome.name) or real(outcome, *a)
+    )
+    cache = tmp_path / "cache"
+    cases = outcome_cases()
+    first = content_cache.outcome_contracts(outcomes, cases, CODEBOOK, analysis, cache)
+    assert ran == [o.name for o in outcomes] and len(ran) == 4
+    direct = json.loads(json.dumps(analyse.contracts(outcomes, cases, CODEBOOK, analysis)))
+    assert first == direct
+    ran.clear()
+    assert content_cache.outcome_contracts(outcomes, cases, CODEBOOK, analysis, cache) == first
+    assert ran == []
+
+    older = outcome_cases(age_years=[41, 52, 61, 47, 70, 58, 66, 49])
+    again = content_cache.outcome_contracts(outcomes, older, CODEBOOK, analysis, cache)
+    assert ran == ["age_by_recurrence"]
+    ran.clear()
+    expected = analyse.contracts(outcomes, older, CODEBOOK, analysis)
+    assert again == json.loads(json.dumps(expected))
+    assert again[2] != first[2] and again[:2] == first[:2] and again[3] == first[3]
+
+    ran.clear()
+    # a column a group condition reads through a named condition (conventional
+    # immunosuppressant: the review's definitions) runs the analysis that groups by it
+    drugs = outcome_cases(
+        treatment_azathioprine=[False, True, False, False, False, False, False, False]
+    )
+    content_cache.outcome_contracts(outcomes, drugs, CODEBOOK, analysis, cache)
+    assert "improvement_by_treatment" in ran and "recurrence_by_rituximab" not in ran
+
+
+def test_a_kept_contract_is_used_only_with_its_key(tmp_path):
+    path = tmp_path / "a.json"
+    assert content_cache.kept_contract(path, "k") is None  # none kept
+    path.write_text("{not json", encoding="utf-8")
+    assert content_cache.kept_contract(path, "k") is None
+    path.write_text(json.dumps({"key": "other", "contract": {"n": 1}}), encoding="utf-8")
+    assert content_cache.kept_contract(path, "k") is None
+    path.write_text(json.dumps({"key": "k", "contract": {"n": 1}}), encoding="utf-8")
+    assert content_cache.kept_contract(path, "k") == {"n": 1}
