@@ -1,6 +1,7 @@
 """Benchmark: the whole workflow's builds, side by side with a baseline commit (issue 21).
 
-Copies the workflow and its committed inputs to a temporary directory, and the same files of a
+Copies the workflow and its committed inputs (the first review's published versions included:
+What's new compares each build with the last one) to a temporary directory, and the same files of a
 baseline commit (a temporary `git clone` of this repository checked out at `--baseline`), then
 runs `snakemake --cores N` (all targets of `rule all`) in both, alternately, with the same
 virtual environment's packages (each run imports its own copy's `scripts/reviewflow` through
@@ -11,7 +12,7 @@ PYTHONPATH):
 - check: `reviewflow check DIR` on the built review ("n/a" where the command does not exist);
 - x10, x40: full builds of the first review replicated 10 and 40 times (every row of both
   workbook sheets copied under new ids; config/first_version.yaml's counts scaled with them, so
-  that the PRISMA checks still hold).
+  that the PRISMA checks still hold; no published version).
 
 Each run reports its wall time, its CPU time (user + system of snakemake and every process it
 waited for, from os.wait4) and its peak memory (the largest sum of the resident set sizes of the
@@ -50,6 +51,9 @@ from openpyxl import load_workbook
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOW_PARTS = ["Snakefile", "workflow", "scripts", "config", "extraction", "resources", "envs"]
+# The first review's published versions (What's new compares a build with the last one); not in
+# the replicated reviews, whose patients no published version has.
+VERSIONS = "versions"
 RUNS = ["full", "one-cell", "no-op", "check"]
 
 
@@ -64,11 +68,12 @@ class Usage:
     process_mb: float = 0.0
 
 
-def copy_workflow(dest: Path, source: Path = REPO) -> Path:
-    """The workflow and its committed inputs of `source` (a checkout) copied to `dest`."""
+def copy_workflow(dest: Path, source: Path = REPO, versions: bool = True) -> Path:
+    """The workflow and its committed inputs of `source` (a checkout) copied to `dest`, with its
+    published versions unless `versions` is False."""
     dest.mkdir(parents=True, exist_ok=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
-    for part in WORKFLOW_PARTS:
+    for part in [*WORKFLOW_PARTS, *([VERSIONS] if versions else [])]:
         src = source / part
         if src.is_dir():
             shutil.copytree(src, dest / part, ignore=ignore)
@@ -278,7 +283,7 @@ def run_round(tmp: Path, sources: dict[str, Path], round_: int, args, results, r
     done()
     for times in args.scales:
         for n, label in enumerate(labels):
-            workdir = copy_workflow(tmp / f"{n}-x{times}-{round_}", sources[label])
+            workdir = copy_workflow(tmp / f"{n}-x{times}-{round_}", sources[label], versions=False)
             replicate(workdir, times)
             log = Path(f"{stem[label]}-x{times}.log")
             results[label][f"x{times}"].append(snakemake(workdir, args.cores, log))

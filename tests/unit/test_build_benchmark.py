@@ -54,3 +54,13 @@ def test_runs_use_the_bytecode_cache_unless_told_not_to(tmp_path, monkeypatch):
     monkeypatch.setattr(build, "BYTECODE_CACHE", [False])
     assert build.run_env(tmp_path)["PYTHONDONTWRITEBYTECODE"] == "1"
     assert "off" in build.bytecode_cache_words()
+
+
+def test_the_first_review_is_copied_with_its_published_versions(tmp_path):
+    """What's new compares a build of the first review with its version 1: the benchmark's copy
+    has it, a replicated review's copy has none."""
+    build = load_benchmark()
+    review = build.copy_workflow(tmp_path / "review")
+    assert (review / "versions" / "v1" / "version.json").is_file()
+    replicated = build.copy_workflow(tmp_path / "replicated", versions=False)
+    assert not (replicated / "versions").exists()
