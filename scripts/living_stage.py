@@ -15,6 +15,7 @@ import pandas as pd
 
 from reviewflow.core.io import read_json, read_table, write_table, write_text
 from reviewflow.core.rulelog import start_rule_log, stop_on_input_problems
+from reviewflow.extraction.codebook import load_codebook
 from reviewflow.living.digest import build_digest
 from reviewflow.living.versions import (
     FIRST_WINDOW,
@@ -112,7 +113,7 @@ with stop_on_input_problems():
         agreement=read_table(inputs.agreement),
         prisma=prisma,
         statistics=params.statistics,
-        dataset_columns=list(read_table(inputs.cases).columns),
+        dataset_columns=load_codebook(inputs.codebook, inputs.vocabulary).column_names,
         whats_new=whats_new,
     )
     outputs = zip(output.checklists_md, output.checklists_xlsx, output.checklists_html, strict=True)

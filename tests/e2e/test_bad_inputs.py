@@ -94,6 +94,7 @@ def test_bad_inputs_against_a_built_review(workflow_dir):
     book.save(workbook)
     jobs = planned_jobs(run_snakemake(workflow_dir, "--dry-run"))
     assert {"dataset_harmonise", "statistics"} <= jobs
+    assert "living" in jobs  # What's new compares the patients with version 1
     assert not jobs & {"search", "dedup", "screening", "appraisal"}
     assert "prisma" not in jobs
     # a patient's study id edited, or a patient added: the diagram counts them again
@@ -148,7 +149,7 @@ def test_bad_inputs_against_a_built_review(workflow_dir):
     assert parse_error(proc) == [
         "A file the review is made from is missing: 1 problem:",
         "  extraction/codebook.yaml: missing (read by dataset_harmonise, extraction_template, "
-        "statistics): restore it (git checkout -- "
+        "living, statistics): restore it (git checkout -- "
         "extraction/codebook.yaml) or correct its path in config/config.yaml",
     ]
     codebook.write_bytes(kept)

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from .conftest import REPO, run_snakemake
 
@@ -51,6 +52,18 @@ def test_new_review_skeleton_builds_at_once_and_is_never_written_over(tmp_path):
     assert (results / "prisma/prisma.png").stat().st_size > 0
     characteristics = (results / "statistics/characteristics.md").read_text()
     assert "No characteristics table is declared" in characteristics
+
+    # an age edited before any version is published: the dataset and the statistics are made
+    # again, not the living stage (it reads them only to compare with a published version)
+    book = load_workbook(review / "extraction/cases.xlsx")
+    assert book["cases"]["E1"].value == "age"
+    book["cases"]["E2"] = 35
+    book.save(review / "extraction/cases.xlsx")
+    plan = run_snakemake(review, "-s", SNAKEFILE, "--dry-run").stdout.splitlines()
+    stats = plan[plan.index("Job stats:") + 3 : plan.index("Job stats:") + 6]
+    assert [line.split() for line in stats] == [
+        ["dataset_harmonise", "1"], ["statistics", "1"], ["all", "1"]
+    ]  # fmt: skip
 
     before = (review / "config/config.yaml").read_bytes()
     again = reviewflow("new-review", str(review))

@@ -51,14 +51,29 @@ CHECKLIST_NAMES = ["prisma2020_checklist", "prisma_s_checklist", "prisma_lsr_ite
 
 # The stage in one job (issue 21: three jobs imported pandas three times, to do milliseconds of
 # work each): What's new first, then the update digest, then the checklists, which read What's new.
+# This build as What's new compares it with the last published version: its dataset and
+# statistics files are read only when a version is published. Before the first one, an edit of a
+# patient's cell reruns nothing of this stage (the checklists take the dataset's columns from
+# the codebook, whose columns they are).
+LIVING_COMPARED = (
+    {
+        "cases": f"{RESULTS}/dataset/cases.csv",
+        "cases_raw": f"{RESULTS}/extraction/cases.tsv",
+        "studies": EXTRACTION_STUDIES,
+        "summary": f"{STATISTICS_DIR}/summary.tsv",
+        "reconciliation": f"{STATISTICS_DIR}/reconciliation.tsv",
+        "descriptive": DESCRIPTIVE,
+    }
+    if LAST_VERSION
+    else {}
+)
+
+
 rule living:
     input:
-        cases=f"{RESULTS}/dataset/cases.csv",
-        cases_raw=f"{RESULTS}/extraction/cases.tsv",
-        studies=EXTRACTION_STUDIES,
-        summary=f"{STATISTICS_DIR}/summary.tsv",
-        reconciliation=f"{STATISTICS_DIR}/reconciliation.tsv",
-        descriptive=DESCRIPTIVE,
+        **LIVING_COMPARED,
+        codebook=config["extraction"]["codebook"],
+        vocabulary=config["dataset"]["vocabulary"],
         search_counts=f"{RESULTS}/search/search_counts.json",
         import_summary=f"{RESULTS}/search/import_summary.json",
         records=f"{RESULTS}/search/records.tsv",
