@@ -49,8 +49,6 @@ config["review"]["version"] = version_label(
 CHECKLIST_NAMES = ["prisma2020_checklist", "prisma_s_checklist", "prisma_lsr_items"]
 
 
-# The stage in one job (issue 21: three jobs imported pandas three times, to do milliseconds of
-# work each): What's new first, then the update digest, then the checklists, which read What's new.
 # This build as What's new compares it with the last published version: its dataset and
 # statistics files are read only when a version is published. Before the first one, an edit of a
 # patient's cell reruns nothing of this stage (the checklists take the dataset's columns from
@@ -69,6 +67,8 @@ LIVING_COMPARED = (
 )
 
 
+# The stage in one job (issue 21: three jobs imported pandas three times, to do milliseconds of
+# work each): What's new first, then the update digest, then the checklists, which read What's new.
 rule living:
     input:
         **LIVING_COMPARED,

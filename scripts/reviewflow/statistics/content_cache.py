@@ -69,7 +69,8 @@ def library_versions(names: tuple[str, ...]) -> str:
 
 
 def content_key(*parts: str) -> str:
-    """The key of a drawing made from `parts` by this code (each part length-prefixed)."""
+    """The key of a drawing or contract made from `parts` by this code (each part
+    length-prefixed)."""
     digest = hashlib.sha256(code_version().encode())
     for part in parts:
         data = part.encode()
@@ -175,11 +176,9 @@ def outcome_contracts(
         if contract is None:
             text = json.dumps(analysed(outcome, flagged, key_column, settings, types))
             contract = json.loads(text)
-            path.unlink(missing_ok=True)
-            write_text(json.dumps({"key": key, "contract": contract}), path)
+            write_text(json.dumps({"key": key, "contract": contract}), path)  # atomic: whole
         else:
-            log.info("%s: run on the same content before (key %s): its contract", outcome.name,
-                     key[:12])  # fmt: skip
+            log.info("%s: run on the same content before (key %s)", outcome.name, key[:12])
         results.append(contract)
     return results
 
