@@ -64,3 +64,16 @@ def test_the_first_review_is_copied_with_its_published_versions(tmp_path):
     assert (review / "versions" / "v1" / "version.json").is_file()
     replicated = build.copy_workflow(tmp_path / "replicated", versions=False)
     assert not (replicated / "versions").exists()
+
+
+def test_a_copy_is_compiled_before_its_runs_unless_the_cache_is_off(tmp_path, monkeypatch):
+    build = load_benchmark()
+    module = tmp_path / "scripts" / "reviewflow" / "m.py"
+    module.parent.mkdir(parents=True)
+    module.write_text("X = 1\n", encoding="utf-8")
+    monkeypatch.setattr(build, "BYTECODE_CACHE", [False])
+    build.warm_bytecode(tmp_path)
+    assert not list(tmp_path.rglob("*.pyc"))
+    monkeypatch.setattr(build, "BYTECODE_CACHE", [True])
+    build.warm_bytecode(tmp_path)
+    assert [p.name.split(".")[0] for p in tmp_path.rglob("*.pyc")] == ["m"]
