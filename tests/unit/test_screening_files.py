@@ -282,6 +282,36 @@ def test_a_screening_workbook_without_stage_sheets_and_a_damaged_file(tmp_path):
     assert "title_abstract_bob.xlsx: cannot be read as a .xlsx file (" in problems[1]
 
 
+def test_a_hidden_sheet_with_decisions_is_refused_and_a_hidden_list_sheet_is_not(tmp_path):
+    """A hidden sheet is never read: when it holds decisions the file is refused, the sheet
+    named; the hidden `lists` sheet of the drop-down lists (no record ids) is left alone."""
+    path = tmp_path / "screening_alice.xlsx"
+    workbook(
+        path,
+        {
+            "title_abstract": [[R1, "include"]],
+            "full_text": [[R1, "include"]],
+            "old decisions": [[R2, ""], [R2, "include"], [R3, "exclude", TA_REASONS[1]]],
+        },
+    )
+    book = load_workbook(path)
+    book["old decisions"].sheet_state = "hidden"
+    lists = book.create_sheet("lists")
+    lists.append(["decision", "reason"])
+    lists.append(["include", TA_REASONS[1]])
+    lists.sheet_state = "hidden"
+    book.save(path)
+    assert problems_of(tmp_path) == [
+        f"{path.as_posix()}, sheet old decisions: 2 decision(s) (first: old decisions row 3) "
+        "on a hidden sheet, which is not read: unhide it (then it is read, or refused by name "
+        "when it is not a stage's sheet)"
+    ]
+    book["old decisions"].sheet_state = "visible"
+    book.remove(book["old decisions"])
+    book.save(path)
+    assert [d.record_id for d in read(tmp_path)] == [R1, R1]
+
+
 # --- issue 24 item 4: no decision is dropped (every sheet, cell shape and file read or refused)
 
 

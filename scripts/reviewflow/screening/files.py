@@ -200,22 +200,38 @@ def read_xlsx_sheets(
     """Every visible sheet of a workbook, in order: title -> (header, rows). A formula in a
     header or in one of `read_columns` is refused, its cell named (its cached value is whatever
     the program that saved it computed, or nothing), and so are merged cells over one of
-    `read_columns` (only their first cell holds the value): InputProblems listing every such
-    cell."""
+    `read_columns` (only their first cell holds the value) and a hidden sheet holding decisions
+    (record ids with a decision: never dropped unseen): InputProblems listing every such
+    cell or sheet."""
     too_large = unzipped_size_problem(path)
     raise_if_any(str(path), [too_large] if too_large else [])
     book = load_workbook(path, data_only=False)
-    formulas: list[str] = []
+    problems: list[str] = []
     try:
         sheets = {
-            sheet.title: read_sheet(sheet, formulas, read_columns)
+            sheet.title: read_sheet(sheet, problems, read_columns)
             for sheet in book.worksheets
             if sheet.sheet_state == "visible"
         }
+        for sheet in book.worksheets:
+            decided = decided_rows(sheet) if sheet.sheet_state != "visible" else []
+            if decided:
+                problems.append(
+                    f"sheet {sheet.title}: {len(decided)} decision(s) (first: {decided[0].where}) "
+                    "on a hidden sheet, which is not read: unhide it (then it is read, or refused "
+                    "by name when it is not a stage's sheet)"
+                )
     finally:
         book.close()
-    raise_if_any(str(path), formulas)
+    raise_if_any(str(path), problems)
     return sheets
+
+
+def decided_rows(sheet) -> list[Row]:
+    """The rows of a sheet with both a record id and a decision (none on the hidden `lists`
+    sheet of a workbook's drop-down lists: it has no record ids)."""
+    _, rows = read_sheet(sheet, [], ())
+    return [row for row in rows if row.get("record_id") and row.get("decision")]
 
 
 def read_sheet(sheet, formulas: list[str], read_columns: Collection[str]) -> Table:
