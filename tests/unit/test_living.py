@@ -346,3 +346,57 @@ def test_a_one_off_review_is_never_called_living():
     assert "living systematic review" not in one_off.loc["1.1", "answer"]
     living = fill(lsr, Facts(title="A review", living={"declared": True})).set_index("item")
     assert "the report's heading adds “living systematic review" in living.loc["1.1", "answer"]
+
+
+def cells_one_by_one(old, new, part, id_column):
+    """compare_cells as it was written first: every cell of every common row, one by one."""
+    from reviewflow.living.whats_new import row
+
+    old, new = old.set_index(id_column, drop=False), new.set_index(id_column, drop=False)
+    columns = [c for c in new.columns if c in old.columns and not c.endswith("_cell")]
+    rows = []
+    for case in new.index.intersection(old.index, sort=False):
+        for column in columns:
+            if old.loc[case, column] != new.loc[case, column]:
+                cell = new.loc[case, f"{column}_cell"] if f"{column}_cell" in new else ""
+                field = f"{column} ({cell})" if cell else column
+                rows.append(row(part, case, field, old.loc[case, column], new.loc[case, column]))
+    return rows
+
+
+def test_changed_cells_are_found_as_one_by_one_in_the_same_order():
+    """Old patients' changed values, in the new table's row order then column order: a value
+    changed, emptied or typed, a missing value on both sides (NaN differs from NaN, as before),
+    a patient removed or added (not a cell change), a column only one side has."""
+    from reviewflow.living.whats_new import compare_cells
+
+    nan = float("nan")
+    old = pd.DataFrame(
+        {
+            "case_id": ["C01", "C02", "C03", "C04"],
+            "age": ["37", "50", "", "61"],
+            "age_cell": ["cases!F2", "cases!F3", "cases!F4", "cases!F5"],
+            "sex": ["male", "female", "male", nan],
+            "dropped": ["a", "b", "c", "d"],
+            "note": [nan, "x", "y", "z"],
+        }
+    )
+    new = pd.DataFrame(
+        {
+            "case_id": ["C03", "C01", "C02", "C05"],
+            "age": ["44", "38", "50", "70"],
+            "age_cell": ["cases!F4", "cases!F2", "cases!F3", "cases!F6"],
+            "sex": ["male", "male", "", "female"],
+            "added": ["x", "y", "z", "w"],
+            "note": ["y", nan, "x", "r"],
+        }
+    )
+    got = compare_cells(old, new, "cell", "case_id")
+    assert got == cells_one_by_one(old, new, "cell", "case_id")
+    assert [(r["key"], r["field"], r["before"], r["after"], r["change"]) for r in got] == [
+        ("C03", "age (cases!F4)", "", "44", "new"),
+        ("C01", "age (cases!F2)", "37", "38", "changed"),
+        ("C01", "note", "nan", "nan", "unchanged"),
+        ("C02", "sex", "female", "", "removed"),
+    ]
+    assert compare_cells(old.iloc[:0], new, "cell", "case_id") == []

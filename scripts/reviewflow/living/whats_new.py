@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from reviewflow.core.io import read_table as read_generated_table
@@ -225,13 +226,17 @@ def compare_cells(old: pd.DataFrame, new: pd.DataFrame, part: str, id_column: st
         return []
     old, new = old.set_index(id_column, drop=False), new.set_index(id_column, drop=False)
     columns = [c for c in new.columns if c in old.columns and not c.endswith("_cell")]
+    cases = new.index.intersection(old.index, sort=False)
+    # both sides' values aligned, compared at once (one Python comparison per cell, as `!=`
+    # of two values: NaN differs from NaN); the changes in row order, then column order
+    before = old.loc[cases, columns].to_numpy(dtype=object)
+    after = new.loc[cases, columns].to_numpy(dtype=object)
     rows = []
-    for case in new.index.intersection(old.index, sort=False):
-        for column in columns:
-            if old.loc[case, column] != new.loc[case, column]:
-                cell = new.loc[case, f"{column}_cell"] if f"{column}_cell" in new else ""
-                field = f"{column} ({cell})" if cell else column
-                rows.append(row(part, case, field, old.loc[case, column], new.loc[case, column]))
+    for i, j in zip(*np.nonzero(before != after), strict=True):
+        case, column = cases[i], columns[j]
+        cell = new.loc[case, f"{column}_cell"] if f"{column}_cell" in new else ""
+        field = f"{column} ({cell})" if cell else column
+        rows.append(row(part, case, field, before[i, j], after[i, j]))
     return rows
 
 
