@@ -26,7 +26,7 @@ import logging
 import os
 import shutil
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -52,13 +52,14 @@ def code_version() -> str:
     for path in sorted(LIBRARY.rglob("*.py")):
         digest.update(f"{path.relative_to(LIBRARY).as_posix()}\n".encode())
         digest.update(path.read_bytes())
-    for name in DRAWING_LIBRARIES:
-        digest.update(f"{name} {importlib.metadata.version(name)}\n".encode())
+    digest.update(f"{library_versions(DRAWING_LIBRARIES)}\n".encode())
     return digest.hexdigest()
 
 
+@cache
 def library_versions(names: tuple[str, ...]) -> str:
-    """`name version` of each installed package of `names` ("absent" when it is not)."""
+    """`name version` of each installed package of `names` ("absent" when it is not), one per
+    line; looked up once per process (8 ms a time: every analysis's key asks)."""
     lines = []
     for name in names:
         try:
