@@ -436,15 +436,14 @@ def evidence(a, b, matching, conflicting, missing, settings, shown) -> str:
 
 
 def patient_words(
-    row, settings: dict, codebook: Codebook, flags_of=None, values=None
+    row, settings: dict, codebook: Codebook, values=None
 ) -> tuple[str, dict[str, str]]:
     """A patient in words (`settings["patient"]`) and each reported item's value in words (item
-    name -> text), for the evidence of its pairs; `flags_of`: the flag columns of each field
-    item, `values`: its items' values (`item_value`), when known."""
+    name -> text), for the evidence of its pairs; `values`: its items' values (`item_value`),
+    when known."""
     items = settings["items"]
     if values is None:
-        flags = [(flags_of or {}).get(item_name(item)) for item in items]
-        values = [item_value(row, item, codebook, f) for item, f in zip(items, flags, strict=True)]
+        values = [item_value(row, item, codebook) for item in items]
     words = {
         item_name(item): describe(item, value, codebook)
         for item, value in zip(items, values, strict=True)

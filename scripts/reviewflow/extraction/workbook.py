@@ -427,17 +427,15 @@ def same_as_index(fld: Field, sheets, codebook: Codebook) -> dict[str, int]:
     return other.first_rows(key) if other is not None and other.complete else {}
 
 
-def same_as_problem(
-    fld: Field, row, cells, sheets, codebook: Codebook, problems, index=None
-) -> None:
+def same_as_problem(fld: Field, row, cells, sheets, codebook: Codebook, problems, index) -> None:
     """The value differs from the field it must equal in the row its ref field names (`index`:
-    `same_as_index`, when known)."""
+    `same_as_index`)."""
     ref, target = codebook.lookup(fld.same_as)
-    other_name, _, key = ref.references.partition(".")
+    other_name = ref.references.partition(".")[0]
     other = sheets.get(other_name)
     if other is None or not other.complete or fld.check(row[fld.name]) is not None:
         return  # reported already
-    found = (index if index is not None else other.first_rows(key)).get(row[ref.name])
+    found = index.get(row[ref.name])
     if found is None:
         return
     value, other_cells = other.rows[found][target.name], other.cells[found]
