@@ -289,10 +289,15 @@ def test_a_duplicate_key_in_the_vocabulary_is_refused_with_its_line(tmp_path):
 
 
 def test_a_derived_flag_is_its_condition_empty_when_all_it_reads_is_empty():
-    from reviewflow.dataset.harmonise import Derived, derived_value
+    from reviewflow.dataset.harmonise import Derived, derived_values
 
     when = {"any": [{"is_true": "a"}, {"all": [{"is_true": "b"}, {"not": {"is_true": "c"}}]}]}
     flag = Derived("x", when)
+
+    def derived_value(flag, row):  # one row alone
+        [value] = derived_values(flag, [row])
+        return value
+
     assert flag.any_of == ("a", "b", "c")
     assert derived_value(flag, {"a": True, "b": None, "c": None}) is True
     assert derived_value(flag, {"a": False, "b": True, "c": False}) is True

@@ -158,12 +158,6 @@ def harmonise_case(
     return row, matches
 
 
-def derived_value(derived: Derived, row: dict) -> bool | None:
-    """A derived flag of one row: whether its condition holds; empty when every column the
-    condition reads is empty."""
-    return derived_values(derived, [row])[0]
-
-
 def derived_values(derived: Derived, rows: list[dict]) -> list[bool | None]:
     """A derived flag of each row: whether its condition holds; empty when every column the
     condition reads is empty. One evaluation for all rows, unless the condition compares a
