@@ -19,13 +19,16 @@ BENCHMARKS = f"{RESULTS}/benchmarks"
 # studies sheet, codebook and vocabulary that are there now (their digest: line 2 of the digest
 # file dataset_harmonise writes), reading them again gives the same table: its time stamp is then
 # ignored (ancient), so that a patient's cell edited re-runs nothing before the extraction.
+# Single extraction (one workbook, extraction.workbook) unless extraction.extractors lists the
+# extractors of a double extraction (double_extraction.smk).
+SINGLE_EXTRACTION = not config["extraction"].get("extractors")
 EXTRACTION_STUDIES = f"{RESULTS}/extraction/studies.tsv"
 EXTRACTION_STUDIES_CONTENT = buildcheck.sheet_digest(
     config["extraction"]["workbook"],
     "studies",
     [config["extraction"]["codebook"], config["dataset"]["vocabulary"]],
 )
-if not config["extraction"].get("extractors") and buildcheck.studies_unchanged(
+if SINGLE_EXTRACTION and buildcheck.studies_unchanged(
     f"{RESULTS}/extraction/workbook_digest.txt", EXTRACTION_STUDIES_CONTENT, EXTRACTION_STUDIES
 ):
     EXTRACTION_STUDIES = ancient(EXTRACTION_STUDIES)

@@ -37,8 +37,7 @@ EXTRACTION_TARGETS = [*rules.extraction_template.output]
 # program saved it). Its digest is taken here and written by the rule that reads the workbook
 # (params.digest); when the workbook still holds what was last read, its time stamp is ignored
 # (ancient), so that nothing after the extraction is rebuilt.
-SINGLE_EXTRACTION = not config["extraction"].get("extractors")
-if SINGLE_EXTRACTION:
+if SINGLE_EXTRACTION:  # common.smk
     EXTRACTION_WORKBOOK = config["extraction"]["workbook"]
     EXTRACTION_DIGEST = f"{RESULTS}/extraction/workbook_digest.txt"
     EXTRACTION_CONTENT = buildcheck.workbook_digest(EXTRACTION_WORKBOOK)

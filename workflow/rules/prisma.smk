@@ -11,7 +11,7 @@
 PRISMA_DATASET = [f"{RESULTS}/dataset/cases.csv"] if config["prisma"].get("patients", True) else []
 PRISMA_PATIENTS_FILE = f"{RESULTS}/prisma/patients_digest.txt"
 PRISMA_PATIENTS = ""
-if PRISMA_DATASET and not config["extraction"].get("extractors"):
+if PRISMA_DATASET and SINGLE_EXTRACTION:
     _rows = buildcheck.rows_digest(config["extraction"]["workbook"], "cases", "study_id")
     PRISMA_PATIENTS = (
         f"{_rows} {EXTRACTION_STUDIES_CONTENT}" if _rows and EXTRACTION_STUDIES_CONTENT else ""
