@@ -15,11 +15,15 @@ WORKFLOW_DIR = Path(workflow.current_basedir)
 sys.path.insert(0, str(WORKFLOW_DIR / "workflow" / "lib"))
 import buildcheck
 
-# Snakemake imported pandas in every build only to hash rule params (none is a pandas object):
-# see workflow/lib/params_hashing.py.
-from params_hashing import serialise_params_without_importing_pandas
+# Snakemake imported pandas in every build only to hash rule params and to hand them to a job's
+# script (none is a pandas object): see workflow/lib/params_without_pandas.py.
+from params_without_pandas import (
+    serialise_params_without_importing_pandas,
+    store_script_params_without_importing_pandas,
+)
 
 serialise_params_without_importing_pandas()
+store_script_params_without_importing_pandas()
 
 # Snakemake's process ends without the interpreter's last garbage collection (0.1 s of every
 # build, a no-op's included): see scripts/reviewflow/core/process_end.py.
