@@ -5,7 +5,8 @@ pandas import for milliseconds of work each) ->
 - update_digest.tsv, .md and .html: what the search windows since the last published version
   brought (reviewflow.living.digest), as Markdown for a pull request;
 - per reporting checklist (PRISMA 2020, PRISMA-S, PRISMA-LSR) its .md, .xlsx and .html, filled
-  from the workflow's files and the What's new table above (reviewflow.report.checklists)."""
+  from the workflow's files and the What's new table above (reviewflow.report.checklists), each
+  written only when its filled content changed (a copy kept in results/cache/checklists/)."""
 
 import csv
 import logging
@@ -36,7 +37,7 @@ from reviewflow.report.checklists import (
     fill,
     load_checklist,
     reviewers_by_stage,
-    write_checklist,
+    write_checklist_files,
 )
 from reviewflow.report.pages import markdown_file_page
 
@@ -120,7 +121,6 @@ with stop_on_input_problems():
     for (name, checklist_name), (md, xlsx, page) in zip(CHECKLISTS.items(), outputs, strict=True):
         checklist = load_checklist(checklist_name)
         filled = fill(checklist, facts)
-        write_checklist(checklist, filled, md, xlsx)
-        markdown_file_page(md, page, f"{checklist['checklist']} checklist")
+        write_checklist_files(checklist, filled, (md, xlsx, page), params.cache)
         done = (filled["status"] == "filled from the workflow").sum()
         logging.info("%s: %d of %d items filled from the workflow", name, done, len(filled))

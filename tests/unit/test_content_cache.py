@@ -10,7 +10,7 @@ import pytest
 
 from reviewflow.statistics import content_cache, figures
 from reviewflow.statistics.analysis_file import figure_columns
-from reviewflow.statistics.content_cache import content_key, frame_text, write_figures
+from reviewflow.statistics.content_cache import write_figures
 from reviewflow.statistics.outcomes import km_figure
 
 from .statistics_cases import make_cases
@@ -101,29 +101,6 @@ def test_a_copy_without_its_key_or_a_key_without_its_copies_is_drawn(tmp_path, d
     write_figures(cases, analysis, out, cache)
     assert sorted(drawings) == ["levels", "symptoms"]
     assert (cache / "levels.png").is_file()
-
-
-def test_the_library_code_is_part_of_the_key(tmp_path, monkeypatch):
-    library = tmp_path / "reviewflow"
-    library.mkdir()
-    (library / "figures.py").write_text("DRAW = 1\n", encoding="utf-8")
-    monkeypatch.setattr(content_cache, "LIBRARY", library)
-    content_cache.code_version.cache_clear()
-    try:
-        one = content_key("figure", "x")
-        (library / "figures.py").write_text("DRAW = 2\n", encoding="utf-8")
-        content_cache.code_version.cache_clear()
-        assert content_key("figure", "x") != one
-    finally:
-        content_cache.code_version.cache_clear()
-
-
-def test_frame_text_tells_values_of_other_types_apart():
-    texts = {
-        frame_text(pd.DataFrame({"a": pd.Series(values, dtype="object")}))
-        for values in ([1], ["1"], [True], [None], [float("nan")], [1.0])
-    }
-    assert len(texts) == 6
 
 
 def test_a_kaplan_meier_figure_is_drawn_once_per_contract(tmp_path, monkeypatch):

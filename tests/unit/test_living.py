@@ -18,6 +18,7 @@ from reviewflow.report.checklists import (
     fill,
     load_checklist,
     markdown,
+    write_checklist_files,
 )
 
 W = "2025-01-01_2025-02-01"
@@ -245,6 +246,35 @@ def test_checklists_fill_what_the_workflow_knows_and_leave_the_rest_to_the_autho
     assert "title/abstract reviewers so far: alice, bob" in prisma.loc["8", "answer"]
     text = markdown(load_checklist("prisma2020"), prisma.reset_index())
     assert f"**{FOR_AUTHORS}**" in text and "BMJ 2021;372:n71" in text
+
+
+def test_checklist_files_are_written_once_per_filled_content(tmp_path, monkeypatch):
+    """The .md, .xlsx and .html of a checklist: written when its filled content is new, copied
+    from the cache (the workbook not written, openpyxl not needed) when it is the same, written
+    again when one answer changed."""
+    from openpyxl import load_workbook
+
+    from reviewflow.report import checklists
+
+    checklist = load_checklist("prisma_s")
+    filled = fill(checklist, Facts(title="A review", screening={}, reviewers={}))
+    paths = [tmp_path / f"prisma_s_checklist{suffix}" for suffix in (".md", ".xlsx", ".html")]
+    written = []
+    own = checklists.write_checklist
+    monkeypatch.setattr(checklists, "write_checklist", lambda *a: written.append(a[2]) or own(*a))
+    assert write_checklist_files(checklist, filled, paths, tmp_path / "cache")
+    first = [p.read_bytes() for p in paths]
+    for path in paths:
+        path.unlink()
+    assert not write_checklist_files(checklist, filled, paths, tmp_path / "cache")
+    assert [p.read_bytes() for p in paths] == first and len(written) == 1
+    changed = filled.copy()
+    changed.loc[0, ["status", "answer"]] = [checklists.FILLED, "An answer the authors wrote"]
+    assert write_checklist_files(checklist, changed, paths, tmp_path / "cache")
+    assert len(written) == 2
+    sheet = load_workbook(paths[1])["checklist"]
+    assert sheet.cell(row=2, column=6).value == "An answer the authors wrote"
+    assert "An answer the authors wrote" in paths[2].read_text(encoding="utf-8")
 
 
 def test_every_checklist_file_is_listed():

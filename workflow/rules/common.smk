@@ -14,6 +14,11 @@ LIBRARY_DIR = deployment.PACKAGE
 RESULTS = "results"
 LOGS = f"{RESULTS}/logs"
 BENCHMARKS = f"{RESULTS}/benchmarks"
+# A copy of what a job made once per content (figures, outcome analyses' contracts, checklists),
+# with the key of what it was made from (not an output: Snakemake removes outputs before a job
+# runs); one whose content did not change is copied from there, not made again
+# (reviewflow.core.content_keys).
+CONTENT_CACHE = f"{RESULTS}/cache"
 
 # The studies table, read by dedup, screening, appraisal and living. When it was written from the
 # studies sheet, codebook and vocabulary that are there now (their digest: line 2 of the digest

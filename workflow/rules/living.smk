@@ -131,6 +131,8 @@ rule living:
         screening={k: config["screening"][k] for k in ("reviewers_required", "exclusion_reasons")},
         statistics=STATISTICS_SETTINGS,
         overlap_days=config["search"]["overlap_days"],
+        # the checklists' files, kept by the key of their filled content
+        cache=f"{CONTENT_CACHE}/checklists",
     script:
         "../../scripts/living_stage.py"
 

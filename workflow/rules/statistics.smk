@@ -15,10 +15,6 @@ from reviewflow.core.rule_inputs import (
 STATISTICS_CASES = f"{RESULTS}/dataset/cases.csv"
 STATISTICS_DIR = f"{RESULTS}/statistics"
 FIGURES_DIR = f"{RESULTS}/figures"
-# A copy of each figure drawn and of each outcome analysis's contract, with the key of what it was
-# made from (not an output: Snakemake removes outputs before a job runs); one whose content did
-# not change is copied from there, not made again (reviewflow.statistics.content_cache).
-CONTENT_CACHE = f"{RESULTS}/cache"
 STATISTICS_REPORTED = config["statistics"]["reported_results"]
 STATISTICS_REPORTED_SCHEMA = f"{WORKFLOW_DIR}/workflow/schemas/reported_results.schema.yaml"
 ANALYSIS = config["statistics"]["analysis"]

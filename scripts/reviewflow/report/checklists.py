@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from openpyxl import Workbook
 
+from reviewflow.core.content_keys import content_key, frame_text, library_versions, made_once
 from reviewflow.core.io import atomic_path, write_text
-from reviewflow.core.spreadsheet import Column, write_sheet
 from reviewflow.core.yamlfile import read_yaml
 from reviewflow.living.digest import STAGE_NAMES
+from reviewflow.report.pages import markdown_file_page
 
 CHECKLIST_DIR = Path(__file__).parent / "checklists"
 CHECKLISTS = {
@@ -32,6 +32,8 @@ CHECKLISTS = {
 FOR_AUTHORS = "for the authors"
 FILLED = "filled from the workflow"
 TABLE_COLUMNS = ["item", "section", "topic", "wording", "status", "answer", "where"]
+# what a checklist's files are written with (its workbook, its page)
+WRITING_LIBRARIES = ("openpyxl", "markdown-it-py")
 
 
 @dataclass
@@ -506,9 +508,36 @@ def markdown(checklist: Mapping, table: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_checklist_files(
+    checklist: Mapping,
+    table: pd.DataFrame,
+    paths: Sequence[str | os.PathLike],
+    cache: str | os.PathLike,
+) -> bool:
+    """The .md, .xlsx and .html `paths` of `checklist` filled as `table` (`write_checklist`, then
+    its report page), written only when that content changed since the copies kept in `cache`
+    (`reviewflow.core.content_keys`). Returns whether they were written."""
+    md_path, xlsx_path, page = (Path(p) for p in paths)
+    key = content_key(
+        "checklist", repr(sorted(checklist.items())), frame_text(table),
+        library_versions(WRITING_LIBRARIES),
+    )  # fmt: skip
+
+    def write() -> None:
+        write_checklist(checklist, table, md_path, xlsx_path)
+        markdown_file_page(md_path, page, f"{checklist['checklist']} checklist")
+
+    return made_once(md_path.stem, key, [md_path, xlsx_path, page], Path(cache), write)
+
+
 def write_checklist(
     checklist: Mapping, table: pd.DataFrame, md_path: str | os.PathLike, xlsx_path
 ) -> None:
+    """The checklist as Markdown and as a workbook (openpyxl imported only here)."""
+    from openpyxl import Workbook
+
+    from reviewflow.core.spreadsheet import Column, write_sheet
+
     write_text(markdown(checklist, table), md_path)
     book = Workbook()
     sheet = book.active

@@ -1,14 +1,11 @@
 """Figures drawn, and outcome analyses run, once per content (issue 21: drawing was most of a
-one-cell rebuild; the outcome analyses' Firth models, most of what was left of it).
+one-cell rebuild; the outcome analyses' Firth models, most of what was left of it). The keys and
+the kept copies are `reviewflow.core.content_keys`'.
 
 A figure is a function of what it is drawn from (a declared figure: the dataset columns its
 declaration names, the declaration and the settings; a Kaplan-Meier figure: its analysis's
-contract), of this library's code and of the drawing libraries' versions. Its key is a SHA-256 of
-all of these. After drawing, a copy of its files and its key are kept in a cache folder
-(results/cache/<kind>/, beside no output: Snakemake removes a job's outputs before it runs); when a
-later build asks for a figure of the same key, the copies become its files, byte for byte, and
-matplotlib is not imported at all. Any other value shown, a line of the library changed, another
-matplotlib: another key, drawn again. A copy is trusted only with its key, which is written last.
+contract), of this library's code and of the drawing libraries' versions: a figure of the same
+key is copied (results/cache/figures/, results/cache/outcomes/) and matplotlib is not imported.
 
 An outcome analysis's contract is kept alike (results/cache/contracts/<name>.json: its key and
 the contract), keyed on the columns its declaration names (with the dataset's ids and order), the
@@ -19,24 +16,20 @@ versions: an edit of a cell no analysis reads runs none again.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import importlib.metadata
 import json
 import logging
 import os
-import shutil
 from collections.abc import Callable, Sequence
-from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from reviewflow.core.io import atomic_path, write_text
+from reviewflow.core.content_keys import content_key, frame_text, library_versions, made_once
+from reviewflow.core.io import write_text
 from reviewflow.extraction.codebook import Codebook
 from reviewflow.statistics.analysis_file import Analysis, figure_columns, with_flags
 from reviewflow.statistics.outcomes.declared import Outcome
 
-LIBRARY = Path(__file__).resolve().parents[1]  # scripts/reviewflow
 DRAWING_LIBRARIES = ("matplotlib", "numpy", "pandas", "pillow")
 # what an outcome analysis's estimates are computed with (statsmodels: survival; firthmodels
 # with scikit-learn: Firth models)
@@ -45,70 +38,14 @@ SUFFIXES = (".svg", ".png")
 log = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """SHA-256 of every source file of the library and of the drawing libraries' versions."""
-    digest = hashlib.sha256()
-    for path in sorted(LIBRARY.rglob("*.py")):
-        digest.update(f"{path.relative_to(LIBRARY).as_posix()}\n".encode())
-        digest.update(path.read_bytes())
-    digest.update(f"{library_versions(DRAWING_LIBRARIES)}\n".encode())
-    return digest.hexdigest()
-
-
-@cache
-def library_versions(names: tuple[str, ...]) -> str:
-    """`name version` of each installed package of `names` ("absent" when it is not), one per
-    line; looked up once per process (8 ms a time: every analysis's key asks)."""
-    lines = []
-    for name in names:
-        try:
-            lines.append(f"{name} {importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            lines.append(f"{name} absent")
-    return "\n".join(lines)
-
-
-def content_key(*parts: str) -> str:
-    """The key of a drawing or contract made from `parts` by this code (each part
-    length-prefixed)."""
-    digest = hashlib.sha256(code_version().encode())
-    for part in parts:
-        data = part.encode()
-        digest.update(len(data).to_bytes(8, "big") + data)
-    return digest.hexdigest()
-
-
-def frame_text(frame: pd.DataFrame) -> str:
-    """Every value of `frame` with its type (repr: 1, '1', True, nan and <NA> all differ), its
-    columns, their types and its index."""
-    lines = [repr(list(frame.columns)), repr([str(t) for t in frame.dtypes])]
-    lines.append(repr(list(frame.index)))
-    lines.extend(repr(row) for row in frame.itertuples(index=False, name=None))
-    return "\n".join(lines)
-
-
 def drawn(
-    name: str, key: str, out_dir: Path, cache: Path, draw: Callable[[], list[Path]]
+    name: str, key: str, out_dir: Path, cache: Path, draw: Callable[[], object]
 ) -> list[Path]:
     """`<out_dir>/<name>.svg` and `.png`: the cached copies when they were drawn from `key`, else
-    drawn by `draw` (then kept in `cache` with their key)."""
+    drawn by `draw`."""
     paths = [out_dir / f"{name}{suffix}" for suffix in SUFFIXES]
-    keyfile, copies = cache / f"{name}.key", [cache / path.name for path in paths]
-    if keyfile.is_file() and keyfile.read_text(encoding="utf-8") == key:
-        if all(copy.is_file() for copy in copies):
-            for copy, path in zip(copies, paths, strict=True):
-                with atomic_path(path) as tmp:
-                    shutil.copyfile(copy, tmp)
-            log.info("%s: drawn from the same content before (key %s): its copies", name, key[:12])
-            return paths
-    written = draw()
-    keyfile.unlink(missing_ok=True)  # never a key beside copies of another drawing
-    for path, copy in zip(paths, copies, strict=True):
-        with atomic_path(copy) as tmp:
-            shutil.copyfile(path, tmp)
-    write_text(key, keyfile)
-    return written
+    made_once(name, key, paths, cache, draw)
+    return paths
 
 
 def write_figures(
@@ -122,7 +59,7 @@ def write_figures(
         shown = frame[figure_columns(spec, frame)]
         key = content_key(
             "figure", name, json.dumps(spec, sort_keys=True, default=str),
-            repr(analysis.settings), frame_text(shown),
+            repr(analysis.settings), frame_text(shown), library_versions(DRAWING_LIBRARIES),
         )  # fmt: skip
 
         def draw(shown=shown, spec=spec, name=name) -> list[Path]:
@@ -137,7 +74,11 @@ def write_figures(
 def write_km_figure(result: dict, out_dir: str | os.PathLike, cache: str | os.PathLike):
     """The Kaplan-Meier figure of a survival analysis's contract `result`
     (`reviewflow.statistics.outcomes.km_figure`), drawn only when the contract changed."""
-    key = content_key("kaplan-meier", json.dumps(result, sort_keys=True, default=str))
+    key = content_key(
+        "kaplan-meier",
+        json.dumps(result, sort_keys=True, default=str),
+        library_versions(DRAWING_LIBRARIES),
+    )
 
     def draw() -> list[Path]:
         from reviewflow.statistics.outcomes.km_figure import write_km_figure as draw_km
