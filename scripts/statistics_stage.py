@@ -50,8 +50,10 @@ inputs, output, params = snakemake.input, snakemake.output, snakemake.params
 with stop_on_input_problems():
     # every file read and checked once, before anything is written: the codebook, definitions,
     # analysis file and dataset (typed), then the reported-results file against them
-    codebook, analysis, cases = load_analysed_cases(inputs, params.statistics)
-    declared = load_declared(inputs.reported, params.schema, analysis.definitions, cases)
+    # (a file found to fit its schema is not checked against it again while both are the same)
+    checked = Path(params.cache) / "schemas"
+    codebook, analysis, cases = load_analysed_cases(inputs, params.statistics, checked)
+    declared = load_declared(inputs.reported, params.schema, analysis.definitions, cases, checked)
     summary_cases, warnings = attach_raw_columns(cases.copy(), inputs.raw, declared.raw_columns())
     for warning in warnings:
         logging.warning("%s", warning)

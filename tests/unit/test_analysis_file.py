@@ -306,3 +306,28 @@ def test_as_flag_reads_missing_as_false_for_every_kind_of_flag_column():
     flags = as_flag(plain)
     flags[:] = True  # its own copy: the column is unchanged
     assert list(plain) == [True, False]
+
+
+def test_a_file_found_to_fit_its_schema_is_not_checked_again_until_it_changes(
+    tmp_path, monkeypatch
+):
+    """With a cache folder: the schema check runs once for the same file and schema; a changed
+    file is checked again, and a file that breaks the schema is reported at every load."""
+    from reviewflow.statistics import analysis_file
+
+    checks = []
+    own = analysis_file.schema_problems
+    monkeypatch.setattr(analysis_file, "schema_problems", lambda *a: checks.append(1) or own(*a))
+    cache, path = tmp_path / "cache", write(tmp_path, GOOD)
+    for _ in range(2):
+        load_analysis(path, COLUMNS, SCHEMA, None, DEFINITIONS, cache)
+    assert len(checks) == 1
+    write(tmp_path, GOOD.replace("decimals: {continuous: 2", "decimals: {continuous: 3"))
+    analysis = load_analysis(path, COLUMNS, SCHEMA, None, DEFINITIONS, cache)
+    assert analysis.settings.continuous_decimals == 3
+    assert len(checks) == 2
+    write(tmp_path, GOOD.replace("normality_rule: shapiro_wilk", "normality_rule: shapiro"))
+    for _ in range(2):
+        with pytest.raises(InputProblems, match="normality_rule"):
+            load_analysis(path, COLUMNS, SCHEMA, None, DEFINITIONS, cache)
+    assert len(checks) == 4

@@ -4,7 +4,13 @@ its kept copies are its files otherwise, and a copy is trusted only with its key
 import pandas as pd
 
 from reviewflow.core import content_keys
-from reviewflow.core.content_keys import content_key, frame_text, library_versions, made_once
+from reviewflow.core.content_keys import (
+    checked_once,
+    content_key,
+    frame_text,
+    library_versions,
+    made_once,
+)
 
 
 def test_the_library_code_is_part_of_the_key(tmp_path, monkeypatch):
@@ -79,3 +85,19 @@ def test_a_copy_is_trusted_only_with_its_key_and_every_copy(tmp_path):
     assert made_once("a", "k", paths, cache, maker(paths, made, "three"))
     assert made == ["one", "two", "three"]
     assert not made_once("a", "k", paths, cache, maker(paths, made, "four"))
+
+
+def test_checked_once_per_key_while_no_problem_is_found(tmp_path):
+    cache, calls = tmp_path / "cache", []
+
+    def check(found):
+        return lambda: calls.append(found) or list(found)
+
+    assert checked_once("file", "k1", cache, check([])) == []
+    assert checked_once("file", "k1", cache, check(["never run"])) == []
+    assert calls == [[]]
+    assert checked_once("file", "k2", cache, check(["a problem"])) == ["a problem"]
+    assert not (cache / "file.key").exists()  # problems found: no key kept
+    assert checked_once("file", "k1", cache, check([])) == []  # k1 is no longer the last
+    assert checked_once("file", "k1", None, check(["without a cache"])) == ["without a cache"]
+    assert len(calls) == 4

@@ -289,3 +289,28 @@ def test_an_item_naming_an_unknown_condition_or_parameter_is_located(tmp_path):
     )
     assert "item 'a': compute.among.in[1]: {limt}: not a parameter; known: limit" in message
     assert "3 problems" in message
+
+
+def test_a_file_found_to_fit_its_schema_is_not_checked_again_until_it_changes(
+    tmp_path, monkeypatch
+):
+    """With a cache folder, as the statistics job reads it: the project's file is checked
+    against its schema once while it is the same; a key it breaks the schema with is reported
+    at every read."""
+    from reviewflow.statistics import reported
+
+    from .statistics_cases import REPO, project_definitions
+
+    checks = []
+    own = reported.schema_errors
+    monkeypatch.setattr(reported, "schema_errors", lambda *a: checks.append(1) or own(*a))
+    path, cache = REPO / "config" / "reported_results.yaml", tmp_path / "cache"
+    first = read_declared(path, SCHEMA, project_definitions(), cache)
+    again = read_declared(path, SCHEMA, project_definitions(), cache)
+    assert len(checks) == 1 and again.reported == first.reported and len(first.reported) == 61
+    broken = tmp_path / "reported_results.yaml"
+    broken.write_text(path.read_text(encoding="utf-8") + "misspelt_key: 1\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(InputProblems, match="misspelt_key"):
+            read_declared(broken, SCHEMA, project_definitions(), cache)
+    assert len(checks) == 3

@@ -8,12 +8,16 @@ of the versions of the libraries that make it. Its key is a SHA-256 of all of th
 a later build asks for it with the same key, the copies become its files, byte for byte
 (`made_once`). Any other content, a line of the library changed, another version of a library:
 another key, made again. A copy is trusted only with its key, which is written last.
+
+A check alike (`checked_once`): a file that was found to fit its schema is not checked again
+while the file, the schema, the code and jsonschema are the same.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import json
 import logging
 import shutil
 from collections.abc import Callable, Sequence
@@ -91,3 +95,29 @@ def made_once(
             shutil.copyfile(path, tmp)
     write_text(key, keyfile)
     return True
+
+
+def checked_once(name: str, key: str, cache: Path | None, check: Callable[[], list]) -> list:
+    """The problems `check` finds (e.g. a file's schema problems), found again only when `key`
+    is not the key of its last check that found none (kept in `<cache>/<name>.key`); always
+    found without a `cache`. A check that finds problems keeps no key."""
+    keyfile = Path(cache) / f"{name}.key" if cache is not None else None
+    if keyfile is not None and keyfile.is_file():
+        if keyfile.read_text(encoding="utf-8") == key:
+            log.info("%s: checked with the same content before (key %s)", name, key[:12])
+            return []
+    problems = check()
+    if keyfile is not None:
+        keyfile.unlink(missing_ok=True)
+        if not problems:
+            write_text(key, keyfile)
+    return problems
+
+
+def schema_key(data, schema) -> str:
+    """The key of checking `data` (as read from YAML or JSON) against the JSON `schema` with
+    this library's code and the installed jsonschema."""
+    return content_key(
+        "schema", repr(data), json.dumps(schema, sort_keys=True, default=str),
+        library_versions(("jsonschema",)),
+    )  # fmt: skip

@@ -17,10 +17,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import jsonschema
 import pandas as pd
 
 from reviewflow.core.conditions import PLACEHOLDER, Context, flag_rows, reported, with_named
+from reviewflow.core.content_keys import checked_once, schema_key
 from reviewflow.core.definitions import Definitions
 from reviewflow.core.errors import InputProblems, raise_if_any
 from reviewflow.core.rule_inputs import figure_names, optional_inputs  # noqa: F401  (re-exported)
@@ -109,11 +109,14 @@ def load_analysis(
     schema_path: str | os.PathLike,
     statistics: Mapping | None = None,
     definitions: Definitions | None = None,
+    checked: str | os.PathLike | None = None,
 ) -> Analysis:
     """The analysis file at `path`, checked against the schema and the dataset's `columns`
     (`Codebook.columns`: name, type, enum) and the review's `definitions` (its named conditions
     are flags here), with config.yaml's `statistics` (normality alpha, quantile method). Raises
-    `InputProblems` listing every problem."""
+    `InputProblems` listing every problem. With `checked` (a cache folder), the schema check is
+    not done again while the file and the schema are those last found to fit
+    (`reviewflow.core.content_keys`)."""
     source = str(path)
     definitions = definitions or Definitions()
     data = read_yaml(path)
@@ -122,7 +125,9 @@ def load_analysis(
     if isinstance(data, dict) and "derived" in data:
         raise InputProblems(source, [f"{source}: derived: {MOVED_DERIVED}"])
     schema = read_yaml(schema_path)
-    problems = schema_problems(data, schema, source)
+    problems = checked_once(
+        "analysis", schema_key(data, schema), checked, lambda: schema_problems(data, schema, source)
+    )
     if not problems:
         problems = Checker(data, columns, source, definitions).problems()
     raise_if_any(source, problems)
@@ -139,6 +144,8 @@ def where(parts: Any) -> str:
 
 def schema_problems(data: Any, schema: dict, source: str) -> list[str]:
     """Every schema violation, located by key path, with what is allowed."""
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(schema)
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path]):
@@ -146,7 +153,8 @@ def schema_problems(data: Any, schema: dict, source: str) -> list[str]:
     return problems
 
 
-def schema_message(error: jsonschema.ValidationError) -> str:
+def schema_message(error) -> str:
+    """A jsonschema `ValidationError` as one message, with what is allowed."""
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = sorted(error.schema.get("properties", {}))
         extra = sorted(set(error.instance) - set(allowed))
@@ -463,16 +471,18 @@ def fill_title(text: str, cases: pd.DataFrame, settings: Settings) -> str:
 
 
 def load_analysed_cases(
-    inputs: Mapping[str, str], statistics: Mapping | None = None
+    inputs: Mapping[str, str],
+    statistics: Mapping | None = None,
+    checked: str | os.PathLike | None = None,
 ) -> tuple[Codebook, Analysis, pd.DataFrame]:
     """What every table and figure rule reads, from the paths `inputs` names (`cases`,
     `codebook`, `vocabulary`, `definitions`, `analysis`, `schema`): the codebook (with the
     vocabulary's flags), the analysis file checked against it and the review's definitions
     (with config.yaml's `statistics`: normality alpha, quantile method) and the dataset typed
-    by the codebook."""
+    by the codebook; `checked` as for `load_analysis`."""
     book = load_codebook(inputs["codebook"], inputs["vocabulary"])
     definitions = load_definitions(inputs["definitions"], book)
     declared = load_analysis(
-        inputs["analysis"], book.columns, inputs["schema"], statistics, definitions
+        inputs["analysis"], book.columns, inputs["schema"], statistics, definitions, checked
     )
     return book, declared, read_cases(inputs["cases"], book)

@@ -27,9 +27,9 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from jsonschema import Draft202012Validator
 
 from reviewflow.core.conditions import columns_used, condition_problems, parameter, parameter_name
+from reviewflow.core.content_keys import checked_once, schema_key
 from reviewflow.core.definitions import Definitions
 from reviewflow.core.errors import raise_if_any
 from reviewflow.core.yamlfile import plain, read_yaml
@@ -114,21 +114,30 @@ class Declared:
 
 
 def read_declared(
-    path: str | os.PathLike, schema: str | os.PathLike, definitions: Definitions | None = None
+    path: str | os.PathLike,
+    schema: str | os.PathLike,
+    definitions: Definitions | None = None,
+    checked: str | os.PathLike | None = None,
 ) -> Declared:
     """The reported-results file at `path`, checked against `schema` and for its references to
     the review's `definitions`; raises `InputProblems` listing every problem, each located by
-    item and key."""
+    item and key. With `checked` (a cache folder), the schema check is not done again while the
+    file and the schema are those last found to fit (`reviewflow.core.content_keys`)."""
     data = read_yaml(path, decimals=True)
-    return parse_declared(data, str(path), read_yaml(schema), definitions)
+    return parse_declared(data, str(path), read_yaml(schema), definitions, checked)
 
 
 def parse_declared(
-    data, source: str, schema: dict, definitions: Definitions | None = None
+    data,
+    source: str,
+    schema: dict,
+    definitions: Definitions | None = None,
+    checked: str | os.PathLike | None = None,
 ) -> Declared:
     """The file's data checked: schema problems, then the references and printed numbers of the
     items that fit the schema (when the shared sections do), all reported at once. Without
-    `definitions` (the printed figures only), names of the definitions are not checked."""
+    `definitions` (the printed figures only), names of the definitions are not checked; see
+    `read_declared` for `checked`."""
     moved = [key for key in ("parameters", "conditions") if isinstance(data, dict) and key in data]
     raise_if_any(
         source,
@@ -138,7 +147,9 @@ def parse_declared(
             for key in moved
         ],
     )
-    errors = schema_errors(data, schema)
+    errors = checked_once(
+        "reported_results", schema_key(data, schema), checked, lambda: schema_errors(data, schema)
+    )
     problems = [problem for _, problem in errors]
     bad_items = {path[1] for path, _ in errors if len(path) > 1 and path[0] == "items"}
     if any(not path or path[0] != "items" or len(path) == 1 for path, _ in errors):
@@ -195,6 +206,8 @@ def schema_errors(data, schema: dict) -> list[tuple[tuple, str]]:
     reading that fits none of its forms, the closest form is explained."""
     if not isinstance(data, dict):
         return [((), "the file must be a mapping with an 'items' mapping: item -> figure")]
+    from jsonschema import Draft202012Validator
+
     validator = Draft202012Validator(schema)
     errors = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
@@ -425,10 +438,12 @@ def load_declared(
     schema: str | os.PathLike,
     definitions: Definitions,
     cases: pd.DataFrame,
+    checked: str | os.PathLike | None = None,
 ) -> Declared:
     """The reported-results file at `path`, checked against its `schema` and the review's
-    `definitions`, and the columns it reads against the dataset `cases` (typed by the codebook)."""
-    declared = read_declared(path, schema, definitions)
+    `definitions`, and the columns it reads against the dataset `cases` (typed by the codebook);
+    `checked` as for `read_declared`."""
+    declared = read_declared(path, schema, definitions, checked)
     numbers = {
         name
         for name, dtype in cases.dtypes.items()
