@@ -1,6 +1,6 @@
 """Figures drawn, and outcome analyses run, once per content (issue 21: drawing was most of a
-one-cell rebuild; the outcome analyses' Firth models, most of what was left of it). The keys and
-the kept copies are `reviewflow.core.content_keys`'.
+one-cell rebuild; the outcome analyses' Firth models, most of what was left of it), with the keys
+and kept copies of `reviewflow.core.content_keys`.
 
 A figure is a function of what it is drawn from (a declared figure: the dataset columns its
 declaration names, the declaration and the settings; a Kaplan-Meier figure: its analysis's
