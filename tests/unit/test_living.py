@@ -250,7 +250,7 @@ def test_checklists_fill_what_the_workflow_knows_and_leave_the_rest_to_the_autho
 
 def test_checklist_files_are_written_once_per_filled_content(tmp_path, monkeypatch):
     """The .md, .xlsx and .html of a checklist: written when its filled content is new, copied
-    from the cache (the workbook not written, openpyxl not needed) when it is the same, written
+    from the cache (the workbook not written) when it is the same, written
     again when one answer changed."""
     from openpyxl import load_workbook
 
