@@ -74,6 +74,11 @@ def frame_text(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def holds_key(keyfile: Path, key: str) -> bool:
+    """Whether `keyfile` exists and holds `key`."""
+    return keyfile.is_file() and keyfile.read_text(encoding="utf-8") == key
+
+
 def made_once(
     name: str, key: str, paths: Sequence[Path], cache: Path, make: Callable[[], object]
 ) -> bool:
@@ -81,7 +86,7 @@ def made_once(
     else made by `make` (then kept in `cache`, with their key in `<cache>/<name>.key`). Returns
     whether they were made."""
     keyfile, copies = cache / f"{name}.key", [cache / path.name for path in paths]
-    if keyfile.is_file() and keyfile.read_text(encoding="utf-8") == key:
+    if holds_key(keyfile, key):
         if all(copy.is_file() for copy in copies):
             for copy, path in zip(copies, paths, strict=True):
                 with atomic_path(path) as tmp:
@@ -102,10 +107,9 @@ def checked_once(name: str, key: str, cache: Path | None, check: Callable[[], li
     is not the key of its last check that found none (kept in `<cache>/<name>.key`); always
     found without a `cache`. A check that finds problems keeps no key."""
     keyfile = Path(cache) / f"{name}.key" if cache is not None else None
-    if keyfile is not None and keyfile.is_file():
-        if keyfile.read_text(encoding="utf-8") == key:
-            log.info("%s: checked with the same content before (key %s)", name, key[:12])
-            return []
+    if keyfile is not None and holds_key(keyfile, key):
+        log.info("%s: checked with the same content before (key %s)", name, key[:12])
+        return []
     problems = check()
     if keyfile is not None:
         keyfile.unlink(missing_ok=True)
