@@ -1,10 +1,11 @@
 """End to end (issue 12): a built review met with bad inputs. Each step names the input it breaks
 and the exact message the console ends with; a failed build is never reported as a good one,
-and a workbook saved again without a change rebuilds nothing."""
+and a workbook saved again without a change, or the folder copied elsewhere, rebuilds nothing."""
 
 import base64
 import json
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -60,6 +61,14 @@ def test_bad_inputs_against_a_built_review(workflow_dir):
     state_file = workflow_dir / "results" / "run_state.json"
     assert json.loads(state_file.read_text())["state"] == "succeeded"
     run_snakemake(workflow_dir, "--report", "results/report.html")
+
+    # the built folder copied elsewhere (a colleague's copy, a moved folder): nothing to rebuild;
+    # the workflow's own files are its inputs by paths relative to the folder
+    elsewhere = shutil.copytree(
+        workflow_dir, workflow_dir.parent / "moved" / "review", symlinks=True
+    )
+    assert "Nothing to be done" in run_snakemake(elsewhere, "--dry-run").stdout
+    shutil.rmtree(elsewhere)
 
     # extraction/cases.xlsx saved again without a change: nothing to rebuild
     workbook = workflow_dir / "extraction" / "cases.xlsx"

@@ -7,8 +7,8 @@
 
 APPRAISAL = config.get("appraisal") or {}
 # A review without its own checklist gets the shipped default (JBI), from the workflow's folder.
-APPRAISAL_CHECKLIST = (
-    APPRAISAL.get("checklist") or f"{WORKFLOW_DIR}/config/appraisal/jbi_case_reports.yaml"
+APPRAISAL_CHECKLIST = APPRAISAL.get("checklist") or workflow_file(
+    f"{WORKFLOW_DIR}/config/appraisal/jbi_case_reports.yaml"
 )
 APPRAISERS = list(APPRAISAL.get("appraisers") or [])
 APPRAISAL_WORKBOOK = APPRAISAL.get("workbooks", "extraction/appraisal/{appraiser}.xlsx")
