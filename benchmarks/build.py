@@ -322,6 +322,19 @@ def table(results: dict, labels: list[str], runs: list[str]) -> list[str]:
     return lines
 
 
+def edit_shares(results: dict, labels: list[str]) -> list[str]:
+    """The one-cell edit's CPU as a share of a full build's (medians): of the same code's, and,
+    with a baseline, of the baseline's (the build the goal was set against)."""
+    lines = []
+    for label in labels:
+        share = ratio(results[label]["one-cell"], results[label]["full"], "cpu")
+        lines.append(f"- one-cell / full, {label}: {share}")
+    if len(labels) == 2:
+        share = ratio(results[labels[0]]["one-cell"], results[labels[1]]["full"], "cpu")
+        lines.append(f"- one-cell of {labels[0]} / full of {labels[1]}: {share}")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", default="ac6f931", help="commit to compare with")
@@ -384,6 +397,10 @@ def write_report(args, labels, runs, results, rules, load_before) -> str:
         f"{' '.join(f'{v:.1f}' for v in load_now)} now.",
         "",
         *table(results, labels, runs),
+        "",
+        "CPU of a one-cell edit as a share of a full build (medians):",
+        "",
+        *edit_shares(results, labels),
         "",
         "Per-rule wall time of each copy's last full build (results/benchmarks/<rule>.tsv):",
         "",

@@ -77,3 +77,18 @@ def test_a_copy_is_compiled_before_its_runs_unless_the_cache_is_off(tmp_path, mo
     monkeypatch.setattr(build, "BYTECODE_CACHE", [True])
     build.warm_bytecode(tmp_path)
     assert [p.name.split(".")[0] for p in tmp_path.rglob("*.pyc")] == ["m"]
+
+
+def test_the_edit_share_is_given_of_each_codes_full_build_and_of_the_baselines():
+    bench = load_benchmark()
+    use = bench.Usage
+    results = {
+        "new": {"full": [use(9, 12, 1), use(9, 14, 1), use(9, 13, 1)], "one-cell": [use(5, 4, 1)]},
+        "old": {"full": [use(30, 52, 1)], "one-cell": [use(28, 50, 1)]},
+    }
+    assert bench.edit_shares(results, ["new", "old"]) == [
+        "- one-cell / full, new: 0.31",  # 4 / median(12, 14, 13)
+        "- one-cell / full, old: 0.96",
+        "- one-cell of new / full of old: 0.08",
+    ]
+    assert bench.edit_shares(results, ["new"]) == ["- one-cell / full, new: 0.31"]
