@@ -7,7 +7,7 @@
 
 APPRAISAL = config.get("appraisal") or {}
 # A review without its own checklist gets the shipped default (JBI), from the workflow's folder.
-APPRAISAL_CHECKLIST = APPRAISAL.get("checklist") or workflow_file(
+APPRAISAL_CHECKLIST = APPRAISAL.get("checklist") or buildcheck.short_path(
     f"{WORKFLOW_DIR}/config/appraisal/jbi_case_reports.yaml"
 )
 APPRAISERS = list(APPRAISAL.get("appraisers") or [])

@@ -11,14 +11,10 @@ from reviewflow import deployment
 # package otherwise (reviewflow.deployment).
 LIBRARY_DIR = deployment.PACKAGE
 
-
-def workflow_file(path):
-    """A file of the workflow or its library as a rule input or param: relative to the review's
-    folder when it lies inside it (the first review's checkout), so that the folder copied or
-    moved elsewhere with its results reruns nothing; absolute otherwise (the installed package of
-    a review folder made by `reviewflow new-review`)."""
-    return buildcheck.short_path(path)
-
+# A rule input or param among the workflow's and the library's own files is given by
+# buildcheck.short_path: relative to the review's folder when inside it (the first review's
+# checkout), so that the folder copied or moved elsewhere with its results reruns nothing;
+# absolute otherwise (the installed package of a folder made by `reviewflow new-review`).
 
 RESULTS = "results"
 LOGS = f"{RESULTS}/logs"

@@ -11,7 +11,7 @@ rule dedup:
         studies=EXTRACTION_STUDIES,
         decisions=config["dedup"]["decisions"],
         first_version=config["review"]["first_version"],
-        rules=workflow_file(f"{LIBRARY_DIR}/dedup/dedup_rules.yaml"),
+        rules=buildcheck.short_path(f"{LIBRARY_DIR}/dedup/dedup_rules.yaml"),
     output:
         unique=report(
             f"{RESULTS}/dedup/unique_records.tsv",

@@ -16,7 +16,7 @@ STATISTICS_CASES = f"{RESULTS}/dataset/cases.csv"
 STATISTICS_DIR = f"{RESULTS}/statistics"
 FIGURES_DIR = f"{RESULTS}/figures"
 STATISTICS_REPORTED = config["statistics"]["reported_results"]
-STATISTICS_REPORTED_SCHEMA = workflow_file(
+STATISTICS_REPORTED_SCHEMA = buildcheck.short_path(
     f"{WORKFLOW_DIR}/workflow/schemas/reported_results.schema.yaml"
 )
 ANALYSIS = config["statistics"]["analysis"]
@@ -26,7 +26,7 @@ ANALYSIS_INPUTS = {
     "vocabulary": config["dataset"]["vocabulary"],
     "definitions": config["review"]["definitions"],
     "analysis": ANALYSIS,
-    "schema": workflow_file(f"{WORKFLOW_DIR}/workflow/schemas/analysis.schema.yaml"),
+    "schema": buildcheck.short_path(f"{WORKFLOW_DIR}/workflow/schemas/analysis.schema.yaml"),
 }
 # How numbers are summarised (their one owner: config.yaml's `statistics`), as the tables use them.
 STATISTICS_SETTINGS = {
