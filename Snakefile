@@ -25,6 +25,12 @@ from params_without_pandas import (
 serialise_params_without_importing_pandas()
 store_script_params_without_importing_pandas()
 
+# Snakemake's process waited, idle, up to a second after its last job for a timer of its job
+# rate limit: see workflow/lib/scheduler_timers.py.
+from scheduler_timers import reevaluate_with_daemon_timers
+
+reevaluate_with_daemon_timers()
+
 # Snakemake's process ends without the interpreter's last garbage collection (0.1 s of every
 # build, a no-op's included): see scripts/reviewflow/core/process_end.py.
 from reviewflow.core.process_end import spare_final_collection
