@@ -15,8 +15,14 @@ from tests.import_closure import REPO
 
 @pytest.fixture
 def breakdown(monkeypatch):
+    """benchmarks/edit_breakdown.py, with the benchmarks' build.py as its `build` (not the PyPA
+    package of that name); both out of sys.modules again afterwards."""
     monkeypatch.syspath_prepend(str(REPO / "benchmarks"))
-    return importlib.import_module("edit_breakdown")
+    for name in ("build", "edit_breakdown"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    yield importlib.import_module("edit_breakdown")
+    for name in ("build", "edit_breakdown"):
+        sys.modules.pop(name, None)
 
 
 def process(argv0: str, cpu: float) -> dict:
